@@ -1,0 +1,13 @@
+//! The Yew user interface. It only draws the world's state and turns gestures into actions; all
+//! the behaviour lives in the deterministic core ([`crate::sim`]).
+
+mod app;
+
+pub use app::App;
+
+/// Starts the app in the page's `<body>`. Called by the binary's `main`.
+pub fn start() {
+    // A panic in wasm would otherwise leave a dead page with nothing in the console.
+    console_error_panic_hook::set_once();
+    yew::Renderer::<App>::new().render();
+}

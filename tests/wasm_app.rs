@@ -1,0 +1,37 @@
+//! Browser tests: run with `cargo test --target wasm32-unknown-unknown --test wasm_app`, which
+//! wasm-bindgen-test-runner executes in headless Chromium (see .cargo/config.toml).
+#![cfg(target_arch = "wasm32")]
+
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Mounts the app into a fresh element of the test page and waits until Yew has rendered it.
+async fn mount_app() -> web_sys::Element {
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .expect("the test runs in a browser page");
+    let root = document.create_element("div").expect("create a root element");
+    document
+        .body()
+        .expect("the page has a body")
+        .append_child(&root)
+        .expect("attach the root");
+    yew::Renderer::<raftsim::ui::App>::with_root(root.clone()).render();
+    yew::scheduler::flush().await;
+    root
+}
+
+#[wasm_bindgen_test]
+async fn app_renders_its_shell() {
+    let root = mount_app().await;
+    let brand = root
+        .query_selector("[data-testid=brand]")
+        .expect("valid selector")
+        .expect("the brand is rendered");
+    assert_eq!(brand.text_content().as_deref(), Some("raftsim"));
+    assert!(root
+        .query_selector("[data-testid=cluster]")
+        .expect("valid selector")
+        .is_some());
+}
