@@ -11,7 +11,9 @@ async fn mount_app() -> web_sys::Element {
     let document = web_sys::window()
         .and_then(|w| w.document())
         .expect("the test runs in a browser page");
-    let root = document.create_element("div").expect("create a root element");
+    let root = document
+        .create_element("div")
+        .expect("create a root element");
     document
         .body()
         .expect("the page has a body")

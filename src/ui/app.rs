@@ -1,21 +1,197 @@
-//! The top-level component: the page shell that holds the header and the cluster area.
+//! The top-level component: owns the sandbox, drives the animation clock, listens for keyboard
+//! shortcuts, and lays out the panels.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gloo_events::EventListener;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlElement, KeyboardEvent};
 use yew::prelude::*;
+
+use super::cluster_view::cluster_svg;
+use super::controls::{client_panel, network_panel, node_actions, playback_bar, settings_panel};
+use super::event_list::event_list;
+use super::hooks::use_animation_frame;
+use super::inspector::inspector;
+use super::keyboard::{command_for_key, SHORTCUTS};
+use super::log_table::log_table;
+use super::params::parse_query;
+use super::sandbox::{Sandbox, UiCommand};
+
+/// Reads the page's query string; outside a browser (or if the browser refuses) it is empty.
+fn page_query() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default()
+}
+
+fn new_sandbox() -> Sandbox {
+    let (params, problems) = parse_query(&page_query());
+    Sandbox::new(&params, problems)
+}
+
+/// Whether a key press belongs to a text field rather than to the shortcuts.
+fn typing_in_field(event: &KeyboardEvent) -> bool {
+    event
+        .target()
+        .and_then(|t| t.dyn_into::<HtmlElement>().ok())
+        .map(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"))
+        .unwrap_or(false)
+}
 
 /// The whole page.
 #[component]
 pub fn App() -> Html {
+    let sandbox: Rc<RefCell<Sandbox>> = use_mut_ref(new_sandbox);
+    let redraw = use_force_update();
+    let last_frame_ms = use_mut_ref(|| None::<f64>);
+    let command_input = use_node_ref();
+
+    let dispatch = {
+        let sandbox = sandbox.clone();
+        let redraw = redraw.clone();
+        Callback::from(move |command: UiCommand| {
+            sandbox.borrow_mut().handle(command);
+            redraw.force_update();
+        })
+    };
+
+    // The clock: each animation frame advances virtual time by the real time elapsed times the
+    // speed. While paused no frames are requested at all.
+    let playing = sandbox.borrow().is_playing();
+    if !playing {
+        *last_frame_ms.borrow_mut() = None;
+    }
+    let on_frame = {
+        let sandbox = sandbox.clone();
+        let redraw = redraw.clone();
+        let last_frame_ms = last_frame_ms.clone();
+        Callback::from(move |timestamp_ms: f64| {
+            let previous = last_frame_ms.borrow_mut().replace(timestamp_ms);
+            let elapsed = previous.map(|p| timestamp_ms - p).unwrap_or(0.0);
+            sandbox.borrow_mut().frame(elapsed);
+            redraw.force_update();
+        })
+    };
+    use_animation_frame(playing, on_frame);
+
+    // Keyboard shortcuts, registered once on the document and removed when the app unmounts.
+    {
+        let dispatch = dispatch.clone();
+        let sandbox = sandbox.clone();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window()
+                .and_then(|w| w.document())
+                .map(|document| {
+                    EventListener::new(&document, "keydown", move |event| {
+                        let Some(event) = event.dyn_ref::<KeyboardEvent>() else {
+                            return;
+                        };
+                        if event.ctrl_key()
+                            || event.meta_key()
+                            || event.alt_key()
+                            || typing_in_field(event)
+                        {
+                            return;
+                        }
+                        let (count, editing) = {
+                            let s = sandbox.borrow();
+                            (s.world().nodes().len(), s.partition_draft().is_some())
+                        };
+                        if let Some(command) = command_for_key(&event.key(), count, editing) {
+                            event.prevent_default();
+                            dispatch.emit(command);
+                        }
+                    })
+                });
+            move || drop(listener)
+        });
+    }
+
+    let s = sandbox.borrow();
+    let notices = s.notices();
+    let toggle_help = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |_: MouseEvent| dispatch.emit(UiCommand::ToggleHelp))
+    };
+    let dismiss = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |_: MouseEvent| dispatch.emit(UiCommand::DismissNotices))
+    };
+    let leader_text = match s.world().leader() {
+        Some(l) => format!("Leader: {l}"),
+        None => "No leader".to_string(),
+    };
+
     html! {
         <div class="app" data-testid="app">
             <header class="app-header">
                 <h1 class="brand" data-testid="brand">{ "raftsim" }</h1>
                 <p class="tagline">{ "Watch Raft consensus work, one message at a time." }</p>
+                <button class="btn ghost help-button" data-testid="btn-help" onclick={toggle_help.clone()}
+                        aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">{ "?" }</button>
             </header>
-            <main class="app-main">
-                <section class="cluster-area" data-testid="cluster" aria-label="Cluster">
-                    <svg class="cluster-svg" viewBox="0 0 400 400" role="img" aria-label="Cluster view" />
+            if !notices.is_empty() {
+                <div class="error-banner" data-testid="error-banner" role="alert">
+                    <ul>{ for notices.iter().map(|n| html! { <li>{ n.clone() }</li> }) }</ul>
+                    <button class="btn ghost" onclick={dismiss} aria-label="Dismiss">{ "✕" }</button>
+                </div>
+            }
+            <main class="layout">
+                <section class="stage" aria-label="Simulation">
+                    { playback_bar(&s, &dispatch) }
+                    <div class="cluster-area" data-testid="cluster">
+                        <div class="cluster-status" data-testid="cluster-status">{ leader_text }</div>
+                        { cluster_svg(&s, &dispatch) }
+                    </div>
+                    { legend() }
                 </section>
+                <aside class="side">
+                    { node_actions(&s, &dispatch) }
+                    { client_panel(&s, &dispatch, &command_input) }
+                    { network_panel(&s, &dispatch) }
+                    { inspector(&s, &dispatch) }
+                    { settings_panel(&s, &dispatch) }
+                </aside>
+                <section class="panel logs" aria-label="Logs">
+                    <div class="panel-head"><h2>{ "Logs" }</h2></div>
+                    { log_table(s.world()) }
+                </section>
+                { event_list(s.world(), s.show_message_events(), &dispatch) }
             </main>
+            if s.help_open() {
+                <div class="overlay" role="dialog" aria-modal="true" aria-label="Keyboard shortcuts"
+                     data-testid="help-overlay" onclick={toggle_help.clone()}>
+                    <div class="dialog" onclick={Callback::from(|e: MouseEvent| e.stop_propagation())}>
+                        <h2>{ "Keyboard shortcuts" }</h2>
+                        <dl class="shortcuts">
+                            { for SHORTCUTS.iter().map(|(keys, what)| html! {
+                                <><dt><kbd>{ *keys }</kbd></dt><dd>{ *what }</dd></>
+                            }) }
+                        </dl>
+                        <p class="hint">{ "On a touch screen, tap nodes, messages and links; every action has a button." }</p>
+                        <button class="btn primary" onclick={toggle_help}>{ "Close" }</button>
+                    </div>
+                </div>
+            }
         </div>
+    }
+}
+
+/// A key to the drawing: shapes and labels, not only colours, tell roles and messages apart.
+fn legend() -> Html {
+    html! {
+        <details class="legend">
+            <summary>{ "What the shapes mean" }</summary>
+            <ul>
+                <li><span class="key key-follower"></span>{ "follower: plain circle" }</li>
+                <li><span class="key key-candidate"></span>{ "candidate: dashed outline, shows its votes" }</li>
+                <li><span class="key key-leader"></span>{ "leader: double outline" }</li>
+                <li><span class="key key-stopped"></span>{ "stopped: grey with a cross" }</li>
+                <li>{ "The ring around a node is its election timer running down; a leader's shows the next heartbeat." }</li>
+                <li>{ "Messages: ● vote request, ✓/✕ vote answers, small ○ heartbeat, ■ with a number: entries, ◆ client traffic." }</li>
+            </ul>
+        </details>
     }
 }

@@ -34,10 +34,13 @@ pub fn ring_radius(node_count: usize) -> f64 {
 pub fn node_position(index: usize, node_count: usize) -> Point {
     let centre = VIEW_SIZE / 2.0;
     if node_count <= 1 {
-        return Point { x: centre, y: centre };
+        return Point {
+            x: centre,
+            y: centre,
+        };
     }
-    let angle = -std::f64::consts::FRAC_PI_2
-        + std::f64::consts::TAU * (index as f64) / (node_count as f64);
+    let angle =
+        -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * (index as f64) / (node_count as f64);
     let r = ring_radius(node_count);
     Point {
         x: centre + r * angle.cos(),

@@ -2,6 +2,16 @@
 //! the behaviour lives in the deterministic core ([`crate::sim`]).
 
 mod app;
+mod cluster_view;
+mod controls;
+mod event_list;
+pub mod geometry;
+mod hooks;
+mod inspector;
+pub mod keyboard;
+mod log_table;
+pub mod params;
+pub mod sandbox;
 
 pub use app::App;
 

@@ -169,7 +169,13 @@ mod tests {
 
     #[test]
     fn out_of_range_values_are_rejected() {
-        for q in ["nodes=10", "nodes=99999999999999999999999", "speed=2", "speed=0.0001", "speed=inf"] {
+        for q in [
+            "nodes=10",
+            "nodes=99999999999999999999999",
+            "speed=2",
+            "speed=0.0001",
+            "speed=inf",
+        ] {
             let (p, problems) = parse_query(q);
             assert_eq!(p, Params::default(), "{q}");
             assert_eq!(problems.len(), 1, "{q}");
@@ -179,7 +185,15 @@ mod tests {
     #[test]
     fn escapes_are_decoded_and_broken_ones_do_not_panic() {
         assert_eq!(parse_query("seed=%34%32").0.seed, 42);
-        for q in ["seed=%", "seed=%4", "seed=%zz", "%=%", "seed=%E2%82", "&&&", "=&="] {
+        for q in [
+            "seed=%",
+            "seed=%4",
+            "seed=%zz",
+            "%=%",
+            "seed=%E2%82",
+            "&&&",
+            "=&=",
+        ] {
             let _ = parse_query(q);
         }
     }

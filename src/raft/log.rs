@@ -1,0 +1,343 @@
+//! The replicated log and the commands it carries (§5.3).
+
+use super::{LogIndex, Term};
+use serde::{Deserialize, Serialize};
+
+/// The identity of a client of the cluster, counted from 0 and shown as "client 1", "client 2", ...
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct ClientId(pub u16);
+
+impl ClientId {
+    /// The client's display name, counted from 1 because people count that way.
+    pub fn name(self) -> String {
+        format!("client {}", u32::from(self.0) + 1)
+    }
+
+    /// The position of this client in per-client vectors.
+    pub fn index(self) -> usize {
+        usize::from(self.0)
+    }
+}
+
+impl std::fmt::Display for ClientId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.name())
+    }
+}
+
+/// Names one client command uniquely: the client plus its own sequence number.
+///
+/// A client that retries sends the same `RequestId` again, and the state machine applies a given
+/// id at most once (§8 of the paper: "clients assign unique serial numbers to every command").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct RequestId {
+    /// Which client sent the command.
+    pub client: ClientId,
+    /// The client's sequence number for it, starting at 1.
+    pub seq: u64,
+}
+
+/// A command for the state machine, which holds a single integer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Command {
+    /// Replace the value.
+    Set(i64),
+    /// Add to the value, wrapping on overflow so that every input has a defined result.
+    Add(i64),
+    /// Change nothing. A new leader may append one so that it can commit entries of its own term
+    /// (§8), which in turn commits everything before it.
+    NoOp,
+}
+
+impl Command {
+    /// The value after applying this command to `value`.
+    pub fn apply(self, value: i64) -> i64 {
+        match self {
+            Command::Set(n) => n,
+            Command::Add(n) => value.wrapping_add(n),
+            Command::NoOp => value,
+        }
+    }
+}
+
+impl std::fmt::Display for Command {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Command::Set(n) => write!(f, "SET {n}"),
+            Command::Add(n) => write!(f, "ADD {n}"),
+            Command::NoOp => f.write_str("NO-OP"),
+        }
+    }
+}
+
+/// Why a text could not be read as a [`Command`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CommandParseError {
+    /// The text was empty or only spaces.
+    Empty,
+    /// The first word was not SET, ADD or NOOP.
+    UnknownVerb(String),
+    /// SET or ADD without a number after it.
+    MissingNumber,
+    /// The argument was not a whole number that fits in 64 bits.
+    BadNumber(String),
+    /// Something followed the number.
+    TrailingText(String),
+}
+
+impl std::fmt::Display for CommandParseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CommandParseError::Empty => f.write_str("type a command such as SET 5 or ADD 2"),
+            CommandParseError::UnknownVerb(v) => {
+                write!(f, "unknown command \"{v}\": use SET n or ADD n")
+            }
+            CommandParseError::MissingNumber => {
+                f.write_str("the command needs a number, e.g. SET 5")
+            }
+            CommandParseError::BadNumber(n) => {
+                write!(f, "\"{n}\" is not a whole number between -2^63 and 2^63-1")
+            }
+            CommandParseError::TrailingText(t) => write!(f, "unexpected \"{t}\" after the number"),
+        }
+    }
+}
+
+impl std::error::Error for CommandParseError {}
+
+impl std::str::FromStr for Command {
+    type Err = CommandParseError;
+
+    /// Reads `SET n`, `ADD n` or `NOOP` (any case, any spacing), as typed in the UI's command box.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let mut words = s.split_whitespace();
+        let verb = words.next().ok_or(CommandParseError::Empty)?;
+        let upper = verb.to_ascii_uppercase();
+        let make: fn(i64) -> Command = match upper.as_str() {
+            "SET" => Command::Set,
+            "ADD" => Command::Add,
+            "NOOP" | "NO-OP" => {
+                return match words.next() {
+                    None => Ok(Command::NoOp),
+                    Some(t) => Err(CommandParseError::TrailingText(t.to_string())),
+                }
+            }
+            _ => return Err(CommandParseError::UnknownVerb(verb.to_string())),
+        };
+        let number = words.next().ok_or(CommandParseError::MissingNumber)?;
+        let n: i64 = number
+            .parse()
+            .map_err(|_| CommandParseError::BadNumber(number.to_string()))?;
+        if let Some(t) = words.next() {
+            return Err(CommandParseError::TrailingText(t.to_string()));
+        }
+        Ok(make(n))
+    }
+}
+
+/// One entry of the replicated log.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct LogEntry {
+    /// Position in the log, from 1.
+    pub index: LogIndex,
+    /// The term of the leader that created the entry.
+    pub term: Term,
+    /// What to do to the state machine.
+    pub command: Command,
+    /// The client request this entry carries, if any (a no-op has none), for deduplication.
+    pub request: Option<RequestId>,
+}
+
+/// A Raft log: entries with contiguous indices starting at 1.
+///
+/// The log keeps the invariant `entries[i].index == i + 1` so that lookups by index are O(1).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RaftLog {
+    entries: Vec<LogEntry>,
+}
+
+impl RaftLog {
+    /// An empty log.
+    pub fn new() -> RaftLog {
+        RaftLog::default()
+    }
+
+    /// Builds a log from a list of terms, with no-op commands. Meant for tests that reproduce the
+    /// paper's figures, which describe logs by their terms alone.
+    pub fn from_terms(terms: &[Term]) -> RaftLog {
+        let mut log = RaftLog::new();
+        for &term in terms {
+            log.push(term, Command::NoOp, None);
+        }
+        log
+    }
+
+    /// All entries, in index order.
+    pub fn entries(&self) -> &[LogEntry] {
+        &self.entries
+    }
+
+    /// The number of entries, which is also the index of the last one.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether the log holds no entries.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The index of the last entry, or 0 when the log is empty.
+    pub fn last_index(&self) -> LogIndex {
+        self.entries.len() as LogIndex
+    }
+
+    /// The term of the last entry, or 0 when the log is empty.
+    pub fn last_term(&self) -> Term {
+        self.entries.last().map_or(0, |e| e.term)
+    }
+
+    /// The entry at `index`, if the log has one there.
+    pub fn get(&self, index: LogIndex) -> Option<&LogEntry> {
+        if index == 0 {
+            return None;
+        }
+        usize::try_from(index - 1)
+            .ok()
+            .and_then(|i| self.entries.get(i))
+    }
+
+    /// The term of the entry at `index`; index 0 has term 0 so that the consistency check of an
+    /// AppendEntries at the very start of the log always passes.
+    pub fn term_at(&self, index: LogIndex) -> Option<Term> {
+        if index == 0 {
+            Some(0)
+        } else {
+            self.get(index).map(|e| e.term)
+        }
+    }
+
+    /// Appends a new entry at the end and returns it.
+    pub fn push(&mut self, term: Term, command: Command, request: Option<RequestId>) -> LogEntry {
+        let entry = LogEntry {
+            index: self.last_index() + 1,
+            term,
+            command,
+            request,
+        };
+        self.entries.push(entry);
+        entry
+    }
+
+    /// Appends an entry that came from a leader. Its index must be the next one; callers check.
+    pub(crate) fn push_entry(&mut self, entry: LogEntry) {
+        debug_assert_eq!(entry.index, self.last_index() + 1);
+        self.entries.push(entry);
+    }
+
+    /// Deletes the entry at `index` and everything after it; returns how many were removed.
+    pub fn truncate_from(&mut self, index: LogIndex) -> usize {
+        let keep = index.saturating_sub(1) as usize;
+        let removed = self.entries.len().saturating_sub(keep);
+        self.entries.truncate(keep);
+        removed
+    }
+
+    /// Up to `max` entries starting at `from` (which may be one past the end, giving none).
+    pub fn slice_from(&self, from: LogIndex, max: usize) -> &[LogEntry] {
+        let start = (from.max(1) - 1) as usize;
+        if start >= self.entries.len() {
+            return &[];
+        }
+        let end = self.entries.len().min(start + max);
+        &self.entries[start..end]
+    }
+
+    /// The first index holding an entry of `term`, searching backwards from `from`. Used for the
+    /// fast log back-up hint: a follower reports the first index of the conflicting term.
+    pub fn first_index_of_term_before(&self, term: Term, from: LogIndex) -> LogIndex {
+        let mut i = from.min(self.last_index());
+        while i > 1 && self.term_at(i - 1) == Some(term) {
+            i -= 1;
+        }
+        i
+    }
+
+    /// The last index holding an entry of `term`, if any. Terms in a log never decrease, so a
+    /// binary search suffices; the leader uses it to jump over a follower's conflicting term.
+    pub fn last_index_of_term(&self, term: Term) -> Option<LogIndex> {
+        let pos = self.entries.partition_point(|e| e.term <= term);
+        if pos == 0 {
+            return None;
+        }
+        let e = &self.entries[pos - 1];
+        (e.term == term).then_some(e.index)
+    }
+
+    /// Whether a candidate whose log ends at (`last_term`, `last_index`) is at least as up to date
+    /// as this log (§5.4.1): the later last term wins, and with equal terms the longer log.
+    pub fn candidate_is_up_to_date(&self, last_term: Term, last_index: LogIndex) -> bool {
+        let my_term = self.last_term();
+        last_term > my_term || (last_term == my_term && last_index >= self.last_index())
+    }
+
+    /// The index of the last entry carrying `request` among the entries after `after`.
+    pub fn find_request_after(&self, request: RequestId, after: LogIndex) -> Option<&LogEntry> {
+        let start = after as usize;
+        self.entries
+            .get(start..)
+            .and_then(|tail| tail.iter().rev().find(|e| e.request == Some(request)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_and_display_commands() {
+        assert_eq!("SET 5".parse(), Ok(Command::Set(5)));
+        assert_eq!("  add   -2 ".parse(), Ok(Command::Add(-2)));
+        assert_eq!("noop".parse(), Ok(Command::NoOp));
+        assert!(matches!(
+            "MUL 2".parse::<Command>(),
+            Err(CommandParseError::UnknownVerb(_))
+        ));
+        assert_eq!(
+            "SET".parse::<Command>(),
+            Err(CommandParseError::MissingNumber)
+        );
+        assert_eq!("".parse::<Command>(), Err(CommandParseError::Empty));
+        assert!(matches!(
+            "SET 99999999999999999999".parse::<Command>(),
+            Err(CommandParseError::BadNumber(_))
+        ));
+        assert!(matches!(
+            "SET 1 2".parse::<Command>(),
+            Err(CommandParseError::TrailingText(_))
+        ));
+        assert_eq!(Command::Add(2).to_string(), "ADD 2");
+    }
+
+    #[test]
+    fn add_wraps() {
+        assert_eq!(Command::Add(1).apply(i64::MAX), i64::MIN);
+        assert_eq!(Command::Set(5).apply(1), 5);
+        assert_eq!(Command::NoOp.apply(3), 3);
+    }
+
+    #[test]
+    fn term_searches() {
+        let log = RaftLog::from_terms(&[1, 1, 1, 4, 4, 5, 5, 6, 6, 6]);
+        assert_eq!(log.last_index_of_term(4), Some(5));
+        assert_eq!(log.last_index_of_term(2), None);
+        assert_eq!(log.last_index_of_term(6), Some(10));
+        assert_eq!(log.last_index_of_term(7), None);
+        assert_eq!(log.first_index_of_term_before(6, 10), 8);
+        assert_eq!(log.first_index_of_term_before(1, 2), 1);
+        assert_eq!(log.term_at(0), Some(0));
+        assert_eq!(log.term_at(11), None);
+        assert_eq!(log.slice_from(9, 10).len(), 2);
+        assert_eq!(log.slice_from(11, 10).len(), 0);
+    }
+}

@@ -1,0 +1,257 @@
+//! The messages servers and clients exchange: the two RPCs of Figure 2 with their replies, the
+//! PreVote round of the Raft thesis (§9.6), and client requests and responses.
+
+use super::{ClientId, Command, LogEntry, LogIndex, NodeId, Term};
+use serde::{Deserialize, Serialize};
+
+/// Who sends or receives a message: a server or a client.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Endpoint {
+    /// A Raft server.
+    Node(NodeId),
+    /// A client outside the cluster.
+    Client(ClientId),
+}
+
+impl Endpoint {
+    /// The server, if this endpoint is one.
+    pub fn node(self) -> Option<NodeId> {
+        match self {
+            Endpoint::Node(n) => Some(n),
+            Endpoint::Client(_) => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Endpoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Endpoint::Node(n) => write!(f, "{n}"),
+            Endpoint::Client(c) => write!(f, "{c}"),
+        }
+    }
+}
+
+/// What a server answers a client.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ClientReply {
+    /// The command was committed and applied at `index`; `value` is the state machine's value
+    /// right after it.
+    Ok {
+        /// The state machine value after the command.
+        value: i64,
+        /// The log index at which the command was (first) applied.
+        index: LogIndex,
+    },
+    /// This server is not the leader; `leader` is the one it knows of, if any.
+    Redirect {
+        /// The leader to try instead, if the server knows one.
+        leader: Option<NodeId>,
+    },
+}
+
+/// The kind of a message without its contents, for traces and the UI.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum MessageKind {
+    /// See [`Message::RequestVote`].
+    RequestVote,
+    /// See [`Message::RequestVoteReply`].
+    RequestVoteReply,
+    /// See [`Message::AppendEntries`].
+    AppendEntries,
+    /// See [`Message::AppendEntriesReply`].
+    AppendEntriesReply,
+    /// See [`Message::PreVote`].
+    PreVote,
+    /// See [`Message::PreVoteReply`].
+    PreVoteReply,
+    /// See [`Message::ClientRequest`].
+    ClientRequest,
+    /// See [`Message::ClientResponse`].
+    ClientResponse,
+}
+
+impl MessageKind {
+    /// The name used by the UI's `data-type` attribute, e.g. `"RequestVote"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            MessageKind::RequestVote => "RequestVote",
+            MessageKind::RequestVoteReply => "RequestVoteReply",
+            MessageKind::AppendEntries => "AppendEntries",
+            MessageKind::AppendEntriesReply => "AppendEntriesReply",
+            MessageKind::PreVote => "PreVote",
+            MessageKind::PreVoteReply => "PreVoteReply",
+            MessageKind::ClientRequest => "ClientRequest",
+            MessageKind::ClientResponse => "ClientResponse",
+        }
+    }
+}
+
+/// A message in the network, with its full contents.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Message {
+    /// Invoked by candidates to gather votes (§5.2).
+    RequestVote {
+        /// The candidate's term.
+        term: Term,
+        /// Index of the candidate's last log entry (§5.4).
+        last_log_index: LogIndex,
+        /// Term of the candidate's last log entry (§5.4).
+        last_log_term: Term,
+    },
+    /// The answer to a RequestVote.
+    RequestVoteReply {
+        /// The voter's current term, for the candidate to update itself.
+        term: Term,
+        /// True means the candidate received the vote.
+        granted: bool,
+    },
+    /// Invoked by the leader to replicate log entries (§5.3); also used as heartbeat (§5.2).
+    AppendEntries {
+        /// The leader's term.
+        term: Term,
+        /// Index of the entry immediately preceding the new ones.
+        prev_log_index: LogIndex,
+        /// Term of the entry at `prev_log_index`.
+        prev_log_term: Term,
+        /// Entries to store (empty for a heartbeat).
+        entries: Vec<LogEntry>,
+        /// The leader's commit index.
+        leader_commit: LogIndex,
+    },
+    /// The answer to an AppendEntries.
+    AppendEntriesReply {
+        /// The follower's current term, for the leader to update itself.
+        term: Term,
+        /// True if the follower contained an entry matching `prev_log_index` and `prev_log_term`.
+        success: bool,
+        /// On success, the index of the last entry known to match the leader's log; the leader
+        /// sets `matchIndex` from it without having to remember what it sent.
+        match_index: LogIndex,
+        /// On failure, the term of the follower's entry at `prev_log_index`, or `None` when the
+        /// follower's log is too short. Part of the fast back-up hint (end of §5.3).
+        conflict_term: Option<Term>,
+        /// On failure, the first index the follower holds for `conflict_term`, or one past the end
+        /// of its log when `conflict_term` is `None`.
+        conflict_index: LogIndex,
+    },
+    /// PreVote: "would you vote for me in `term`?", sent before incrementing the real term.
+    PreVote {
+        /// The term the pre-candidate would campaign in (its current term plus one).
+        term: Term,
+        /// Index of the pre-candidate's last log entry.
+        last_log_index: LogIndex,
+        /// Term of the pre-candidate's last log entry.
+        last_log_term: Term,
+    },
+    /// The answer to a PreVote.
+    PreVoteReply {
+        /// When granted, the term asked about; when refused, the voter's current term.
+        term: Term,
+        /// True means the voter would vote for the pre-candidate.
+        granted: bool,
+    },
+    /// A client asks a server to run a command.
+    ClientRequest {
+        /// The client's sequence number for this command; retries reuse it.
+        seq: u64,
+        /// The command.
+        command: Command,
+    },
+    /// A server answers a client.
+    ClientResponse {
+        /// The sequence number of the request being answered.
+        seq: u64,
+        /// The outcome.
+        reply: ClientReply,
+    },
+}
+
+impl Message {
+    /// The kind of this message.
+    pub fn kind(&self) -> MessageKind {
+        match self {
+            Message::RequestVote { .. } => MessageKind::RequestVote,
+            Message::RequestVoteReply { .. } => MessageKind::RequestVoteReply,
+            Message::AppendEntries { .. } => MessageKind::AppendEntries,
+            Message::AppendEntriesReply { .. } => MessageKind::AppendEntriesReply,
+            Message::PreVote { .. } => MessageKind::PreVote,
+            Message::PreVoteReply { .. } => MessageKind::PreVoteReply,
+            Message::ClientRequest { .. } => MessageKind::ClientRequest,
+            Message::ClientResponse { .. } => MessageKind::ClientResponse,
+        }
+    }
+
+    /// The kind's name: exactly `"RequestVote"`, `"RequestVoteReply"`, `"AppendEntries"` or
+    /// `"AppendEntriesReply"` for the Figure 2 RPCs, as the UI's `data-type` attribute expects.
+    pub fn kind_name(&self) -> &'static str {
+        self.kind().name()
+    }
+
+    /// The Raft term the message carries, if it is a server-to-server message.
+    pub fn term(&self) -> Option<Term> {
+        match self {
+            Message::RequestVote { term, .. }
+            | Message::RequestVoteReply { term, .. }
+            | Message::AppendEntries { term, .. }
+            | Message::AppendEntriesReply { term, .. }
+            | Message::PreVote { term, .. }
+            | Message::PreVoteReply { term, .. } => Some(*term),
+            Message::ClientRequest { .. } | Message::ClientResponse { .. } => None,
+        }
+    }
+
+    /// A short plain-words summary for tooltips, e.g. `AppendEntries(term 2, 1 entry)`.
+    pub fn summary(&self) -> String {
+        match self {
+            Message::RequestVote { term, .. } => format!("RequestVote(term {term})"),
+            Message::RequestVoteReply { term, granted } => format!(
+                "RequestVoteReply(term {term}, {})",
+                if *granted { "granted" } else { "denied" }
+            ),
+            Message::AppendEntries {
+                term,
+                entries,
+                leader_commit,
+                ..
+            } => format!(
+                "AppendEntries(term {term}, {} {}, commit {leader_commit})",
+                entries.len(),
+                if entries.len() == 1 {
+                    "entry"
+                } else {
+                    "entries"
+                }
+            ),
+            Message::AppendEntriesReply {
+                term,
+                success,
+                match_index,
+                ..
+            } => {
+                if *success {
+                    format!("AppendEntriesReply(term {term}, ok up to {match_index})")
+                } else {
+                    format!("AppendEntriesReply(term {term}, mismatch)")
+                }
+            }
+            Message::PreVote { term, .. } => format!("PreVote(term {term})"),
+            Message::PreVoteReply { term, granted } => format!(
+                "PreVoteReply(term {term}, {})",
+                if *granted { "granted" } else { "denied" }
+            ),
+            Message::ClientRequest { seq, command } => format!("ClientRequest(#{seq} {command})"),
+            Message::ClientResponse { seq, reply } => match reply {
+                ClientReply::Ok { value, .. } => {
+                    format!("ClientResponse(#{seq} ok, value {value})")
+                }
+                ClientReply::Redirect { leader: Some(l) } => {
+                    format!("ClientResponse(#{seq} try {l})")
+                }
+                ClientReply::Redirect { leader: None } => {
+                    format!("ClientResponse(#{seq} no leader known)")
+                }
+            },
+        }
+    }
+}

@@ -1,0 +1,1279 @@
+//! One Raft server as a deterministic state machine (Figure 2).
+//!
+//! A [`Node`] is driven from outside: [`Node::handle`] for an arriving message, [`Node::tick`]
+//! when the time returned by [`Node::next_timer`] has come, and [`Node::timeout_now`],
+//! [`Node::stop`] and [`Node::restart`] for the user's actions. Every call gets the current
+//! virtual time and the world's random number generator, and writes what the node wants to send
+//! and what happened into an [`Output`]. The node never reads a clock and owns no randomness, so
+//! the same inputs always give the same outputs.
+
+use super::{
+    majority, ClientId, ClientReply, Command, Endpoint, LogEntry, LogIndex, Message, NodeId,
+    RaftLog, RequestId, Role, Term, Time,
+};
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::collections::BTreeSet;
+
+/// The most entries one AppendEntries carries. A bound keeps messages small when a follower is far
+/// behind; the rest follows on later messages.
+pub const MAX_ENTRIES_PER_APPEND: usize = 64;
+
+/// Switches that each disable one safety rule of Raft, so that the invariant checker can be seen
+/// catching the consequences. All are off by default; with all off the node is pure Figure 2.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Safety {
+    /// Grant votes without the "candidate's log is at least as up to date" check (§5.4.1), so a
+    /// server missing committed entries can become leader and erase them.
+    pub vote_without_log_check: bool,
+    /// Let a leader commit entries from earlier terms by counting replicas (§5.4.2, Figure 8),
+    /// instead of only entries of its own term.
+    pub commit_old_terms_by_counting: bool,
+    /// Lose `votedFor` on restart, as if it were not persisted, so a server can vote twice in one
+    /// term (Figure 2: votedFor is persistent state).
+    pub forget_vote_on_restart: bool,
+    /// Accept AppendEntries whose `prevLogTerm` does not match (the consistency check of §5.3),
+    /// which breaks the Log Matching property.
+    pub skip_prev_log_check: bool,
+    /// Use the minimum election timeout on every server instead of a random one (§5.2), which
+    /// makes split votes repeat.
+    pub fixed_election_timeout: bool,
+}
+
+impl Safety {
+    /// Whether any rule is switched off.
+    pub fn any_broken(&self) -> bool {
+        self.vote_without_log_check
+            || self.commit_old_terms_by_counting
+            || self.forget_vote_on_restart
+            || self.skip_prev_log_check
+            || self.fixed_election_timeout
+    }
+}
+
+/// The settings one node runs with, derived from the simulation's configuration.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct NodeOptions {
+    /// Number of servers in the cluster (the node's peers are `NodeId(0)..NodeId(size-1)`).
+    pub cluster_size: u8,
+    /// Shortest election timeout in microseconds.
+    pub election_timeout_min_us: Time,
+    /// Longest election timeout in microseconds.
+    pub election_timeout_max_us: Time,
+    /// Time between a leader's heartbeats, in microseconds.
+    pub heartbeat_interval_us: Time,
+    /// Send new entries to followers at once instead of with the next heartbeat.
+    pub replicate_immediately: bool,
+    /// Append a no-op entry on becoming leader, so entries of earlier terms commit promptly (§8).
+    pub noop_on_election: bool,
+    /// Run a PreVote round before starting a real election (thesis §9.6).
+    pub pre_vote: bool,
+    /// A leader steps down when it has not heard from a majority within an election timeout
+    /// (thesis §6.2).
+    pub check_quorum: bool,
+    /// Safety rules that are deliberately broken.
+    pub safety: Safety,
+}
+
+impl Default for NodeOptions {
+    fn default() -> Self {
+        NodeOptions {
+            cluster_size: 3,
+            election_timeout_min_us: 150_000,
+            election_timeout_max_us: 300_000,
+            heartbeat_interval_us: 50_000,
+            replicate_immediately: false,
+            noop_on_election: false,
+            pre_vote: false,
+            check_quorum: false,
+            safety: Safety::default(),
+        }
+    }
+}
+
+/// Why a vote (or pre-vote) was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum DenyReason {
+    /// The candidate's term is older than the voter's.
+    StaleTerm,
+    /// The voter already voted for another candidate in this term.
+    AlreadyVoted(NodeId),
+    /// The candidate's log is less up to date than the voter's (§5.4.1).
+    LogNotUpToDate,
+    /// PreVote only: the voter heard from a leader within the minimum election timeout.
+    LeaderIsAlive,
+}
+
+impl std::fmt::Display for DenyReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DenyReason::StaleTerm => f.write_str("its term is stale"),
+            DenyReason::AlreadyVoted(n) => write!(f, "already voted for {n}"),
+            DenyReason::LogNotUpToDate => f.write_str("its log is not up to date"),
+            DenyReason::LeaderIsAlive => f.write_str("a leader is still alive"),
+        }
+    }
+}
+
+/// Something that happened inside a node, reported so the world can trace and check it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum NodeEvent {
+    /// The node moved from one role to another while in `term`.
+    RoleChanged {
+        /// The old role.
+        from: Role,
+        /// The new role.
+        to: Role,
+        /// The term after the change.
+        term: Term,
+    },
+    /// The node adopted a newer term (it saw one, or started an election).
+    TermChanged {
+        /// The old term.
+        from: Term,
+        /// The new term.
+        to: Term,
+    },
+    /// The election timer ran out (or was forced) and the node started an election for `term`.
+    ElectionStarted {
+        /// The new term.
+        term: Term,
+    },
+    /// The election timer ran out and, with PreVote on, the node asked whether it could win `term`.
+    PreVoteStarted {
+        /// The term it would campaign in.
+        term: Term,
+    },
+    /// The node voted for `candidate` in `term`.
+    VoteGranted {
+        /// Who received the vote.
+        candidate: NodeId,
+        /// The term of the vote.
+        term: Term,
+    },
+    /// The node refused its vote.
+    VoteDenied {
+        /// Who asked.
+        candidate: NodeId,
+        /// The term asked about.
+        term: Term,
+        /// Why not.
+        reason: DenyReason,
+    },
+    /// The node answered a PreVote with yes or no; it changes no state either way.
+    PreVoteAnswered {
+        /// Who asked.
+        candidate: NodeId,
+        /// The term asked about.
+        term: Term,
+        /// Whether the pre-vote was granted.
+        granted: bool,
+        /// Why not, when refused.
+        reason: Option<DenyReason>,
+    },
+    /// A (pre-)candidate counted a vote for itself from `voter`; `votes` is its tally so far.
+    VoteReceived {
+        /// Who voted.
+        voter: NodeId,
+        /// The term voted in.
+        term: Term,
+        /// Votes held now, its own included.
+        votes: u32,
+        /// True for a pre-vote.
+        pre_vote: bool,
+    },
+    /// An entry was added to the node's log.
+    EntryAppended {
+        /// The entry.
+        entry: LogEntry,
+    },
+    /// Entries conflicting with the leader's were deleted (Figure 2, AppendEntries step 3).
+    EntriesTruncated {
+        /// The first index removed.
+        from_index: LogIndex,
+        /// How many entries were removed.
+        count: u64,
+    },
+    /// The node refused an AppendEntries because its log has no entry matching the previous
+    /// index and term (§5.3).
+    AppendRejected {
+        /// The leader that sent it.
+        leader: NodeId,
+        /// The previous index in the request.
+        prev_log_index: LogIndex,
+        /// The previous term in the request.
+        prev_log_term: Term,
+    },
+    /// The commit index grew.
+    CommitAdvanced {
+        /// The old commit index.
+        from: LogIndex,
+        /// The new commit index.
+        to: LogIndex,
+    },
+    /// An entry was applied to the state machine.
+    Applied {
+        /// Its index.
+        index: LogIndex,
+        /// Its term.
+        term: Term,
+        /// Its command.
+        command: Command,
+        /// The value after applying it.
+        value: i64,
+        /// True when the entry repeated a client request that had already been applied, so the
+        /// state machine skipped it.
+        duplicate: bool,
+    },
+    /// With CheckQuorum on, the leader had not heard from a majority and stepped down.
+    LostQuorum {
+        /// The term it was leader in.
+        term: Term,
+    },
+}
+
+/// What one call into a node produced: messages to send and events to record.
+///
+/// The world keeps one `Output` and clears it before each call, so the vectors' allocations are
+/// reused on the hot path.
+#[derive(Clone, Debug, Default)]
+pub struct Output {
+    /// Messages to send, in the order the node produced them.
+    pub messages: Vec<(Endpoint, Message)>,
+    /// Events, in the order they happened.
+    pub events: Vec<NodeEvent>,
+}
+
+impl Output {
+    /// Empties both lists, keeping their capacity.
+    pub fn clear(&mut self) {
+        self.messages.clear();
+        self.events.clear();
+    }
+}
+
+/// The latest command applied for one client, kept by the state machine so a retried command is
+/// applied once and answered with its original result.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Session {
+    seq: u64,
+    value: i64,
+    index: LogIndex,
+}
+
+/// One Raft server.
+#[derive(Clone, Debug)]
+pub struct Node {
+    id: NodeId,
+    options: NodeOptions,
+    stopped: bool,
+
+    // Persistent state on all servers (Figure 2): survives stop and restart.
+    current_term: Term,
+    voted_for: Option<NodeId>,
+    log: RaftLog,
+
+    // Volatile state on all servers.
+    role: Role,
+    commit_index: LogIndex,
+    last_applied: LogIndex,
+    value: i64,
+    sessions: BTreeMap<ClientId, Session>,
+    leader: Option<NodeId>,
+    votes: BTreeSet<NodeId>,
+    election_deadline: Option<Time>,
+    last_leader_contact: Option<Time>,
+
+    // Volatile state on leaders, reinitialised after election.
+    next_index: Vec<LogIndex>,
+    match_index: Vec<LogIndex>,
+    next_heartbeat: Option<Time>,
+    quorum_deadline: Option<Time>,
+    heard_from: BTreeSet<NodeId>,
+}
+
+impl Node {
+    /// A fresh server with an empty log in term 0. Its timers are not running until
+    /// [`Node::start`] is called.
+    pub fn new(id: NodeId, options: NodeOptions) -> Node {
+        Node::restore(id, options, 0, None, RaftLog::new())
+    }
+
+    /// A server restored from persistent state (`currentTerm`, `votedFor`, `log`), as after a
+    /// crash; tests use it to set up the paper's figures. Timers start with [`Node::start`].
+    pub fn restore(
+        id: NodeId,
+        options: NodeOptions,
+        current_term: Term,
+        voted_for: Option<NodeId>,
+        log: RaftLog,
+    ) -> Node {
+        let size = usize::from(options.cluster_size);
+        Node {
+            id,
+            options,
+            stopped: false,
+            current_term,
+            voted_for,
+            log,
+            role: Role::Follower,
+            commit_index: 0,
+            last_applied: 0,
+            value: 0,
+            sessions: BTreeMap::new(),
+            leader: None,
+            votes: BTreeSet::new(),
+            election_deadline: None,
+            last_leader_contact: None,
+            next_index: vec![1; size],
+            match_index: vec![0; size],
+            next_heartbeat: None,
+            quorum_deadline: None,
+            heard_from: BTreeSet::new(),
+        }
+    }
+
+    // ----- read-only accessors -------------------------------------------------------------
+
+    /// This server's id.
+    pub fn id(&self) -> NodeId {
+        self.id
+    }
+    /// The options it runs with.
+    pub fn options(&self) -> &NodeOptions {
+        &self.options
+    }
+    /// Its role. A stopped server keeps the role it had when it stopped; check
+    /// [`Node::is_stopped`] first.
+    pub fn role(&self) -> Role {
+        self.role
+    }
+    /// `currentTerm`.
+    pub fn term(&self) -> Term {
+        self.current_term
+    }
+    /// `votedFor` in the current term.
+    pub fn voted_for(&self) -> Option<NodeId> {
+        self.voted_for
+    }
+    /// The votes a (pre-)candidate or leader holds in its current campaign, its own included.
+    pub fn votes_held(&self) -> &BTreeSet<NodeId> {
+        &self.votes
+    }
+    /// The log.
+    pub fn log(&self) -> &RaftLog {
+        &self.log
+    }
+    /// The log's entries, in index order.
+    pub fn entries(&self) -> &[LogEntry] {
+        self.log.entries()
+    }
+    /// `commitIndex`: the highest index known to be committed.
+    pub fn commit_index(&self) -> LogIndex {
+        self.commit_index
+    }
+    /// `lastApplied`: the highest index applied to the state machine.
+    pub fn last_applied(&self) -> LogIndex {
+        self.last_applied
+    }
+    /// The state machine's value.
+    pub fn value(&self) -> i64 {
+        self.value
+    }
+    /// The leader this server believes in for its current term, if any (itself when leader).
+    pub fn leader_hint(&self) -> Option<NodeId> {
+        self.leader
+    }
+    /// When the election timer runs out, if it is running (not on a leader or a stopped server).
+    pub fn election_deadline(&self) -> Option<Time> {
+        self.election_deadline
+    }
+    /// When a leader sends its next heartbeat.
+    pub fn next_heartbeat(&self) -> Option<Time> {
+        self.next_heartbeat
+    }
+    /// Whether the server is stopped (crashed).
+    pub fn is_stopped(&self) -> bool {
+        self.stopped
+    }
+    /// Whether the server is running and leader.
+    pub fn is_leader(&self) -> bool {
+        !self.stopped && self.role == Role::Leader
+    }
+    /// A leader's `nextIndex` for every server (indexed by `NodeId::index`; its own slot is its
+    /// last index plus one); `None` when not leader.
+    pub fn next_index(&self) -> Option<&[LogIndex]> {
+        (self.role == Role::Leader).then_some(self.next_index.as_slice())
+    }
+    /// A leader's `matchIndex` for every server (its own slot is its last index); `None` when not
+    /// leader.
+    pub fn match_index(&self) -> Option<&[LogIndex]> {
+        (self.role == Role::Leader).then_some(self.match_index.as_slice())
+    }
+    /// The earliest time at which [`Node::tick`] has something to do, if any.
+    pub fn next_timer(&self) -> Option<Time> {
+        if self.stopped {
+            return None;
+        }
+        [
+            self.election_deadline,
+            self.next_heartbeat,
+            self.quorum_deadline,
+        ]
+        .into_iter()
+        .flatten()
+        .min()
+    }
+
+    // ----- driving the node ----------------------------------------------------------------
+
+    /// Starts the election timer of a freshly created server.
+    pub fn start<R: Rng + ?Sized>(&mut self, now: Time, rng: &mut R) {
+        self.reset_election_timer(now, rng);
+    }
+
+    /// Replaces the options (the user changed a setting). Timers already running keep their
+    /// deadlines; new values apply from the next reset.
+    pub fn set_options(&mut self, options: NodeOptions, now: Time) {
+        let size = usize::from(options.cluster_size);
+        debug_assert_eq!(size, self.next_index.len());
+        self.options = options;
+        if self.role == Role::Leader && !self.stopped {
+            self.quorum_deadline = if options.check_quorum {
+                self.quorum_deadline
+                    .or(Some(now + options.election_timeout_min_us))
+            } else {
+                None
+            };
+        }
+    }
+
+    /// Crashes the server: it stops all timers and will ignore everything until restarted.
+    pub fn stop(&mut self) {
+        self.stopped = true;
+        self.election_deadline = None;
+        self.next_heartbeat = None;
+        self.quorum_deadline = None;
+    }
+
+    /// Restarts a stopped server from its persistent state. Volatile state starts over: it is a
+    /// follower with commit index 0 and value 0, and it rebuilds the value by re-applying entries
+    /// as it learns the commit index again.
+    pub fn restart<R: Rng + ?Sized>(&mut self, now: Time, rng: &mut R, out: &mut Output) {
+        self.stopped = false;
+        if self.role != Role::Follower {
+            out.events.push(NodeEvent::RoleChanged {
+                from: self.role,
+                to: Role::Follower,
+                term: self.current_term,
+            });
+        }
+        if self.options.safety.forget_vote_on_restart {
+            self.voted_for = None;
+        }
+        self.role = Role::Follower;
+        self.commit_index = 0;
+        self.last_applied = 0;
+        self.value = 0;
+        self.sessions.clear();
+        self.leader = None;
+        self.votes.clear();
+        self.last_leader_contact = None;
+        self.next_heartbeat = None;
+        self.quorum_deadline = None;
+        self.heard_from.clear();
+        self.next_index.iter_mut().for_each(|n| *n = 1);
+        self.match_index.iter_mut().for_each(|m| *m = 0);
+        self.reset_election_timer(now, rng);
+    }
+
+    /// Runs whatever timer has expired by `now`: the election timeout of a follower or
+    /// candidate, or the heartbeat (and CheckQuorum) timer of a leader.
+    pub fn tick<R: Rng + ?Sized>(&mut self, now: Time, rng: &mut R, out: &mut Output) {
+        if self.stopped {
+            return;
+        }
+        if self.role == Role::Leader {
+            if self.quorum_deadline.is_some_and(|d| d <= now) {
+                let n = usize::from(self.options.cluster_size);
+                if self.heard_from.len() + 1 < majority(n) {
+                    out.events.push(NodeEvent::LostQuorum {
+                        term: self.current_term,
+                    });
+                    self.become_follower(self.current_term, None, now, rng, out);
+                    return;
+                }
+                self.heard_from.clear();
+                self.quorum_deadline = Some(now + self.options.election_timeout_min_us);
+            }
+            if self.next_heartbeat.is_some_and(|h| h <= now) {
+                self.broadcast_append(out);
+                self.next_heartbeat = Some(now + self.options.heartbeat_interval_us);
+            }
+        } else if self.election_deadline.is_some_and(|d| d <= now) {
+            self.election_timeout(now, rng, out);
+        }
+    }
+
+    /// Makes the election timer run out now, whatever the role (the user's "time out" action). A
+    /// leader forced this way starts an election in a new term like anyone else.
+    pub fn timeout_now<R: Rng + ?Sized>(&mut self, now: Time, rng: &mut R, out: &mut Output) {
+        if self.stopped {
+            return;
+        }
+        self.election_timeout(now, rng, out);
+    }
+
+    /// Handles one message that arrived from `from`.
+    pub fn handle<R: Rng + ?Sized>(
+        &mut self,
+        from: Endpoint,
+        msg: Message,
+        now: Time,
+        rng: &mut R,
+        out: &mut Output,
+    ) {
+        if self.stopped {
+            return;
+        }
+        match (from, msg) {
+            (
+                Endpoint::Node(c),
+                Message::RequestVote {
+                    term,
+                    last_log_index,
+                    last_log_term,
+                },
+            ) => self.on_request_vote(c, term, last_log_index, last_log_term, now, rng, out),
+            (Endpoint::Node(v), Message::RequestVoteReply { term, granted }) => {
+                self.on_request_vote_reply(v, term, granted, now, rng, out)
+            }
+            (
+                Endpoint::Node(l),
+                Message::AppendEntries {
+                    term,
+                    prev_log_index,
+                    prev_log_term,
+                    entries,
+                    leader_commit,
+                },
+            ) => self.on_append_entries(
+                l,
+                AppendArgs {
+                    term,
+                    prev_log_index,
+                    prev_log_term,
+                    entries,
+                    leader_commit,
+                },
+                now,
+                rng,
+                out,
+            ),
+            (
+                Endpoint::Node(f),
+                Message::AppendEntriesReply {
+                    term,
+                    success,
+                    match_index,
+                    conflict_term,
+                    conflict_index,
+                },
+            ) => self.on_append_reply(
+                f,
+                term,
+                success,
+                match_index,
+                conflict_term,
+                conflict_index,
+                now,
+                rng,
+                out,
+            ),
+            (
+                Endpoint::Node(c),
+                Message::PreVote {
+                    term,
+                    last_log_index,
+                    last_log_term,
+                },
+            ) => self.on_pre_vote(c, term, last_log_index, last_log_term, now, out),
+            (Endpoint::Node(v), Message::PreVoteReply { term, granted }) => {
+                self.on_pre_vote_reply(v, term, granted, now, rng, out)
+            }
+            (Endpoint::Client(c), Message::ClientRequest { seq, command }) => {
+                self.on_client_request(c, seq, command, out)
+            }
+            // Anything else is malformed (a server never receives client responses, and Raft
+            // messages only come from servers); ignoring it is the safe choice.
+            _ => {}
+        }
+    }
+
+    // ----- elections -----------------------------------------------------------------------
+
+    fn reset_election_timer<R: Rng + ?Sized>(&mut self, now: Time, rng: &mut R) {
+        let min = self.options.election_timeout_min_us;
+        let max = self.options.election_timeout_max_us.max(min);
+        let timeout = if self.options.safety.fixed_election_timeout || min == max {
+            min
+        } else {
+            rng.random_range(min..=max)
+        };
+        self.election_deadline = Some(now + timeout);
+    }
+
+    fn set_role(&mut self, role: Role, out: &mut Output) {
+        if self.role != role {
+            out.events.push(NodeEvent::RoleChanged {
+                from: self.role,
+                to: role,
+                term: self.current_term,
+            });
+            self.role = role;
+        }
+    }
+
+    /// Steps down to follower in `term` (adopting it if newer, which clears `votedFor`).
+    fn become_follower<R: Rng + ?Sized>(
+        &mut self,
+        term: Term,
+        leader: Option<NodeId>,
+        now: Time,
+        rng: &mut R,
+        out: &mut Output,
+    ) {
+        if term > self.current_term {
+            out.events.push(NodeEvent::TermChanged {
+                from: self.current_term,
+                to: term,
+            });
+            self.current_term = term;
+            self.voted_for = None;
+            self.leader = None;
+        }
+        let was_leader = self.role == Role::Leader;
+        self.set_role(Role::Follower, out);
+        self.votes.clear();
+        if leader.is_some() {
+            self.leader = leader;
+        } else if self.leader == Some(self.id) {
+            self.leader = None;
+        }
+        self.next_heartbeat = None;
+        self.quorum_deadline = None;
+        if was_leader || self.election_deadline.is_none() {
+            self.reset_election_timer(now, rng);
+        }
+    }
+
+    fn election_timeout<R: Rng + ?Sized>(&mut self, now: Time, rng: &mut R, out: &mut Output) {
+        if self.options.pre_vote {
+            self.start_pre_vote(now, rng, out);
+        } else {
+            self.start_election(now, rng, out);
+        }
+    }
+
+    fn start_pre_vote<R: Rng + ?Sized>(&mut self, now: Time, rng: &mut R, out: &mut Output) {
+        let term = self.current_term + 1;
+        out.events.push(NodeEvent::PreVoteStarted { term });
+        self.set_role(Role::PreCandidate, out);
+        self.leader = None;
+        self.next_heartbeat = None;
+        self.quorum_deadline = None;
+        self.votes.clear();
+        self.votes.insert(self.id);
+        self.reset_election_timer(now, rng);
+        if self.votes.len() >= majority(usize::from(self.options.cluster_size)) {
+            self.start_election(now, rng, out);
+            return;
+        }
+        let msg = Message::PreVote {
+            term,
+            last_log_index: self.log.last_index(),
+            last_log_term: self.log.last_term(),
+        };
+        self.send_to_peers(&msg, out);
+    }
+
+    fn start_election<R: Rng + ?Sized>(&mut self, now: Time, rng: &mut R, out: &mut Output) {
+        out.events.push(NodeEvent::TermChanged {
+            from: self.current_term,
+            to: self.current_term + 1,
+        });
+        self.current_term += 1;
+        self.voted_for = Some(self.id);
+        out.events.push(NodeEvent::ElectionStarted {
+            term: self.current_term,
+        });
+        self.set_role(Role::Candidate, out);
+        self.leader = None;
+        self.next_heartbeat = None;
+        self.quorum_deadline = None;
+        self.votes.clear();
+        self.votes.insert(self.id);
+        self.reset_election_timer(now, rng);
+        if self.votes.len() >= majority(usize::from(self.options.cluster_size)) {
+            self.become_leader(now, out);
+            return;
+        }
+        let msg = Message::RequestVote {
+            term: self.current_term,
+            last_log_index: self.log.last_index(),
+            last_log_term: self.log.last_term(),
+        };
+        self.send_to_peers(&msg, out);
+    }
+
+    fn send_to_peers(&self, msg: &Message, out: &mut Output) {
+        for p in 0..self.options.cluster_size {
+            if p != self.id.0 {
+                out.messages.push((Endpoint::Node(NodeId(p)), msg.clone()));
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn on_request_vote<R: Rng + ?Sized>(
+        &mut self,
+        candidate: NodeId,
+        term: Term,
+        last_log_index: LogIndex,
+        last_log_term: Term,
+        now: Time,
+        rng: &mut R,
+        out: &mut Output,
+    ) {
+        if term > self.current_term {
+            self.become_follower(term, None, now, rng, out);
+        }
+        let refusal = if term < self.current_term {
+            Some(DenyReason::StaleTerm)
+        } else if let Some(v) = self.voted_for.filter(|&v| v != candidate) {
+            Some(DenyReason::AlreadyVoted(v))
+        } else if !self.options.safety.vote_without_log_check
+            && !self
+                .log
+                .candidate_is_up_to_date(last_log_term, last_log_index)
+        {
+            Some(DenyReason::LogNotUpToDate)
+        } else {
+            None
+        };
+        match refusal {
+            None => {
+                self.voted_for = Some(candidate);
+                // Granting a vote resets the timer (Figure 2, Followers) so the voter gives the
+                // candidate time to win before campaigning itself.
+                self.reset_election_timer(now, rng);
+                out.events.push(NodeEvent::VoteGranted { candidate, term });
+            }
+            Some(reason) => out.events.push(NodeEvent::VoteDenied {
+                candidate,
+                term,
+                reason,
+            }),
+        }
+        out.messages.push((
+            Endpoint::Node(candidate),
+            Message::RequestVoteReply {
+                term: self.current_term,
+                granted: refusal.is_none(),
+            },
+        ));
+    }
+
+    fn on_request_vote_reply<R: Rng + ?Sized>(
+        &mut self,
+        voter: NodeId,
+        term: Term,
+        granted: bool,
+        now: Time,
+        rng: &mut R,
+        out: &mut Output,
+    ) {
+        if term > self.current_term {
+            self.become_follower(term, None, now, rng, out);
+            return;
+        }
+        if self.role != Role::Candidate || term != self.current_term || !granted {
+            return;
+        }
+        if self.votes.insert(voter) {
+            out.events.push(NodeEvent::VoteReceived {
+                voter,
+                term,
+                votes: self.votes.len() as u32,
+                pre_vote: false,
+            });
+        }
+        if self.votes.len() >= majority(usize::from(self.options.cluster_size)) {
+            self.become_leader(now, out);
+        }
+    }
+
+    fn on_pre_vote(
+        &mut self,
+        candidate: NodeId,
+        term: Term,
+        last_log_index: LogIndex,
+        last_log_term: Term,
+        now: Time,
+        out: &mut Output,
+    ) {
+        // A pre-vote changes nothing here: no term update, no votedFor, no timer reset. That is
+        // what makes it harmless for a server cut off from the cluster to ask.
+        let leader_alive = self.role == Role::Leader
+            || self
+                .last_leader_contact
+                .is_some_and(|t| now < t + self.options.election_timeout_min_us);
+        let refusal = if term <= self.current_term {
+            Some(DenyReason::StaleTerm)
+        } else if !self.options.safety.vote_without_log_check
+            && !self
+                .log
+                .candidate_is_up_to_date(last_log_term, last_log_index)
+        {
+            Some(DenyReason::LogNotUpToDate)
+        } else if leader_alive {
+            Some(DenyReason::LeaderIsAlive)
+        } else {
+            None
+        };
+        out.events.push(NodeEvent::PreVoteAnswered {
+            candidate,
+            term,
+            granted: refusal.is_none(),
+            reason: refusal,
+        });
+        out.messages.push((
+            Endpoint::Node(candidate),
+            Message::PreVoteReply {
+                term: if refusal.is_none() {
+                    term
+                } else {
+                    self.current_term
+                },
+                granted: refusal.is_none(),
+            },
+        ));
+    }
+
+    fn on_pre_vote_reply<R: Rng + ?Sized>(
+        &mut self,
+        voter: NodeId,
+        term: Term,
+        granted: bool,
+        now: Time,
+        rng: &mut R,
+        out: &mut Output,
+    ) {
+        if !granted {
+            if term > self.current_term {
+                self.become_follower(term, None, now, rng, out);
+            }
+            return;
+        }
+        if self.role != Role::PreCandidate || term != self.current_term + 1 {
+            return;
+        }
+        if self.votes.insert(voter) {
+            out.events.push(NodeEvent::VoteReceived {
+                voter,
+                term,
+                votes: self.votes.len() as u32,
+                pre_vote: true,
+            });
+        }
+        if self.votes.len() >= majority(usize::from(self.options.cluster_size)) {
+            self.start_election(now, rng, out);
+        }
+    }
+
+    fn become_leader(&mut self, now: Time, out: &mut Output) {
+        self.set_role(Role::Leader, out);
+        self.leader = Some(self.id);
+        self.election_deadline = None;
+        let next = self.log.last_index() + 1;
+        self.next_index.iter_mut().for_each(|n| *n = next);
+        self.match_index.iter_mut().for_each(|m| *m = 0);
+        self.heard_from.clear();
+        self.quorum_deadline = self
+            .options
+            .check_quorum
+            .then_some(now + self.options.election_timeout_min_us);
+        if self.options.noop_on_election {
+            self.leader_append(Command::NoOp, None, out);
+        }
+        let me = self.id.index();
+        self.match_index[me] = self.log.last_index();
+        self.next_index[me] = self.log.last_index() + 1;
+        // Upon election: send initial empty AppendEntries RPCs (heartbeat) to each server
+        // (Figure 2, Leaders), which also tells everyone who won.
+        self.broadcast_append(out);
+        self.next_heartbeat = Some(now + self.options.heartbeat_interval_us);
+        self.advance_commit(out);
+    }
+
+    // ----- log replication -----------------------------------------------------------------
+
+    fn leader_append(&mut self, command: Command, request: Option<RequestId>, out: &mut Output) {
+        let entry = self.log.push(self.current_term, command, request);
+        let me = self.id.index();
+        self.match_index[me] = entry.index;
+        self.next_index[me] = entry.index + 1;
+        out.events.push(NodeEvent::EntryAppended { entry });
+    }
+
+    fn broadcast_append(&self, out: &mut Output) {
+        for p in 0..self.options.cluster_size {
+            if p != self.id.0 {
+                self.send_append(NodeId(p), out);
+            }
+        }
+    }
+
+    fn send_append(&self, peer: NodeId, out: &mut Output) {
+        let next = self.next_index[peer.index()].clamp(1, self.log.last_index() + 1);
+        let prev_log_index = next - 1;
+        let prev_log_term = self.log.term_at(prev_log_index).unwrap_or(0);
+        let entries = self.log.slice_from(next, MAX_ENTRIES_PER_APPEND).to_vec();
+        out.messages.push((
+            Endpoint::Node(peer),
+            Message::AppendEntries {
+                term: self.current_term,
+                prev_log_index,
+                prev_log_term,
+                entries,
+                leader_commit: self.commit_index,
+            },
+        ));
+    }
+
+    fn on_append_entries<R: Rng + ?Sized>(
+        &mut self,
+        leader: NodeId,
+        args: AppendArgs,
+        now: Time,
+        rng: &mut R,
+        out: &mut Output,
+    ) {
+        let reject = |node: &Node, out: &mut Output, conflict_term, conflict_index| {
+            out.messages.push((
+                Endpoint::Node(leader),
+                Message::AppendEntriesReply {
+                    term: node.current_term,
+                    success: false,
+                    match_index: 0,
+                    conflict_term,
+                    conflict_index,
+                },
+            ));
+        };
+        // 1. Reply false if term < currentTerm (§5.1).
+        if args.term < self.current_term {
+            reject(self, out, None, 0);
+            return;
+        }
+        if args.term == self.current_term && self.role == Role::Leader {
+            // Two leaders in one term cannot happen unless a safety rule is switched off; the
+            // checker reports it, and this leader keeps its log rather than obey a rival.
+            reject(self, out, None, 0);
+            return;
+        }
+        if args.term > self.current_term || self.role != Role::Follower {
+            self.become_follower(args.term, Some(leader), now, rng, out);
+        }
+        self.leader = Some(leader);
+        self.last_leader_contact = Some(now);
+        self.reset_election_timer(now, rng);
+
+        // 2. Reply false if the log has no entry at prevLogIndex whose term matches prevLogTerm.
+        let have = self.log.term_at(args.prev_log_index);
+        let matches = match have {
+            Some(t) => t == args.prev_log_term || self.options.safety.skip_prev_log_check,
+            None => false,
+        };
+        if !matches {
+            out.events.push(NodeEvent::AppendRejected {
+                leader,
+                prev_log_index: args.prev_log_index,
+                prev_log_term: args.prev_log_term,
+            });
+            // The fast back-up hint: name the conflicting term and where it starts, or where the
+            // log ends, so the leader can skip a whole term per round trip instead of one entry.
+            let (conflict_term, conflict_index) = match have {
+                Some(t) => (
+                    Some(t),
+                    self.log.first_index_of_term_before(t, args.prev_log_index),
+                ),
+                None => (None, self.log.last_index() + 1),
+            };
+            reject(self, out, conflict_term, conflict_index);
+            return;
+        }
+
+        // 3. and 4. Delete conflicting entries and what follows them; append new ones.
+        let mut last_new = args.prev_log_index;
+        for entry in args.entries {
+            if entry.index != last_new + 1 {
+                break;
+            }
+            match self.log.term_at(entry.index) {
+                Some(t) if t == entry.term => {}
+                Some(_) => {
+                    let count = self.log.truncate_from(entry.index) as u64;
+                    out.events.push(NodeEvent::EntriesTruncated {
+                        from_index: entry.index,
+                        count,
+                    });
+                    self.log.push_entry(entry);
+                    out.events.push(NodeEvent::EntryAppended { entry });
+                }
+                None => {
+                    self.log.push_entry(entry);
+                    out.events.push(NodeEvent::EntryAppended { entry });
+                }
+            }
+            last_new = entry.index;
+        }
+
+        // 5. If leaderCommit > commitIndex, commitIndex = min(leaderCommit, last new entry).
+        if args.leader_commit > self.commit_index {
+            let new_commit = args.leader_commit.min(last_new);
+            if new_commit > self.commit_index {
+                out.events.push(NodeEvent::CommitAdvanced {
+                    from: self.commit_index,
+                    to: new_commit,
+                });
+                self.commit_index = new_commit;
+                self.apply_committed(out);
+            }
+        }
+        out.messages.push((
+            Endpoint::Node(leader),
+            Message::AppendEntriesReply {
+                term: self.current_term,
+                success: true,
+                match_index: last_new,
+                conflict_term: None,
+                conflict_index: 0,
+            },
+        ));
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn on_append_reply<R: Rng + ?Sized>(
+        &mut self,
+        follower: NodeId,
+        term: Term,
+        success: bool,
+        match_index: LogIndex,
+        conflict_term: Option<Term>,
+        conflict_index: LogIndex,
+        now: Time,
+        rng: &mut R,
+        out: &mut Output,
+    ) {
+        if term > self.current_term {
+            self.become_follower(term, None, now, rng, out);
+            return;
+        }
+        if self.role != Role::Leader || term != self.current_term {
+            return;
+        }
+        let p = follower.index();
+        if p >= self.next_index.len() {
+            return;
+        }
+        self.heard_from.insert(follower);
+        if success {
+            let match_index = match_index.min(self.log.last_index());
+            if match_index > self.match_index[p] {
+                self.match_index[p] = match_index;
+            }
+            if match_index + 1 > self.next_index[p] {
+                self.next_index[p] = match_index + 1;
+            }
+            self.advance_commit(out);
+            if self.options.replicate_immediately && self.next_index[p] <= self.log.last_index() {
+                self.send_append(follower, out);
+            }
+        } else {
+            // Back up nextIndex using the follower's hint: past the whole conflicting term if we
+            // have none of it, or to just after our last entry of that term if we do.
+            let hinted = match conflict_term {
+                Some(t) => match self.log.last_index_of_term(t) {
+                    Some(i) => i + 1,
+                    None => conflict_index,
+                },
+                None => conflict_index,
+            };
+            let new_next = hinted
+                .max(self.match_index[p] + 1)
+                .clamp(1, self.log.last_index() + 1);
+            // A reply that would not move nextIndex back is a stale duplicate; resending for it
+            // would only multiply traffic.
+            if new_next < self.next_index[p] {
+                self.next_index[p] = new_next;
+                self.send_append(follower, out);
+            }
+        }
+    }
+
+    /// Commits the highest index stored on a majority, provided its entry is from the current
+    /// term (§5.4.2): a leader never commits an older term's entry by counting replicas.
+    fn advance_commit(&mut self, out: &mut Output) {
+        let me = self.id.index();
+        self.match_index[me] = self.log.last_index();
+        // The majority-th highest match index is stored on a majority. Sorting a copy on the
+        // stack avoids an allocation per reply for every realistic cluster size.
+        let mut stack = [0; 64];
+        let mut heap = Vec::new();
+        let matched: &mut [LogIndex] = if self.match_index.len() <= stack.len() {
+            let s = &mut stack[..self.match_index.len()];
+            s.copy_from_slice(&self.match_index);
+            s
+        } else {
+            heap.extend_from_slice(&self.match_index);
+            &mut heap
+        };
+        matched.sort_unstable_by(|a, b| b.cmp(a));
+        let n = matched[majority(matched.len()) - 1];
+        if n <= self.commit_index {
+            return;
+        }
+        let own_term = self.log.term_at(n) == Some(self.current_term);
+        if own_term || self.options.safety.commit_old_terms_by_counting {
+            out.events.push(NodeEvent::CommitAdvanced {
+                from: self.commit_index,
+                to: n,
+            });
+            self.commit_index = n;
+            self.apply_committed(out);
+        }
+    }
+
+    /// Applies committed entries in order (Figure 2, All Servers), skipping client requests that
+    /// were already applied, and answers clients whose command this leader put in the log.
+    fn apply_committed(&mut self, out: &mut Output) {
+        while self.last_applied < self.commit_index {
+            let Some(entry) = self.log.get(self.last_applied + 1).copied() else {
+                break;
+            };
+            self.last_applied = entry.index;
+            let mut duplicate = false;
+            let mut answer = None;
+            match entry.request {
+                Some(req) => match self.sessions.get(&req.client) {
+                    Some(s) if s.seq >= req.seq => {
+                        duplicate = true;
+                        if s.seq == req.seq {
+                            answer = Some((s.value, s.index));
+                        }
+                    }
+                    _ => {
+                        self.value = entry.command.apply(self.value);
+                        self.sessions.insert(
+                            req.client,
+                            Session {
+                                seq: req.seq,
+                                value: self.value,
+                                index: entry.index,
+                            },
+                        );
+                        answer = Some((self.value, entry.index));
+                    }
+                },
+                None => self.value = entry.command.apply(self.value),
+            }
+            out.events.push(NodeEvent::Applied {
+                index: entry.index,
+                term: entry.term,
+                command: entry.command,
+                value: self.value,
+                duplicate,
+            });
+            // Only entries of the leader's own term get an answer here: older ones were proposed
+            // by earlier leaders, and a client still waiting for one will retry and be answered
+            // from the session table.
+            if self.role == Role::Leader && entry.term == self.current_term {
+                if let (Some(req), Some((value, index))) = (entry.request, answer) {
+                    out.messages.push((
+                        Endpoint::Client(req.client),
+                        Message::ClientResponse {
+                            seq: req.seq,
+                            reply: ClientReply::Ok { value, index },
+                        },
+                    ));
+                }
+            }
+        }
+    }
+
+    fn on_client_request(
+        &mut self,
+        client: ClientId,
+        seq: u64,
+        command: Command,
+        out: &mut Output,
+    ) {
+        let to = Endpoint::Client(client);
+        if self.role != Role::Leader {
+            let leader = self.leader.filter(|&l| l != self.id);
+            out.messages.push((
+                to,
+                Message::ClientResponse {
+                    seq,
+                    reply: ClientReply::Redirect { leader },
+                },
+            ));
+            return;
+        }
+        if let Some(s) = self.sessions.get(&client) {
+            if s.seq == seq {
+                out.messages.push((
+                    to,
+                    Message::ClientResponse {
+                        seq,
+                        reply: ClientReply::Ok {
+                            value: s.value,
+                            index: s.index,
+                        },
+                    },
+                ));
+                return;
+            }
+            if s.seq > seq {
+                // The client has moved on; this is a late copy of an old request.
+                return;
+            }
+        }
+        let request = RequestId { client, seq };
+        if self
+            .log
+            .find_request_after(request, self.last_applied)
+            .is_some_and(|e| e.term == self.current_term)
+        {
+            // Already in the log in this term: it will be answered when applied.
+            return;
+        }
+        self.leader_append(command, Some(request), out);
+        if self.options.replicate_immediately {
+            self.broadcast_append(out);
+        }
+        self.advance_commit(out);
+    }
+}
+
+/// The arguments of an AppendEntries, bundled to keep the handler's signature readable.
+struct AppendArgs {
+    term: Term,
+    prev_log_index: LogIndex,
+    prev_log_term: Term,
+    entries: Vec<LogEntry>,
+    leader_commit: LogIndex,
+}

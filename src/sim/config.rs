@@ -1,0 +1,478 @@
+//! The simulation's settings: one serialisable [`Config`] whose `Default` is the narrative's setup.
+
+use crate::raft::{NodeId, NodeOptions, Safety, Time};
+use serde::{Deserialize, Serialize};
+
+/// The largest cluster the core accepts. The UI offers 1 to 9; tests and the soak go higher.
+pub const MAX_CLUSTER_SIZE: u8 = 51;
+
+/// The most clients a world may have.
+pub const MAX_CLIENTS: u8 = 16;
+
+/// When a leader sends new entries to its followers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Replication {
+    /// With the next heartbeat, as the narrative tells it ("the change is sent to the followers
+    /// on the next heartbeat").
+    #[default]
+    OnHeartbeat,
+    /// At once, as production implementations do, to cut commit latency.
+    Immediate,
+}
+
+/// Every option of a simulation. Durations are virtual microseconds (`_us`), rates are per mille
+/// (`_per_mille`, 0 to 1000) so that everything stays exact integers and serialises the same on
+/// every platform.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Config {
+    /// Seed of the world's one random number generator.
+    pub seed: u64,
+    /// Number of servers, 1 to [`MAX_CLUSTER_SIZE`].
+    pub cluster_size: u8,
+    /// Number of clients, 1 to [`MAX_CLIENTS`].
+    pub clients: u8,
+    /// Shortest election timeout.
+    pub election_timeout_min_us: Time,
+    /// Longest election timeout; each timeout is drawn uniformly from `[min, max]`.
+    pub election_timeout_max_us: Time,
+    /// Per-node `(min, max)` election timeouts that replace the range above for that node; empty
+    /// or `None` entries use the common range. Scenarios pin timeouts with it to stage a split
+    /// vote or decide who times out first.
+    pub election_timeout_override: Vec<Option<(Time, Time)>>,
+    /// Time between a leader's heartbeats; must be below the shortest election timeout.
+    pub heartbeat_interval_us: Time,
+    /// Shortest one-way message latency.
+    pub latency_min_us: Time,
+    /// Longest one-way message latency; each message's latency is drawn from `[min, max]`.
+    pub latency_max_us: Time,
+    /// Chance per mille that a message is lost.
+    pub loss_per_mille: u16,
+    /// Chance per mille that a message is delivered twice (the copy has its own latency).
+    pub duplicate_per_mille: u16,
+    /// When a leader sends new entries.
+    pub replication: Replication,
+    /// Append a no-op entry when a leader is elected (§8). Off by default, as in the narrative.
+    pub noop_on_election: bool,
+    /// Run a PreVote round before each election (thesis §9.6).
+    pub pre_vote: bool,
+    /// Leaders step down when they stop hearing from a majority (thesis §6.2).
+    pub check_quorum: bool,
+    /// How long a client waits for an answer before retrying at the next server.
+    pub client_retry_timeout_us: Time,
+    /// After this many attempts a client gives up on a command (outcome `Failed`); 0 means it
+    /// keeps trying for ever.
+    pub client_max_attempts: u32,
+    /// Safety rules deliberately switched off; all on (no switch set) by default.
+    pub safety: Safety,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            seed: 1,
+            cluster_size: 3,
+            clients: 2,
+            election_timeout_min_us: 150_000,
+            election_timeout_max_us: 300_000,
+            election_timeout_override: Vec::new(),
+            heartbeat_interval_us: 50_000,
+            latency_min_us: 10_000,
+            latency_max_us: 20_000,
+            loss_per_mille: 0,
+            duplicate_per_mille: 0,
+            replication: Replication::OnHeartbeat,
+            noop_on_election: false,
+            pre_vote: false,
+            check_quorum: false,
+            client_retry_timeout_us: 500_000,
+            client_max_attempts: 0,
+            safety: Safety::default(),
+        }
+    }
+}
+
+/// Why a [`Config`] (or a change to one) is not acceptable.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ConfigError {
+    /// The cluster size is outside 1 to [`MAX_CLUSTER_SIZE`].
+    ClusterSize(u8),
+    /// The number of clients is outside 1 to [`MAX_CLIENTS`].
+    ClientCount(u8),
+    /// An election timeout of zero would make servers campaign continuously.
+    ElectionTimeoutZero,
+    /// The election timeout range has min above max.
+    ElectionTimeoutRange {
+        /// The minimum given.
+        min_us: Time,
+        /// The maximum given.
+        max_us: Time,
+    },
+    /// A per-node override is malformed (zero, or min above max).
+    ElectionTimeoutOverride {
+        /// The node whose override is wrong.
+        node: NodeId,
+        /// The minimum given.
+        min_us: Time,
+        /// The maximum given.
+        max_us: Time,
+    },
+    /// More per-node overrides than nodes.
+    TooManyOverrides {
+        /// How many overrides were given.
+        given: usize,
+        /// The cluster size.
+        cluster_size: u8,
+    },
+    /// The heartbeat interval is zero.
+    HeartbeatZero,
+    /// The heartbeat interval is not below the shortest election timeout, so followers would time
+    /// out between heartbeats.
+    HeartbeatTooSlow {
+        /// The heartbeat interval.
+        heartbeat_us: Time,
+        /// The shortest election timeout (over all nodes, overrides included).
+        election_min_us: Time,
+    },
+    /// The latency range has min above max.
+    LatencyRange {
+        /// The minimum given.
+        min_us: Time,
+        /// The maximum given.
+        max_us: Time,
+    },
+    /// The loss rate is above 1000 per mille.
+    LossRate(u16),
+    /// The duplication rate is above 1000 per mille.
+    DuplicationRate(u16),
+    /// The client retry timeout is zero.
+    ClientRetryZero,
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let ms = |us: &Time| us / 1000;
+        match self {
+            ConfigError::ClusterSize(n) => write!(
+                f,
+                "cluster size {n} is not allowed: choose 1 to {MAX_CLUSTER_SIZE} servers"
+            ),
+            ConfigError::ClientCount(n) => {
+                write!(f, "{n} clients is not allowed: choose 1 to {MAX_CLIENTS}")
+            }
+            ConfigError::ElectionTimeoutZero => {
+                f.write_str("the election timeout must be longer than zero")
+            }
+            ConfigError::ElectionTimeoutRange { min_us, max_us } => write!(
+                f,
+                "the election timeout minimum ({} ms) is above its maximum ({} ms)",
+                ms(min_us),
+                ms(max_us)
+            ),
+            ConfigError::ElectionTimeoutOverride {
+                node,
+                min_us,
+                max_us,
+            } => write!(
+                f,
+                "the election timeout of {node} must satisfy 0 < min <= max (got {min_us} us to {max_us} us)"
+            ),
+            ConfigError::TooManyOverrides {
+                given,
+                cluster_size,
+            } => write!(
+                f,
+                "{given} per-node election timeouts given for a cluster of {cluster_size}"
+            ),
+            ConfigError::HeartbeatZero => f.write_str("the heartbeat interval must be longer than zero"),
+            ConfigError::HeartbeatTooSlow {
+                heartbeat_us,
+                election_min_us,
+            } => write!(
+                f,
+                "the heartbeat interval ({} ms) must be shorter than the shortest election timeout ({} ms), or followers time out between heartbeats",
+                ms(heartbeat_us),
+                ms(election_min_us)
+            ),
+            ConfigError::LatencyRange { min_us, max_us } => write!(
+                f,
+                "the latency minimum ({} ms) is above its maximum ({} ms)",
+                ms(min_us),
+                ms(max_us)
+            ),
+            ConfigError::LossRate(r) => {
+                write!(f, "a loss rate of {r} per mille is above 1000 (100%)")
+            }
+            ConfigError::DuplicationRate(r) => {
+                write!(f, "a duplication rate of {r} per mille is above 1000 (100%)")
+            }
+            ConfigError::ClientRetryZero => {
+                f.write_str("the client retry timeout must be longer than zero")
+            }
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl Config {
+    /// Checks every option and the relations between them.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if self.cluster_size == 0 || self.cluster_size > MAX_CLUSTER_SIZE {
+            return Err(ConfigError::ClusterSize(self.cluster_size));
+        }
+        if self.clients == 0 || self.clients > MAX_CLIENTS {
+            return Err(ConfigError::ClientCount(self.clients));
+        }
+        if self.election_timeout_min_us == 0 {
+            return Err(ConfigError::ElectionTimeoutZero);
+        }
+        if self.election_timeout_min_us > self.election_timeout_max_us {
+            return Err(ConfigError::ElectionTimeoutRange {
+                min_us: self.election_timeout_min_us,
+                max_us: self.election_timeout_max_us,
+            });
+        }
+        if self.election_timeout_override.len() > usize::from(self.cluster_size) {
+            return Err(ConfigError::TooManyOverrides {
+                given: self.election_timeout_override.len(),
+                cluster_size: self.cluster_size,
+            });
+        }
+        let mut election_min = self.election_timeout_min_us;
+        for (i, o) in self.election_timeout_override.iter().enumerate() {
+            if let Some((min, max)) = *o {
+                if min == 0 || min > max {
+                    return Err(ConfigError::ElectionTimeoutOverride {
+                        node: NodeId(i as u8),
+                        min_us: min,
+                        max_us: max,
+                    });
+                }
+                election_min = election_min.min(min);
+            }
+        }
+        if self.heartbeat_interval_us == 0 {
+            return Err(ConfigError::HeartbeatZero);
+        }
+        if self.heartbeat_interval_us >= election_min {
+            return Err(ConfigError::HeartbeatTooSlow {
+                heartbeat_us: self.heartbeat_interval_us,
+                election_min_us: election_min,
+            });
+        }
+        if self.latency_min_us > self.latency_max_us {
+            return Err(ConfigError::LatencyRange {
+                min_us: self.latency_min_us,
+                max_us: self.latency_max_us,
+            });
+        }
+        if self.loss_per_mille > 1000 {
+            return Err(ConfigError::LossRate(self.loss_per_mille));
+        }
+        if self.duplicate_per_mille > 1000 {
+            return Err(ConfigError::DuplicationRate(self.duplicate_per_mille));
+        }
+        if self.client_retry_timeout_us == 0 {
+            return Err(ConfigError::ClientRetryZero);
+        }
+        Ok(())
+    }
+
+    /// The node ids of the cluster, in order.
+    pub fn node_ids(&self) -> impl Iterator<Item = NodeId> {
+        (0..self.cluster_size).map(NodeId)
+    }
+
+    /// The options node `id` runs with: the common settings plus its timeout override, if any.
+    pub fn node_options(&self, id: NodeId) -> NodeOptions {
+        let (min, max) = self
+            .election_timeout_override
+            .get(id.index())
+            .copied()
+            .flatten()
+            .unwrap_or((self.election_timeout_min_us, self.election_timeout_max_us));
+        NodeOptions {
+            cluster_size: self.cluster_size,
+            election_timeout_min_us: min,
+            election_timeout_max_us: max,
+            heartbeat_interval_us: self.heartbeat_interval_us,
+            replicate_immediately: self.replication == Replication::Immediate,
+            noop_on_election: self.noop_on_election,
+            pre_vote: self.pre_vote,
+            check_quorum: self.check_quorum,
+            safety: self.safety,
+        }
+    }
+
+    /// A copy with `change` applied (not validated; see [`Config::validate`]).
+    pub fn with_change(&self, change: &OptionChange) -> Config {
+        let mut c = self.clone();
+        match *change {
+            OptionChange::Latency { min_us, max_us } => {
+                c.latency_min_us = min_us;
+                c.latency_max_us = max_us;
+            }
+            OptionChange::LossPerMille(r) => c.loss_per_mille = r,
+            OptionChange::DuplicatePerMille(r) => c.duplicate_per_mille = r,
+            OptionChange::ElectionTimeout { min_us, max_us } => {
+                c.election_timeout_min_us = min_us;
+                c.election_timeout_max_us = max_us;
+            }
+            OptionChange::HeartbeatInterval(us) => c.heartbeat_interval_us = us,
+            OptionChange::Replication(r) => c.replication = r,
+            OptionChange::NoOpOnElection(b) => c.noop_on_election = b,
+            OptionChange::PreVote(b) => c.pre_vote = b,
+            OptionChange::CheckQuorum(b) => c.check_quorum = b,
+            OptionChange::ClientRetryTimeout(us) => c.client_retry_timeout_us = us,
+            OptionChange::Safety(switch, on) => match switch {
+                SafetySwitch::VoteWithoutLogCheck => c.safety.vote_without_log_check = on,
+                SafetySwitch::CommitOldTermsByCounting => {
+                    c.safety.commit_old_terms_by_counting = on
+                }
+                SafetySwitch::ForgetVoteOnRestart => c.safety.forget_vote_on_restart = on,
+                SafetySwitch::SkipPrevLogCheck => c.safety.skip_prev_log_check = on,
+                SafetySwitch::FixedElectionTimeout => c.safety.fixed_election_timeout = on,
+            },
+        }
+        c
+    }
+}
+
+/// One of the "break Raft" switches of [`Safety`], named for [`OptionChange::Safety`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum SafetySwitch {
+    /// See [`Safety::vote_without_log_check`].
+    VoteWithoutLogCheck,
+    /// See [`Safety::commit_old_terms_by_counting`].
+    CommitOldTermsByCounting,
+    /// See [`Safety::forget_vote_on_restart`].
+    ForgetVoteOnRestart,
+    /// See [`Safety::skip_prev_log_check`].
+    SkipPrevLogCheck,
+    /// See [`Safety::fixed_election_timeout`].
+    FixedElectionTimeout,
+}
+
+impl SafetySwitch {
+    /// Every switch, for building a settings panel.
+    pub const ALL: [SafetySwitch; 5] = [
+        SafetySwitch::VoteWithoutLogCheck,
+        SafetySwitch::CommitOldTermsByCounting,
+        SafetySwitch::ForgetVoteOnRestart,
+        SafetySwitch::SkipPrevLogCheck,
+        SafetySwitch::FixedElectionTimeout,
+    ];
+
+    /// A short label for the switch, naming the paper section whose rule it breaks.
+    pub fn label(self) -> &'static str {
+        match self {
+            SafetySwitch::VoteWithoutLogCheck => "vote without the up-to-date check (§5.4.1)",
+            SafetySwitch::CommitOldTermsByCounting => {
+                "commit old-term entries by counting replicas (§5.4.2)"
+            }
+            SafetySwitch::ForgetVoteOnRestart => "forget votedFor on restart (Figure 2)",
+            SafetySwitch::SkipPrevLogCheck => {
+                "accept AppendEntries without the prevLog check (§5.3)"
+            }
+            SafetySwitch::FixedElectionTimeout => "no randomised election timeouts (§5.2)",
+        }
+    }
+}
+
+/// A change to one of the options that may be changed while the simulation runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum OptionChange {
+    /// New latency range, for messages sent from now on.
+    Latency {
+        /// Shortest latency.
+        min_us: Time,
+        /// Longest latency.
+        max_us: Time,
+    },
+    /// New loss rate, per mille.
+    LossPerMille(u16),
+    /// New duplication rate, per mille.
+    DuplicatePerMille(u16),
+    /// New election timeout range, used from each node's next timer reset.
+    ElectionTimeout {
+        /// Shortest timeout.
+        min_us: Time,
+        /// Longest timeout.
+        max_us: Time,
+    },
+    /// New heartbeat interval, used from each leader's next heartbeat.
+    HeartbeatInterval(Time),
+    /// Replicate on the next heartbeat or at once.
+    Replication(Replication),
+    /// Turn the no-op entry on election on or off.
+    NoOpOnElection(bool),
+    /// Turn PreVote on or off.
+    PreVote(bool),
+    /// Turn CheckQuorum on or off.
+    CheckQuorum(bool),
+    /// New client retry timeout, used from each client's next send.
+    ClientRetryTimeout(Time),
+    /// Switch one safety rule off (`true`) or back on (`false`).
+    Safety(SafetySwitch, bool),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_is_valid_and_round_trips() {
+        let c = Config::default();
+        assert_eq!(c.validate(), Ok(()));
+        let json = serde_json::to_string(&c).unwrap_or_default();
+        let back: Config = serde_json::from_str(&json).unwrap_or_default();
+        assert_eq!(back, c);
+        // Missing fields take their defaults so that short share links stay valid.
+        let partial: Result<Config, _> = serde_json::from_str(r#"{"seed": 9}"#);
+        assert_eq!(partial.map(|c| c.seed).ok(), Some(9));
+    }
+
+    #[test]
+    fn validation_messages() {
+        let bad = |f: fn(&mut Config)| {
+            let mut c = Config::default();
+            f(&mut c);
+            c.validate()
+        };
+        assert_eq!(
+            bad(|c| c.cluster_size = 0),
+            Err(ConfigError::ClusterSize(0))
+        );
+        assert_eq!(
+            bad(|c| c.cluster_size = 52),
+            Err(ConfigError::ClusterSize(52))
+        );
+        assert_eq!(bad(|c| c.cluster_size = 51), Ok(()));
+        assert!(matches!(
+            bad(|c| c.election_timeout_max_us = 100_000),
+            Err(ConfigError::ElectionTimeoutRange { .. })
+        ));
+        assert!(matches!(
+            bad(|c| c.heartbeat_interval_us = 150_000),
+            Err(ConfigError::HeartbeatTooSlow { .. })
+        ));
+        assert!(matches!(
+            bad(|c| c.latency_min_us = 30_000),
+            Err(ConfigError::LatencyRange { .. })
+        ));
+        assert_eq!(
+            bad(|c| c.loss_per_mille = 1001),
+            Err(ConfigError::LossRate(1001))
+        );
+        assert!(matches!(
+            bad(|c| c.election_timeout_override = vec![Some((40_000, 40_000))]),
+            Err(ConfigError::HeartbeatTooSlow { .. })
+        ));
+        let msg = bad(|c| c.heartbeat_interval_us = 200_000)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(msg.contains("200 ms"), "{msg}");
+    }
+}

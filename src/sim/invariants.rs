@@ -1,0 +1,603 @@
+//! The invariant checker: the properties of Figure 3 of the paper plus a few more, checked
+//! incrementally as events happen so that properties over time ("committed entries are never
+//! lost") can be checked too, not only snapshots.
+
+use crate::raft::{
+    majority, Command, LogIndex, Node, NodeEvent, NodeId, RequestId, Role, Term, Time,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A broken safety property, naming the nodes, indices and terms involved.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Violation {
+    /// Election Safety: two leaders were elected in the same term.
+    ElectionSafety {
+        /// The term.
+        term: Term,
+        /// The first leader of the term.
+        first: NodeId,
+        /// Another leader of the same term.
+        second: NodeId,
+    },
+    /// Leader Append-Only: a leader's log lost or changed an entry during its term.
+    LeaderAppendOnly {
+        /// The leader.
+        leader: NodeId,
+        /// Its term.
+        term: Term,
+        /// The first index that changed.
+        index: LogIndex,
+    },
+    /// Log Matching: two logs have an entry with the same index and term but differ in it or
+    /// before it.
+    LogMatching {
+        /// The index.
+        index: LogIndex,
+        /// The term.
+        term: Term,
+        /// The node that first held the entry.
+        first: NodeId,
+        /// The node whose entry (or preceding entry) differs.
+        second: NodeId,
+    },
+    /// Leader Completeness: a leader lacks an entry committed in an earlier term.
+    LeaderCompleteness {
+        /// The leader.
+        leader: NodeId,
+        /// Its term.
+        term: Term,
+        /// The committed index it lacks.
+        index: LogIndex,
+        /// The term of the committed entry there.
+        entry_term: Term,
+    },
+    /// State Machine Safety: two servers applied different entries at the same index.
+    StateMachineSafety {
+        /// The index.
+        index: LogIndex,
+        /// The server that applied first, with the entry's term.
+        first: (NodeId, Term),
+        /// The server that applied something else, with that entry's term.
+        second: (NodeId, Term),
+    },
+    /// Two servers reached different values after applying the same index.
+    DivergentValue {
+        /// The index.
+        index: LogIndex,
+        /// The first server and its value.
+        first: (NodeId, i64),
+        /// The other server and its value.
+        second: (NodeId, i64),
+    },
+    /// A server committed an entry at an index where another entry had been committed.
+    CommittedEntryChanged {
+        /// The index.
+        index: LogIndex,
+        /// The term of the entry first committed there.
+        term: Term,
+        /// The server that committed a different entry.
+        node: NodeId,
+        /// The term of that entry.
+        node_term: Term,
+    },
+    /// A committed entry is no longer held by a majority of servers.
+    CommittedEntryLost {
+        /// The index.
+        index: LogIndex,
+        /// Its term.
+        term: Term,
+        /// How many servers still hold it.
+        holders: u8,
+        /// How many make a majority.
+        needed: u8,
+    },
+    /// A server's term went down.
+    TermDecreased {
+        /// The server.
+        node: NodeId,
+        /// The term before.
+        from: Term,
+        /// The term after.
+        to: Term,
+    },
+    /// A server voted for two candidates in one term (possibly across a restart).
+    DoubleVote {
+        /// The voter.
+        node: NodeId,
+        /// The term.
+        term: Term,
+        /// The first candidate.
+        first: NodeId,
+        /// The second candidate.
+        second: NodeId,
+    },
+    /// A server applied entries out of order, or its applied index went back while running.
+    AppliedOutOfOrder {
+        /// The server.
+        node: NodeId,
+        /// Its applied index before.
+        last: LogIndex,
+        /// The index it applied.
+        index: LogIndex,
+    },
+}
+
+impl Violation {
+    /// The name of the property, as the paper calls it where it names it.
+    pub fn property(&self) -> &'static str {
+        match self {
+            Violation::ElectionSafety { .. } => "Election Safety",
+            Violation::LeaderAppendOnly { .. } => "Leader Append-Only",
+            Violation::LogMatching { .. } => "Log Matching",
+            Violation::LeaderCompleteness { .. } => "Leader Completeness",
+            Violation::StateMachineSafety { .. } | Violation::DivergentValue { .. } => {
+                "State Machine Safety"
+            }
+            Violation::CommittedEntryChanged { .. } | Violation::CommittedEntryLost { .. } => {
+                "Committed entries are durable"
+            }
+            Violation::TermDecreased { .. } => "Terms never decrease",
+            Violation::DoubleVote { .. } => "One vote per term",
+            Violation::AppliedOutOfOrder { .. } => "Entries are applied in order",
+        }
+    }
+}
+
+impl std::fmt::Display for Violation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: ", self.property())?;
+        match self {
+            Violation::ElectionSafety {
+                term,
+                first,
+                second,
+            } => write!(f, "{first} and {second} were both leader in term {term}"),
+            Violation::LeaderAppendOnly {
+                leader,
+                term,
+                index,
+            } => write!(
+                f,
+                "leader {leader} of term {term} changed its own log at index {index}"
+            ),
+            Violation::LogMatching {
+                index,
+                term,
+                first,
+                second,
+            } => write!(
+                f,
+                "{first} and {second} both have an entry of term {term} at index {index}, but their logs differ up to it"
+            ),
+            Violation::LeaderCompleteness {
+                leader,
+                term,
+                index,
+                entry_term,
+            } => write!(
+                f,
+                "{leader} became leader of term {term} without the committed entry at index {index} (term {entry_term})"
+            ),
+            Violation::StateMachineSafety {
+                index,
+                first,
+                second,
+            } => write!(
+                f,
+                "{} applied the entry of term {} at index {index}, but {} applied one of term {}",
+                first.0, first.1, second.0, second.1
+            ),
+            Violation::DivergentValue {
+                index,
+                first,
+                second,
+            } => write!(
+                f,
+                "after index {index}, {} has value {} but {} has value {}",
+                first.0, first.1, second.0, second.1
+            ),
+            Violation::CommittedEntryChanged {
+                index,
+                term,
+                node,
+                node_term,
+            } => write!(
+                f,
+                "index {index} was committed with term {term}, but {node} committed term {node_term} there"
+            ),
+            Violation::CommittedEntryLost {
+                index,
+                term,
+                holders,
+                needed,
+            } => write!(
+                f,
+                "the committed entry at index {index} (term {term}) is held by only {holders} servers; a majority is {needed}"
+            ),
+            Violation::TermDecreased { node, from, to } => {
+                write!(f, "{node}'s term went down from {from} to {to}")
+            }
+            Violation::DoubleVote {
+                node,
+                term,
+                first,
+                second,
+            } => write!(
+                f,
+                "{node} voted for both {first} and {second} in term {term}"
+            ),
+            Violation::AppliedOutOfOrder { node, last, index } => write!(
+                f,
+                "{node} applied index {index} right after index {last}"
+            ),
+        }
+    }
+}
+
+/// A violation with the time it was found.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct TimedViolation {
+    /// Virtual time of detection.
+    pub at: Time,
+    /// What was violated.
+    pub violation: Violation,
+}
+
+/// What the checker remembers about one entry first seen at some (index, term).
+#[derive(Clone, Copy, Debug)]
+struct SeenEntry {
+    prev_term: Term,
+    command: Command,
+    request: Option<RequestId>,
+    holder: NodeId,
+}
+
+/// What the checker remembers about one committed index.
+#[derive(Clone, Copy, Debug)]
+struct CommittedEntry {
+    term: Term,
+    /// The lowest term in which a server was seen to commit it. Leader Completeness concerns
+    /// leaders of later terms only.
+    commit_term: Term,
+    committer: NodeId,
+    applied: Option<(NodeId, Term, i64)>,
+}
+
+/// The incremental invariant checker. The world feeds it every node event; it keeps the history
+/// needed to check properties across time and restarts.
+#[derive(Clone, Debug, Default)]
+pub struct Checker {
+    leaders: BTreeMap<Term, NodeId>,
+    votes: BTreeMap<(NodeId, Term), NodeId>,
+    seen: BTreeMap<(LogIndex, Term), SeenEntry>,
+    committed: Vec<CommittedEntry>,
+    terms: Vec<Term>,
+    applied: Vec<LogIndex>,
+    /// Per node: (term, log length, term of last entry) when last seen as leader.
+    leader_logs: Vec<Option<(Term, LogIndex, Term)>>,
+    found: Vec<TimedViolation>,
+}
+
+/// The checker stops recording after this many distinct violations: by then the run is broken
+/// beyond teaching value, and an unbounded list would slow every later check.
+pub const MAX_VIOLATIONS: usize = 1000;
+
+impl Checker {
+    /// A checker for a cluster of `size` servers.
+    pub fn new(size: usize) -> Checker {
+        Checker {
+            terms: vec![0; size],
+            applied: vec![0; size],
+            leader_logs: vec![None; size],
+            ..Checker::default()
+        }
+    }
+
+    /// Every violation found so far, each once, in order of detection.
+    pub fn violations(&self) -> &[TimedViolation] {
+        &self.found
+    }
+
+    fn report(&mut self, at: Time, v: Violation, new: &mut Vec<Violation>) {
+        if self.found.len() < MAX_VIOLATIONS && !self.found.iter().any(|f| f.violation == v) {
+            self.found.push(TimedViolation {
+                at,
+                violation: v.clone(),
+            });
+            new.push(v);
+        }
+    }
+
+    /// The highest index known to be committed.
+    pub fn committed_index(&self) -> LogIndex {
+        self.committed.len() as LogIndex
+    }
+
+    /// The term of the committed entry at `index`, and the value after applying it if some
+    /// server has.
+    pub fn committed_at(&self, index: LogIndex) -> Option<(Term, Option<i64>)> {
+        let e = self.committed.get(index.checked_sub(1)? as usize)?;
+        Some((e.term, e.applied.map(|a| a.2)))
+    }
+
+    /// A node restarted: its applied index starts again from 0.
+    pub fn on_restart(&mut self, node: NodeId) {
+        if let Some(a) = self.applied.get_mut(node.index()) {
+            *a = 0;
+        }
+        if let Some(l) = self.leader_logs.get_mut(node.index()) {
+            *l = None;
+        }
+    }
+
+    /// Checks one event that happened on `node` (given in its state after the call that produced
+    /// the event). `nodes` is the whole cluster. New violations are appended to `new`.
+    pub fn on_event(
+        &mut self,
+        at: Time,
+        node: &Node,
+        event: &NodeEvent,
+        nodes: &[Node],
+        new: &mut Vec<Violation>,
+    ) {
+        let id = node.id();
+        match *event {
+            NodeEvent::RoleChanged {
+                to: Role::Leader,
+                term,
+                ..
+            } => {
+                match self.leaders.get(&term) {
+                    Some(&first) if first != id => self.report(
+                        at,
+                        Violation::ElectionSafety {
+                            term,
+                            first,
+                            second: id,
+                        },
+                        new,
+                    ),
+                    Some(_) => {}
+                    None => {
+                        self.leaders.insert(term, id);
+                    }
+                }
+                // Leader Completeness: every entry committed in an earlier term is in its log.
+                let missing = self.committed.iter().enumerate().find(|(i, c)| {
+                    c.commit_term < term && node.log().term_at(*i as LogIndex + 1) != Some(c.term)
+                });
+                if let Some((i, c)) = missing {
+                    let v = Violation::LeaderCompleteness {
+                        leader: id,
+                        term,
+                        index: i as LogIndex + 1,
+                        entry_term: c.term,
+                    };
+                    self.report(at, v, new);
+                }
+            }
+            NodeEvent::VoteGranted { candidate, term } => match self.votes.get(&(id, term)) {
+                Some(&first) if first != candidate => self.report(
+                    at,
+                    Violation::DoubleVote {
+                        node: id,
+                        term,
+                        first,
+                        second: candidate,
+                    },
+                    new,
+                ),
+                Some(_) => {}
+                None => {
+                    self.votes.insert((id, term), candidate);
+                }
+            },
+            NodeEvent::EntryAppended { entry } => {
+                let prev_term = if node.log().get(entry.index) == Some(&entry) {
+                    node.log().term_at(entry.index - 1)
+                } else {
+                    None
+                };
+                match self.seen.get(&(entry.index, entry.term)) {
+                    Some(s) => {
+                        let differs = s.command != entry.command
+                            || s.request != entry.request
+                            || prev_term.is_some_and(|p| p != s.prev_term);
+                        if differs {
+                            let v = Violation::LogMatching {
+                                index: entry.index,
+                                term: entry.term,
+                                first: s.holder,
+                                second: id,
+                            };
+                            self.report(at, v, new);
+                        }
+                    }
+                    None => {
+                        if let Some(prev_term) = prev_term {
+                            self.seen.insert(
+                                (entry.index, entry.term),
+                                SeenEntry {
+                                    prev_term,
+                                    command: entry.command,
+                                    request: entry.request,
+                                    holder: id,
+                                },
+                            );
+                        }
+                    }
+                }
+            }
+            NodeEvent::EntriesTruncated { .. } => self.check_majority_holds(at, nodes, new),
+            NodeEvent::CommitAdvanced { from, to } => {
+                for index in from + 1..=to {
+                    let Some(term) = node.log().term_at(index) else {
+                        break;
+                    };
+                    let slot = (index - 1) as usize;
+                    if let Some(c) = self.committed.get_mut(slot) {
+                        if c.term != term {
+                            let v = Violation::CommittedEntryChanged {
+                                index,
+                                term: c.term,
+                                node: id,
+                                node_term: term,
+                            };
+                            self.report(at, v, new);
+                        } else if node.term() < c.commit_term {
+                            c.commit_term = node.term();
+                        }
+                    } else if slot == self.committed.len() {
+                        self.committed.push(CommittedEntry {
+                            term,
+                            commit_term: node.term(),
+                            committer: id,
+                            applied: None,
+                        });
+                        // Leader Completeness over time: leaders of later terms already in
+                        // office must hold the newly committed entry too.
+                        for other in nodes {
+                            if other.role() == Role::Leader
+                                && !other.is_stopped()
+                                && other.term() > node.term()
+                                && other.log().term_at(index) != Some(term)
+                            {
+                                let v = Violation::LeaderCompleteness {
+                                    leader: other.id(),
+                                    term: other.term(),
+                                    index,
+                                    entry_term: term,
+                                };
+                                self.report(at, v, new);
+                            }
+                        }
+                    }
+                }
+                self.check_majority_holds(at, nodes, new);
+            }
+            NodeEvent::Applied {
+                index, term, value, ..
+            } => {
+                let last = self.applied.get(id.index()).copied().unwrap_or(0);
+                if index != last + 1 {
+                    self.report(
+                        at,
+                        Violation::AppliedOutOfOrder {
+                            node: id,
+                            last,
+                            index,
+                        },
+                        new,
+                    );
+                }
+                if let Some(a) = self.applied.get_mut(id.index()) {
+                    *a = index;
+                }
+                let slot = (index.max(1) - 1) as usize;
+                let mut found = None;
+                if let Some(c) = self.committed.get_mut(slot) {
+                    match c.applied {
+                        None => c.applied = Some((id, term, value)),
+                        Some((first, first_term, first_value)) => {
+                            if first_term != term {
+                                found = Some(Violation::StateMachineSafety {
+                                    index,
+                                    first: (first, first_term),
+                                    second: (id, term),
+                                });
+                            } else if first_value != value {
+                                found = Some(Violation::DivergentValue {
+                                    index,
+                                    first: (first, first_value),
+                                    second: (id, value),
+                                });
+                            }
+                        }
+                    }
+                    if c.term != term && found.is_none() {
+                        found = Some(Violation::StateMachineSafety {
+                            index,
+                            first: (c.committer, c.term),
+                            second: (id, term),
+                        });
+                    }
+                }
+                if let Some(v) = found {
+                    self.report(at, v, new);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Checks state that any call may change: the node's term only grows, and a leader's log only
+    /// grows during its term. Called once per node after each call into it.
+    pub fn after_call(&mut self, at: Time, node: &Node, new: &mut Vec<Violation>) {
+        let i = node.id().index();
+        let Some(&last) = self.terms.get(i) else {
+            return;
+        };
+        if node.term() < last {
+            self.report(
+                at,
+                Violation::TermDecreased {
+                    node: node.id(),
+                    from: last,
+                    to: node.term(),
+                },
+                new,
+            );
+        }
+        self.terms[i] = node.term();
+        if node.role() == Role::Leader && !node.is_stopped() {
+            let log = node.log();
+            if let Some((term, len, last_term)) = self.leader_logs[i] {
+                if term == node.term()
+                    && (log.last_index() < len || log.term_at(len) != Some(last_term))
+                {
+                    let index = (1..=len).find(|&k| log.term_at(k).is_none()).unwrap_or(len);
+                    self.report(
+                        at,
+                        Violation::LeaderAppendOnly {
+                            leader: node.id(),
+                            term,
+                            index,
+                        },
+                        new,
+                    );
+                }
+            }
+            self.leader_logs[i] = Some((node.term(), log.last_index(), log.last_term()));
+        } else {
+            self.leader_logs[i] = None;
+        }
+    }
+
+    /// The highest committed entry must be stored on a majority (persistent logs of stopped
+    /// servers count). By Log Matching, so are all entries before it.
+    fn check_majority_holds(&mut self, at: Time, nodes: &[Node], new: &mut Vec<Violation>) {
+        let Some(top) = self.committed.last() else {
+            return;
+        };
+        let index = self.committed.len() as LogIndex;
+        let term = top.term;
+        let holders = nodes
+            .iter()
+            .filter(|n| n.log().term_at(index) == Some(term))
+            .count();
+        let needed = majority(nodes.len());
+        if holders < needed {
+            self.report(
+                at,
+                Violation::CommittedEntryLost {
+                    index,
+                    term,
+                    holders: holders as u8,
+                    needed: needed as u8,
+                },
+                new,
+            );
+        }
+    }
+}

@@ -1,0 +1,1020 @@
+//! The [`World`]: owner of the clock, the event queue, the network, the nodes, the clients, the
+//! random number generator, the trace and the invariant checker.
+
+use super::client::{Client, OpOutcome, Operation, Waiting};
+use super::config::{Config, ConfigError, OptionChange};
+use super::invariants::{Checker, TimedViolation, Violation};
+use super::network::{DropReason, InFlightMessage, MessageId, Network};
+use super::queue::{Event, EventQueue};
+use super::trace::{TimerKind, Trace, TraceEvent, TraceKind};
+use crate::raft::{
+    ClientId, ClientReply, Command, Endpoint, Message, Node, NodeId, Output, Role, Time,
+};
+use rand::{Rng, SeedableRng};
+use rand_pcg::Pcg64Mcg;
+use serde::{Deserialize, Serialize};
+
+/// Something a user (or a scenario, or a test) does to the world.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Action {
+    /// Crash a running server. It keeps its persistent state; messages to it are lost.
+    Stop(NodeId),
+    /// Start a stopped server again from its persistent state.
+    Restart(NodeId),
+    /// Make a running server's election timer run out now.
+    Timeout(NodeId),
+    /// Have a client send a command to a server. A client runs one command at a time; a command
+    /// submitted while another is outstanding waits its turn.
+    Submit {
+        /// The client.
+        client: ClientId,
+        /// The server it sends the command to first.
+        node: NodeId,
+        /// The command.
+        command: Command,
+    },
+    /// Split the servers into groups that cannot talk to each other. Servers not named in any
+    /// group form one more group together, so `Partition(vec![vec![A, B]])` separates A and B
+    /// from the rest. Replaces any earlier partition; clients still reach every server.
+    Partition(Vec<Vec<NodeId>>),
+    /// Remove the partition and restore every cut link.
+    Heal,
+    /// Cut the link between two servers in both directions.
+    CutLink(NodeId, NodeId),
+    /// Cut only the direction `from` to `to`, so messages the other way still arrive.
+    CutOneWay {
+        /// Messages from this server...
+        from: NodeId,
+        /// ...to this one are blocked.
+        to: NodeId,
+    },
+    /// Restore the link between two servers in both directions.
+    RestoreLink(NodeId, NodeId),
+    /// Drop one message that is in flight.
+    DropMessage(MessageId),
+    /// Change an option while running.
+    SetOption(OptionChange),
+}
+
+fn group_list(groups: &[Vec<NodeId>]) -> String {
+    groups
+        .iter()
+        .map(|g| g.iter().map(|n| n.name()).collect::<Vec<_>>().join(", "))
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
+impl Action {
+    /// The action in plain words, for the event list.
+    pub fn describe(&self) -> String {
+        match self {
+            Action::Stop(n) => format!("{n} was stopped"),
+            Action::Restart(n) => format!("{n} was restarted"),
+            Action::Timeout(n) => format!("{n} was made to time out"),
+            Action::Submit {
+                client,
+                node,
+                command,
+            } => format!("{client} was asked to send {command} to {node}"),
+            Action::Partition(groups) => {
+                format!("the network was split: {}", group_list(groups))
+            }
+            Action::Heal => "the network was healed".to_string(),
+            Action::CutLink(a, b) => format!("the link between {a} and {b} was cut"),
+            Action::CutOneWay { from, to } => format!("the link from {from} to {to} was cut"),
+            Action::RestoreLink(a, b) => format!("the link between {a} and {b} was restored"),
+            Action::DropMessage(id) => format!("message #{id} was dropped"),
+            Action::SetOption(change) => format!("option changed: {change:?}"),
+        }
+    }
+}
+
+/// An action with the virtual time it was applied at, for the action log and replay.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct TimedAction {
+    /// Virtual time of the action.
+    pub at: Time,
+    /// How many events the world had processed when the action was applied. Several events can
+    /// share one instant, so the time alone does not say whether the action came before or after
+    /// some of them; recorded actions carry this so replay is exact. Hand-written scenarios leave
+    /// it out (`None`): the action then comes after every event at or before `at`.
+    #[serde(default)]
+    pub after_event: Option<u64>,
+    /// The action.
+    pub action: Action,
+}
+
+impl TimedAction {
+    /// An action at `at`, after every event at or before that time.
+    pub fn at(at: Time, action: Action) -> TimedAction {
+        TimedAction {
+            at,
+            after_event: None,
+            action,
+        }
+    }
+}
+
+/// Why an action was refused. A refused action changes nothing.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ActionError {
+    /// No server has this id in this cluster.
+    UnknownNode(NodeId),
+    /// No client has this id.
+    UnknownClient(ClientId),
+    /// The server is already stopped.
+    AlreadyStopped(NodeId),
+    /// The server is running, so it cannot be restarted.
+    NotStopped(NodeId),
+    /// The server is stopped, so it cannot time out.
+    NodeStopped(NodeId),
+    /// A server was named in two groups of a partition.
+    NodeInTwoGroups(NodeId),
+    /// A link needs two different servers.
+    SameNode(NodeId),
+    /// The link is already cut.
+    LinkAlreadyCut(NodeId, NodeId),
+    /// The link is not cut.
+    LinkNotCut(NodeId, NodeId),
+    /// No message with this id is in flight.
+    MessageNotInFlight(MessageId),
+    /// The option change would make the configuration invalid.
+    InvalidOption(ConfigError),
+}
+
+impl std::fmt::Display for ActionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ActionError::UnknownNode(n) => write!(f, "there is no server {n} in this cluster"),
+            ActionError::UnknownClient(c) => write!(f, "there is no {c}"),
+            ActionError::AlreadyStopped(n) => write!(f, "{n} is already stopped"),
+            ActionError::NotStopped(n) => write!(f, "{n} is running, so it cannot be restarted"),
+            ActionError::NodeStopped(n) => write!(f, "{n} is stopped, so it cannot time out"),
+            ActionError::NodeInTwoGroups(n) => {
+                write!(f, "{n} appears in two groups of the partition")
+            }
+            ActionError::SameNode(n) => {
+                write!(f, "a link joins two different servers, not {n} and itself")
+            }
+            ActionError::LinkAlreadyCut(a, b) => {
+                write!(f, "the link from {a} to {b} is already cut")
+            }
+            ActionError::LinkNotCut(a, b) => write!(f, "the link between {a} and {b} is not cut"),
+            ActionError::MessageNotInFlight(id) => {
+                write!(
+                    f,
+                    "message #{id} is not in flight (it arrived or was dropped)"
+                )
+            }
+            ActionError::InvalidOption(e) => write!(f, "cannot change that option: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for ActionError {}
+
+/// Why a replay failed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReplayError {
+    /// The configuration is invalid.
+    Config(ConfigError),
+    /// Action number `index` (from 0) was refused.
+    Action {
+        /// Position in the action list.
+        index: usize,
+        /// Why it was refused.
+        error: ActionError,
+    },
+}
+
+impl std::fmt::Display for ReplayError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReplayError::Config(e) => write!(f, "invalid configuration: {e}"),
+            ReplayError::Action { index, error } => write!(f, "action {}: {error}", index + 1),
+        }
+    }
+}
+
+impl std::error::Error for ReplayError {}
+
+/// The simulated world. Cloning it gives an independent copy (the UI keeps clones as
+/// checkpoints for stepping back in time).
+#[derive(Clone, Debug)]
+pub struct World {
+    config: Config,
+    now: Time,
+    rng: Pcg64Mcg,
+    nodes: Vec<Node>,
+    clients: Vec<Client>,
+    network: Network,
+    queue: EventQueue,
+    /// Per node: the time its timer event is scheduled for and that event's generation.
+    node_timers: Vec<(Option<Time>, u64)>,
+    trace: Trace,
+    actions: Vec<TimedAction>,
+    operations: Vec<Operation>,
+    checker: Checker,
+    events_processed: u64,
+    /// Scratch space reused by every call into a node, to keep allocation off the hot path.
+    out: Output,
+    fresh_violations: Vec<Violation>,
+}
+
+impl World {
+    /// A new world: every server a follower in term 0 with its election timer running, clients
+    /// idle, nothing in flight, the clock at 0.
+    pub fn new(config: Config) -> Result<World, ConfigError> {
+        config.validate()?;
+        let mut rng = Pcg64Mcg::seed_from_u64(config.seed);
+        let nodes: Vec<Node> = config
+            .node_ids()
+            .map(|id| {
+                let mut n = Node::new(id, config.node_options(id));
+                n.start(0, &mut rng);
+                n
+            })
+            .collect();
+        let size = nodes.len();
+        let clients = (0..u16::from(config.clients))
+            .map(|c| Client::new(ClientId(c)))
+            .collect();
+        let mut world = World {
+            config,
+            now: 0,
+            rng,
+            nodes,
+            clients,
+            network: Network::default(),
+            queue: EventQueue::default(),
+            node_timers: vec![(None, 0); size],
+            trace: Trace::default(),
+            actions: Vec::new(),
+            operations: Vec::new(),
+            checker: Checker::new(size),
+            events_processed: 0,
+            out: Output::default(),
+            fresh_violations: Vec::new(),
+        };
+        for i in 0..size {
+            world.reschedule_node(i);
+        }
+        Ok(world)
+    }
+
+    /// Builds a world from `config` and applies `actions` at their times, as recorded by
+    /// [`World::actions`]. The result has the same trace as the recorded run up to the last
+    /// action; advance it further as needed.
+    pub fn replay(config: Config, actions: &[TimedAction]) -> Result<World, ReplayError> {
+        let mut world = World::new(config).map_err(ReplayError::Config)?;
+        for (index, ta) in actions.iter().enumerate() {
+            match ta.after_event {
+                Some(n) => {
+                    while world.events_processed < n && world.step().is_some() {}
+                    world.now = world.now.max(ta.at);
+                }
+                None => world.advance_to(ta.at),
+            }
+            world
+                .apply(ta.action.clone())
+                .map_err(|error| ReplayError::Action { index, error })?;
+        }
+        Ok(world)
+    }
+
+    // ----- read-only views -----------------------------------------------------------------
+
+    /// The current virtual time.
+    pub fn now(&self) -> Time {
+        self.now
+    }
+    /// The configuration, including options changed while running.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+    /// The servers, indexed by `NodeId::index`.
+    pub fn nodes(&self) -> &[Node] {
+        &self.nodes
+    }
+    /// One server, if it exists.
+    pub fn node(&self, id: NodeId) -> Option<&Node> {
+        self.nodes.get(id.index())
+    }
+    /// The clients, indexed by `ClientId::index`.
+    pub fn clients(&self) -> &[Client] {
+        &self.clients
+    }
+    /// Every client operation ever submitted, in submission order.
+    pub fn operations(&self) -> &[Operation] {
+        &self.operations
+    }
+    /// Messages in flight, in sending order.
+    pub fn in_flight(&self) -> impl Iterator<Item = &InFlightMessage> {
+        self.network.in_flight()
+    }
+    /// The message in flight with `id`.
+    pub fn message(&self, id: MessageId) -> Option<&InFlightMessage> {
+        self.network.get(id)
+    }
+    /// The network: partition groups and cut links.
+    pub fn network(&self) -> &Network {
+        &self.network
+    }
+    /// The retained trace events, oldest first (all of them unless a retention limit is set).
+    pub fn trace(&self) -> &[TraceEvent] {
+        self.trace.events()
+    }
+    /// How many trace events were recorded in total.
+    pub fn trace_len(&self) -> u64 {
+        self.trace.total()
+    }
+    /// FNV-1a hash over a stable encoding of every trace event so far; equal hashes mean equal
+    /// runs (natively and in wasm).
+    pub fn trace_hash(&self) -> u64 {
+        self.trace.hash()
+    }
+    /// Keeps only about the last `keep` trace events (`None`: keep all). The hash still covers
+    /// everything. Long runs use it to bound memory and keep clones cheap.
+    pub fn set_trace_retention(&mut self, keep: Option<usize>) {
+        self.trace.set_retention(keep);
+    }
+    /// Every action applied so far, with its time.
+    pub fn actions(&self) -> &[TimedAction] {
+        &self.actions
+    }
+    /// How many events have been processed.
+    pub fn events_processed(&self) -> u64 {
+        self.events_processed
+    }
+    /// The running leader with the highest term, if any (the lowest id if two share a term,
+    /// which only a broken safety rule allows).
+    pub fn leader(&self) -> Option<NodeId> {
+        self.nodes
+            .iter()
+            .filter(|n| n.is_leader())
+            .max_by(|a, b| a.term().cmp(&b.term()).then(b.id().cmp(&a.id())))
+            .map(|n| n.id())
+    }
+    /// Every invariant violation found so far (each once). Empty means all is well.
+    pub fn check_invariants(&self) -> Vec<Violation> {
+        self.checker
+            .violations()
+            .iter()
+            .map(|v| v.violation.clone())
+            .collect()
+    }
+    /// Violations with the time they were found.
+    pub fn violations(&self) -> &[TimedViolation] {
+        self.checker.violations()
+    }
+    /// The invariant checker, for the committed-entry record.
+    pub fn checker(&self) -> &Checker {
+        &self.checker
+    }
+
+    // ----- time --------------------------------------------------------------------------
+
+    /// The time of the next event, if any.
+    pub fn next_event_time(&self) -> Option<Time> {
+        // The queue is purged of stale entries after every change, so the top is real.
+        self.queue.peek().map(|s| s.time)
+    }
+
+    /// Processes exactly the next event and returns its time; `None` when nothing is scheduled.
+    pub fn step(&mut self) -> Option<Time> {
+        self.purge();
+        let s = self.queue.pop()?;
+        self.now = self.now.max(s.time);
+        self.events_processed += 1;
+        match s.event {
+            Event::Deliver(id) => self.deliver(id),
+            Event::NodeTimer { node, .. } => {
+                let i = node.index();
+                self.node_timers[i].0 = None;
+                let timer = if self.nodes[i].role() == Role::Leader {
+                    TimerKind::Heartbeat
+                } else {
+                    TimerKind::Election
+                };
+                self.trace
+                    .push(self.now, TraceKind::TimerFired { node, timer });
+                self.nodes[i].tick(self.now, &mut self.rng, &mut self.out);
+                self.after_node_call(i);
+            }
+            Event::ClientTimer { client, .. } => {
+                self.clients[client.index()].timer_at = None;
+                self.client_timeout(client.index());
+            }
+        }
+        self.purge();
+        Some(s.time)
+    }
+
+    /// Processes every event at or before `t`, then sets the clock to `t` (if later).
+    pub fn advance_to(&mut self, t: Time) {
+        while self.next_event_time().is_some_and(|n| n <= t) {
+            self.step();
+        }
+        self.now = self.now.max(t);
+    }
+
+    /// Steps until `predicate` holds (checked before each event) or the next event would be
+    /// after `limit`; in the latter case the clock is advanced to `limit`. Returns whether the
+    /// predicate held.
+    pub fn run_until<F: FnMut(&World) -> bool>(&mut self, mut predicate: F, limit: Time) -> bool {
+        loop {
+            if predicate(self) {
+                return true;
+            }
+            match self.next_event_time() {
+                Some(t) if t <= limit => {
+                    self.step();
+                }
+                _ => {
+                    self.advance_to(limit);
+                    return predicate(self);
+                }
+            }
+        }
+    }
+
+    // ----- actions -----------------------------------------------------------------------
+
+    fn check_node(&self, n: NodeId) -> Result<&Node, ActionError> {
+        self.nodes.get(n.index()).ok_or(ActionError::UnknownNode(n))
+    }
+
+    fn validate(&self, action: &Action) -> Result<(), ActionError> {
+        match action {
+            Action::Stop(n) => {
+                if self.check_node(*n)?.is_stopped() {
+                    return Err(ActionError::AlreadyStopped(*n));
+                }
+            }
+            Action::Restart(n) => {
+                if !self.check_node(*n)?.is_stopped() {
+                    return Err(ActionError::NotStopped(*n));
+                }
+            }
+            Action::Timeout(n) => {
+                if self.check_node(*n)?.is_stopped() {
+                    return Err(ActionError::NodeStopped(*n));
+                }
+            }
+            Action::Submit { client, node, .. } => {
+                if client.index() >= self.clients.len() {
+                    return Err(ActionError::UnknownClient(*client));
+                }
+                self.check_node(*node)?;
+            }
+            Action::Partition(groups) => {
+                let mut seen = vec![false; self.nodes.len()];
+                for &n in groups.iter().flatten() {
+                    self.check_node(n)?;
+                    if std::mem::replace(&mut seen[n.index()], true) {
+                        return Err(ActionError::NodeInTwoGroups(n));
+                    }
+                }
+            }
+            Action::Heal => {}
+            Action::CutLink(a, b) => {
+                self.check_link(*a, *b)?;
+                if self.network.is_cut(*a, *b) && self.network.is_cut(*b, *a) {
+                    return Err(ActionError::LinkAlreadyCut(*a, *b));
+                }
+            }
+            Action::CutOneWay { from, to } => {
+                self.check_link(*from, *to)?;
+                if self.network.is_cut(*from, *to) {
+                    return Err(ActionError::LinkAlreadyCut(*from, *to));
+                }
+            }
+            Action::RestoreLink(a, b) => {
+                self.check_link(*a, *b)?;
+                if !self.network.is_cut(*a, *b) && !self.network.is_cut(*b, *a) {
+                    return Err(ActionError::LinkNotCut(*a, *b));
+                }
+            }
+            Action::DropMessage(id) => {
+                if !self.network.contains(*id) {
+                    return Err(ActionError::MessageNotInFlight(*id));
+                }
+            }
+            Action::SetOption(change) => {
+                self.config
+                    .with_change(change)
+                    .validate()
+                    .map_err(ActionError::InvalidOption)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn check_link(&self, a: NodeId, b: NodeId) -> Result<(), ActionError> {
+        self.check_node(a)?;
+        self.check_node(b)?;
+        if a == b {
+            return Err(ActionError::SameNode(a));
+        }
+        Ok(())
+    }
+
+    /// Applies `action` at the current virtual time and records it. An invalid action returns
+    /// an error and changes nothing.
+    pub fn apply(&mut self, action: Action) -> Result<(), ActionError> {
+        self.validate(&action)?;
+        self.actions.push(TimedAction {
+            at: self.now,
+            after_event: Some(self.events_processed),
+            action: action.clone(),
+        });
+        self.trace
+            .push(self.now, TraceKind::ActionApplied(Box::new(action.clone())));
+        match action {
+            Action::Stop(n) => {
+                self.nodes[n.index()].stop();
+                self.reschedule_node(n.index());
+            }
+            Action::Restart(n) => {
+                self.checker.on_restart(n);
+                self.nodes[n.index()].restart(self.now, &mut self.rng, &mut self.out);
+                self.after_node_call(n.index());
+            }
+            Action::Timeout(n) => {
+                self.nodes[n.index()].timeout_now(self.now, &mut self.rng, &mut self.out);
+                self.after_node_call(n.index());
+            }
+            Action::Submit {
+                client,
+                node,
+                command,
+            } => {
+                let c = client.index();
+                let seq = self.clients[c].next_seq;
+                self.clients[c].next_seq += 1;
+                self.operations.push(Operation {
+                    client,
+                    seq,
+                    command,
+                    node,
+                    invoked_at: self.now,
+                    completed_at: None,
+                    outcome: OpOutcome::Pending,
+                    attempts: 0,
+                });
+                self.clients[c].queue.push_back(self.operations.len() - 1);
+                self.start_next_op(c);
+            }
+            Action::Partition(groups) => {
+                // Unlisted servers share the group after the listed ones.
+                let rest = groups.len().min(255) as u8;
+                let mut of = vec![rest; self.nodes.len()];
+                for (g, members) in groups.iter().enumerate() {
+                    for n in members {
+                        of[n.index()] = g.min(255) as u8;
+                    }
+                }
+                self.network.set_partition(Some(of));
+            }
+            Action::Heal => self.network.heal(),
+            Action::CutLink(a, b) => {
+                self.network.cut(a, b);
+                self.network.cut(b, a);
+            }
+            Action::CutOneWay { from, to } => {
+                self.network.cut(from, to);
+            }
+            Action::RestoreLink(a, b) => {
+                self.network.restore(a, b);
+                self.network.restore(b, a);
+            }
+            Action::DropMessage(id) => {
+                if let Some(m) = self.network.remove(id) {
+                    self.trace.push(
+                        self.now,
+                        TraceKind::MessageDropped {
+                            id,
+                            from: m.from,
+                            to: m.to,
+                            kind: m.message.kind(),
+                            reason: DropReason::User,
+                        },
+                    );
+                }
+            }
+            Action::SetOption(change) => {
+                self.config = self.config.with_change(&change);
+                for i in 0..self.nodes.len() {
+                    let opts = self.config.node_options(NodeId(i as u8));
+                    self.nodes[i].set_options(opts, self.now);
+                    self.reschedule_node(i);
+                }
+            }
+        }
+        self.purge();
+        Ok(())
+    }
+
+    // ----- internals ---------------------------------------------------------------------
+
+    fn is_stale(&self, event: &Event) -> bool {
+        match *event {
+            Event::Deliver(id) => !self.network.contains(id),
+            Event::NodeTimer { node, gen } => self.node_timers[node.index()].1 != gen,
+            Event::ClientTimer { client, gen } => self.clients[client.index()].timer_gen != gen,
+        }
+    }
+
+    /// Discards cancelled timers and dropped messages from the top of the queue, and moves a node
+    /// timer whose deadline was pushed back to its new time, so that the top is always a real
+    /// event and [`World::next_event_time`] is exact.
+    fn purge(&mut self) {
+        while let Some(top) = self.queue.peek().copied() {
+            if self.is_stale(&top.event) {
+                self.queue.pop();
+                continue;
+            }
+            if let Event::NodeTimer { node, .. } = top.event {
+                let i = node.index();
+                match self.nodes[i].next_timer() {
+                    Some(t) if t > top.time => {
+                        self.queue.pop();
+                        let gen = self.node_timers[i].1 + 1;
+                        self.node_timers[i] = (Some(t), gen);
+                        self.queue.push(t, Event::NodeTimer { node, gen });
+                        continue;
+                    }
+                    Some(_) => {}
+                    None => {
+                        self.queue.pop();
+                        self.node_timers[i] = (None, self.node_timers[i].1 + 1);
+                        continue;
+                    }
+                }
+            }
+            break;
+        }
+    }
+
+    /// Number of entries in the event queue, stale ones included (for diagnostics).
+    pub fn queue_len(&self) -> usize {
+        self.queue.len()
+    }
+
+    /// Makes sure node `i`'s timer event is scheduled no later than its next deadline. A deadline
+    /// that moved later (a follower hearing a heartbeat, many times per election timeout) keeps
+    /// its earlier queue entry, which [`World::purge`] moves when it reaches the top; only an
+    /// earlier deadline, or a cancelled one, needs a new entry. That keeps the heap small.
+    fn reschedule_node(&mut self, i: usize) {
+        let want = self.nodes[i].next_timer();
+        let (at, gen) = &mut self.node_timers[i];
+        let keep = matches!((*at, want), (Some(s), Some(w)) if s <= w);
+        if !keep {
+            *gen += 1;
+            *at = want;
+            if let Some(t) = want {
+                self.queue.push(
+                    t.max(self.now),
+                    Event::NodeTimer {
+                        node: NodeId(i as u8),
+                        gen: *gen,
+                    },
+                );
+            }
+        }
+    }
+
+    /// Records what a call into node `i` produced, checks it, sends its messages and
+    /// reschedules its timer.
+    fn after_node_call(&mut self, i: usize) {
+        let mut out = std::mem::take(&mut self.out);
+        let node = NodeId(i as u8);
+        for event in out.events.drain(..) {
+            self.checker.on_event(
+                self.now,
+                &self.nodes[i],
+                &event,
+                &self.nodes,
+                &mut self.fresh_violations,
+            );
+            self.trace.push(self.now, TraceKind::Node { node, event });
+            self.flush_violations();
+        }
+        self.checker
+            .after_call(self.now, &self.nodes[i], &mut self.fresh_violations);
+        self.flush_violations();
+        for (to, msg) in out.messages.drain(..) {
+            self.send(Endpoint::Node(node), to, msg);
+        }
+        self.out = out;
+        self.reschedule_node(i);
+    }
+
+    fn flush_violations(&mut self) {
+        for v in self.fresh_violations.drain(..) {
+            self.trace
+                .push(self.now, TraceKind::InvariantViolated(Box::new(v)));
+        }
+    }
+
+    fn send(&mut self, from: Endpoint, to: Endpoint, msg: Message) {
+        let kind = msg.kind();
+        let loss = self.config.loss_per_mille;
+        if loss > 0 && self.rng.random_range(0..1000u16) < loss {
+            let id = self.network.next_id();
+            self.trace.push(
+                self.now,
+                TraceKind::MessageSent {
+                    id,
+                    from,
+                    to,
+                    kind,
+                    deliver_at: self.now,
+                    duplicate: false,
+                },
+            );
+            self.trace.push(
+                self.now,
+                TraceKind::MessageDropped {
+                    id,
+                    from,
+                    to,
+                    kind,
+                    reason: DropReason::Loss,
+                },
+            );
+            return;
+        }
+        let dup = self.config.duplicate_per_mille;
+        let copies = if dup > 0 && self.rng.random_range(0..1000u16) < dup {
+            2
+        } else {
+            1
+        };
+        let mut msg = Some(msg);
+        for copy in 0..copies {
+            let (min, max) = (self.config.latency_min_us, self.config.latency_max_us);
+            let latency = if min >= max {
+                min
+            } else {
+                self.rng.random_range(min..=max)
+            };
+            let deliver_at = self.now + latency;
+            let id = self.network.next_id();
+            let message = if copy + 1 == copies {
+                msg.take()
+            } else {
+                msg.clone()
+            };
+            let Some(message) = message else { break };
+            self.trace.push(
+                self.now,
+                TraceKind::MessageSent {
+                    id,
+                    from,
+                    to,
+                    kind,
+                    deliver_at,
+                    duplicate: copy > 0,
+                },
+            );
+            self.queue.push(deliver_at, Event::Deliver(id));
+            self.network.insert(InFlightMessage {
+                id,
+                from,
+                to,
+                sent_at: self.now,
+                deliver_at,
+                message,
+                duplicate: copy > 0,
+            });
+        }
+    }
+
+    fn deliver(&mut self, id: MessageId) {
+        let Some(m) = self.network.remove(id) else {
+            return;
+        };
+        let kind = m.message.kind();
+        let dropped = |reason| TraceKind::MessageDropped {
+            id,
+            from: m.from,
+            to: m.to,
+            kind,
+            reason,
+        };
+        if let Some(reason) = self.network.blocked(m.from, m.to) {
+            self.trace.push(self.now, dropped(reason));
+            return;
+        }
+        match m.to {
+            Endpoint::Node(n) => {
+                let i = n.index();
+                if i >= self.nodes.len() {
+                    return;
+                }
+                if self.nodes[i].is_stopped() {
+                    self.trace.push(self.now, dropped(DropReason::Stopped));
+                    return;
+                }
+                self.trace.push(
+                    self.now,
+                    TraceKind::MessageDelivered {
+                        id,
+                        from: m.from,
+                        to: m.to,
+                        kind,
+                    },
+                );
+                self.nodes[i].handle(m.from, m.message, self.now, &mut self.rng, &mut self.out);
+                self.after_node_call(i);
+            }
+            Endpoint::Client(c) => {
+                if c.index() >= self.clients.len() {
+                    return;
+                }
+                self.trace.push(
+                    self.now,
+                    TraceKind::MessageDelivered {
+                        id,
+                        from: m.from,
+                        to: m.to,
+                        kind,
+                    },
+                );
+                self.client_receive(c.index(), m.from, m.message);
+            }
+        }
+    }
+
+    fn set_client_timer(&mut self, c: usize) {
+        let t = self.now + self.config.client_retry_timeout_us;
+        let client = &mut self.clients[c];
+        client.timer_gen += 1;
+        client.timer_at = Some(t);
+        self.queue.push(
+            t,
+            Event::ClientTimer {
+                client: client.id,
+                gen: client.timer_gen,
+            },
+        );
+    }
+
+    fn cancel_client_timer(&mut self, c: usize) {
+        let client = &mut self.clients[c];
+        client.timer_gen += 1;
+        client.timer_at = None;
+    }
+
+    fn send_request(&mut self, c: usize) {
+        let Some(w) = self.clients[c].waiting.as_ref() else {
+            return;
+        };
+        let (target, seq, command) = (w.target, w.seq, w.command);
+        let id = self.clients[c].id;
+        self.send(
+            Endpoint::Client(id),
+            Endpoint::Node(target),
+            Message::ClientRequest { seq, command },
+        );
+        self.set_client_timer(c);
+    }
+
+    fn start_next_op(&mut self, c: usize) {
+        if self.clients[c].waiting.is_some() {
+            return;
+        }
+        let Some(op) = self.clients[c].queue.pop_front() else {
+            return;
+        };
+        let o = &mut self.operations[op];
+        o.attempts = 1;
+        let (seq, command, node, client) = (o.seq, o.command, o.node, o.client);
+        self.clients[c].waiting = Some(Waiting {
+            op,
+            seq,
+            command,
+            target: node,
+            hops: 0,
+        });
+        self.trace.push(
+            self.now,
+            TraceKind::ClientInvoked {
+                client,
+                op,
+                seq,
+                command,
+                node,
+            },
+        );
+        self.send_request(c);
+    }
+
+    fn client_receive(&mut self, c: usize, from: Endpoint, msg: Message) {
+        let Message::ClientResponse { seq, reply } = msg else {
+            return;
+        };
+        let Some(w) = self.clients[c].waiting.clone() else {
+            return;
+        };
+        if w.seq != seq {
+            // A late answer to a command already finished.
+            return;
+        }
+        let client = self.clients[c].id;
+        match reply {
+            ClientReply::Ok { value, index } => {
+                let o = &mut self.operations[w.op];
+                o.outcome = OpOutcome::Ok { value, index };
+                o.completed_at = Some(self.now);
+                self.trace.push(
+                    self.now,
+                    TraceKind::ClientCompleted {
+                        client,
+                        op: w.op,
+                        seq,
+                        value,
+                    },
+                );
+                self.clients[c].waiting = None;
+                self.cancel_client_timer(c);
+                self.start_next_op(c);
+            }
+            ClientReply::Redirect { leader } => {
+                let by = from.node().unwrap_or(w.target);
+                self.trace.push(
+                    self.now,
+                    TraceKind::ClientRedirected {
+                        client,
+                        seq,
+                        by,
+                        leader,
+                    },
+                );
+                let size = self.nodes.len() as u32;
+                if let Some(l) = leader.filter(|l| l.index() < self.nodes.len()) {
+                    if w.hops < size {
+                        if let Some(wm) = self.clients[c].waiting.as_mut() {
+                            wm.target = l;
+                            wm.hops += 1;
+                        }
+                        self.operations[w.op].attempts += 1;
+                        self.trace.push(
+                            self.now,
+                            TraceKind::ClientRetried {
+                                client,
+                                seq,
+                                node: l,
+                                after_timeout: false,
+                            },
+                        );
+                        self.send_request(c);
+                    }
+                }
+                // Without a leader to try, the client waits for its retry timer.
+            }
+        }
+    }
+
+    fn client_timeout(&mut self, c: usize) {
+        let Some(w) = self.clients[c].waiting.clone() else {
+            return;
+        };
+        let client = self.clients[c].id;
+        let max = self.config.client_max_attempts;
+        if max > 0 && self.operations[w.op].attempts >= max {
+            let o = &mut self.operations[w.op];
+            o.outcome = OpOutcome::Failed;
+            o.completed_at = Some(self.now);
+            self.trace.push(
+                self.now,
+                TraceKind::ClientGaveUp {
+                    client,
+                    op: w.op,
+                    seq: w.seq,
+                },
+            );
+            self.clients[c].waiting = None;
+            self.start_next_op(c);
+            return;
+        }
+        // Try the next server round-robin: the one asked may be stopped or cut off.
+        let target = NodeId(((w.target.index() + 1) % self.nodes.len()) as u8);
+        if let Some(wm) = self.clients[c].waiting.as_mut() {
+            wm.target = target;
+            wm.hops = 0;
+        }
+        self.operations[w.op].attempts += 1;
+        self.trace.push(
+            self.now,
+            TraceKind::ClientRetried {
+                client,
+                seq: w.seq,
+                node: target,
+                after_timeout: true,
+            },
+        );
+        self.send_request(c);
+    }
+}

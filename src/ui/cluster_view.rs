@@ -1,0 +1,364 @@
+//! The cluster drawn in SVG: nodes on a ring, the links between them, clients, and every message
+//! in flight placed by interpolating between its send and delivery times.
+
+use yew::prelude::*;
+
+use crate::raft::{ClientReply, Endpoint, Message, Node, NodeId, Role};
+use crate::sim::{InFlightMessage, World};
+
+use super::geometry::{self, Point, VIEW_SIZE};
+use super::sandbox::{Sandbox, Selection, UiCommand};
+
+/// Where client `index` of `count` stands: along the bottom edge, clear of the ring.
+pub fn client_position(index: usize, count: usize) -> Point {
+    let margin = 30.0;
+    let x = if count <= 1 {
+        margin
+    } else {
+        margin + (VIEW_SIZE - 2.0 * margin) * index as f64 / (count - 1) as f64
+    };
+    Point {
+        x,
+        y: VIEW_SIZE - margin,
+    }
+}
+
+fn endpoint_position(world: &World, endpoint: Endpoint) -> Point {
+    match endpoint {
+        Endpoint::Node(n) => geometry::node_position(n.index(), world.nodes().len()),
+        Endpoint::Client(c) => client_position(c.index(), world.clients().len()),
+    }
+}
+
+/// The term colour class: terms cycle through eight colours that are distinct in both schemes.
+pub fn term_class(term: u64) -> String {
+    format!("term-c{}", term % 8)
+}
+
+/// The whole SVG.
+pub fn cluster_svg(sandbox: &Sandbox, dispatch: &Callback<UiCommand>) -> Html {
+    let world = sandbox.world();
+    let n = world.nodes().len();
+    let links = (0..n)
+        .flat_map(|i| (i + 1..n).map(move |j| (i, j)))
+        .map(|(i, j)| link(world, i, j, dispatch));
+    let nodes = world
+        .nodes()
+        .iter()
+        .map(|node| node_view(sandbox, node, dispatch));
+    let clients = (0..world.clients().len()).map(|i| client_view(sandbox, i, dispatch));
+    let messages = world
+        .in_flight()
+        .map(|m| message_view(sandbox, m, dispatch));
+    let background_click = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |_: MouseEvent| dispatch.emit(UiCommand::Select(None)))
+    };
+    let view_box = format!("0 0 {VIEW_SIZE} {VIEW_SIZE}");
+    html! {
+        <svg class="cluster-svg" viewBox={view_box} role="group"
+             aria-label="Cluster: nodes on a ring with messages in flight">
+            <rect class="cluster-bg" x="0" y="0" width={VIEW_SIZE.to_string()}
+                  height={VIEW_SIZE.to_string()} onclick={background_click} />
+            <g class="links">{ for links }</g>
+            <g class="nodes">{ for nodes }</g>
+            <g class="clients">{ for clients }</g>
+            <g class="messages">{ for messages }</g>
+        </svg>
+    }
+}
+
+fn link(world: &World, i: usize, j: usize, dispatch: &Callback<UiCommand>) -> Html {
+    let n = world.nodes().len();
+    let (a, b) = (NodeId(i as u8), NodeId(j as u8));
+    let pa = geometry::node_position(i, n);
+    let pb = geometry::node_position(j, n);
+    let network = world.network();
+    let cut = network.is_cut(a, b) || network.is_cut(b, a);
+    let partitioned = network
+        .blocked(Endpoint::Node(a), Endpoint::Node(b))
+        .is_some()
+        && !cut;
+    let class = classes!(
+        "link",
+        cut.then_some("link-cut"),
+        partitioned.then_some("link-partitioned")
+    );
+    let onclick = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: MouseEvent| {
+            e.stop_propagation();
+            dispatch.emit(UiCommand::ToggleLink(a, b));
+        })
+    };
+    let label = format!(
+        "Link {a}–{b}: {}. Click to {}.",
+        if cut {
+            "cut"
+        } else if partitioned {
+            "blocked by the partition"
+        } else {
+            "up"
+        },
+        if cut { "restore it" } else { "cut it" }
+    );
+    let mid = geometry::along(pa, pb, 0.5, 0.0);
+    html! {
+        <g class={class} data-testid="link" data-link={format!("{a}-{b}")} onclick={onclick}>
+            <title>{ label }</title>
+            <line class="link-hit" x1={f(pa.x)} y1={f(pa.y)} x2={f(pb.x)} y2={f(pb.y)} />
+            <line class="link-line" x1={f(pa.x)} y1={f(pa.y)} x2={f(pb.x)} y2={f(pb.y)} />
+            if cut || partitioned {
+                <text class="link-mark" x={f(mid.x)} y={f(mid.y)} text-anchor="middle"
+                      dominant-baseline="central">{ "✕" }</text>
+            }
+        </g>
+    }
+}
+
+fn node_view(sandbox: &Sandbox, node: &Node, dispatch: &Callback<UiCommand>) -> Html {
+    let world = sandbox.world();
+    let count = world.nodes().len();
+    let id = node.id();
+    let centre = geometry::node_position(id.index(), count);
+    let r = geometry::node_radius(count);
+    let role = sandbox.role_name(id);
+    let now = world.now();
+    let config = world.config();
+    let selected = sandbox.selection() == Some(Selection::Node(id));
+    let draft_group = sandbox
+        .partition_draft()
+        .and_then(|d| d.get(id.index()).copied());
+
+    // The election timer counts down as an arc around followers and candidates; a leader shows
+    // the time to its next heartbeat instead.
+    let timer = if node.is_stopped() {
+        Html::default()
+    } else if node.role() == Role::Leader {
+        let fraction = node
+            .next_heartbeat()
+            .map(|due| due.saturating_sub(now) as f64 / config.heartbeat_interval_us.max(1) as f64)
+            .unwrap_or(0.0);
+        html! {
+            <path class="heartbeat-arc" d={geometry::arc_path(Point { x: 0.0, y: 0.0 }, r + 6.0, fraction)} />
+        }
+    } else {
+        let fraction = node
+            .election_deadline()
+            .map(|due| {
+                due.saturating_sub(now) as f64 / config.election_timeout_max_us.max(1) as f64
+            })
+            .unwrap_or(0.0);
+        html! {
+            <path class="timer-arc" data-testid="election-timer"
+                  d={geometry::arc_path(Point { x: 0.0, y: 0.0 }, r + 6.0, fraction)} />
+        }
+    };
+
+    let detail = if node.is_stopped() {
+        "stopped".to_string()
+    } else {
+        match node.role() {
+            Role::Leader => "leader".to_string(),
+            Role::Candidate | Role::PreCandidate => {
+                let majority = crate::raft::majority(count);
+                format!("votes {}/{}", node.votes_held().len(), majority)
+            }
+            Role::Follower => match node.voted_for() {
+                Some(v) => format!("voted {v}"),
+                None => "follower".to_string(),
+            },
+        }
+    };
+    let onclick = {
+        let dispatch = dispatch.clone();
+        let editing = draft_group.is_some();
+        Callback::from(move |e: MouseEvent| {
+            e.stop_propagation();
+            dispatch.emit(if editing {
+                UiCommand::CycleGroup(id)
+            } else {
+                UiCommand::Select(Some(Selection::Node(id)))
+            });
+        })
+    };
+    let onkeydown = {
+        let dispatch = dispatch.clone();
+        let editing = draft_group.is_some();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" || e.key() == " " {
+                e.prevent_default();
+                e.stop_propagation();
+                dispatch.emit(if editing {
+                    UiCommand::CycleGroup(id)
+                } else {
+                    UiCommand::Select(Some(Selection::Node(id)))
+                });
+            }
+        })
+    };
+    let label = format!(
+        "Node {id}: {role}, term {}, value {}{}",
+        node.term(),
+        node.value(),
+        if selected { ", selected" } else { "" }
+    );
+    let class = classes!(
+        "node",
+        format!("role-{role}"),
+        selected.then_some("selected"),
+        draft_group.map(|g| format!("group-{g}"))
+    );
+    html! {
+        <g class={class} data-testid={format!("node-{id}")} data-role={role}
+           data-term={node.term().to_string()} transform={format!("translate({:.2} {:.2})", centre.x, centre.y)}
+           onclick={onclick} onkeydown={onkeydown} tabindex="0" role="button" aria-label={label}>
+            <circle class="timer-track" r={f(r + 6.0)} />
+            { timer }
+            <circle class="node-body" r={f(r)} />
+            if node.role() == Role::Leader && !node.is_stopped() {
+                <circle class="leader-ring" r={f(r - 5.0)} />
+            }
+            if node.is_stopped() {
+                <path class="stopped-cross" d={format!("M {a} {a} L {b} {b} M {a} {b} L {b} {a}", a = f(-r * 0.55), b = f(r * 0.55))} />
+            }
+            <text class="node-name" y={f(-r * 0.28)} text-anchor="middle" dominant-baseline="central">{ id.to_string() }</text>
+            <text class="node-term" y={f(r * 0.12)} text-anchor="middle" dominant-baseline="central">{ format!("T{}", node.term()) }</text>
+            <text class="node-value" data-testid="node-value" y={f(r * 0.48)} text-anchor="middle"
+                  dominant-baseline="central">{ node.value().to_string() }</text>
+            <text class="node-detail" y={f(r + 19.0)} text-anchor="middle">{ detail }</text>
+            if let Some(g) = draft_group {
+                <text class="group-badge" x={f(r * 0.8)} y={f(-r * 0.8)} text-anchor="middle"
+                      dominant-baseline="central">{ (g + 1).to_string() }</text>
+            }
+        </g>
+    }
+}
+
+fn client_view(sandbox: &Sandbox, index: usize, dispatch: &Callback<UiCommand>) -> Html {
+    let world = sandbox.world();
+    let Some(client) = world.clients().get(index) else {
+        return Html::default();
+    };
+    let id = client.id();
+    let p = client_position(index, world.clients().len());
+    let chosen = sandbox.client() == id;
+    let status = match client
+        .current_op()
+        .and_then(|op| world.operations().get(op))
+    {
+        Some(op) => format!("{} …", op.command),
+        None => world
+            .operations()
+            .iter()
+            .rev()
+            .find(|op| op.client == id)
+            .map(|op| match op.outcome {
+                crate::sim::OpOutcome::Ok { value, .. } => format!("{} ✓ {value}", op.command),
+                crate::sim::OpOutcome::Failed => format!("{} gave up", op.command),
+                crate::sim::OpOutcome::Pending => format!("{} …", op.command),
+            })
+            .unwrap_or_else(|| "idle".to_string()),
+    };
+    let onclick = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: MouseEvent| {
+            e.stop_propagation();
+            dispatch.emit(UiCommand::ChooseClient(id));
+            dispatch.emit(UiCommand::Select(Some(Selection::Client(id))));
+        })
+    };
+    let anchor = if p.x < VIEW_SIZE / 2.0 {
+        "start"
+    } else {
+        "end"
+    };
+    let label_x = if p.x < VIEW_SIZE / 2.0 { -18.0 } else { 18.0 };
+    html! {
+        <g class={classes!("client", chosen.then_some("chosen"))} data-testid={format!("client-{}", index + 1)}
+           transform={format!("translate({:.2} {:.2})", p.x, p.y)} onclick={onclick}
+           role="button" tabindex="0" aria-label={format!("{}: {status}", id.name())}>
+            <rect class="client-body" x="-18" y="-12" width="36" height="24" rx="5" />
+            <text class="client-name" text-anchor="middle" dominant-baseline="central">{ format!("C{}", index + 1) }</text>
+            <text class="client-status" x={f(label_x)} y="-18" text-anchor={anchor}>{ status }</text>
+        </g>
+    }
+}
+
+/// The class and short label that tell message types apart by shape as well as colour.
+fn message_style(message: &Message) -> (&'static str, String) {
+    match message {
+        Message::RequestVote { .. } => ("msg-vote", String::new()),
+        Message::PreVote { .. } => ("msg-prevote", String::new()),
+        Message::RequestVoteReply { granted, .. } | Message::PreVoteReply { granted, .. } => {
+            if *granted {
+                ("msg-vote-yes", "✓".to_string())
+            } else {
+                ("msg-vote-no", "✕".to_string())
+            }
+        }
+        Message::AppendEntries { entries, .. } if entries.is_empty() => {
+            ("msg-heartbeat", String::new())
+        }
+        Message::AppendEntries { entries, .. } => ("msg-append", entries.len().to_string()),
+        Message::AppendEntriesReply { success, .. } => {
+            if *success {
+                ("msg-append-ok", String::new())
+            } else {
+                ("msg-append-fail", "✕".to_string())
+            }
+        }
+        Message::ClientRequest { .. } => ("msg-client", String::new()),
+        Message::ClientResponse { reply, .. } => match reply {
+            ClientReply::Ok { .. } => ("msg-client-ok", "✓".to_string()),
+            ClientReply::Redirect { .. } => ("msg-client-redirect", "↪".to_string()),
+        },
+    }
+}
+
+fn message_view(sandbox: &Sandbox, m: &InFlightMessage, dispatch: &Callback<UiCommand>) -> Html {
+    let world = sandbox.world();
+    let from = endpoint_position(world, m.from);
+    let to = endpoint_position(world, m.to);
+    let trim = geometry::node_radius(world.nodes().len());
+    let t = geometry::progress(m.sent_at, m.deliver_at, world.now());
+    let p = geometry::along(from, to, t, trim);
+    let (class, label) = message_style(&m.message);
+    let selected = sandbox.selection() == Some(Selection::Message(m.id));
+    let id = m.id;
+    let onclick = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: MouseEvent| {
+            e.stop_propagation();
+            dispatch.emit(UiCommand::Select(Some(Selection::Message(id))));
+        })
+    };
+    let shape = match class {
+        "msg-append" => {
+            html! { <rect class="msg-shape" x="-8" y="-8" width="16" height="16" rx="2" /> }
+        }
+        "msg-heartbeat" | "msg-append-ok" | "msg-append-fail" => {
+            html! { <circle class="msg-shape" r="5.5" /> }
+        }
+        "msg-client" | "msg-client-ok" | "msg-client-redirect" => {
+            html! { <path class="msg-shape" d="M 0 -8 L 8 0 L 0 8 L -8 0 Z" /> }
+        }
+        _ => html! { <circle class="msg-shape" r="7.5" /> },
+    };
+    html! {
+        <g class={classes!("message", class, selected.then_some("selected"))} data-testid="message"
+           data-type={m.message.kind_name()} data-id={id.to_string()}
+           transform={format!("translate({:.2} {:.2})", p.x, p.y)} onclick={onclick}>
+            <title>{ format!("{} → {}: {}", m.from, m.to, m.message.summary()) }</title>
+            <circle class="msg-hit" r="12" />
+            { shape }
+            if !label.is_empty() {
+                <text class="msg-label" text-anchor="middle" dominant-baseline="central">{ label }</text>
+            }
+        </g>
+    }
+}
+
+fn f(value: f64) -> String {
+    format!("{value:.2}")
+}

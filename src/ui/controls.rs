@@ -1,0 +1,299 @@
+//! The controls: playback, node actions, client commands, network faults and settings. Every
+//! control is a real, labelled form element; each sends one [`UiCommand`].
+
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use crate::raft::ClientId;
+use crate::sim::config::OptionChange;
+use crate::sim::{Config, MS};
+
+use super::event_list::format_time;
+use super::params::MAX_UI_NODES;
+use super::sandbox::{option_switches, safety_switches, NodeVerb, Sandbox, UiCommand};
+
+/// The speeds offered, from real time to a thousand times slower.
+pub const SPEEDS: [(f64, &str); 10] = [
+    (1.0, "real time"),
+    (0.5, "2× slower"),
+    (0.2, "5× slower"),
+    (0.1, "10× slower"),
+    (0.05, "20× slower"),
+    (0.02, "50× slower"),
+    (0.01, "100× slower"),
+    (0.005, "200× slower"),
+    (0.002, "500× slower"),
+    (0.001, "1000× slower"),
+];
+
+fn emit(dispatch: &Callback<UiCommand>, command: UiCommand) -> Callback<MouseEvent> {
+    let dispatch = dispatch.clone();
+    Callback::from(move |_: MouseEvent| dispatch.emit(command.clone()))
+}
+
+/// Play/pause, step, speed and the virtual clock, shown above the cluster.
+pub fn playback_bar(sandbox: &Sandbox, dispatch: &Callback<UiCommand>) -> Html {
+    let playing = sandbox.is_playing();
+    let speed = sandbox.speed();
+    let on_speed = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            if let Ok(value) = select.value().parse::<f64>() {
+                dispatch.emit(UiCommand::SetSpeed(value));
+            }
+        })
+    };
+    let known = SPEEDS.iter().any(|(s, _)| (*s - speed).abs() < 1e-12);
+    let custom = (!known).then(|| {
+        html! { <option value={speed.to_string()} selected=true>{ format!("{speed}× real time") }</option> }
+    });
+    html! {
+        <div class="playback" role="toolbar" aria-label="Playback">
+            <button class="btn primary" data-testid="btn-play-pause" onclick={emit(dispatch, UiCommand::TogglePlay)}
+                    aria-pressed={playing.to_string()} title="Play or pause (Space)">
+                { if playing { "❚❚ Pause" } else { "▶ Play" } }
+            </button>
+            <button class="btn" data-testid="btn-step" onclick={emit(dispatch, UiCommand::StepEvent)}
+                    title="Pause and process the next event (. or →)">
+                { "Step ▸" }
+            </button>
+            <label class="field">
+                <span>{ "Speed" }</span>
+                <select data-testid="speed" onchange={on_speed} aria-label="Speed">
+                    { for SPEEDS.iter().map(|(value, label)| html! {
+                        <option value={value.to_string()} selected={(*value - speed).abs() < 1e-12}>{ *label }</option>
+                    }) }
+                    { for custom }
+                </select>
+            </label>
+            <span class="sim-time" data-testid="sim-time" title="Virtual time since the start"
+                  data-us={sandbox.world().now().to_string()}>
+                { format!("t = {}", format_time(sandbox.world().now())) }
+            </span>
+        </div>
+    }
+}
+
+/// Stop, restart and time out the selected node.
+pub fn node_actions(sandbox: &Sandbox, dispatch: &Callback<UiCommand>) -> Html {
+    let selected = sandbox
+        .selected_node()
+        .and_then(|id| sandbox.world().node(id));
+    let (stopped, name) = match selected {
+        Some(node) => (node.is_stopped(), node.id().to_string()),
+        None => (false, String::new()),
+    };
+    let none = selected.is_none();
+    html! {
+        <section class="panel" aria-label="Node actions">
+            <div class="panel-head"><h2>{ if none { "Node".to_string() } else { format!("Node {name}") } }</h2></div>
+            if none { <p class="hint">{ "Select a node (click it, or press 1–9) to act on it." }</p> }
+            <div class="button-row">
+                <button class="btn" data-testid="node-action-stop" disabled={none || stopped}
+                        onclick={emit(dispatch, UiCommand::NodeAction(NodeVerb::Stop))} title="Stop the node (S)">{ "Stop" }</button>
+                <button class="btn" data-testid="node-action-restart" disabled={none || !stopped}
+                        onclick={emit(dispatch, UiCommand::NodeAction(NodeVerb::Restart))} title="Restart the node (R)">{ "Restart" }</button>
+                <button class="btn" data-testid="node-action-timeout" disabled={none || stopped}
+                        onclick={emit(dispatch, UiCommand::NodeAction(NodeVerb::Timeout))} title="Make its election timer run out now (T)">{ "Time out" }</button>
+            </div>
+        </section>
+    }
+}
+
+/// The client panel: choose a client, type a command, send it.
+pub fn client_panel(sandbox: &Sandbox, dispatch: &Callback<UiCommand>, input: &NodeRef) -> Html {
+    let target = sandbox
+        .submit_target()
+        .map(|n| n.to_string())
+        .unwrap_or_else(|| "—".into());
+    let send = {
+        let dispatch = dispatch.clone();
+        let input = input.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if let Some(field) = input.cast::<HtmlInputElement>() {
+                dispatch.emit(UiCommand::Submit(field.value()));
+            }
+        })
+    };
+    let choose = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            if let Ok(i) = select.value().parse::<u16>() {
+                dispatch.emit(UiCommand::ChooseClient(ClientId(i)));
+            }
+        })
+    };
+    let clients = sandbox.world().clients().len();
+    html! {
+        <section class="panel" aria-label="Client">
+            <div class="panel-head"><h2>{ "Client" }</h2></div>
+            <form class="client-form" onsubmit={send}>
+                <label class="field">
+                    <span>{ "From" }</span>
+                    <select data-testid="client-select" onchange={choose} aria-label="Client">
+                        { for (0..clients).map(|i| html! {
+                            <option value={i.to_string()} selected={sandbox.client().index() == i}>{ format!("client {}", i + 1) }</option>
+                        }) }
+                    </select>
+                </label>
+                <label class="field grow">
+                    <span>{ "Command" }</span>
+                    <input data-testid="client-command" ref={input.clone()} type="text" value="SET 5"
+                           placeholder="SET 5 or ADD 2" aria-label="Client command" autocomplete="off" spellcheck="false" />
+                </label>
+                <button class="btn primary" data-testid="client-send" type="submit">{ format!("Send to {target}") }</button>
+            </form>
+        </section>
+    }
+}
+
+/// Partition editor, heal, and a reminder that links are clickable.
+pub fn network_panel(sandbox: &Sandbox, dispatch: &Callback<UiCommand>) -> Html {
+    let editing = sandbox.partition_draft().is_some();
+    let network = sandbox.world().network();
+    let split = network.partition().is_some() || network.cut_links().next().is_some();
+    html! {
+        <section class="panel" aria-label="Network">
+            <div class="panel-head"><h2>{ "Network" }</h2></div>
+            if editing {
+                <p class="hint" data-testid="partition-help">
+                    { "Click nodes to move them between groups 1, 2 and 3, then apply." }
+                </p>
+                <div class="button-row">
+                    <button class="btn primary" data-testid="btn-partition-apply"
+                            onclick={emit(dispatch, UiCommand::ApplyPartition)}>{ "Apply partition" }</button>
+                    <button class="btn" onclick={emit(dispatch, UiCommand::CancelPartition)}>{ "Cancel" }</button>
+                </div>
+            } else {
+                <p class="hint">{ "Click a link between two nodes to cut or restore it." }</p>
+                <div class="button-row">
+                    <button class="btn" data-testid="btn-partition" onclick={emit(dispatch, UiCommand::EditPartition)}
+                            title="Split the network into groups (P)">{ "Partition…" }</button>
+                    <button class="btn" data-testid="btn-heal" disabled={!split} onclick={emit(dispatch, UiCommand::Heal)}
+                            title="Remove every partition and cut link (H)">{ "Heal" }</button>
+                </div>
+            }
+        </section>
+    }
+}
+
+/// A number field for one option. The typed value is multiplied by `scale` (1000 turns
+/// milliseconds into microseconds) without overflow; a value that is not a whole number, or that
+/// `make` refuses, becomes a notice instead of a change.
+fn number_input(
+    testid: &'static str,
+    label: &'static str,
+    value: u64,
+    scale: u64,
+    make: impl Fn(u64) -> Option<OptionChange> + 'static,
+    dispatch: &Callback<UiCommand>,
+) -> Html {
+    let dispatch = dispatch.clone();
+    let onchange = Callback::from(move |e: Event| {
+        let input: HtmlInputElement = e.target_unchecked_into();
+        let change = input
+            .value()
+            .trim()
+            .parse::<u64>()
+            .ok()
+            .and_then(|v| v.checked_mul(scale))
+            .and_then(&make);
+        dispatch.emit(match change {
+            Some(change) => UiCommand::SetOption(change),
+            None => UiCommand::Notice(format!(
+                "{label}: \"{}\" is not an acceptable whole number.",
+                input.value()
+            )),
+        });
+    });
+    html! {
+        <label class="field small">
+            <span>{ label }</span>
+            <input data-testid={testid} type="number" min="0" step="1" value={value.to_string()} onchange={onchange} />
+        </label>
+    }
+}
+
+/// Cluster size, seed, timing, faults, options and the "break Raft" switches.
+pub fn settings_panel(sandbox: &Sandbox, dispatch: &Callback<UiCommand>) -> Html {
+    let config: &Config = sandbox.world().config();
+    let size = config.cluster_size;
+    let seed = config.seed;
+    let on_size = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            if let Ok(nodes) = select.value().parse::<u8>() {
+                dispatch.emit(UiCommand::Reset { nodes, seed });
+            }
+        })
+    };
+    let on_seed = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            match input.value().trim().parse::<u64>() {
+                Ok(seed) => dispatch.emit(UiCommand::Reset { nodes: size, seed }),
+                Err(_) => input.set_value(&seed.to_string()),
+            }
+        })
+    };
+    let ms = |us: u64| us / MS;
+    let (emin, emax) = (
+        config.election_timeout_min_us,
+        config.election_timeout_max_us,
+    );
+    let (lmin, lmax) = (config.latency_min_us, config.latency_max_us);
+    let switch = |(label, why, on, change): (&'static str, &'static str, bool, OptionChange)| {
+        let dispatch = dispatch.clone();
+        let onchange = Callback::from(move |_: Event| dispatch.emit(UiCommand::SetOption(change)));
+        html! {
+            <label class="check" title={why}>
+                <input type="checkbox" checked={on} onchange={onchange} />
+                <span>{ label }</span>
+                <small class="why">{ why }</small>
+            </label>
+        }
+    };
+    html! {
+        <details class="panel settings">
+            <summary><h2>{ "Settings" }</h2></summary>
+            <div class="settings-grid">
+                <label class="field small">
+                    <span>{ "Nodes" }</span>
+                    <select data-testid="cluster-size" onchange={on_size} aria-label="Cluster size">
+                        { for (1..=MAX_UI_NODES as u8).map(|n| html! {
+                            <option value={n.to_string()} selected={n == size}>{ n }</option>
+                        }) }
+                    </select>
+                </label>
+                <label class="field small">
+                    <span>{ "Seed" }</span>
+                    <input data-testid="seed" type="number" min="0" value={seed.to_string()} onchange={on_seed} />
+                </label>
+                <button class="btn" data-testid="btn-reset" onclick={emit(dispatch, UiCommand::Reset { nodes: size, seed })}
+                        title="Start the same cluster again from time zero">{ "Reset" }</button>
+            </div>
+            <h3>{ "Timing (ms)" }</h3>
+            <div class="settings-grid">
+                { number_input("election-min", "Election min", ms(emin), MS, move |v| Some(OptionChange::ElectionTimeout { min_us: v, max_us: emax.max(v) }), dispatch) }
+                { number_input("election-max", "Election max", ms(emax), MS, move |v| Some(OptionChange::ElectionTimeout { min_us: emin.min(v), max_us: v }), dispatch) }
+                { number_input("heartbeat", "Heartbeat", ms(config.heartbeat_interval_us), MS, |v| Some(OptionChange::HeartbeatInterval(v)), dispatch) }
+                { number_input("latency-min", "Latency min", ms(lmin), MS, move |v| Some(OptionChange::Latency { min_us: v, max_us: lmax.max(v) }), dispatch) }
+                { number_input("latency-max", "Latency max", ms(lmax), MS, move |v| Some(OptionChange::Latency { min_us: lmin.min(v), max_us: v }), dispatch) }
+            </div>
+            <h3>{ "Faults (per cent)" }</h3>
+            <div class="settings-grid">
+                { number_input("loss", "Message loss", u64::from(config.loss_per_mille / 10), 10, |v| u16::try_from(v).ok().filter(|p| *p <= 1000).map(OptionChange::LossPerMille), dispatch) }
+                { number_input("duplication", "Duplication", u64::from(config.duplicate_per_mille / 10), 10, |v| u16::try_from(v).ok().filter(|p| *p <= 1000).map(OptionChange::DuplicatePerMille), dispatch) }
+            </div>
+            <h3>{ "Options" }</h3>
+            <div class="switches">{ for option_switches(config).into_iter().map(switch) }</div>
+            <h3>{ "Break Raft on purpose" }</h3>
+            <div class="switches danger-zone">{ for safety_switches(config).into_iter().map(switch) }</div>
+        </details>
+    }
+}

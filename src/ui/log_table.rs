@@ -1,0 +1,98 @@
+//! The log table: one row per node, entries lined up by index, coloured by term, committed
+//! entries solid and uncommitted ones hollow, with the leader's nextIndex and matchIndex.
+
+use yew::prelude::*;
+
+use crate::raft::{Node, NodeId};
+use crate::sim::World;
+
+use super::cluster_view::term_class;
+
+/// At most this many of the latest indices are drawn, so a long run stays readable and cheap.
+const MAX_SHOWN: u64 = 40;
+
+/// The table.
+pub fn log_table(world: &World) -> Html {
+    let last_index = world
+        .nodes()
+        .iter()
+        .map(|n| n.log().last_index())
+        .max()
+        .unwrap_or(0);
+    let first_shown = last_index.saturating_sub(MAX_SHOWN - 1).max(1);
+    let leader = world.leader().and_then(|l| world.node(l));
+    let columns = (last_index + 1).saturating_sub(first_shown).max(1);
+    let header_cells = (first_shown..=last_index).map(|i| {
+        html! { <span class="log-index" style={format!("grid-column:{}", i - first_shown + 1)}>{ i }</span> }
+    });
+    let grid_style = format!("grid-template-columns: repeat({columns}, var(--log-cell))");
+    html! {
+        <div class="log-table-wrap">
+            <table class="log-table" data-testid="log-table">
+                <caption class="visually-hidden">{ "Each node's log; solid entries are committed" }</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">{ "node" }</th>
+                        <th scope="col" title="commit index">{ "commit" }</th>
+                        <th scope="col" title="the leader's nextIndex and matchIndex for this node">{ "next / match" }</th>
+                        <th scope="col" class="entries-head">
+                            if first_shown > 1 {
+                                <span class="log-elided">{ format!("{} earlier… ", first_shown - 1) }</span>
+                            }
+                            <div class="log-grid" style={grid_style.clone()}>{ for header_cells }</div>
+                        </th>
+                    </tr>
+                </thead>
+                <tbody>
+                    { for world.nodes().iter().map(|node| row(node, leader, first_shown, &grid_style)) }
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+fn row(node: &Node, leader: Option<&Node>, first_shown: u64, grid_style: &str) -> Html {
+    let id = node.id();
+    let is_leader = leader.is_some_and(|l| l.id() == id);
+    let replication = leader
+        .filter(|l| l.id() != id)
+        .and_then(|l| follower_progress(l, id));
+    let entries = node
+        .entries()
+        .iter()
+        .filter(|e| e.index >= first_shown)
+        .map(|e| {
+            let committed = e.index <= node.commit_index();
+            html! {
+                <span class={classes!("log-entry", term_class(e.term), if committed { "committed" } else { "uncommitted" })}
+                      data-testid="log-entry" data-node={id.to_string()} data-index={e.index.to_string()}
+                      data-term={e.term.to_string()} data-committed={committed.to_string()}
+                      style={format!("grid-column:{}", e.index - first_shown + 1)}
+                      title={format!("index {}, term {}, {}{}", e.index, e.term, e.command,
+                                     if committed { ", committed" } else { ", not committed" })}>
+                    <span class="entry-term">{ format!("T{}", e.term) }</span>
+                    <span class="entry-command">{ e.command.to_string() }</span>
+                </span>
+            }
+        });
+    html! {
+        <tr class={classes!(if node.is_stopped() { "stopped" } else { node.role().as_str() })}
+            data-testid="log-row" data-node={id.to_string()}>
+            <th scope="row">
+                { id.to_string() }
+                if is_leader { <span class="leader-mark" title="leader">{ " ★" }</span> }
+                if node.is_stopped() { <span class="stopped-mark">{ " (stopped)" }</span> }
+            </th>
+            <td class="num">{ node.commit_index() }</td>
+            <td class="num">{ replication.map(|(next, matched)| format!("{next} / {matched}")).unwrap_or_default() }</td>
+            <td class="entries"><div class="log-grid" style={grid_style.to_string()}>{ for entries }</div></td>
+        </tr>
+    }
+}
+
+/// The leader's `(nextIndex, matchIndex)` for `follower`.
+fn follower_progress(leader: &Node, follower: NodeId) -> Option<(u64, u64)> {
+    let next = leader.next_index()?.get(follower.index())?;
+    let matched = leader.match_index()?.get(follower.index())?;
+    Some((*next, *matched))
+}

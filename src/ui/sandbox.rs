@@ -1,0 +1,508 @@
+//! The sandbox's state and everything a gesture can do to it, as plain Rust.
+//!
+//! The components only read a [`Sandbox`] and send it [`UiCommand`]s. Keeping this free of web
+//! types means the whole interaction logic (play, step, speed, selection, partitions, error
+//! messages) is tested natively.
+
+use crate::raft::{ClientId, Command, NodeId};
+use crate::sim::config::{OptionChange, Replication, SafetySwitch};
+use crate::sim::{Action, Config, MessageId, World};
+
+use super::params::{Params, MAX_SPEED, MIN_SPEED};
+
+/// The longest real time one animation frame may advance the simulation by. After the tab was in
+/// the background the browser reports a huge gap; jumping minutes ahead would lose the story.
+const MAX_FRAME_MS: f64 = 100.0;
+
+/// How many trace events the sandbox keeps. The event list shows the most recent ones; older
+/// ones are not needed to draw the present.
+const TRACE_RETENTION: usize = 4_000;
+
+/// The number of groups a partition can be drawn with in the partition editor.
+pub const PARTITION_GROUPS: u8 = 3;
+
+/// What the inspector shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Selection {
+    /// A server, by id.
+    Node(NodeId),
+    /// A message in flight, by id.
+    Message(MessageId),
+    /// A client, by id.
+    Client(ClientId),
+}
+
+/// Everything a person can ask the sandbox to do.
+#[derive(Clone, Debug, PartialEq)]
+pub enum UiCommand {
+    /// Start or pause the clock.
+    TogglePlay,
+    /// Pause and process exactly the next event.
+    StepEvent,
+    /// Set the playback speed (virtual time per real time).
+    SetSpeed(f64),
+    /// Show something in the inspector, or nothing.
+    Select(Option<Selection>),
+    /// Stop, restart or time out the selected node (the action names which).
+    NodeAction(NodeVerb),
+    /// Send a typed command (`SET 5`) from the chosen client to the selected node, or to the
+    /// leader when no node is selected.
+    Submit(String),
+    /// Choose which client sends the next command.
+    ChooseClient(ClientId),
+    /// Apply a world action directly (a link click, dropping a message).
+    Act(Action),
+    /// Cut the link between two nodes if it is up, restore it if it is cut.
+    ToggleLink(NodeId, NodeId),
+    /// Open the partition editor with every node in group 0.
+    EditPartition,
+    /// Move a node to the next group in the partition editor.
+    CycleGroup(NodeId),
+    /// Apply the partition drawn in the editor.
+    ApplyPartition,
+    /// Close the partition editor without applying.
+    CancelPartition,
+    /// Remove every partition and cut link.
+    Heal,
+    /// Start over with a new cluster size and seed (other settings kept).
+    Reset {
+        /// Number of nodes.
+        nodes: u8,
+        /// Seed.
+        seed: u64,
+    },
+    /// Change an option of the running world.
+    SetOption(OptionChange),
+    /// Show a message in the banner (bad input caught by a form field).
+    Notice(String),
+    /// Dismiss the message banner.
+    DismissNotices,
+    /// Show or hide the keyboard help.
+    ToggleHelp,
+    /// Show or hide individual message sends and deliveries in the event list.
+    ToggleMessageEvents,
+}
+
+/// What can be done to one node.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NodeVerb {
+    /// Crash it.
+    Stop,
+    /// Start it again from its persistent state.
+    Restart,
+    /// Make its election timer run out now.
+    Timeout,
+}
+
+/// The sandbox: the world plus how it is being watched.
+#[derive(Clone, Debug)]
+pub struct Sandbox {
+    world: World,
+    playing: bool,
+    speed: f64,
+    selection: Option<Selection>,
+    notices: Vec<String>,
+    /// The group of each node while the partition editor is open.
+    partition_draft: Option<Vec<u8>>,
+    client: ClientId,
+    help_open: bool,
+    show_message_events: bool,
+    /// Virtual microseconds owed from earlier frames: at slow speeds one frame is worth less than
+    /// a microsecond, and dropping the fraction would freeze the clock.
+    carry_us: f64,
+    /// How many invariant violations the last frame saw, to pause when a new one appears.
+    violations_seen: usize,
+}
+
+/// The configuration the sandbox starts from for the given URL parameters.
+pub fn config_for(params: &Params) -> Config {
+    Config {
+        seed: params.seed,
+        cluster_size: u8::try_from(params.nodes).unwrap_or(5),
+        ..Config::default()
+    }
+}
+
+impl Sandbox {
+    /// A sandbox for the URL's parameters, paused at time zero. Problems found while reading the
+    /// URL are shown as notices.
+    pub fn new(params: &Params, notices: Vec<String>) -> Sandbox {
+        // URL parameters are validated before they get here; the fallback is the default
+        // configuration, which a core unit test proves valid.
+        let world = World::new(config_for(params))
+            .or_else(|_| World::new(Config::default()))
+            .expect("the default configuration is valid");
+        let mut sandbox = Sandbox {
+            world,
+            playing: true,
+            speed: params.speed.clamp(MIN_SPEED, MAX_SPEED),
+            selection: None,
+            notices,
+            partition_draft: None,
+            client: ClientId(0),
+            help_open: false,
+            show_message_events: false,
+            carry_us: 0.0,
+            violations_seen: 0,
+        };
+        sandbox.world.set_trace_retention(Some(TRACE_RETENTION));
+        sandbox
+    }
+
+    /// The world, read-only.
+    pub fn world(&self) -> &World {
+        &self.world
+    }
+    /// Whether the clock is running.
+    pub fn is_playing(&self) -> bool {
+        self.playing
+    }
+    /// Virtual time per real time.
+    pub fn speed(&self) -> f64 {
+        self.speed
+    }
+    /// What the inspector shows.
+    pub fn selection(&self) -> Option<Selection> {
+        self.selection
+    }
+    /// The selected node, if a node is selected.
+    pub fn selected_node(&self) -> Option<NodeId> {
+        match self.selection {
+            Some(Selection::Node(n)) => Some(n),
+            _ => None,
+        }
+    }
+    /// Messages for the banner: refused actions, bad input, URL problems.
+    pub fn notices(&self) -> &[String] {
+        &self.notices
+    }
+    /// The partition being drawn, one group number per node, if the editor is open.
+    pub fn partition_draft(&self) -> Option<&[u8]> {
+        self.partition_draft.as_deref()
+    }
+    /// The client that sends the next command.
+    pub fn client(&self) -> ClientId {
+        self.client
+    }
+    /// Whether the keyboard help is open.
+    pub fn help_open(&self) -> bool {
+        self.help_open
+    }
+    /// Whether the event list shows every message.
+    pub fn show_message_events(&self) -> bool {
+        self.show_message_events
+    }
+
+    /// Advances the clock by `elapsed_ms` of real time scaled by the speed, if playing.
+    pub fn frame(&mut self, elapsed_ms: f64) {
+        if !self.playing || !elapsed_ms.is_finite() || elapsed_ms <= 0.0 {
+            return;
+        }
+        let virtual_us = elapsed_ms.min(MAX_FRAME_MS) * 1000.0 * self.speed + self.carry_us;
+        let whole_us = virtual_us.floor();
+        self.carry_us = virtual_us - whole_us;
+        let target = self.world.now().saturating_add(whole_us as u64);
+        self.world.advance_to(target);
+        self.pause_on_new_violation();
+    }
+
+    /// Handles one command. Refused commands leave the world as it was and add a notice.
+    pub fn handle(&mut self, command: UiCommand) {
+        match command {
+            UiCommand::TogglePlay => self.playing = !self.playing,
+            UiCommand::StepEvent => {
+                self.playing = false;
+                self.carry_us = 0.0;
+                if self.world.step().is_none() {
+                    self.notice(
+                        "nothing is scheduled: every node is stopped and no message is in flight.",
+                    );
+                }
+                self.pause_on_new_violation();
+            }
+            UiCommand::SetSpeed(speed) => {
+                if speed.is_finite() && (MIN_SPEED..=MAX_SPEED).contains(&speed) {
+                    self.speed = speed;
+                } else {
+                    self.notice(&format!(
+                        "speed {speed} is outside {MIN_SPEED} to {MAX_SPEED}."
+                    ));
+                }
+            }
+            UiCommand::Select(selection) => self.selection = selection,
+            UiCommand::NodeAction(verb) => self.node_action(verb),
+            UiCommand::Submit(text) => self.submit(&text),
+            UiCommand::ChooseClient(client) => {
+                if client.index() < self.world.clients().len() {
+                    self.client = client;
+                }
+            }
+            UiCommand::Act(action) => self.act(action),
+            UiCommand::ToggleLink(a, b) => {
+                let action = if self.world.network().is_cut(a, b) {
+                    Action::RestoreLink(a, b)
+                } else {
+                    Action::CutLink(a, b)
+                };
+                self.act(action);
+            }
+            UiCommand::EditPartition => {
+                self.partition_draft = Some(self.current_groups());
+            }
+            UiCommand::CycleGroup(node) => {
+                if let Some(group) = self
+                    .partition_draft
+                    .as_mut()
+                    .and_then(|draft| draft.get_mut(node.index()))
+                {
+                    *group = (*group + 1) % PARTITION_GROUPS;
+                }
+            }
+            UiCommand::ApplyPartition => self.apply_partition(),
+            UiCommand::CancelPartition => self.partition_draft = None,
+            UiCommand::Heal => {
+                self.partition_draft = None;
+                self.act(Action::Heal);
+            }
+            UiCommand::Reset { nodes, seed } => self.reset(nodes, seed),
+            UiCommand::SetOption(change) => self.act(Action::SetOption(change)),
+            UiCommand::Notice(text) => self.notice(&text),
+            UiCommand::DismissNotices => self.notices.clear(),
+            UiCommand::ToggleHelp => self.help_open = !self.help_open,
+            UiCommand::ToggleMessageEvents => self.show_message_events = !self.show_message_events,
+        }
+    }
+
+    fn notice(&mut self, text: &str) {
+        // Keep the banner short: the newest few messages are the ones that matter.
+        const MAX_NOTICES: usize = 4;
+        self.notices.push(text.to_string());
+        if self.notices.len() > MAX_NOTICES {
+            let excess = self.notices.len() - MAX_NOTICES;
+            self.notices.drain(..excess);
+        }
+    }
+
+    fn act(&mut self, action: Action) {
+        if let Err(error) = self.world.apply(action) {
+            self.notice(&capitalise(&error.to_string()));
+        }
+        self.pause_on_new_violation();
+    }
+
+    fn node_action(&mut self, verb: NodeVerb) {
+        let Some(node) = self.selected_node() else {
+            self.notice("Select a node first: click or tap it.");
+            return;
+        };
+        let action = match verb {
+            NodeVerb::Stop => Action::Stop(node),
+            NodeVerb::Restart => Action::Restart(node),
+            NodeVerb::Timeout => Action::Timeout(node),
+        };
+        self.act(action);
+    }
+
+    /// The node a new client command goes to: the selected node, else the leader the client
+    /// would find, else the first running node (which will redirect or keep it).
+    pub fn submit_target(&self) -> Option<NodeId> {
+        self.selected_node()
+            .or_else(|| self.world.leader())
+            .or_else(|| {
+                self.world
+                    .nodes()
+                    .iter()
+                    .find(|n| !n.is_stopped())
+                    .map(|n| n.id())
+            })
+            .or_else(|| self.world.nodes().first().map(|n| n.id()))
+    }
+
+    fn submit(&mut self, text: &str) {
+        let command: Command = match text.parse() {
+            Ok(command) => command,
+            Err(error) => {
+                self.notice(&capitalise(&format!("{error}.")));
+                return;
+            }
+        };
+        let Some(node) = self.submit_target() else {
+            self.notice("There is no node to send the command to.");
+            return;
+        };
+        self.act(Action::Submit {
+            client: self.client,
+            node,
+            command,
+        });
+    }
+
+    /// The group of each node in the current partition (0 when there is none).
+    fn current_groups(&self) -> Vec<u8> {
+        let size = self.world.nodes().len();
+        let mut groups = vec![0u8; size];
+        if let Some(partition) = self.world.network().partition() {
+            for (g, members) in partition.iter().enumerate() {
+                let g = u8::try_from(g).unwrap_or(0) % PARTITION_GROUPS;
+                for node in members {
+                    if let Some(slot) = groups.get_mut(node.index()) {
+                        *slot = g;
+                    }
+                }
+            }
+        }
+        groups
+    }
+
+    fn apply_partition(&mut self) {
+        let Some(draft) = self.partition_draft.take() else {
+            return;
+        };
+        let groups: Vec<Vec<NodeId>> = (0..PARTITION_GROUPS)
+            .map(|g| {
+                draft
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, &group)| group == g)
+                    .filter_map(|(i, _)| u8::try_from(i).ok().map(NodeId))
+                    .collect::<Vec<_>>()
+            })
+            .filter(|members| !members.is_empty())
+            .collect();
+        if groups.len() < 2 {
+            self.notice("Put at least one node in another group to split the network.");
+            self.partition_draft = Some(draft);
+            return;
+        }
+        self.act(Action::Partition(groups));
+    }
+
+    fn reset(&mut self, nodes: u8, seed: u64) {
+        let config = Config {
+            seed,
+            cluster_size: nodes,
+            ..self.world.config().clone()
+        };
+        // Per-node timeout overrides belong to the old cluster size.
+        let config = Config {
+            election_timeout_override: Vec::new(),
+            ..config
+        };
+        match World::new(config) {
+            Ok(mut world) => {
+                world.set_trace_retention(Some(TRACE_RETENTION));
+                self.world = world;
+                self.selection = None;
+                self.partition_draft = None;
+                self.carry_us = 0.0;
+                self.violations_seen = 0;
+                if self.client.index() >= self.world.clients().len() {
+                    self.client = ClientId(0);
+                }
+            }
+            Err(error) => self.notice(&capitalise(&format!("cannot reset: {error}."))),
+        }
+    }
+
+    fn pause_on_new_violation(&mut self) {
+        let count = self.world.violations().len();
+        if count > self.violations_seen {
+            self.violations_seen = count;
+            self.playing = false;
+            if let Some(v) = self.world.violations().last() {
+                self.notice(&format!(
+                    "Safety violated: {}. The run is paused.",
+                    v.violation
+                ));
+            }
+        }
+    }
+
+    /// The word for what a node is doing, as the `data-role` attribute spells it.
+    pub fn role_name(&self, node: NodeId) -> &'static str {
+        match self.world.node(node) {
+            Some(n) if n.is_stopped() => "stopped",
+            Some(n) => n.role().as_str(),
+            None => "stopped",
+        }
+    }
+}
+
+/// The options a settings panel offers as on/off switches, with the change each makes.
+pub fn option_switches(config: &Config) -> Vec<(&'static str, &'static str, bool, OptionChange)> {
+    vec![
+        (
+            "Replicate at once",
+            "Send new entries immediately instead of with the next heartbeat.",
+            config.replication == Replication::Immediate,
+            OptionChange::Replication(if config.replication == Replication::Immediate {
+                Replication::OnHeartbeat
+            } else {
+                Replication::Immediate
+            }),
+        ),
+        (
+            "No-op on election",
+            "A new leader appends an empty entry so it can commit earlier ones (§8).",
+            config.noop_on_election,
+            OptionChange::NoOpOnElection(!config.noop_on_election),
+        ),
+        (
+            "PreVote",
+            "Ask whether an election could be won before starting one (thesis §9.6).",
+            config.pre_vote,
+            OptionChange::PreVote(!config.pre_vote),
+        ),
+        (
+            "CheckQuorum",
+            "A leader that stops hearing from a majority steps down (thesis §6.2).",
+            config.check_quorum,
+            OptionChange::CheckQuorum(!config.check_quorum),
+        ),
+    ]
+}
+
+/// The "break Raft" switches with a one-line explanation each.
+pub fn safety_switches(config: &Config) -> Vec<(&'static str, &'static str, bool, OptionChange)> {
+    SafetySwitch::ALL
+        .iter()
+        .map(|&switch| {
+            let (label, why, on) = match switch {
+                SafetySwitch::VoteWithoutLogCheck => (
+                    "Vote without the log check",
+                    "§5.4.1: a node missing committed entries can win and erase them.",
+                    config.safety.vote_without_log_check,
+                ),
+                SafetySwitch::CommitOldTermsByCounting => (
+                    "Commit old terms by counting",
+                    "§5.4.2: an entry counted as committed can still be overwritten (Figure 8).",
+                    config.safety.commit_old_terms_by_counting,
+                ),
+                SafetySwitch::ForgetVoteOnRestart => (
+                    "Forget the vote on restart",
+                    "votedFor is not persisted, so a node can vote twice in one term.",
+                    config.safety.forget_vote_on_restart,
+                ),
+                SafetySwitch::SkipPrevLogCheck => (
+                    "Skip the prevLog check",
+                    "§5.3: followers accept entries that do not follow their log.",
+                    config.safety.skip_prev_log_check,
+                ),
+                SafetySwitch::FixedElectionTimeout => (
+                    "Equal election timeouts",
+                    "§5.2: without randomness split votes can repeat for ever.",
+                    config.safety.fixed_election_timeout,
+                ),
+            };
+            (label, why, on, OptionChange::Safety(switch, !on))
+        })
+        .collect()
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}

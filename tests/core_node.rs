@@ -1,0 +1,689 @@
+//! Unit tests of one Raft node in each role, driven message by message without the world,
+//! including the paper's Figure 7 (a new leader repairs divergent follower logs) and Figure 8
+//! (a leader must not commit an old-term entry by counting replicas).
+
+use raftsim::raft::{
+    ClientId, ClientReply, Command, Endpoint, Message, Node, NodeEvent, NodeId, NodeOptions,
+    Output, RaftLog, Role, Safety, Term, Time, MS,
+};
+use rand::SeedableRng;
+use rand_pcg::Pcg64Mcg;
+
+fn opts(size: u8) -> NodeOptions {
+    NodeOptions {
+        cluster_size: size,
+        ..NodeOptions::default()
+    }
+}
+
+/// A tiny hand-driven network: every message produced goes to `pending` until a test delivers it.
+struct Net {
+    nodes: Vec<Node>,
+    rng: Pcg64Mcg,
+    now: Time,
+    pending: Vec<(NodeId, Endpoint, Message)>,
+    events: Vec<(NodeId, NodeEvent)>,
+}
+
+impl Net {
+    fn new(nodes: Vec<Node>) -> Net {
+        let mut net = Net {
+            nodes,
+            rng: Pcg64Mcg::seed_from_u64(1),
+            now: 0,
+            pending: Vec::new(),
+            events: Vec::new(),
+        };
+        for n in &mut net.nodes {
+            n.start(0, &mut net.rng);
+        }
+        net
+    }
+
+    fn call(&mut self, i: usize, f: impl FnOnce(&mut Node, Time, &mut Pcg64Mcg, &mut Output)) {
+        let mut out = Output::default();
+        f(&mut self.nodes[i], self.now, &mut self.rng, &mut out);
+        let from = self.nodes[i].id();
+        for (to, m) in out.messages {
+            self.pending.push((from, to, m));
+        }
+        for e in out.events {
+            self.events.push((from, e));
+        }
+    }
+
+    fn send(&mut self, from: NodeId, to: NodeId, msg: Message) {
+        self.call(to.index(), |n, now, rng, out| {
+            n.handle(Endpoint::Node(from), msg, now, rng, out)
+        });
+    }
+
+    /// Delivers every pending message between nodes for which `link` holds; returns how many.
+    fn round(&mut self, link: impl Fn(NodeId, NodeId) -> bool) -> usize {
+        self.now += MS;
+        let batch = std::mem::take(&mut self.pending);
+        let mut delivered = 0;
+        for (from, to, msg) in batch {
+            if let Endpoint::Node(t) = to {
+                if link(from, t) && t.index() < self.nodes.len() {
+                    delivered += 1;
+                    self.send(from, t, msg);
+                }
+            }
+        }
+        delivered
+    }
+}
+
+fn restored(id: u8, size: u8, term: Term, terms: &[Term]) -> Node {
+    Node::restore(
+        NodeId(id),
+        opts(size),
+        term,
+        None,
+        RaftLog::from_terms(terms),
+    )
+}
+
+fn terms_of(n: &Node) -> Vec<Term> {
+    n.entries().iter().map(|e| e.term).collect()
+}
+
+/// Makes node 0 leader of `term + 1` by forcing its timeout and feeding it granted votes.
+fn make_leader(net: &mut Net, voters: &[u8]) {
+    net.call(0, |n, now, rng, out| n.timeout_now(now, rng, out));
+    let term = net.nodes[0].term();
+    net.pending.clear();
+    for &v in voters {
+        net.send(
+            NodeId(v),
+            NodeId(0),
+            Message::RequestVoteReply {
+                term,
+                granted: true,
+            },
+        );
+    }
+    assert_eq!(net.nodes[0].role(), Role::Leader);
+}
+
+// ----- followers --------------------------------------------------------------------------
+
+// §5.2, Figure 2 RequestVote: at most one vote per term, first come first served.
+#[test]
+fn follower_votes_once_per_term() {
+    let mut net = Net::new(vec![
+        Node::new(NodeId(0), opts(3)),
+        Node::new(NodeId(1), opts(3)),
+    ]);
+    let rv = Message::RequestVote {
+        term: 1,
+        last_log_index: 0,
+        last_log_term: 0,
+    };
+    net.send(NodeId(1), NodeId(0), rv.clone());
+    assert_eq!(net.nodes[0].voted_for(), Some(NodeId(1)));
+    assert_eq!(net.nodes[0].term(), 1);
+    net.send(NodeId(2), NodeId(0), rv);
+    let replies: Vec<bool> = net
+        .pending
+        .iter()
+        .filter_map(|(_, _, m)| match m {
+            Message::RequestVoteReply { granted, .. } => Some(*granted),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(replies, vec![true, false]);
+}
+
+// §5.4.1: a voter denies a candidate whose log is less up to date (last term, then length).
+#[test]
+fn follower_denies_candidate_with_stale_log() {
+    let mut net = Net::new(vec![restored(0, 3, 2, &[1, 2])]);
+    let ask = |term, last_log_index, last_log_term| Message::RequestVote {
+        term,
+        last_log_index,
+        last_log_term,
+    };
+    // Older last term, even though longer.
+    net.send(NodeId(1), NodeId(0), ask(3, 5, 1));
+    assert_eq!(net.nodes[0].voted_for(), None);
+    assert_eq!(
+        net.nodes[0].term(),
+        3,
+        "the higher term is still adopted (§5.1)"
+    );
+    // Same last term but shorter.
+    net.send(NodeId(1), NodeId(0), ask(4, 1, 2));
+    assert_eq!(net.nodes[0].voted_for(), None);
+    // Same last term and as long: granted.
+    net.send(NodeId(1), NodeId(0), ask(5, 2, 2));
+    assert_eq!(net.nodes[0].voted_for(), Some(NodeId(1)));
+}
+
+// §5.1: requests with a stale term are rejected and the reply carries the newer term.
+#[test]
+fn follower_rejects_stale_append_entries() {
+    let mut net = Net::new(vec![restored(0, 3, 5, &[1])]);
+    net.send(
+        NodeId(1),
+        NodeId(0),
+        Message::AppendEntries {
+            term: 4,
+            prev_log_index: 1,
+            prev_log_term: 1,
+            entries: vec![],
+            leader_commit: 1,
+        },
+    );
+    assert!(matches!(
+        net.pending[0].2,
+        Message::AppendEntriesReply {
+            term: 5,
+            success: false,
+            ..
+        }
+    ));
+    assert_eq!(net.nodes[0].commit_index(), 0);
+}
+
+// §5.3, Figure 2 AppendEntries steps 3-5: conflicting entries are deleted, new ones appended,
+// and commitIndex = min(leaderCommit, index of last new entry).
+#[test]
+fn follower_truncates_conflicts_and_follows_leader_commit() {
+    let mut net = Net::new(vec![restored(0, 3, 2, &[1, 2, 2])]);
+    let mut leader_log = RaftLog::from_terms(&[1, 3]);
+    leader_log.push(3, Command::Set(4), None);
+    let entries = leader_log.entries()[1..].to_vec();
+    net.send(
+        NodeId(1),
+        NodeId(0),
+        Message::AppendEntries {
+            term: 3,
+            prev_log_index: 1,
+            prev_log_term: 1,
+            entries,
+            leader_commit: 10,
+        },
+    );
+    let n = &net.nodes[0];
+    assert_eq!(terms_of(n), vec![1, 3, 3]);
+    assert_eq!(
+        n.commit_index(),
+        3,
+        "min(leaderCommit 10, last new index 3)"
+    );
+    assert_eq!(n.value(), 4);
+    assert!(net.events.iter().any(|(_, e)| matches!(
+        e,
+        NodeEvent::EntriesTruncated {
+            from_index: 2,
+            count: 2
+        }
+    )));
+    assert_eq!(n.leader_hint(), Some(NodeId(1)));
+}
+
+// Figure 2: a heartbeat does not commit beyond what it verified (prevLogIndex).
+#[test]
+fn heartbeat_commit_is_bounded_by_verified_prefix() {
+    let mut net = Net::new(vec![restored(0, 3, 1, &[1, 1, 1])]);
+    net.send(
+        NodeId(1),
+        NodeId(0),
+        Message::AppendEntries {
+            term: 1,
+            prev_log_index: 1,
+            prev_log_term: 1,
+            entries: vec![],
+            leader_commit: 3,
+        },
+    );
+    assert_eq!(net.nodes[0].commit_index(), 1);
+}
+
+// ----- candidates -------------------------------------------------------------------------
+
+// §5.2: a follower that times out becomes candidate in a new term, votes for itself and asks
+// everyone; a majority makes it leader, which sends heartbeats at once.
+#[test]
+fn candidate_wins_with_majority() {
+    let mut net = Net::new((0..5).map(|i| Node::new(NodeId(i), opts(5))).collect());
+    let deadline = net.nodes[0].election_deadline().unwrap_or(0);
+    assert!((150 * MS..=300 * MS).contains(&deadline));
+    net.now = deadline;
+    net.call(0, |n, now, rng, out| n.tick(now, rng, out));
+    assert_eq!(net.nodes[0].role(), Role::Candidate);
+    assert_eq!(net.nodes[0].term(), 1);
+    assert_eq!(net.nodes[0].voted_for(), Some(NodeId(0)));
+    assert_eq!(net.pending.len(), 4);
+    net.round(|_, _| true); // votes requested
+    net.round(|_, to| to == NodeId(0)); // replies
+    assert_eq!(net.nodes[0].role(), Role::Leader);
+    // It becomes leader on the third vote, a majority of five.
+    assert_eq!(net.nodes[0].votes_held().len(), 3);
+    let heartbeats = net
+        .pending
+        .iter()
+        .filter(|(_, _, m)| matches!(m, Message::AppendEntries { .. }))
+        .count();
+    assert_eq!(heartbeats, 4);
+}
+
+// §5.2: a candidate that hears AppendEntries from a leader of its own term steps down.
+#[test]
+fn candidate_steps_down_for_leader_of_same_term() {
+    let mut net = Net::new(vec![Node::new(NodeId(0), opts(3))]);
+    net.call(0, |n, now, rng, out| n.timeout_now(now, rng, out));
+    assert_eq!(net.nodes[0].role(), Role::Candidate);
+    net.send(
+        NodeId(1),
+        NodeId(0),
+        Message::AppendEntries {
+            term: 1,
+            prev_log_index: 0,
+            prev_log_term: 0,
+            entries: vec![],
+            leader_commit: 0,
+        },
+    );
+    assert_eq!(net.nodes[0].role(), Role::Follower);
+    assert_eq!(net.nodes[0].term(), 1);
+}
+
+// §5.2: a candidate whose election times out starts another in a higher term.
+#[test]
+fn candidate_times_out_into_new_term() {
+    let mut net = Net::new(vec![Node::new(NodeId(0), opts(3))]);
+    net.call(0, |n, now, rng, out| n.timeout_now(now, rng, out));
+    let d = net.nodes[0].election_deadline().unwrap_or(0);
+    net.now = d;
+    net.call(0, |n, now, rng, out| n.tick(now, rng, out));
+    assert_eq!(net.nodes[0].role(), Role::Candidate);
+    assert_eq!(net.nodes[0].term(), 2);
+}
+
+// ----- leaders ----------------------------------------------------------------------------
+
+// §5.1: any server seeing a higher term steps down to follower, a leader included.
+#[test]
+fn leader_steps_down_on_higher_term() {
+    let mut net = Net::new((0..3).map(|i| Node::new(NodeId(i), opts(3))).collect());
+    make_leader(&mut net, &[1]);
+    net.send(
+        NodeId(2),
+        NodeId(0),
+        Message::AppendEntriesReply {
+            term: 7,
+            success: false,
+            match_index: 0,
+            conflict_term: None,
+            conflict_index: 0,
+        },
+    );
+    assert_eq!(net.nodes[0].role(), Role::Follower);
+    assert_eq!(net.nodes[0].term(), 7);
+    assert!(net.nodes[0].election_deadline().is_some());
+}
+
+// §5.2: leaders send heartbeats every heartbeat interval.
+#[test]
+fn leader_heartbeats_on_tick() {
+    let mut net = Net::new((0..3).map(|i| Node::new(NodeId(i), opts(3))).collect());
+    make_leader(&mut net, &[1]);
+    net.pending.clear();
+    let hb = net.nodes[0].next_heartbeat().unwrap_or(0);
+    assert_eq!(hb, 50 * MS);
+    net.now = hb;
+    net.call(0, |n, now, rng, out| n.tick(now, rng, out));
+    assert_eq!(net.pending.len(), 2);
+    assert_eq!(net.nodes[0].next_heartbeat(), Some(100 * MS));
+}
+
+// §5.3 and §8: the leader answers the client only once the entry is committed and applied;
+// a follower redirects to the leader it knows.
+#[test]
+fn leader_answers_client_after_commit() {
+    let mut net = Net::new((0..3).map(|i| Node::new(NodeId(i), opts(3))).collect());
+    make_leader(&mut net, &[1]);
+    net.round(|_, _| true); // heartbeats reach followers, who learn the leader
+    net.round(|_, _| true); // replies
+    net.pending.clear();
+    let client = ClientId(0);
+    net.call(0, |n, now, rng, out| {
+        n.handle(
+            Endpoint::Client(client),
+            Message::ClientRequest {
+                seq: 1,
+                command: Command::Set(5),
+            },
+            now,
+            rng,
+            out,
+        )
+    });
+    assert!(net.pending.is_empty(), "on-heartbeat replication waits");
+    assert_eq!(net.nodes[0].log().last_index(), 1);
+    net.now += 50 * MS;
+    net.call(0, |n, now, rng, out| n.tick(now, rng, out));
+    net.round(|_, _| true);
+    net.round(|_, _| true);
+    let answer = net.pending.iter().find_map(|(_, to, m)| match (to, m) {
+        (Endpoint::Client(_), Message::ClientResponse { reply, .. }) => Some(*reply),
+        _ => None,
+    });
+    assert_eq!(answer, Some(ClientReply::Ok { value: 5, index: 1 }));
+    // A follower redirects.
+    net.pending.clear();
+    net.call(1, |n, now, rng, out| {
+        n.handle(
+            Endpoint::Client(client),
+            Message::ClientRequest {
+                seq: 2,
+                command: Command::Add(1),
+            },
+            now,
+            rng,
+            out,
+        )
+    });
+    assert!(matches!(
+        net.pending[0].2,
+        Message::ClientResponse {
+            reply: ClientReply::Redirect {
+                leader: Some(NodeId(0))
+            },
+            ..
+        }
+    ));
+}
+
+// §8: a retried command (same client and sequence number) is applied once.
+#[test]
+fn duplicate_client_commands_apply_once() {
+    let mut net = Net::new(vec![Node::new(NodeId(0), opts(1))]);
+    net.call(0, |n, now, rng, out| n.timeout_now(now, rng, out));
+    assert!(net.nodes[0].is_leader());
+    let mut log = RaftLog::new();
+    let req = raftsim::raft::RequestId {
+        client: ClientId(0),
+        seq: 1,
+    };
+    // Simulate a retry reaching a new leader after the first copy was logged by an old one.
+    for _ in 0..2 {
+        log.push(1, Command::Add(2), Some(req));
+    }
+    let mut n = Node::restore(NodeId(0), opts(1), 1, None, log);
+    let mut rng = Pcg64Mcg::seed_from_u64(2);
+    let mut out = Output::default();
+    n.timeout_now(0, &mut rng, &mut out);
+    n.handle(
+        Endpoint::Client(ClientId(1)),
+        Message::ClientRequest {
+            seq: 1,
+            command: Command::Set(0),
+        },
+        0,
+        &mut rng,
+        &mut out,
+    );
+    // Entries 1 and 2 are the same request; only one ADD 2 counts. Then client 1's SET 0.
+    assert_eq!(n.commit_index(), 3);
+    let applied: Vec<(u64, bool)> = out
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            NodeEvent::Applied {
+                index, duplicate, ..
+            } => Some((*index, *duplicate)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(applied, vec![(1, false), (2, true), (3, false)]);
+}
+
+// ----- Figure 7 ----------------------------------------------------------------------------
+
+const FIG7_LEADER: [Term; 10] = [1, 1, 1, 4, 4, 5, 5, 6, 6, 6];
+const FIG7_FOLLOWERS: [&[Term]; 6] = [
+    &[1, 1, 1, 4, 4, 5, 5, 6, 6],          // (a) missing an entry
+    &[1, 1, 1, 4],                         // (b) missing many
+    &[1, 1, 1, 4, 4, 5, 5, 6, 6, 6, 6],    // (c) an extra uncommitted entry
+    &[1, 1, 1, 4, 4, 5, 5, 6, 6, 6, 7, 7], // (d) extra entries of term 7
+    &[1, 1, 1, 4, 4, 4, 4],                // (e) missing and extra
+    &[1, 1, 1, 2, 2, 2, 3, 3, 3, 3, 3],    // (f) a branch from terms 2 and 3
+];
+
+// §5.3, Figure 7: when the leader of term 8 comes to power, each follower log (a)-(f) is brought
+// in line with the leader's: missing entries are filled, extraneous ones deleted. With the fast
+// back-up hint each takes only a few round trips.
+#[test]
+fn figure7_followers_are_repaired_by_new_leader() {
+    let mut nodes = vec![restored(0, 7, 7, &FIG7_LEADER)];
+    for (i, log) in FIG7_FOLLOWERS.iter().enumerate() {
+        let last = log.last().copied().unwrap_or(0);
+        nodes.push(restored(i as u8 + 1, 7, last, log));
+    }
+    let mut net = Net::new(nodes);
+    net.call(0, |n, now, rng, out| n.timeout_now(now, rng, out));
+    assert_eq!(net.nodes[0].term(), 8);
+    net.round(|_, _| true); // RequestVote
+    net.round(|_, _| true); // replies
+    assert_eq!(
+        net.nodes[0].role(),
+        Role::Leader,
+        "(a), (b), (e), (f) vote for it"
+    );
+    // Now only AppendEntries traffic: count round trips until every follower holds the leader's
+    // entries. (c) and (d) keep their extra entries for now: Figure 2 deletes an entry only when
+    // a new one conflicts with it.
+    let has_leader_prefix =
+        |n: &Node| terms_of(n).get(..FIG7_LEADER.len()) == Some(&FIG7_LEADER[..]);
+    let mut round_trips = 0;
+    while !net.nodes[1..].iter().all(has_leader_prefix) {
+        assert!(round_trips < 4, "repair took too many round trips");
+        net.round(|_, _| true);
+        net.round(|_, _| true);
+        round_trips += 1;
+    }
+    assert!(round_trips <= 3, "took {round_trips} round trips");
+    // None of it is committed yet: all of it is from older terms (§5.4.2).
+    assert_eq!(net.nodes[0].commit_index(), 0);
+    // An entry of term 8 commits everything before it.
+    net.call(0, |n, now, rng, out| {
+        n.handle(
+            Endpoint::Client(ClientId(0)),
+            Message::ClientRequest {
+                seq: 1,
+                command: Command::Set(1),
+            },
+            now,
+            rng,
+            out,
+        )
+    });
+    net.now += 50 * MS;
+    net.call(0, |n, now, rng, out| n.tick(now, rng, out));
+    net.round(|_, _| true);
+    net.round(|_, _| true);
+    assert_eq!(net.nodes[0].commit_index(), 11);
+    // The new entry replaced the extra entries of (c) and (d): every log is the leader's.
+    let mut expected = FIG7_LEADER.to_vec();
+    expected.push(8);
+    for n in &net.nodes {
+        assert_eq!(terms_of(n), expected, "{}", n.id());
+    }
+}
+
+// End of §5.3: with the conflict-term hint, a follower 50 entries behind on a conflicting branch
+// catches up in a few round trips instead of 50.
+#[test]
+fn fast_backup_over_long_conflicting_branch() {
+    let mut leader_terms = vec![1; 5];
+    leader_terms.extend(vec![3; 60]);
+    let mut follower_terms = vec![1; 5];
+    follower_terms.extend(vec![2; 50]);
+    let mut net = Net::new(vec![
+        restored(0, 3, 3, &leader_terms),
+        restored(1, 3, 2, &follower_terms),
+    ]);
+    make_leader(&mut net, &[2]);
+    let mut trips = 0;
+    while terms_of(&net.nodes[1]) != leader_terms {
+        assert!(trips < 5, "too many round trips");
+        net.round(|_, _| true);
+        net.round(|_, _| true);
+        trips += 1;
+        // Heartbeat mode only resends on failure; a heartbeat carries the rest.
+        if net.pending.is_empty() {
+            net.now += 50 * MS;
+            net.call(0, |n, now, rng, out| n.tick(now, rng, out));
+        }
+    }
+    assert!(trips <= 4, "{trips} round trips");
+}
+
+// ----- Figure 8 ----------------------------------------------------------------------------
+
+// §5.4.2, Figure 8 (c): S1, leader of term 4, has replicated the term-2 entry at index 2 to a
+// majority (S1, S2, S3). It must not count that as committed: S5 (with a term-3 entry at index
+// 2) could still be elected and overwrite it. Only once an entry of term 4 is on a majority does
+// everything before it commit.
+#[test]
+fn figure8_leader_does_not_commit_old_term_by_counting() {
+    for broken in [false, true] {
+        let mut o = opts(5);
+        o.safety = Safety {
+            commit_old_terms_by_counting: broken,
+            ..Safety::default()
+        };
+        let s1 = Node::restore(NodeId(0), o, 3, None, RaftLog::from_terms(&[1, 2]));
+        let mut net = Net::new(vec![s1]);
+        make_leader(&mut net, &[1, 2]);
+        assert_eq!(net.nodes[0].term(), 4);
+        for follower in [1, 2] {
+            net.send(
+                NodeId(follower),
+                NodeId(0),
+                Message::AppendEntriesReply {
+                    term: 4,
+                    success: true,
+                    match_index: 2,
+                    conflict_term: None,
+                    conflict_index: 0,
+                },
+            );
+        }
+        if broken {
+            assert_eq!(
+                net.nodes[0].commit_index(),
+                2,
+                "with the rule broken, counting replicas commits the term-2 entry"
+            );
+            continue;
+        }
+        assert_eq!(
+            net.nodes[0].commit_index(),
+            0,
+            "Figure 8 (c): not committed"
+        );
+        // S5's log (term 3 at index 2) is more up to date than S2's, so S5 could win its vote
+        // and overwrite index 2: exactly why the entry could not be considered committed.
+        let mut s2 = restored(1, 5, 4, &[1, 2]);
+        let mut rng = Pcg64Mcg::seed_from_u64(3);
+        let mut out = Output::default();
+        s2.handle(
+            Endpoint::Node(NodeId(4)),
+            Message::RequestVote {
+                term: 5,
+                last_log_index: 2,
+                last_log_term: 3,
+            },
+            0,
+            &mut rng,
+            &mut out,
+        );
+        assert_eq!(s2.voted_for(), Some(NodeId(4)));
+        // Figure 8 (e): S1 appends an entry of its own term and replicates it to a majority;
+        // now index 3 (term 4) commits, and index 2 with it.
+        net.call(0, |n, now, rng, out| {
+            n.handle(
+                Endpoint::Client(ClientId(0)),
+                Message::ClientRequest {
+                    seq: 1,
+                    command: Command::Set(4),
+                },
+                now,
+                rng,
+                out,
+            )
+        });
+        for follower in [1, 2] {
+            net.send(
+                NodeId(follower),
+                NodeId(0),
+                Message::AppendEntriesReply {
+                    term: 4,
+                    success: true,
+                    match_index: 3,
+                    conflict_term: None,
+                    conflict_index: 0,
+                },
+            );
+        }
+        assert_eq!(net.nodes[0].commit_index(), 3);
+    }
+}
+
+// PreVote (thesis §9.6): a pre-candidate does not bump its term, and a server that hears from a
+// leader refuses to pre-vote, so a partitioned server cannot disrupt a healthy cluster.
+#[test]
+fn pre_vote_does_not_disrupt() {
+    let mut o = opts(3);
+    o.pre_vote = true;
+    let mut net = Net::new((0..3).map(|i| Node::new(NodeId(i), o)).collect());
+    net.call(0, |n, now, rng, out| n.timeout_now(now, rng, out));
+    assert_eq!(net.nodes[0].role(), Role::PreCandidate);
+    assert_eq!(
+        net.nodes[0].term(),
+        0,
+        "no term change before winning a pre-vote"
+    );
+    net.round(|_, _| true);
+    net.round(|_, _| true);
+    assert_eq!(net.nodes[0].role(), Role::Candidate);
+    net.round(|_, _| true);
+    net.round(|_, _| true);
+    assert!(net.nodes[0].is_leader());
+    assert_eq!(net.nodes[0].term(), 1);
+    // Node 2 now hears from the leader and refuses node 1's pre-vote.
+    net.round(|_, _| true);
+    net.pending.clear();
+    net.call(1, |n, now, rng, out| n.timeout_now(now, rng, out));
+    net.round(|from, to| from == NodeId(1) && to == NodeId(2));
+    net.round(|_, _| true);
+    assert_eq!(net.nodes[1].role(), Role::PreCandidate);
+    assert_eq!(net.nodes[1].term(), 1);
+    assert_eq!(net.nodes[2].term(), 1);
+    assert!(net.nodes[0].is_leader());
+}
+
+// CheckQuorum (thesis §6.2): a leader that hears from no majority for an election timeout steps
+// down.
+#[test]
+fn check_quorum_leader_steps_down_when_isolated() {
+    let mut o = opts(3);
+    o.check_quorum = true;
+    let mut net = Net::new((0..3).map(|i| Node::new(NodeId(i), o)).collect());
+    make_leader(&mut net, &[1]);
+    for _ in 0..10 {
+        net.now += 50 * MS;
+        net.call(0, |n, now, rng, out| n.tick(now, rng, out));
+        net.pending.clear(); // nothing gets through
+    }
+    assert!(!net.nodes[0].is_leader());
+    assert!(net
+        .events
+        .iter()
+        .any(|(_, e)| matches!(e, NodeEvent::LostQuorum { .. })));
+}
