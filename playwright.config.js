@@ -33,7 +33,7 @@ module.exports = defineConfig({
     url: `http://127.0.0.1:${PORT}/`,
     reuseExistingServer: false,
     stdout: 'ignore',
-    stderr: 'pipe',
+    stderr: 'ignore',
     timeout: 30_000,
   },
 });

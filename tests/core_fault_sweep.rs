@@ -11,12 +11,15 @@ use raftsim::sim::fuzz::{run_schedule, FuzzOptions};
 use std::time::Instant;
 
 /// Sized so the sweep takes roughly 30 to 60 seconds under the dev profile (opt-level 1).
-const SEEDS: u64 = 400;
+const SEEDS: u64 = 20_000;
 
 #[test]
 fn random_fault_sweep() {
     let start = Instant::now();
-    let opts = FuzzOptions::default();
+    let opts = FuzzOptions {
+        max_cluster: 9,
+        ..FuzzOptions::default()
+    };
     let mut events = 0;
     let mut completed = 0;
     let mut failures = Vec::new();

@@ -202,6 +202,9 @@ impl std::error::Error for ReplayError {}
 /// checkpoints for stepping back in time).
 #[derive(Clone, Debug)]
 pub struct World {
+    /// The configuration the world was created with; replays start from it.
+    initial_config: Config,
+    /// The configuration now, after options changed while running.
     config: Config,
     now: Time,
     rng: Pcg64Mcg,
@@ -240,6 +243,7 @@ impl World {
             .map(|c| Client::new(ClientId(c)))
             .collect();
         let mut world = World {
+            initial_config: config.clone(),
             config,
             now: 0,
             rng,
@@ -288,9 +292,14 @@ impl World {
     pub fn now(&self) -> Time {
         self.now
     }
-    /// The configuration, including options changed while running.
+    /// The configuration now, including options changed while running.
     pub fn config(&self) -> &Config {
         &self.config
+    }
+    /// The configuration the world was created with. Together with [`World::actions`] it
+    /// reproduces this run via [`World::replay`] (options changed later are among the actions).
+    pub fn initial_config(&self) -> &Config {
+        &self.initial_config
     }
     /// The servers, indexed by `NodeId::index`.
     pub fn nodes(&self) -> &[Node] {

@@ -4,7 +4,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use gloo_events::EventListener;
+use gloo_events::{EventListener, EventListenerOptions};
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, KeyboardEvent};
 use yew::prelude::*;
@@ -84,7 +84,9 @@ pub fn App() -> Html {
             let listener = web_sys::window()
                 .and_then(|w| w.document())
                 .map(|document| {
-                    EventListener::new(&document, "keydown", move |event| {
+                    // Not passive: Space and the arrow keys must not also scroll the page.
+                    let options = EventListenerOptions::enable_prevent_default();
+                    EventListener::new_with_options(&document, "keydown", options, move |event| {
                         let Some(event) = event.dyn_ref::<KeyboardEvent>() else {
                             return;
                         };

@@ -1,8 +1,9 @@
 // Shared helpers for the end-to-end tests.
+const { expect } = require('@playwright/test');
 
 /**
- * Opens a page and collects console errors and uncaught exceptions, so that every test can assert
- * that the app ran cleanly.
+ * Opens the app and collects console errors and uncaught exceptions, so that every test can
+ * assert that the app ran cleanly. Resolves once Rust has rendered the page.
  */
 async function openApp(page, query = '') {
   const errors = [];
@@ -16,4 +17,37 @@ async function openApp(page, query = '') {
   return errors;
 }
 
-module.exports = { openApp };
+/** The names of the nodes currently in the given role, e.g. ['B']. */
+async function nodesInRole(page, role) {
+  return page.$$eval(`[data-testid^="node-"][data-role="${role}"]`, (els) =>
+    els.map((el) => el.getAttribute('data-testid').slice('node-'.length)));
+}
+
+/** Waits until exactly one node leads and returns its name and term. */
+async function waitForLeader(page, { not = null, timeout = 20_000 } = {}) {
+  let leader = null;
+  await expect.poll(async () => {
+    const leaders = await nodesInRole(page, 'leader');
+    leader = leaders.length === 1 && leaders[0] !== not ? leaders[0] : null;
+    return leader;
+  }, { timeout, message: 'waiting for a single leader' }).not.toBeNull();
+  const term = Number(await page.getByTestId(`node-${leader}`).getAttribute('data-term'));
+  return { leader, term };
+}
+
+/** Every node's displayed value, by name. */
+async function nodeValues(page) {
+  return page.$$eval('[data-testid^="node-"][data-role]', (els) => Object.fromEntries(els.map((el) => [
+    el.getAttribute('data-testid').slice('node-'.length),
+    el.querySelector('[data-testid="node-value"]').textContent,
+  ])));
+}
+
+/** Selects a node and sends a client command to it. */
+async function sendTo(page, node, command) {
+  await page.getByTestId(`node-${node}`).click();
+  await page.getByTestId('client-command').fill(command);
+  await page.getByTestId('client-send').click();
+}
+
+module.exports = { openApp, nodesInRole, waitForLeader, nodeValues, sendTo };
