@@ -31,7 +31,7 @@ fn run_once(seed: u64) -> (u64, u64, u64) {
         k += 1;
         let node = w.leader().unwrap_or(NodeId(0));
         let client = ClientId((k % 2) as u16);
-        let command = if k % 2 == 0 {
+        let command = if k.is_multiple_of(2) {
             Command::Add(1)
         } else {
             Command::Set(k as i64)

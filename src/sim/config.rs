@@ -417,6 +417,48 @@ pub enum OptionChange {
     Safety(SafetySwitch, bool),
 }
 
+impl OptionChange {
+    /// The change in plain words, e.g. "loss rate set to 5%".
+    pub fn describe(&self) -> String {
+        let on = |b: bool| if b { "on" } else { "off" };
+        let pct = |r: u16| format!("{}.{}%", r / 10, r % 10);
+        match *self {
+            OptionChange::Latency { min_us, max_us } => {
+                format!("latency set to {}-{} ms", min_us / 1000, max_us / 1000)
+            }
+            OptionChange::LossPerMille(r) => format!("loss rate set to {}", pct(r)),
+            OptionChange::DuplicatePerMille(r) => format!("duplication rate set to {}", pct(r)),
+            OptionChange::ElectionTimeout { min_us, max_us } => format!(
+                "election timeout set to {}-{} ms",
+                min_us / 1000,
+                max_us / 1000
+            ),
+            OptionChange::HeartbeatInterval(us) => {
+                format!("heartbeat interval set to {} ms", us / 1000)
+            }
+            OptionChange::Replication(Replication::OnHeartbeat) => {
+                "entries now go out with the next heartbeat".to_string()
+            }
+            OptionChange::Replication(Replication::Immediate) => {
+                "entries now go out at once".to_string()
+            }
+            OptionChange::NoOpOnElection(b) => format!("no-op entry on election {}", on(b)),
+            OptionChange::PreVote(b) => format!("PreVote {}", on(b)),
+            OptionChange::CheckQuorum(b) => format!("CheckQuorum {}", on(b)),
+            OptionChange::ClientRetryTimeout(us) => {
+                format!("client retry timeout set to {} ms", us / 1000)
+            }
+            OptionChange::Safety(switch, broken) => {
+                if broken {
+                    format!("safety rule broken: {}", switch.label())
+                } else {
+                    format!("safety rule restored: {}", switch.label())
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -196,29 +196,31 @@ fn random_action(w: &World, rng: &mut Pcg64Mcg) -> Option<Action> {
 /// Runs the schedule of `seed`: random faults for `fault_time`, checking invariants after every
 /// event, then a settling period in which the cluster must elect a leader and finish every
 /// client command.
-pub fn run_schedule(seed: u64, opts: FuzzOptions) -> Result<FuzzSummary, FuzzFailure> {
+pub fn run_schedule(seed: u64, opts: FuzzOptions) -> Result<FuzzSummary, Box<FuzzFailure>> {
     // The schedule's own generator is separate from the world's, so the world's randomness is
     // exactly what its config seed gives, as on replay.
     let mut rng = Pcg64Mcg::seed_from_u64(seed ^ 0x5eed_f00d_cafe_0001);
     let mut config = random_config(seed, &mut rng, opts.max_cluster);
     config.safety = opts.safety;
-    let fail = |w: &World, problem: String| FuzzFailure {
-        seed,
-        config: config.clone(),
-        actions: w.actions().to_vec(),
-        problem,
-        violations: w.violations().to_vec(),
+    let fail = |w: &World, problem: String| {
+        Box::new(FuzzFailure {
+            seed,
+            config: config.clone(),
+            actions: w.actions().to_vec(),
+            problem,
+            violations: w.violations().to_vec(),
+        })
     };
     let mut w = match World::new(config.clone()) {
         Ok(w) => w,
         Err(e) => {
-            return Err(FuzzFailure {
+            return Err(Box::new(FuzzFailure {
                 seed,
                 config,
                 actions: Vec::new(),
                 problem: format!("invalid config: {e}"),
                 violations: Vec::new(),
-            })
+            }))
         }
     };
     w.set_trace_retention(Some(1_000));

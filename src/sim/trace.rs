@@ -395,23 +395,12 @@ impl Hasher for Fnv1a {
 }
 
 /// The trace of a world: the retained events plus a hash over all of them.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Trace {
     events: Vec<TraceEvent>,
     next_seq: u64,
     hash: Fnv1a,
     retain: Option<usize>,
-}
-
-impl Default for Trace {
-    fn default() -> Self {
-        Trace {
-            events: Vec::new(),
-            next_seq: 0,
-            hash: Fnv1a::new(),
-            retain: None,
-        }
-    }
 }
 
 impl Trace {

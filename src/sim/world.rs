@@ -84,7 +84,7 @@ impl Action {
             Action::CutOneWay { from, to } => format!("the link from {from} to {to} was cut"),
             Action::RestoreLink(a, b) => format!("the link between {a} and {b} was restored"),
             Action::DropMessage(id) => format!("message #{id} was dropped"),
-            Action::SetOption(change) => format!("option changed: {change:?}"),
+            Action::SetOption(change) => change.describe(),
         }
     }
 }

@@ -12,6 +12,7 @@ use yew::prelude::*;
 use super::cluster_view::cluster_svg;
 use super::controls::{client_panel, network_panel, node_actions, playback_bar, settings_panel};
 use super::event_list::event_list;
+use super::frame_probe;
 use super::hooks::use_animation_frame;
 use super::inspector::inspector;
 use super::keyboard::{command_for_key, SHORTCUTS};
@@ -47,6 +48,8 @@ pub fn App() -> Html {
     let redraw = use_force_update();
     let last_frame_ms = use_mut_ref(|| None::<f64>);
     let command_input = use_node_ref();
+    let bench = *use_memo((), |_| parse_query(&page_query()).0.bench);
+    let frame_started_ms = use_mut_ref(|| None::<f64>);
 
     let dispatch = {
         let sandbox = sandbox.clone();
@@ -67,7 +70,11 @@ pub fn App() -> Html {
         let sandbox = sandbox.clone();
         let redraw = redraw.clone();
         let last_frame_ms = last_frame_ms.clone();
+        let frame_started_ms = frame_started_ms.clone();
         Callback::from(move |timestamp_ms: f64| {
+            if bench {
+                *frame_started_ms.borrow_mut() = frame_probe::now_ms();
+            }
             let previous = last_frame_ms.borrow_mut().replace(timestamp_ms);
             let elapsed = previous.map(|p| timestamp_ms - p).unwrap_or(0.0);
             sandbox.borrow_mut().frame(elapsed);
@@ -75,6 +82,14 @@ pub fn App() -> Html {
         })
     };
     use_animation_frame(playing, on_frame);
+    // Runs after every render, once the DOM is patched: the end of a frame's work.
+    use_effect(move || {
+        if let (Some(start), Some(end)) =
+            (frame_started_ms.borrow_mut().take(), frame_probe::now_ms())
+        {
+            frame_probe::record(end - start);
+        }
+    });
 
     // Keyboard shortcuts, registered once on the document and removed when the app unmounts.
     {

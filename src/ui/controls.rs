@@ -127,6 +127,34 @@ pub fn client_panel(sandbox: &Sandbox, dispatch: &Callback<UiCommand>, input: &N
         })
     };
     let clients = sandbox.world().clients().len();
+    let auto = sandbox.auto_client();
+    let auto_period_ms = auto.map(|a| a.period_us / MS).unwrap_or(100);
+    let toggle_auto = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |_: Event| {
+            dispatch.emit(UiCommand::SetAutoClient(
+                auto.is_none().then_some(auto_period_ms * MS),
+            ))
+        })
+    };
+    let auto_period = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            match input
+                .value()
+                .trim()
+                .parse::<u64>()
+                .ok()
+                .and_then(|ms| ms.checked_mul(MS))
+            {
+                Some(us) => dispatch.emit(UiCommand::SetAutoClient(Some(us))),
+                None => dispatch.emit(UiCommand::Notice(
+                    "The automatic client needs a whole number of milliseconds.".into(),
+                )),
+            }
+        })
+    };
     html! {
         <section class="panel" aria-label="Client">
             <div class="panel-head"><h2>{ "Client" }</h2></div>
@@ -141,11 +169,23 @@ pub fn client_panel(sandbox: &Sandbox, dispatch: &Callback<UiCommand>, input: &N
                 </label>
                 <label class="field grow">
                     <span>{ "Command" }</span>
-                    <input data-testid="client-command" ref={input.clone()} type="text" value="SET 5"
+                    <input data-testid="client-command" ref={input.clone()} type="text" ~defaultValue="SET 5"
                            placeholder="SET 5 or ADD 2" aria-label="Client command" autocomplete="off" spellcheck="false" />
                 </label>
                 <button class="btn primary" data-testid="client-send" type="submit">{ format!("Send to {target}") }</button>
             </form>
+            <div class="auto-client">
+                <label class="check">
+                    <input type="checkbox" data-testid="auto-client" checked={auto.is_some()} onchange={toggle_auto} />
+                    <span>{ "Keep sending ADD 1 every" }</span>
+                </label>
+                <label class="field small inline">
+                    <input type="number" data-testid="auto-client-period" min="10" step="10"
+                           key={format!("auto-{auto_period_ms}")} ~defaultValue={auto_period_ms.to_string()}
+                           onchange={auto_period} aria-label="Milliseconds between commands" />
+                    <span>{ "ms (virtual)" }</span>
+                </label>
+            </div>
         </section>
     }
 }
@@ -180,6 +220,10 @@ pub fn network_panel(sandbox: &Sandbox, dispatch: &Callback<UiCommand>) -> Html 
     }
 }
 
+/// Form fields here are uncontrolled (`~defaultValue`, keyed by the value they show): a
+/// controlled `value` would be written back on every animation frame and wipe out what a person is
+/// typing while the simulation runs. When the setting changes, the new key makes a fresh field.
+///
 /// A number field for one option. The typed value is multiplied by `scale` (1000 turns
 /// milliseconds into microseconds) without overflow; a value that is not a whole number, or that
 /// `make` refuses, becomes a notice instead of a change.
@@ -212,7 +256,8 @@ fn number_input(
     html! {
         <label class="field small">
             <span>{ label }</span>
-            <input data-testid={testid} type="number" min="0" step="1" value={value.to_string()} onchange={onchange} />
+            <input data-testid={testid} type="number" min="0" step="1" key={format!("{testid}-{value}")}
+                   ~defaultValue={value.to_string()} onchange={onchange} />
         </label>
     }
 }
@@ -272,7 +317,8 @@ pub fn settings_panel(sandbox: &Sandbox, dispatch: &Callback<UiCommand>) -> Html
                 </label>
                 <label class="field small">
                     <span>{ "Seed" }</span>
-                    <input data-testid="seed" type="number" min="0" value={seed.to_string()} onchange={on_seed} />
+                    <input data-testid="seed" type="number" min="0" key={format!("seed-{seed}")}
+                           ~defaultValue={seed.to_string()} onchange={on_seed} />
                 </label>
                 <button class="btn" data-testid="btn-reset" onclick={emit(dispatch, UiCommand::Reset { nodes: size, seed })}
                         title="Start the same cluster again from time zero">{ "Reset" }</button>

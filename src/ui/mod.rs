@@ -5,6 +5,7 @@ mod app;
 mod cluster_view;
 mod controls;
 mod event_list;
+mod frame_probe;
 pub mod geometry;
 mod hooks;
 mod inspector;

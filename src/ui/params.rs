@@ -20,7 +20,7 @@ pub const DEFAULT_SEED: u64 = 1;
 /// Parameters names the page understands, including those that later features read.
 const KNOWN: &[&str] = &[
     "seed", "nodes", "speed", "tour", "step", "scenario", "embed", "run", "autoplay", "controls",
-    "theme",
+    "theme", "bench",
 ];
 
 /// The initial settings read from the URL.
@@ -32,6 +32,8 @@ pub struct Params {
     pub nodes: usize,
     /// Virtual time per real time: 1 is real time, 0.01 is a hundred times slower.
     pub speed: f64,
+    /// `bench=1`: record frame times for `scripts/bench` (see `tests/bench/`).
+    pub bench: bool,
 }
 
 impl Default for Params {
@@ -40,6 +42,7 @@ impl Default for Params {
             seed: DEFAULT_SEED,
             nodes: DEFAULT_NODES,
             speed: DEFAULT_SPEED,
+            bench: false,
         }
     }
 }
@@ -80,6 +83,7 @@ pub fn parse_query(query: &str) -> (Params, Vec<String>) {
                     shorten(value)
                 )),
             },
+            "bench" => params.bench = value == "1",
             other if KNOWN.contains(&other) => {}
             other => problems.push(format!(
                 "the URL parameter \"{}\" is not one raftsim knows; it was ignored.",

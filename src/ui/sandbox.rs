@@ -81,6 +81,8 @@ pub enum UiCommand {
     ToggleHelp,
     /// Show or hide individual message sends and deliveries in the event list.
     ToggleMessageEvents,
+    /// Have the clients send `ADD 1` every so many virtual microseconds while playing, or stop.
+    SetAutoClient(Option<u64>),
 }
 
 /// What can be done to one node.
@@ -112,7 +114,24 @@ pub struct Sandbox {
     carry_us: f64,
     /// How many invariant violations the last frame saw, to pause when a new one appears.
     violations_seen: usize,
+    /// The automatic client load: its period and the virtual time of its next command.
+    auto_client: Option<AutoClient>,
 }
+
+/// A steady client load, so people (and the frame-time benchmark) can watch replication under
+/// traffic without typing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AutoClient {
+    /// Virtual microseconds between commands.
+    pub period_us: u64,
+    /// When the next command is due.
+    next_at: u64,
+    /// Commands sent so far; the clients take turns by it.
+    sent: u64,
+}
+
+/// The shortest period the automatic client accepts: faster would only queue commands.
+pub const MIN_AUTO_PERIOD_US: u64 = 10_000;
 
 /// The configuration the sandbox starts from for the given URL parameters.
 pub fn config_for(params: &Params) -> Config {
@@ -144,6 +163,7 @@ impl Sandbox {
             show_message_events: false,
             carry_us: 0.0,
             violations_seen: 0,
+            auto_client: None,
         };
         sandbox.world.set_trace_retention(Some(TRACE_RETENTION));
         sandbox
@@ -193,6 +213,11 @@ impl Sandbox {
         self.show_message_events
     }
 
+    /// The automatic client load, if on.
+    pub fn auto_client(&self) -> Option<AutoClient> {
+        self.auto_client
+    }
+
     /// Advances the clock by `elapsed_ms` of real time scaled by the speed, if playing.
     pub fn frame(&mut self, elapsed_ms: f64) {
         if !self.playing || !elapsed_ms.is_finite() || elapsed_ms <= 0.0 {
@@ -202,8 +227,39 @@ impl Sandbox {
         let whole_us = virtual_us.floor();
         self.carry_us = virtual_us - whole_us;
         let target = self.world.now().saturating_add(whole_us as u64);
+        while let Some(auto) = self.auto_client.filter(|a| a.next_at <= target) {
+            self.world.advance_to(auto.next_at);
+            self.auto_submit();
+        }
         self.world.advance_to(target);
         self.pause_on_new_violation();
+    }
+
+    /// Sends the automatic client's next command. A client that still has a command queued is
+    /// skipped rather than given another, so a slow cluster is never buried under a backlog.
+    fn auto_submit(&mut self) {
+        let Some(mut auto) = self.auto_client else {
+            return;
+        };
+        let clients = self.world.clients().len().max(1) as u64;
+        let client = ClientId(u16::try_from(auto.sent % clients).unwrap_or(0));
+        auto.sent += 1;
+        auto.next_at = auto.next_at.saturating_add(auto.period_us);
+        self.auto_client = Some(auto);
+        let backlogged = self
+            .world
+            .clients()
+            .get(client.index())
+            .is_some_and(|c| c.queued().next().is_some());
+        let target = self.world.leader().or_else(|| self.submit_target());
+        if let (false, Some(node)) = (backlogged, target) {
+            // Refusals (a stopped target) are expected under faults and not worth a notice.
+            let _ = self.world.apply(Action::Submit {
+                client,
+                node,
+                command: Command::Add(1),
+            });
+        }
     }
 
     /// Handles one command. Refused commands leave the world as it was and add a notice.
@@ -270,6 +326,13 @@ impl Sandbox {
             UiCommand::DismissNotices => self.notices.clear(),
             UiCommand::ToggleHelp => self.help_open = !self.help_open,
             UiCommand::ToggleMessageEvents => self.show_message_events = !self.show_message_events,
+            UiCommand::SetAutoClient(period) => {
+                self.auto_client = period.map(|period_us| AutoClient {
+                    period_us: period_us.max(MIN_AUTO_PERIOD_US),
+                    next_at: self.world.now(),
+                    sent: 0,
+                });
+            }
         }
     }
 

@@ -122,3 +122,21 @@ test('URL parameters nodes, seed and speed are honoured', async ({ page }) => {
   await expect(page.getByTestId('speed')).toHaveValue('0.005');
   await expect(page.getByTestId('error-banner')).toHaveCount(0);
 });
+
+test('typing in a field while the simulation runs is not wiped by the next frame', async ({ page }) => {
+  const errors = await openApp(page, FAST);
+  await waitForLeader(page);
+  const command = page.getByTestId('client-command');
+  await command.fill('');
+  await command.pressSequentially('ADD 2', { delay: 120 });
+  await expect(command).toHaveValue('ADD 2');
+  await page.locator('details.settings summary').click();
+  const latency = page.getByTestId('latency-max');
+  await latency.fill('');
+  await latency.pressSequentially('35', { delay: 120 });
+  await latency.press('Enter');
+  await page.getByTestId('latency-min').focus();
+  await expect(page.getByTestId('latency-max')).toHaveValue('35');
+  await expect(page.locator('.event-list')).toContainText('latency set to 10-35 ms');
+  expect(errors).toEqual([]);
+});
