@@ -10,5 +10,6 @@
 //! Same configuration (seed included) and same actions give the same trace, natively and in wasm.
 
 pub mod raft;
+pub mod scenario;
 pub mod sim;
 pub mod ui;

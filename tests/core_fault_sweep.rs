@@ -3,7 +3,8 @@
 //! checker after every event (Figure 3: Election Safety, Leader Append-Only, Log Matching, Leader
 //! Completeness, State Machine Safety; plus durable commits, one vote per term, monotonic terms
 //! and in-order application). After the faults the network heals and every server restarts: a
-//! leader must emerge and every client command must complete (§5.2, §5.3, §8).
+//! leader must emerge and every client command must complete (§5.2, §5.3, §8). Finally the two
+//! clients' history of SETs, ADDs and reads must be linearizable.
 //!
 //! A failure prints its seed, config and action list; `World::replay` reproduces it.
 
@@ -11,7 +12,15 @@ use raftsim::sim::fuzz::{run_schedule, FuzzOptions};
 use std::time::Instant;
 
 /// Sized so the sweep takes roughly 30 to 60 seconds under the dev profile (opt-level 1).
+/// `RAFTSIM_SWEEP_SEEDS` overrides it, for a quick look or a longer local run.
 const SEEDS: u64 = 20_000;
+
+fn seeds() -> u64 {
+    std::env::var("RAFTSIM_SWEEP_SEEDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(SEEDS)
+}
 
 #[test]
 fn random_fault_sweep() {
@@ -20,14 +29,16 @@ fn random_fault_sweep() {
         max_cluster: 9,
         ..FuzzOptions::default()
     };
-    let mut events = 0;
-    let mut completed = 0;
+    let seeds = seeds();
+    let (mut events, mut completed, mut checked, mut max_steps) = (0, 0, 0, 0);
     let mut failures = Vec::new();
-    for seed in 0..SEEDS {
+    for seed in 0..seeds {
         match run_schedule(seed, opts) {
             Ok(s) => {
                 events += s.events;
                 completed += s.completed;
+                checked += s.ops_checked;
+                max_steps = max_steps.max(s.lin_steps);
             }
             Err(f) => {
                 eprintln!("{f}");
@@ -39,7 +50,8 @@ fn random_fault_sweep() {
         }
     }
     eprintln!(
-        "fault sweep: {SEEDS} seeds, {events} events, {completed} commands completed, {:.1} s",
+        "fault sweep: {seeds} seeds, {events} events, {completed} commands completed, \
+         {checked} operations checked for linearizability (at most {max_steps} search steps), {:.1} s",
         start.elapsed().as_secs_f64()
     );
     assert!(failures.is_empty(), "failing seeds: {failures:?}");

@@ -37,3 +37,30 @@ async fn app_renders_its_shell() {
         .expect("valid selector")
         .is_some());
 }
+
+#[path = "common/reference_run.rs"]
+mod reference_run;
+
+/// Determinism across platforms, browser half: the same run gives the same trace hash in wasm as
+/// natively (`tests/native_fingerprint.rs` pins the value).
+#[wasm_bindgen_test]
+fn reference_run_matches_the_native_trace_hash() {
+    let world = reference_run::reference_run();
+    assert_eq!(world.trace_hash(), reference_run::EXPECTED_TRACE_HASH);
+}
+
+/// If raftsim panics, the page shows a banner with a copyable report instead of freezing.
+#[wasm_bindgen_test]
+fn a_fatal_error_shows_a_banner_with_a_report() {
+    raftsim::ui::panic_report::show_fatal_report("index out of bounds (test)");
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .expect("a document");
+    let report = document
+        .query_selector("[data-testid=panic-report]")
+        .expect("valid selector")
+        .expect("the report is shown");
+    let text = report.text_content().unwrap_or_default();
+    assert!(text.contains("index out of bounds (test)"), "{text}");
+    assert!(text.contains("raftsim"), "{text}");
+}

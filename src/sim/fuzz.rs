@@ -4,12 +4,18 @@
 //! and, as the run goes, which faults to inject. The checker runs after every event; a failure
 //! carries the seed, the configuration and the recorded action list, which
 //! [`crate::sim::World::replay`] turns back into the failing run.
+//!
+//! Two clients submit SETs, ADDs and NOOPs (reads) throughout. At the end of every schedule the
+//! clients' history is checked for linearizability ([`super::linearizability`]), and the time
+//! from the final heal to a leader and to the last client answer is measured for the liveness
+//! bound.
 
+use super::linearizability::{check_history, LinearizabilityResult};
 use super::{
     Action, ClientId, Config, NodeId, OpOutcome, OptionChange, Replication, TimedAction,
-    TimedViolation, World, MS, SECOND,
+    TimedViolation, TraceKind, World, MS, SECOND,
 };
-use crate::raft::{Command, Time};
+use crate::raft::{Command, NodeEvent, Role, Time};
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 
@@ -28,6 +34,11 @@ pub struct FuzzOptions {
     /// Whether to require progress after the faults. Off when a safety rule is broken, since a
     /// broken cluster may wedge.
     pub check_liveness: bool,
+    /// A fixed cluster size instead of a random one up to `max_cluster` (the rest of the
+    /// configuration is still drawn from the seed).
+    pub cluster_size: Option<u8>,
+    /// Whether to check the final client history for linearizability.
+    pub check_linearizability: bool,
 }
 
 impl Default for FuzzOptions {
@@ -38,6 +49,8 @@ impl Default for FuzzOptions {
             max_cluster: 7,
             safety: crate::raft::Safety::default(),
             check_liveness: true,
+            cluster_size: None,
+            check_linearizability: true,
         }
     }
 }
@@ -55,6 +68,20 @@ pub struct FuzzSummary {
     pub max_term: u64,
     /// Highest commit index reached.
     pub committed: u64,
+    /// Times a node became leader.
+    pub elections: u64,
+    /// Client operations in the history checked for linearizability (0 when not checked).
+    pub ops_checked: u64,
+    /// Search steps the linearizability check took.
+    pub lin_steps: u64,
+    /// Client operations still pending when the faults ended and the cluster was healed.
+    pub pending_at_heal: u64,
+    /// Virtual time from the heal until a leader of the highest term existed (`None` without
+    /// the liveness phase).
+    pub heal_to_leader: Option<Time>,
+    /// Virtual time from the heal until every client operation had completed and a leader
+    /// existed (`None` without the liveness phase).
+    pub heal_to_done: Option<Time>,
 }
 
 /// A failed run: enough to reproduce it.
@@ -115,6 +142,13 @@ pub fn random_config(seed: u64, rng: &mut Pcg64Mcg, max_cluster: u8) -> Config {
         pre_vote: rng.random_bool(0.3),
         check_quorum: rng.random_bool(0.3),
         client_retry_timeout_us: rng.random_range(200..=800) * MS,
+        // Mostly retry for ever; sometimes give up, so that histories contain failed commands
+        // that may still take effect later, which the linearizability check must allow.
+        client_max_attempts: if rng.random_bool(0.25) {
+            rng.random_range(2..=6)
+        } else {
+            0
+        },
         ..Config::default()
     }
 }
@@ -144,8 +178,10 @@ fn random_action(w: &World, rng: &mut Pcg64Mcg) -> Option<Action> {
     let any = NodeId(rng.random_range(0..size) as u8);
     match rng.random_range(0..100) {
         0..=34 => {
-            let command = match rng.random_range(0..3) {
-                0 => Command::Set(rng.random_range(-100..=100)),
+            // NOOPs go through the log like any command, so they act as linearizable reads.
+            let command = match rng.random_range(0..6) {
+                0 | 1 => Command::Set(rng.random_range(-100..=100)),
+                2 => Command::NoOp,
                 _ => Command::Add(rng.random_range(-10..=10)),
             };
             let node = if rng.random_bool(0.7) {
@@ -193,15 +229,53 @@ fn random_action(w: &World, rng: &mut Pcg64Mcg) -> Option<Action> {
     }
 }
 
+/// Counts trace events recorded since `*seen` in which a node became leader, and moves `*seen`
+/// on. The fuzzer keeps only the last thousand trace events, far more than one step or action
+/// records, so none are missed in practice.
+fn count_elections(w: &World, seen: &mut u64) -> u64 {
+    let total = w.trace_len();
+    let new = usize::try_from(total - *seen).unwrap_or(usize::MAX);
+    *seen = total;
+    let events = w.trace();
+    events[events.len().saturating_sub(new)..]
+        .iter()
+        .filter(|e| {
+            matches!(
+                e.kind,
+                TraceKind::Node {
+                    event: NodeEvent::RoleChanged {
+                        to: Role::Leader,
+                        ..
+                    },
+                    ..
+                }
+            )
+        })
+        .count() as u64
+}
+
+/// Whether a running node leads in the highest term any node has reached, so that the cluster
+/// has a leader everyone will follow once messages flow, not just a deposed one that has not
+/// heard the news.
+fn has_current_leader(w: &World) -> bool {
+    let max_term = w.nodes().iter().map(|n| n.term()).max().unwrap_or(0);
+    w.nodes()
+        .iter()
+        .any(|n| !n.is_stopped() && n.is_leader() && n.term() == max_term)
+}
+
 /// Runs the schedule of `seed`: random faults for `fault_time`, checking invariants after every
 /// event, then a settling period in which the cluster must elect a leader and finish every
-/// client command.
+/// client command. Finally the client history must be linearizable.
 pub fn run_schedule(seed: u64, opts: FuzzOptions) -> Result<FuzzSummary, Box<FuzzFailure>> {
     // The schedule's own generator is separate from the world's, so the world's randomness is
     // exactly what its config seed gives, as on replay.
     let mut rng = Pcg64Mcg::seed_from_u64(seed ^ 0x5eed_f00d_cafe_0001);
     let mut config = random_config(seed, &mut rng, opts.max_cluster);
     config.safety = opts.safety;
+    if let Some(n) = opts.cluster_size {
+        config.cluster_size = n;
+    }
     let fail = |w: &World, problem: String| {
         Box::new(FuzzFailure {
             seed,
@@ -224,11 +298,14 @@ pub fn run_schedule(seed: u64, opts: FuzzOptions) -> Result<FuzzSummary, Box<Fuz
         }
     };
     w.set_trace_retention(Some(1_000));
+    let mut seen = 0u64;
+    let mut elections = 0u64;
     let mut next_action = rng.random_range(0..300) * MS;
     while w.now() < opts.fault_time {
         let until = next_action.min(opts.fault_time);
         while w.next_event_time().is_some_and(|t| t <= until) {
             w.step();
+            elections += count_elections(&w, &mut seen);
             if !w.violations().is_empty() {
                 return Err(fail(&w, "invariant violated".into()));
             }
@@ -242,6 +319,8 @@ pub fn run_schedule(seed: u64, opts: FuzzOptions) -> Result<FuzzSummary, Box<Fuz
                 if w.apply(action).is_err() && w.trace_hash() != hash {
                     return Err(fail(&w, "a refused action changed the trace".into()));
                 }
+                // A one-server cluster elects itself inside an action.
+                elections += count_elections(&w, &mut seen);
             }
             next_action += rng.random_range(20..=600) * MS;
         }
@@ -250,78 +329,109 @@ pub fn run_schedule(seed: u64, opts: FuzzOptions) -> Result<FuzzSummary, Box<Fuz
         }
     }
 
-    if !opts.check_liveness {
-        return Ok(FuzzSummary {
-            events: w.events_processed(),
-            actions: w.actions().len() as u64,
-            ..FuzzSummary::default()
-        });
-    }
-    // Settle: a healthy network and every server up. Raft must now make progress (§5.2, §5.3).
-    let settle = |w: &mut World, a: Action| {
-        let _ = w.apply(a);
-    };
-    settle(&mut w, Action::Heal);
-    settle(&mut w, Action::SetOption(OptionChange::LossPerMille(0)));
-    for i in 0..w.nodes().len() {
-        if w.nodes()[i].is_stopped() {
-            settle(&mut w, Action::Restart(NodeId(i as u8)));
-        }
-    }
-    let end = w.now() + opts.settle_time;
-    let done = |w: &World| {
-        w.leader().is_some()
-            && w.operations()
-                .iter()
-                .all(|o| o.outcome != OpOutcome::Pending)
-    };
-    while !done(&w) && w.next_event_time().is_some_and(|t| t <= end) {
-        w.step();
-        if !w.violations().is_empty() {
-            return Err(fail(&w, "invariant violated while settling".into()));
-        }
-    }
-    if !done(&w) {
-        let pending = w
-            .operations()
-            .iter()
-            .filter(|o| o.outcome == OpOutcome::Pending)
-            .count();
-        return Err(fail(
-            &w,
-            format!(
-                "no progress after healing: leader {:?}, {pending} commands pending",
-                w.leader()
-            ),
-        ));
-    }
-    // Every answer a client got must match what the state machine computed at that index.
-    for (i, o) in w.operations().iter().enumerate() {
-        if let OpOutcome::Ok { value, index } = o.outcome {
-            match w.checker().committed_at(index) {
-                Some((_, Some(v))) if v == value => {}
-                other => {
-                    return Err(fail(
-                        &w,
-                        format!(
-                            "operation {i} ({}) answered {value} at index {index}, but the log has {other:?}",
-                            o.command
-                        ),
-                    ))
+    let mut summary = FuzzSummary::default();
+    if opts.check_liveness {
+        settle(&mut w, opts, &mut seen, &mut summary).map_err(|p| fail(&w, p))?;
+        // Every answer a client got must match what the state machine computed at that index.
+        for (i, o) in w.operations().iter().enumerate() {
+            if let OpOutcome::Ok { value, index } = o.outcome {
+                match w.checker().committed_at(index) {
+                    Some((_, Some(v))) if v == value => {}
+                    other => {
+                        return Err(fail(
+                            &w,
+                            format!(
+                                "operation {i} ({}) answered {value} at index {index}, but the log has {other:?}",
+                                o.command
+                            ),
+                        ))
+                    }
                 }
             }
         }
     }
-    let completed = w
+    if opts.check_linearizability {
+        // Pending and failed commands count as unknown, so this holds with or without settling.
+        match check_history(w.operations()) {
+            LinearizabilityResult::Ok { steps } => {
+                summary.lin_steps = steps;
+                summary.ops_checked = w.operations().len() as u64;
+            }
+            LinearizabilityResult::Violation(v) => return Err(fail(&w, v.to_string())),
+            LinearizabilityResult::Unknown { steps } => {
+                return Err(fail(
+                    &w,
+                    format!("linearizability check gave up after {steps} steps"),
+                ))
+            }
+        }
+    }
+    summary.elections += elections;
+    summary.events = w.events_processed();
+    summary.actions = w.actions().len() as u64;
+    summary.completed = w
         .operations()
         .iter()
         .filter(|o| matches!(o.outcome, OpOutcome::Ok { .. }))
         .count() as u64;
-    Ok(FuzzSummary {
-        events: w.events_processed(),
-        actions: w.actions().len() as u64,
-        completed,
-        max_term: w.nodes().iter().map(|n| n.term()).max().unwrap_or(0),
-        committed: w.checker().committed_index(),
-    })
+    summary.max_term = w.nodes().iter().map(|n| n.term()).max().unwrap_or(0);
+    summary.committed = w.checker().committed_index();
+    Ok(summary)
+}
+
+/// The liveness phase: heal the network, turn loss off and restart every server, then step until
+/// a current leader exists and no client command is pending. Raft must now make progress (§5.2,
+/// §5.3). Records the times taken in `summary`; returns the problem if `opts.settle_time` runs
+/// out first or an invariant breaks.
+fn settle(
+    w: &mut World,
+    opts: FuzzOptions,
+    seen: &mut u64,
+    summary: &mut FuzzSummary,
+) -> Result<(), String> {
+    let heal = |w: &mut World, a: Action| {
+        // Healing a healed network or restarting a running server is refused harmlessly.
+        let _ = w.apply(a);
+    };
+    heal(w, Action::Heal);
+    heal(w, Action::SetOption(OptionChange::LossPerMille(0)));
+    for i in 0..w.nodes().len() {
+        if w.nodes()[i].is_stopped() {
+            heal(w, Action::Restart(NodeId(i as u8)));
+        }
+    }
+    summary.elections += count_elections(w, seen);
+    let healed_at = w.now();
+    let end = healed_at + opts.settle_time;
+    let pending = |w: &World| {
+        w.operations()
+            .iter()
+            .filter(|o| o.outcome == OpOutcome::Pending)
+            .count()
+    };
+    summary.pending_at_heal = pending(w) as u64;
+    let mut leader_at = None;
+    loop {
+        if leader_at.is_none() && has_current_leader(w) {
+            leader_at = Some(w.now());
+        }
+        if leader_at.is_some() && pending(w) == 0 && w.leader().is_some() {
+            break;
+        }
+        if !w.next_event_time().is_some_and(|t| t <= end) {
+            return Err(format!(
+                "no progress after healing: leader {:?}, {} commands pending",
+                w.leader(),
+                pending(w)
+            ));
+        }
+        w.step();
+        summary.elections += count_elections(w, seen);
+        if !w.violations().is_empty() {
+            return Err("invariant violated while settling".into());
+        }
+    }
+    summary.heal_to_leader = leader_at.map(|t| t - healed_at);
+    summary.heal_to_done = Some(w.now() - healed_at);
+    Ok(())
 }

@@ -8,10 +8,13 @@
 
 pub mod client;
 pub mod config;
+pub mod experiment;
 pub mod fuzz;
 pub mod invariants;
+pub mod linearizability;
 pub mod network;
 mod queue;
+pub mod timeline;
 pub mod trace;
 pub mod world;
 

@@ -15,6 +15,7 @@ use super::event_list::event_list;
 use super::frame_probe;
 use super::hooks::use_animation_frame;
 use super::inspector::inspector;
+use super::invariants_panel::invariants_panel;
 use super::keyboard::{command_for_key, SHORTCUTS};
 use super::log_table::log_table;
 use super::params::parse_query;
@@ -165,6 +166,7 @@ pub fn App() -> Html {
                     { legend() }
                 </section>
                 <aside class="side">
+                    { invariants_panel(s.world()) }
                     { node_actions(&s, &dispatch) }
                     { client_panel(&s, &dispatch, &command_input) }
                     { network_panel(&s, &dispatch) }

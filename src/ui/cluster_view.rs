@@ -7,6 +7,7 @@ use crate::raft::{ClientReply, Endpoint, Message, Node, NodeId, Role};
 use crate::sim::{InFlightMessage, World};
 
 use super::geometry::{self, Point, VIEW_SIZE};
+use super::invariants_panel::Highlights;
 use super::sandbox::{Sandbox, Selection, UiCommand};
 
 /// Where client `index` of `count` stands: along the bottom edge, clear of the ring.
@@ -42,10 +43,11 @@ pub fn cluster_svg(sandbox: &Sandbox, dispatch: &Callback<UiCommand>) -> Html {
     let links = (0..n)
         .flat_map(|i| (i + 1..n).map(move |j| (i, j)))
         .map(|(i, j)| link(world, i, j, dispatch));
+    let highlights = Highlights::of(world);
     let nodes = world
         .nodes()
         .iter()
-        .map(|node| node_view(sandbox, node, dispatch));
+        .map(|node| node_view(sandbox, node, &highlights, dispatch));
     let clients = (0..world.clients().len()).map(|i| client_view(sandbox, i, dispatch));
     let messages = world
         .in_flight()
@@ -116,7 +118,12 @@ fn link(world: &World, i: usize, j: usize, dispatch: &Callback<UiCommand>) -> Ht
     }
 }
 
-fn node_view(sandbox: &Sandbox, node: &Node, dispatch: &Callback<UiCommand>) -> Html {
+fn node_view(
+    sandbox: &Sandbox,
+    node: &Node,
+    highlights: &Highlights,
+    dispatch: &Callback<UiCommand>,
+) -> Html {
     let world = sandbox.world();
     let count = world.nodes().len();
     let id = node.id();
@@ -207,6 +214,7 @@ fn node_view(sandbox: &Sandbox, node: &Node, dispatch: &Callback<UiCommand>) -> 
         "node",
         format!("role-{role}"),
         selected.then_some("selected"),
+        highlights.nodes.contains(&id).then_some("violating"),
         draft_group.map(|g| format!("group-{g}"))
     );
     html! {

@@ -7,6 +7,7 @@ use crate::raft::{Node, NodeId};
 use crate::sim::World;
 
 use super::cluster_view::term_class;
+use super::invariants_panel::Highlights;
 
 /// At most this many of the latest indices are drawn, so a long run stays readable and cheap.
 const MAX_SHOWN: u64 = 40;
@@ -26,6 +27,7 @@ pub fn log_table(world: &World) -> Html {
         html! { <span class="log-index" style={format!("grid-column:{}", i - first_shown + 1)}>{ i }</span> }
     });
     let grid_style = format!("grid-template-columns: repeat({columns}, var(--log-cell))");
+    let highlights = Highlights::of(world);
     html! {
         <div class="log-table-wrap">
             <table class="log-table" data-testid="log-table">
@@ -44,14 +46,21 @@ pub fn log_table(world: &World) -> Html {
                     </tr>
                 </thead>
                 <tbody>
-                    { for world.nodes().iter().map(|node| row(node, leader, first_shown, &grid_style)) }
+                    { for world.nodes().iter().map(|node| row(node, leader, first_shown, &grid_style, &highlights)) }
                 </tbody>
             </table>
         </div>
     }
 }
 
-fn row(node: &Node, leader: Option<&Node>, first_shown: u64, grid_style: &str) -> Html {
+fn row(
+    node: &Node,
+    leader: Option<&Node>,
+    first_shown: u64,
+    grid_style: &str,
+    highlights: &Highlights,
+) -> Html {
+    let node_named = highlights.nodes.is_empty() || highlights.nodes.contains(&node.id());
     let id = node.id();
     let is_leader = leader.is_some_and(|l| l.id() == id);
     let replication = leader
@@ -63,8 +72,10 @@ fn row(node: &Node, leader: Option<&Node>, first_shown: u64, grid_style: &str) -
         .filter(|e| e.index >= first_shown)
         .map(|e| {
             let committed = e.index <= node.commit_index();
+            let violating = node_named && highlights.indices.contains(&e.index);
             html! {
-                <span class={classes!("log-entry", term_class(e.term), if committed { "committed" } else { "uncommitted" })}
+                <span class={classes!("log-entry", term_class(e.term), if committed { "committed" } else { "uncommitted" },
+                                      violating.then_some("violating"))}
                       data-testid="log-entry" data-node={id.to_string()} data-index={e.index.to_string()}
                       data-term={e.term.to_string()} data-committed={committed.to_string()}
                       style={format!("grid-column:{}", e.index - first_shown + 1)}

@@ -9,8 +9,10 @@ mod frame_probe;
 pub mod geometry;
 mod hooks;
 mod inspector;
+mod invariants_panel;
 pub mod keyboard;
 mod log_table;
+pub mod panic_report;
 pub mod params;
 pub mod sandbox;
 
@@ -18,7 +20,7 @@ pub use app::App;
 
 /// Starts the app in the page's `<body>`. Called by the binary's `main`.
 pub fn start() {
-    // A panic in wasm would otherwise leave a dead page with nothing in the console.
-    console_error_panic_hook::set_once();
+    // A panic in wasm would otherwise leave a dead page with nothing to explain it.
+    panic_report::install();
     yew::Renderer::<App>::new().render();
 }

@@ -1,0 +1,1 @@
+//! Export and import of a run as versioned JSON. Being written.

@@ -1,0 +1,7 @@
+//! Scenarios as data: the guided tour's chapters, presets that make a point, and the
+//! (de)serialisation of runs for share links and JSON import/export.
+
+pub mod export;
+pub mod presets;
+pub mod share;
+pub mod tour;

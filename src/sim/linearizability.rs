@@ -1,0 +1,771 @@
+//! A linearizability checker for the client history of the register.
+//!
+//! Raft promises clients a linearizable register: every command appears to take effect at one
+//! instant between its invocation and its response, in an order consistent with real time
+//! (Herlihy & Wing, "Linearizability: A Correctness Condition for Concurrent Objects"). The
+//! invariant checker ([`super::Checker`]) looks at servers' logs; this module looks only at what
+//! clients saw, so it also catches bugs between the log and the client (a wrong value in a reply,
+//! a retried command applied twice, a reply from a deposed leader).
+//!
+//! The model is the simulator's state machine: one `i64` register starting at 0 (or
+//! [`CheckOptions::initial_value`]), `SET n` replaces it, `ADD n` adds with wrapping, `NOOP`
+//! changes nothing, and a command that completed `Ok` reports the value right after it. A command
+//! that is still [`OpOutcome::Pending`] or [`OpOutcome::Failed`] is *unknown*: it may never take
+//! effect, or take effect once at any time after its invocation (clients deduplicate retries by
+//! (client, seq), so never twice). An unknown command is modelled as one whose response never
+//! arrives; putting it after every completed command is the same as it never taking effect, since
+//! nothing observes the register afterwards.
+//!
+//! The search is Wing & Gong's, with the improvements Lowe ("Testing for linearizability", 2017)
+//! and Porcupine (Athalye) describe:
+//! - invocations and responses are one time-ordered, doubly linked list; placing ("lifting") a
+//!   command unlinks its two entries, and backtracking relinks them in reverse order;
+//! - *just-in-time linearization*: only commands invoked before the earliest pending response
+//!   are tried, and reaching a response whose command is not yet placed means backtracking;
+//! - *memoisation*: a (set of placed commands, register value) pair that was reached before is
+//!   not searched again, because what can follow depends only on that pair.
+//!
+//! The search is bounded by [`CheckOptions::max_steps`], so an adversarial history yields
+//! [`LinearizabilityResult::Unknown`] instead of hanging.
+
+use super::{OpOutcome, Operation, Time};
+use crate::raft::Command;
+use std::collections::{BTreeSet, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// The default search budget of [`check_history`]: far more than any simulated history needs
+/// (those take at most a few thousand steps), yet a bounded fraction of a second of work.
+pub const DEFAULT_MAX_STEPS: u64 = 2_000_000;
+
+/// How many candidate values a violation report keeps; more would not help a person.
+const MAX_CANDIDATES: usize = 16;
+
+/// Settings for [`check_history_with`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CheckOptions {
+    /// The register's value before any command (the simulator starts at 0).
+    pub initial_value: i64,
+    /// The most search steps (one step tries one list entry) before giving up with
+    /// [`LinearizabilityResult::Unknown`].
+    pub max_steps: u64,
+}
+
+impl Default for CheckOptions {
+    fn default() -> Self {
+        CheckOptions {
+            initial_value: 0,
+            max_steps: DEFAULT_MAX_STEPS,
+        }
+    }
+}
+
+/// The verdict on one history.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LinearizabilityResult {
+    /// The history is linearizable: some order of the commands, consistent with real time and
+    /// the register's rules, explains every value clients saw.
+    Ok {
+        /// Search steps taken, for measuring how hard the history was.
+        steps: u64,
+    },
+    /// No such order exists. The report names the command that could not be placed.
+    Violation(Box<LinearizabilityViolation>),
+    /// The search budget ran out before a verdict; the history may be either.
+    Unknown {
+        /// Search steps taken (the budget).
+        steps: u64,
+    },
+}
+
+impl LinearizabilityResult {
+    /// Whether the history was found linearizable.
+    pub fn is_ok(&self) -> bool {
+        matches!(self, LinearizabilityResult::Ok { .. })
+    }
+
+    /// Search steps taken, whatever the verdict.
+    pub fn steps(&self) -> u64 {
+        match self {
+            LinearizabilityResult::Ok { steps } | LinearizabilityResult::Unknown { steps } => {
+                *steps
+            }
+            LinearizabilityResult::Violation(v) => v.steps,
+        }
+    }
+}
+
+/// Why a history is not linearizable, reduced to what a person needs: the completed command
+/// that no order could place, what it reported, and what the register could have held.
+///
+/// The command is the one blocking the longest partial linearization the search found (the most
+/// completed commands placed); `before` holds the values the register could have had when that
+/// command had to take effect, so `expected` is what it should have reported.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LinearizabilityViolation {
+    /// Index of the command in the checked slice (so in [`super::World::operations`]).
+    pub op: usize,
+    /// A copy of that command.
+    pub operation: Operation,
+    /// The value it reported.
+    pub observed: i64,
+    /// Register values it could have been applied to, sorted (at most 16).
+    pub before: Vec<i64>,
+    /// The values it would then have reported, in the order of `before`.
+    pub expected: Vec<i64>,
+    /// Completed commands placed in the longest partial linearization.
+    pub placed: usize,
+    /// Search steps taken.
+    pub steps: u64,
+}
+
+impl std::fmt::Display for LinearizabilityViolation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let o = &self.operation;
+        write!(
+            f,
+            "not linearizable: operation {} (client {}, seq {}, {}, invoked at {} us, completed at {} us) reported {}, but after placing {} completed operations the register could only hold {:?} before it, giving {:?}",
+            self.op,
+            o.client.0,
+            o.seq,
+            o.command,
+            o.invoked_at,
+            o.completed_at.map_or_else(|| "-".to_string(), |t| t.to_string()),
+            self.observed,
+            self.placed,
+            self.before,
+            self.expected,
+        )
+    }
+}
+
+/// Checks `ops` (typically [`super::World::operations`]) against the register model, starting
+/// from 0, with the default step budget.
+pub fn check_history(ops: &[Operation]) -> LinearizabilityResult {
+    check_history_with(ops, CheckOptions::default())
+}
+
+/// One end of a command's interval in the event list.
+#[derive(Clone, Copy, Debug)]
+struct Entry {
+    /// Index into the checked slice.
+    op: usize,
+    /// For a call, the index of its return entry (if it completed); unused for a return.
+    partner: Option<usize>,
+    /// True for the invocation, false for the response.
+    call: bool,
+}
+
+/// A command reduced to what the model needs.
+#[derive(Clone, Copy, Debug)]
+struct ModelOp {
+    command: Command,
+    /// The reported value; `None` for a pending or failed command.
+    observed: Option<i64>,
+}
+
+/// A fast hasher for the memo table. Its keys are a few machine words, so a multiply-rotate mix
+/// beats SipHash; hash order never matters because the table is only probed, never iterated.
+#[derive(Default)]
+struct WordHasher(u64);
+
+impl Hasher for WordHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7cc1_b727_220a_95);
+    }
+    fn write_i64(&mut self, n: i64) {
+        self.write_u64(n as u64);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+}
+
+/// The doubly linked event list. Index 0 is a sentinel head; `NIL` ends the list.
+struct List {
+    next: Vec<usize>,
+    prev: Vec<usize>,
+}
+
+const NIL: usize = usize::MAX;
+
+impl List {
+    /// Unlinks node `i` (1-based; the sentinel is 0).
+    fn unlink(&mut self, i: usize) {
+        let (p, n) = (self.prev[i], self.next[i]);
+        self.next[p] = n;
+        if n != NIL {
+            self.prev[n] = p;
+        }
+    }
+
+    /// Relinks node `i` where it was; valid because relinks happen in the reverse order of
+    /// unlinks (dancing links), so its neighbours are again the ones it remembers.
+    fn relink(&mut self, i: usize) {
+        let (p, n) = (self.prev[i], self.next[i]);
+        self.next[p] = i;
+        if n != NIL {
+            self.prev[n] = i;
+        }
+    }
+}
+
+/// Where the search got stuck furthest: the blocking command and the register values seen there.
+struct Frontier {
+    placed: usize,
+    op: usize,
+    values: BTreeSet<i64>,
+}
+
+/// [`check_history`] with explicit options.
+pub fn check_history_with(ops: &[Operation], opts: CheckOptions) -> LinearizabilityResult {
+    // Unknown NOOPs change nothing and report nothing, so they cannot constrain any order;
+    // dropping them shrinks the search. Everything else takes part.
+    let mut model = Vec::with_capacity(ops.len());
+    let mut original = Vec::with_capacity(ops.len());
+    let mut times: Vec<(Time, bool, usize)> = Vec::with_capacity(2 * ops.len());
+    for (i, o) in ops.iter().enumerate() {
+        let observed = match o.outcome {
+            OpOutcome::Ok { value, .. } => Some(value),
+            OpOutcome::Pending | OpOutcome::Failed => None,
+        };
+        if observed.is_none() && o.command == Command::NoOp {
+            continue;
+        }
+        let m = model.len();
+        model.push(ModelOp {
+            command: o.command,
+            observed,
+        });
+        original.push(i);
+        // Sorting key: time, then calls before returns, so that a response and an invocation at
+        // the same instant count as concurrent. The simulator does not record the order of
+        // events within one microsecond, and treating ties as concurrent can only hide a
+        // violation, never invent one.
+        times.push((o.invoked_at, false, m));
+        if observed.is_some() {
+            // A completed command without a completion time is treated as answered at the end.
+            let ret = o.completed_at.unwrap_or(Time::MAX).max(o.invoked_at);
+            times.push((ret, true, m));
+        }
+    }
+    times.sort_unstable();
+
+    // Entries are 1-based in the list (0 is the sentinel head).
+    let mut entries: Vec<Entry> = Vec::with_capacity(times.len() + 1);
+    entries.push(Entry {
+        op: usize::MAX,
+        partner: None,
+        call: false,
+    });
+    let mut call_entry = vec![0usize; model.len()];
+    for &(_, is_return, m) in &times {
+        let idx = entries.len();
+        if is_return {
+            entries[call_entry[m]].partner = Some(idx);
+        } else {
+            call_entry[m] = idx;
+        }
+        entries.push(Entry {
+            op: m,
+            partner: None,
+            call: !is_return,
+        });
+    }
+    let n = entries.len();
+    let mut list = List {
+        next: (1..=n).map(|i| if i == n { NIL } else { i }).collect(),
+        prev: (0..n).map(|i| i.saturating_sub(1)).collect(),
+    };
+
+    let total_ok = model.iter().filter(|m| m.observed.is_some()).count();
+    let mut remaining_ok = total_ok;
+    let words = model.len().div_ceil(64).max(1);
+    let mut placed_set = vec![0u64; words];
+    let mut memo: HashSet<(Box<[u64]>, i64), BuildHasherDefault<WordHasher>> = HashSet::default();
+    // Each frame: the call entry placed and the register value before it.
+    let mut stack: Vec<(usize, i64)> = Vec::new();
+    let mut state = opts.initial_value;
+    let mut entry = list.next[0];
+    let mut steps = 0u64;
+    // Values from which each completed command was tried and did not fit.
+    let mut rejected: Vec<BTreeSet<i64>> = vec![BTreeSet::new(); model.len()];
+    let mut frontier: Option<Frontier> = None;
+
+    loop {
+        if remaining_ok == 0 {
+            // Every completed command is placed; unknown ones go after them (or nowhere).
+            return LinearizabilityResult::Ok { steps };
+        }
+        if steps >= opts.max_steps {
+            return LinearizabilityResult::Unknown { steps };
+        }
+        steps += 1;
+        // While a completed command is unplaced its response is still in the list, and the walk
+        // stops there at the latest, so it cannot run off the end.
+        debug_assert!(entry != NIL, "walked past every response");
+        let e = entries[entry];
+        if e.call {
+            let m = model[e.op];
+            let after = m.command.apply(state);
+            let fits = m.observed.is_none_or(|v| v == after);
+            if fits {
+                placed_set[e.op / 64] |= 1 << (e.op % 64);
+                if memo.insert((placed_set.clone().into_boxed_slice(), after)) {
+                    stack.push((entry, state));
+                    state = after;
+                    list.unlink(entry);
+                    if let Some(r) = e.partner {
+                        list.unlink(r);
+                    }
+                    if m.observed.is_some() {
+                        remaining_ok -= 1;
+                    }
+                    entry = list.next[0];
+                    continue;
+                }
+                placed_set[e.op / 64] &= !(1 << (e.op % 64));
+            } else if rejected[e.op].len() < MAX_CANDIDATES {
+                rejected[e.op].insert(state);
+            }
+            entry = list.next[entry];
+        } else {
+            // The response of an unplaced command: nothing placed so far can be extended past
+            // it. Remember the deepest such point for the report, then backtrack.
+            let placed = total_ok - remaining_ok;
+            match &mut frontier {
+                Some(f) if f.placed > placed => {}
+                Some(f) if f.placed == placed && f.op == e.op => {
+                    if f.values.len() < MAX_CANDIDATES {
+                        f.values.insert(state);
+                    }
+                }
+                Some(f) if f.placed == placed => {}
+                _ => {
+                    frontier = Some(Frontier {
+                        placed,
+                        op: e.op,
+                        values: BTreeSet::from([state]),
+                    })
+                }
+            }
+            let Some((call, before)) = stack.pop() else {
+                break;
+            };
+            let c = entries[call];
+            if let Some(r) = c.partner {
+                list.relink(r);
+            }
+            list.relink(call);
+            placed_set[c.op / 64] &= !(1 << (c.op % 64));
+            if model[c.op].observed.is_some() {
+                remaining_ok += 1;
+            }
+            state = before;
+            entry = list.next[call];
+        }
+    }
+
+    // The stack is empty and the first response is unplaceable: not linearizable.
+    let f = frontier.unwrap_or(Frontier {
+        placed: 0,
+        op: 0,
+        values: BTreeSet::new(),
+    });
+    let m = model[f.op];
+    // Prefer the values the command was actually tried on; fall back to those at its response.
+    let before: Vec<i64> = if rejected[f.op].is_empty() {
+        f.values.into_iter().collect()
+    } else {
+        rejected[f.op].iter().copied().collect()
+    };
+    let expected = before.iter().map(|&v| m.command.apply(v)).collect();
+    let op = original[f.op];
+    LinearizabilityResult::Violation(Box::new(LinearizabilityViolation {
+        op,
+        operation: ops[op].clone(),
+        observed: m.observed.unwrap_or_default(),
+        before,
+        expected,
+        placed: f.placed,
+        steps,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::raft::{ClientId, NodeId};
+    use rand::{Rng, SeedableRng};
+    use rand_pcg::Pcg64Mcg;
+
+    /// What a hand-made operation reported.
+    #[derive(Clone, Copy)]
+    enum Out {
+        Ok(i64),
+        Pending,
+        Failed,
+    }
+
+    fn op(client: u16, command: Command, invoked_at: Time, completed_at: Time, out: Out) -> Operation {
+        let (outcome, completed_at) = match out {
+            Out::Ok(value) => (OpOutcome::Ok { value, index: 0 }, Some(completed_at)),
+            Out::Pending => (OpOutcome::Pending, None),
+            Out::Failed => (OpOutcome::Failed, Some(completed_at)),
+        };
+        Operation {
+            client: ClientId(client),
+            seq: 0,
+            command,
+            node: NodeId(0),
+            invoked_at,
+            completed_at,
+            outcome,
+            attempts: 1,
+        }
+    }
+
+    use Command::{Add, NoOp, Set};
+
+    fn violation(r: LinearizabilityResult) -> LinearizabilityViolation {
+        match r {
+            LinearizabilityResult::Violation(v) => *v,
+            other => panic!("expected a violation, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn empty_history_is_linearizable() {
+        assert!(check_history(&[]).is_ok());
+    }
+
+    #[test]
+    fn sequential_set_then_add() {
+        // The narrative: set 5, add 2, get 7.
+        let h = [
+            op(0, Set(5), 0, 10, Out::Ok(5)),
+            op(0, Add(2), 20, 30, Out::Ok(7)),
+            op(1, NoOp, 40, 50, Out::Ok(7)),
+        ];
+        assert!(check_history(&h).is_ok());
+    }
+
+    #[test]
+    fn sequential_wrong_sum_is_caught() {
+        let h = [
+            op(0, Set(5), 0, 10, Out::Ok(5)),
+            op(0, Add(2), 20, 30, Out::Ok(8)),
+        ];
+        let v = violation(check_history(&h));
+        assert_eq!(v.op, 1);
+        assert_eq!(v.observed, 8);
+        assert_eq!(v.before, vec![5]);
+        assert_eq!(v.expected, vec![7]);
+        assert_eq!(v.placed, 1);
+        assert!(v.to_string().contains("operation 1"), "{v}");
+    }
+
+    #[test]
+    fn concurrent_adds_in_either_order() {
+        // ADD 1 and ADD 2 overlap; either may go first.
+        let a = [
+            op(0, Add(1), 0, 100, Out::Ok(3)),
+            op(1, Add(2), 10, 90, Out::Ok(2)),
+        ];
+        assert!(check_history(&a).is_ok());
+        let b = [
+            op(0, Add(1), 0, 100, Out::Ok(1)),
+            op(1, Add(2), 10, 90, Out::Ok(3)),
+        ];
+        assert!(check_history(&b).is_ok());
+        // Both cannot see the sum: one of them went first and saw only its own addend.
+        let c = [
+            op(0, Add(1), 0, 100, Out::Ok(3)),
+            op(1, Add(2), 10, 90, Out::Ok(3)),
+        ];
+        assert!(!check_history(&c).is_ok());
+    }
+
+    #[test]
+    fn many_concurrent_adds() {
+        // Eight overlapping ADDs that report the prefix sums in some order other than
+        // invocation order: linearizable.
+        let order = [3usize, 0, 7, 5, 1, 6, 2, 4];
+        let mut sums = [0i64; 8];
+        let mut acc = 0;
+        for &i in &order {
+            acc += i as i64 + 1;
+            sums[i] = acc;
+        }
+        let h: Vec<Operation> = (0..8)
+            .map(|i| op(i as u16, Add(i as i64 + 1), i as Time, 1_000, Out::Ok(sums[i])))
+            .collect();
+        assert!(check_history(&h).is_ok());
+    }
+
+    #[test]
+    fn real_time_order_is_respected() {
+        // SET 2 starts after SET 1 finished, so a later read cannot see 1.
+        let h = [
+            op(0, Set(1), 0, 10, Out::Ok(1)),
+            op(1, Set(2), 20, 30, Out::Ok(2)),
+            op(0, NoOp, 40, 50, Out::Ok(1)),
+        ];
+        let v = violation(check_history(&h));
+        assert_eq!(v.op, 2);
+        assert_eq!(v.before, vec![2]);
+        // If the read overlaps SET 2 it may be placed before it.
+        let h = [
+            op(0, Set(1), 0, 10, Out::Ok(1)),
+            op(1, Set(2), 20, 60, Out::Ok(2)),
+            op(0, NoOp, 40, 50, Out::Ok(1)),
+        ];
+        assert!(check_history(&h).is_ok());
+    }
+
+    #[test]
+    fn touching_intervals_count_as_concurrent() {
+        // The read is invoked at the instant SET 2 completes; the order within that instant is
+        // not recorded, so both orders are allowed.
+        let h = [
+            op(0, Set(1), 0, 10, Out::Ok(1)),
+            op(1, Set(2), 15, 30, Out::Ok(2)),
+            op(0, NoOp, 30, 50, Out::Ok(1)),
+        ];
+        assert!(check_history(&h).is_ok());
+    }
+
+    #[test]
+    fn stale_add_that_skips_a_completed_set_is_caught() {
+        // SET 1 completed before the ADD began, yet the ADD reports a value built on the older
+        // SET 5, as a deposed leader answering from its stale state would.
+        let h = [
+            op(0, Set(5), 0, 10, Out::Ok(5)),
+            op(1, Set(1), 20, 30, Out::Ok(1)),
+            op(0, Add(2), 40, 50, Out::Ok(7)),
+        ];
+        let v = violation(check_history(&h));
+        assert_eq!(v.op, 2);
+        assert_eq!(v.observed, 7);
+        assert_eq!(v.before, vec![1]);
+        assert_eq!(v.expected, vec![3]);
+    }
+
+    #[test]
+    fn pending_op_may_take_effect() {
+        let h = [
+            op(0, Set(5), 0, 10, Out::Ok(5)),
+            op(1, Set(10), 15, 0, Out::Pending),
+            op(0, Add(1), 30, 40, Out::Ok(11)),
+            op(0, NoOp, 50, 60, Out::Ok(11)),
+        ];
+        assert!(check_history(&h).is_ok());
+    }
+
+    #[test]
+    fn pending_op_may_not_take_effect() {
+        let h = [
+            op(0, Set(5), 0, 10, Out::Ok(5)),
+            op(1, Set(10), 15, 0, Out::Pending),
+            op(0, Add(1), 30, 40, Out::Ok(6)),
+        ];
+        assert!(check_history(&h).is_ok());
+    }
+
+    #[test]
+    fn pending_op_may_take_effect_late() {
+        // Not yet at the first read, then at the second: anywhere after its invocation.
+        let h = [
+            op(0, Set(5), 0, 10, Out::Ok(5)),
+            op(1, Add(10), 15, 0, Out::Pending),
+            op(0, Add(1), 30, 40, Out::Ok(6)),
+            op(0, Add(1), 50, 60, Out::Ok(17)),
+        ];
+        assert!(check_history(&h).is_ok());
+    }
+
+    #[test]
+    fn pending_op_takes_effect_at_most_once() {
+        let h = [
+            op(0, Set(0), 0, 10, Out::Ok(0)),
+            op(1, Add(5), 5, 0, Out::Pending),
+            op(0, Add(1), 20, 30, Out::Ok(6)),
+            op(0, Add(1), 40, 50, Out::Ok(12)),
+        ];
+        let v = violation(check_history(&h));
+        assert_eq!(v.op, 3);
+        assert_eq!(v.before, vec![6]);
+    }
+
+    #[test]
+    fn pending_op_cannot_take_effect_before_its_invocation() {
+        let h = [
+            op(0, Set(0), 0, 10, Out::Ok(0)),
+            op(0, NoOp, 20, 30, Out::Ok(5)),
+            op(1, Add(5), 40, 0, Out::Pending),
+        ];
+        let v = violation(check_history(&h));
+        assert_eq!(v.op, 1);
+        assert_eq!(v.before, vec![0]);
+    }
+
+    #[test]
+    fn failed_op_is_as_unknown_as_pending() {
+        // Failed at 20, yet took effect after 30: a retry still in the network can do that.
+        let took_effect = [
+            op(0, Set(1), 0, 10, Out::Ok(1)),
+            op(1, Add(100), 5, 20, Out::Failed),
+            op(0, NoOp, 30, 40, Out::Ok(1)),
+            op(0, NoOp, 50, 60, Out::Ok(101)),
+        ];
+        assert!(check_history(&took_effect).is_ok());
+        let never = [
+            op(0, Set(1), 0, 10, Out::Ok(1)),
+            op(1, Add(100), 5, 20, Out::Failed),
+            op(0, NoOp, 30, 40, Out::Ok(1)),
+        ];
+        assert!(check_history(&never).is_ok());
+        let twice = [
+            op(0, Set(1), 0, 10, Out::Ok(1)),
+            op(1, Add(100), 5, 20, Out::Failed),
+            op(0, NoOp, 30, 40, Out::Ok(201)),
+        ];
+        assert!(!check_history(&twice).is_ok());
+    }
+
+    #[test]
+    fn adds_wrap() {
+        let h = [
+            op(0, Set(i64::MAX), 0, 10, Out::Ok(i64::MAX)),
+            op(0, Add(1), 20, 30, Out::Ok(i64::MIN)),
+        ];
+        assert!(check_history(&h).is_ok());
+    }
+
+    #[test]
+    fn initial_value_is_used() {
+        let h = [op(0, Add(2), 0, 10, Out::Ok(7))];
+        assert!(!check_history(&h).is_ok());
+        let opts = CheckOptions {
+            initial_value: 5,
+            ..CheckOptions::default()
+        };
+        assert!(check_history_with(&h, opts).is_ok());
+    }
+
+    #[test]
+    fn step_budget_gives_unknown_not_a_hang() {
+        // Sixteen unknown ADDs of distinct powers of two overlap a read of a value no subset
+        // sums to, so every subset must be tried: 2^16 memo states.
+        let mut h: Vec<Operation> = (0..16)
+            .map(|i| op(1, Add(1 << (i + 1)), i, 0, Out::Pending))
+            .collect();
+        h.push(op(0, NoOp, 100, 200, Out::Ok(1)));
+        let opts = CheckOptions {
+            max_steps: 10_000,
+            ..CheckOptions::default()
+        };
+        assert_eq!(
+            check_history_with(&h, opts),
+            LinearizabilityResult::Unknown { steps: 10_000 }
+        );
+        // With the default budget the search finishes, and finds no subset summing to 1.
+        let v = violation(check_history(&h));
+        assert_eq!(v.op, 16);
+    }
+
+    /// Whether some real-time-respecting order of some of the unknown commands and all of the
+    /// completed ones explains every reported value, by trying every order.
+    fn brute_force(ops: &[Operation]) -> bool {
+        fn ret(o: &Operation) -> Time {
+            match o.outcome {
+                OpOutcome::Ok { .. } => o.completed_at.unwrap_or(Time::MAX),
+                _ => Time::MAX,
+            }
+        }
+        fn go(ops: &[Operation], placed: &mut Vec<bool>, state: i64) -> bool {
+            let all_ok_placed = ops
+                .iter()
+                .zip(placed.iter())
+                .all(|(o, &p)| p || !matches!(o.outcome, OpOutcome::Ok { .. }));
+            if all_ok_placed {
+                return true;
+            }
+            for i in 0..ops.len() {
+                if placed[i] {
+                    continue;
+                }
+                // Every unplaced command that finished strictly before this one began must
+                // come first.
+                let blocked = (0..ops.len()).any(|j| !placed[j] && ret(&ops[j]) < ops[i].invoked_at);
+                if blocked {
+                    continue;
+                }
+                let after = ops[i].command.apply(state);
+                if let OpOutcome::Ok { value, .. } = ops[i].outcome {
+                    if value != after {
+                        continue;
+                    }
+                }
+                placed[i] = true;
+                if go(ops, placed, after) {
+                    return true;
+                }
+                placed[i] = false;
+            }
+            false
+        }
+        go(ops, &mut vec![false; ops.len()], 0)
+    }
+
+    #[test]
+    fn agrees_with_brute_force_on_random_small_histories() {
+        // Random histories of up to 7 commands with small values, so that both verdicts are
+        // common. Half are generated from a real sequential execution (mostly linearizable),
+        // half report random values (mostly not).
+        let mut verdicts = [0u32; 2];
+        for seed in 0..3_000u64 {
+            let mut rng = Pcg64Mcg::seed_from_u64(seed);
+            let n = rng.random_range(1..=7);
+            let honest = rng.random_bool(0.5);
+            let mut state = 0i64;
+            let mut h = Vec::new();
+            for i in 0..n {
+                let command = match rng.random_range(0..4) {
+                    0 => Set(rng.random_range(0..3)),
+                    1 => NoOp,
+                    _ => Add(rng.random_range(1..3)),
+                };
+                let invoked_at: Time = rng.random_range(0..20);
+                let completed_at = invoked_at + rng.random_range(0..10);
+                let out = match rng.random_range(0..6) {
+                    0 => Out::Pending,
+                    1 => Out::Failed,
+                    _ if honest => {
+                        state = command.apply(state);
+                        Out::Ok(state)
+                    }
+                    _ => Out::Ok(rng.random_range(0..5)),
+                };
+                h.push(op(i as u16, command, invoked_at, completed_at, out));
+            }
+            let expected = brute_force(&h);
+            let got = check_history(&h);
+            assert!(
+                !matches!(got, LinearizabilityResult::Unknown { .. }),
+                "seed {seed}: budget ran out"
+            );
+            assert_eq!(got.is_ok(), expected, "seed {seed}: history {h:#?}, got {got:?}");
+            verdicts[usize::from(expected)] += 1;
+        }
+        // Both verdicts must be well represented, or the comparison proves little.
+        assert!(verdicts[0] > 500 && verdicts[1] > 500, "{verdicts:?}");
+    }
+}

@@ -1,0 +1,146 @@
+//! The live safety monitor: each property the checker watches, green while it holds. The moment
+//! one fails the sandbox pauses, the panel says what broke, and the nodes and log entries
+//! involved are highlighted in the cluster and the log table.
+
+use yew::prelude::*;
+
+use crate::raft::{LogIndex, NodeId};
+use crate::sim::{Violation, World};
+
+use super::event_list::format_time;
+
+/// The properties in the order the panel lists them, with a one-line statement each. The names
+/// match [`Violation::property`].
+pub const PROPERTIES: [(&str, &str); 9] = [
+    ("Election Safety", "At most one leader per term."),
+    (
+        "Leader Append-Only",
+        "A leader never overwrites or deletes its own entries.",
+    ),
+    (
+        "Log Matching",
+        "Same index and term means the same log up to there.",
+    ),
+    (
+        "Leader Completeness",
+        "A leader holds every entry committed before its term.",
+    ),
+    (
+        "State Machine Safety",
+        "No two servers apply different entries at one index.",
+    ),
+    (
+        "Committed entries are durable",
+        "A committed entry stays on a majority, unchanged.",
+    ),
+    (
+        "Terms never decrease",
+        "A server's current term only goes up.",
+    ),
+    (
+        "One vote per term",
+        "A server votes at most once in a term, restarts included.",
+    ),
+    (
+        "Entries are applied in order",
+        "Each server applies index 1, 2, 3, … in turn.",
+    ),
+];
+
+/// The nodes and log indices a violation names, for highlighting.
+pub fn involved(violation: &Violation) -> (Vec<NodeId>, Vec<LogIndex>) {
+    match violation {
+        Violation::ElectionSafety { first, second, .. } => (vec![*first, *second], vec![]),
+        Violation::LeaderAppendOnly { leader, index, .. } => (vec![*leader], vec![*index]),
+        Violation::LogMatching {
+            index,
+            first,
+            second,
+            ..
+        } => (vec![*first, *second], vec![*index]),
+        Violation::LeaderCompleteness { leader, index, .. } => (vec![*leader], vec![*index]),
+        Violation::StateMachineSafety {
+            index,
+            first,
+            second,
+        } => (vec![first.0, second.0], vec![*index]),
+        Violation::DivergentValue {
+            index,
+            first,
+            second,
+        } => (vec![first.0, second.0], vec![*index]),
+        Violation::CommittedEntryChanged { index, node, .. } => (vec![*node], vec![*index]),
+        Violation::CommittedEntryLost { index, .. } => (vec![], vec![*index]),
+        Violation::TermDecreased { node, .. } => (vec![*node], vec![]),
+        Violation::DoubleVote {
+            node,
+            first,
+            second,
+            ..
+        } => (vec![*node, *first, *second], vec![]),
+        Violation::AppliedOutOfOrder { node, index, .. } => (vec![*node], vec![*index]),
+    }
+}
+
+/// Everything highlighted because of violations so far.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Highlights {
+    /// Nodes named by a violation.
+    pub nodes: Vec<NodeId>,
+    /// Log indices named by a violation.
+    pub indices: Vec<LogIndex>,
+}
+
+impl Highlights {
+    /// Collects the highlights of every violation the world has seen.
+    pub fn of(world: &World) -> Highlights {
+        let mut highlights = Highlights::default();
+        for v in world.violations() {
+            let (nodes, indices) = involved(&v.violation);
+            highlights.nodes.extend(nodes);
+            highlights.indices.extend(indices);
+        }
+        highlights.nodes.sort();
+        highlights.nodes.dedup();
+        highlights.indices.sort();
+        highlights.indices.dedup();
+        highlights
+    }
+}
+
+/// The panel.
+pub fn invariants_panel(world: &World) -> Html {
+    let violations = world.violations();
+    let all_ok = violations.is_empty();
+    let broken_switches = world.config().safety.any_broken();
+    let rows = PROPERTIES.iter().map(|(name, statement)| {
+        let first = violations.iter().find(|v| v.violation.property() == *name);
+        let ok = first.is_none();
+        html! {
+            <li class={classes!("invariant", if ok { "ok" } else { "broken" })} data-testid="invariant"
+                data-property={*name} data-ok={ok.to_string()}>
+                <span class="invariant-mark" aria-hidden="true">{ if ok { "✓" } else { "✕" } }</span>
+                <span class="invariant-name">{ *name }</span>
+                <span class="invariant-statement">{ *statement }</span>
+                if let Some(v) = first {
+                    <span class="invariant-failure">{ format!("at {}: {}", format_time(v.at), v.violation) }</span>
+                }
+            </li>
+        }
+    });
+    html! {
+        <section class={classes!("panel", "invariants", (!all_ok).then_some("failing"))}
+                 data-testid="invariants" data-ok={all_ok.to_string()} aria-label="Safety monitor">
+            <div class="panel-head">
+                <h2>{ "Safety monitor" }</h2>
+                <span class="invariants-summary" role="status">
+                    { if all_ok { "all properties hold".to_string() } else { format!("{} violation{}", violations.len(), if violations.len() == 1 { "" } else { "s" }) } }
+                </span>
+            </div>
+            if broken_switches && all_ok {
+                <p class="hint warn">{ "A safety rule is switched off in Settings: watch this panel." }</p>
+            }
+            <ul class="invariant-list">{ for rows }</ul>
+        </section>
+    }
+}
