@@ -2,13 +2,14 @@
 //! time without a leader after the leader crashes, as a cumulative distribution, for the top
 //! graph (150-150 to 150-300 ms) and the bottom graph (12-24 to 150-300 ms).
 //!
-//! Run: `cargo run --profile bench-native --example bench_experiment [-- --trials N] [--csv DIR]`
-//! (`--trials` defaults to the paper's 1000 per series; `--csv DIR` writes the per-trial and
-//! summary tables there).
+//! Run: `cargo run --profile bench-native --example bench_experiment [-- options]`
+//!
+//! Options: `--trials N` (default: the paper's 1000 per series), `--seed S`, `--lat-min MS` and
+//! `--lat-max MS` (one-way latency, default 1-5 ms), `--cap MS` (give up on a trial after this
+//! long without a leader, default 20 000), `--csv DIR` (write the per-trial and summary tables
+//! there as `figure16_{top,bottom}.csv` and `figure16_{top,bottom}_summary.csv`).
 
-use raftsim::sim::experiment::{
-    summary_csv, to_csv, ExperimentRun, ExperimentSpec, SeriesResult,
-};
+use raftsim::sim::experiment::{summary_csv, to_csv, ExperimentRun, ExperimentSpec, SeriesResult};
 use std::time::Instant;
 
 /// Text plot geometry.
@@ -27,10 +28,11 @@ fn plot(results: &[SeriesResult], x_min: f64, x_max: f64, log_x: bool) {
         ((f.clamp(0.0, 1.0)) * (WIDTH - 1) as f64).round() as usize
     };
     let mut grid = vec![vec![' '; WIDTH]; HEIGHT];
+    // Later series draw over earlier ones where curves cross; the table gives exact figures.
     for (k, r) in results.iter().enumerate() {
         let mark = marks[k % marks.len()];
-        // Sample the step function at every column so each curve is drawn continuously.
-        for (col, _) in (0..WIDTH).zip(0..) {
+        // Sample the step function at every column so each curve is drawn without gaps.
+        for col in 0..WIDTH {
             let f = col as f64 / (WIDTH - 1) as f64;
             let x = if log_x {
                 (x_min.ln() + f * (x_max.ln() - x_min.ln())).exp()
@@ -41,10 +43,9 @@ fn plot(results: &[SeriesResult], x_min: f64, x_max: f64, log_x: bool) {
             if y <= 0.0 {
                 continue;
             }
-            let row = HEIGHT - 1 - ((y * (HEIGHT - 1) as f64).round() as usize).min(HEIGHT - 1);
-            grid[row][col] = mark;
+            let level = ((y * (HEIGHT - 1) as f64).round() as usize).min(HEIGHT - 1);
+            grid[HEIGHT - 1 - level][col] = mark;
         }
-        let _ = to_col;
     }
     for (i, row) in grid.iter().enumerate() {
         let y = 1.0 - i as f64 / (HEIGHT - 1) as f64;
@@ -54,13 +55,17 @@ fn plot(results: &[SeriesResult], x_min: f64, x_max: f64, log_x: bool) {
     let ticks: Vec<f64> = if log_x {
         vec![100.0, 1000.0, 10000.0, x_max]
     } else {
-        (0..=6).map(|i| x_min + i as f64 * (x_max - x_min) / 6.0).collect()
+        (0..=6)
+            .map(|i| x_min + i as f64 * (x_max - x_min) / 6.0)
+            .collect()
     };
     let mut axis = vec![' '; WIDTH + 8];
     for t in ticks {
         let label = format!("{t:.0}");
         let c = to_col(t) + 8;
-        let start = c.saturating_sub(label.len() / 2).min(WIDTH + 8 - label.len());
+        let start = c
+            .saturating_sub(label.len() / 2)
+            .min(WIDTH + 8 - label.len());
         for (j, ch) in label.chars().enumerate() {
             axis[start + j] = ch;
         }
@@ -106,13 +111,43 @@ fn main() {
     };
     let trials: Option<usize> = arg("--trials").and_then(|s| s.parse().ok());
     let csv_dir = arg("--csv");
+    let us = |name: &str| {
+        arg(name)
+            .and_then(|s| s.parse::<f64>().ok())
+            .map(|ms| (ms * 1000.0) as u64)
+    };
+    let (lat_min, lat_max, cap) = (us("--lat-min"), us("--lat-max"), us("--cap"));
 
     for (name, mut spec, log_x, x_min, x_max) in [
-        ("top", ExperimentSpec::figure16_top(), true, 100.0, 100_000.0),
-        ("bottom", ExperimentSpec::figure16_bottom(), false, 0.0, 600.0),
+        (
+            "top",
+            ExperimentSpec::figure16_top(),
+            true,
+            100.0,
+            100_000.0,
+        ),
+        (
+            "bottom",
+            ExperimentSpec::figure16_bottom(),
+            false,
+            0.0,
+            600.0,
+        ),
     ] {
         if let Some(t) = trials {
             spec.trials_per_series = t;
+        }
+        if let Some(seed) = arg("--seed").and_then(|s| s.parse().ok()) {
+            spec.seed = seed;
+        }
+        if let Some(v) = lat_min {
+            spec.latency_min_us = v;
+        }
+        if let Some(v) = lat_max {
+            spec.latency_max_us = v;
+        }
+        if let Some(v) = cap {
+            spec.max_time_without_leader_us = v;
         }
         let cap_s = spec.max_time_without_leader_us as f64 / 1e6;
         let mut run = match ExperimentRun::new(spec) {

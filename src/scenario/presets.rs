@@ -1,1 +1,523 @@
-//! Presets that make a point (Figure 8, Figure 7, livelock). Being written.
+//! Presets that make a point: scripted runs, as data, that show why a rule of Raft is there.
+//!
+//! Each [`Preset`] is a [`Config`] plus a list of [`TimedAction`]s that the world replays at
+//! their virtual times. Most presets are about one of the "break Raft" switches
+//! ([`SafetySwitch`]): with the switch on, the run ends in the violation the paper warns about
+//! and the invariant checker reports it; with the same script and the switch off, the run stays
+//! safe. [`Preset::build_with`] builds either variant, so the UI can offer the toggle.
+//!
+//! The scripts use long, pinned election timeouts, so that only the scripted `Timeout` actions
+//! start elections, and a fixed message latency where the timing matters: the story then does
+//! not depend on the seed.
+
+use crate::raft::{ClientId, Command, NodeId, Safety, MS, SECOND};
+use crate::sim::{
+    Action, Config, ReplayError, SafetySwitch, Time, TimedAction, World,
+};
+
+const A: NodeId = NodeId(0);
+const B: NodeId = NodeId(1);
+const C: NodeId = NodeId(2);
+const D: NodeId = NodeId(3);
+const E: NodeId = NodeId(4);
+const F: NodeId = NodeId(5);
+const G: NodeId = NodeId(6);
+
+/// What a run of a preset is expected to show at its end.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// The invariant checker reports a violation of this property (a name returned by
+    /// [`Violation::property`]).
+    Violates(&'static str),
+    /// The invariant checker reports nothing.
+    Safe,
+    /// The checker reports nothing, but no leader was ever elected: the cluster is stuck.
+    NoLeader,
+    /// The checker reports nothing, a leader is in charge, and every running server's log is
+    /// the leader's.
+    Repaired,
+}
+
+impl Outcome {
+    /// Whether `world` shows this outcome.
+    pub fn holds(&self, world: &World) -> bool {
+        let found = world.check_invariants();
+        match self {
+            Outcome::Violates(property) => found.iter().any(|v| v.property() == *property),
+            Outcome::Safe => found.is_empty(),
+            Outcome::NoLeader => found.is_empty() && !ever_led(world),
+            Outcome::Repaired => {
+                let Some(leader) = world.leader().and_then(|l| world.node(l)) else {
+                    return false;
+                };
+                found.is_empty()
+                    && world
+                        .nodes()
+                        .iter()
+                        .filter(|n| !n.is_stopped())
+                        .all(|n| n.log() == leader.log())
+            }
+        }
+    }
+}
+
+/// Whether any server ever became leader in `world`'s run (the trace keeps every event unless
+/// retention was limited, which presets do not do).
+fn ever_led(world: &World) -> bool {
+    use crate::raft::{NodeEvent, Role};
+    use crate::sim::TraceKind;
+    world.trace().iter().any(|e| {
+        matches!(
+            e.kind,
+            TraceKind::Node {
+                event: NodeEvent::RoleChanged {
+                    to: Role::Leader,
+                    ..
+                },
+                ..
+            }
+        )
+    })
+}
+
+/// A moment of a preset worth pointing out, for the UI's timeline.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mark {
+    /// Virtual time of the moment.
+    pub at: Time,
+    /// What is happening then, in a sentence.
+    pub text: &'static str,
+}
+
+/// A scripted run that makes a point.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Preset {
+    /// Stable identifier for URLs (`?scenario=figure8`).
+    pub slug: &'static str,
+    /// Short title.
+    pub title: &'static str,
+    /// One paragraph: what the script does and what it shows.
+    pub explanation: &'static str,
+    /// The safety switch the preset is about, if any. `config` has it on (the rule broken).
+    pub switch: Option<SafetySwitch>,
+    /// The world's configuration, with the switch (if any) on.
+    pub config: Config,
+    /// The script, in time order, each action applied after every event at or before its time.
+    pub actions: Vec<TimedAction>,
+    /// When the run has shown its point; [`Preset::build`] runs to here.
+    pub end_us: Time,
+    /// Moments worth pointing out.
+    pub marks: Vec<Mark>,
+    /// What the run shows with the switch on (or, without a switch, at all).
+    pub when_broken: Outcome,
+    /// What the same script shows with the switch off.
+    pub when_safe: Outcome,
+}
+
+impl Preset {
+    /// The configuration with the preset's switch on (`broken`) or off. Without a switch it is
+    /// `config` either way.
+    pub fn config_with(&self, broken: bool) -> Config {
+        let mut config = self.config.clone();
+        if let Some(switch) = self.switch {
+            set_switch(&mut config.safety, switch, broken);
+        }
+        config
+    }
+
+    /// The world at the end of the run, with the rule broken as in `config`.
+    pub fn build(&self) -> Result<World, ReplayError> {
+        self.build_with(true)
+    }
+
+    /// The world at the end of the run, with the switch on (`broken`) or off.
+    pub fn build_with(&self, broken: bool) -> Result<World, ReplayError> {
+        self.world_at(broken, self.end_us)
+    }
+
+    /// The world at virtual time `t` of the run (actions after `t` not yet applied).
+    pub fn world_at(&self, broken: bool, t: Time) -> Result<World, ReplayError> {
+        let until = self.actions.partition_point(|a| a.at <= t);
+        let mut world = World::replay(self.config_with(broken), &self.actions[..until])?;
+        world.advance_to(t);
+        Ok(world)
+    }
+
+    /// The outcome the run should end with, with the switch on (`broken`) or off.
+    pub fn expected(&self, broken: bool) -> Outcome {
+        if broken {
+            self.when_broken
+        } else {
+            self.when_safe
+        }
+    }
+}
+
+fn set_switch(safety: &mut Safety, switch: SafetySwitch, on: bool) {
+    match switch {
+        SafetySwitch::VoteWithoutLogCheck => safety.vote_without_log_check = on,
+        SafetySwitch::CommitOldTermsByCounting => safety.commit_old_terms_by_counting = on,
+        SafetySwitch::ForgetVoteOnRestart => safety.forget_vote_on_restart = on,
+        SafetySwitch::SkipPrevLogCheck => safety.skip_prev_log_check = on,
+        SafetySwitch::FixedElectionTimeout => safety.fixed_election_timeout = on,
+    }
+}
+
+/// Every preset.
+pub fn presets() -> Vec<Preset> {
+    vec![
+        figure8(),
+        figure7(),
+        livelock(),
+        vote_without_log_check(),
+        forget_vote_on_restart(),
+        skip_prev_log_check(),
+    ]
+}
+
+/// The preset with this slug.
+pub fn preset(slug: &str) -> Option<Preset> {
+    presets().into_iter().find(|p| p.slug == slug)
+}
+
+// ----- scripts -----------------------------------------------------------------------------------
+
+/// Builds a script: each action at a time relative to the one before.
+struct Script {
+    now: Time,
+    actions: Vec<TimedAction>,
+    marks: Vec<Mark>,
+}
+
+impl Script {
+    fn new() -> Script {
+        Script {
+            now: 0,
+            actions: Vec::new(),
+            marks: Vec::new(),
+        }
+    }
+
+    /// Waits `gap`, then applies `action`.
+    fn after(&mut self, gap: Time, action: Action) -> &mut Script {
+        self.now += gap;
+        self.actions.push(TimedAction::at(self.now, action));
+        self
+    }
+
+    /// Applies `action` at the same instant as the previous one (after it).
+    fn with(&mut self, action: Action) -> &mut Script {
+        self.actions.push(TimedAction::at(self.now, action));
+        self
+    }
+
+    /// Applies `action` and then leaves the world 200 ms to settle, like a person clicking
+    /// through the scenario: long enough for a round of votes or an entry to be replicated.
+    fn go(&mut self, action: Action) -> &mut Script {
+        self.with(action);
+        self.now += 200 * MS;
+        self
+    }
+
+    fn mark(&mut self, text: &'static str) -> &mut Script {
+        self.marks.push(Mark { at: self.now, text });
+        self
+    }
+}
+
+fn submit(client: u16, node: NodeId, n: i64) -> Action {
+    Action::Submit {
+        client: ClientId(client),
+        node,
+        command: Command::Set(n),
+    }
+}
+
+/// Election timeouts far longer than any script, so only scripted timeouts start elections, and
+/// clients that never resend during the script.
+fn staged(size: u8, switch: SafetySwitch) -> Config {
+    let mut config = Config {
+        cluster_size: size,
+        seed: 5,
+        election_timeout_min_us: 20 * SECOND,
+        election_timeout_max_us: 30 * SECOND,
+        client_retry_timeout_us: 100 * SECOND,
+        ..Config::default()
+    };
+    set_switch(&mut config.safety, switch, true);
+    config
+}
+
+/// The paper's Figure 8 on five servers A..E (S1..S5 in the paper).
+fn figure8() -> Preset {
+    let mut s = Script::new();
+    // Term 1: A leads and commits SET 1 at index 1 everywhere.
+    s.go(Action::Timeout(A)).go(submit(0, A, 1));
+    // (a) A leads term 2 and gets its entry at index 2 to B only, then crashes.
+    s.mark("(a) A leads term 2 and replicates index 2 to B only.");
+    s.go(Action::Timeout(A))
+        .go(Action::Partition(vec![vec![A, B]]))
+        .go(submit(1, A, 2))
+        .go(Action::Stop(A));
+    // (b) E wins term 3 with C and D, takes a different entry at index 2 alone, and crashes.
+    s.mark("(b) E wins term 3 with votes from C and D, logs a different index 2, and crashes.");
+    s.go(Action::Partition(vec![vec![A, B], vec![C, D, E]]))
+        .go(Action::Timeout(E))
+        .go(Action::Partition(vec![vec![E]]))
+        .go(submit(0, E, 3))
+        .go(Action::Stop(E));
+    // (c) A restarts and wins term 4 (C and D voted in term 3 already, so it takes two tries),
+    // then replicates its term-2 entry to a majority.
+    s.mark("(c) A restarts, wins term 4 and copies its term-2 entry to a majority.");
+    s.go(Action::Heal)
+        .go(Action::Restart(A))
+        .go(Action::Timeout(A))
+        .go(Action::Timeout(A));
+    // (d) A crashes; E restarts and, with its term-3 entry, wins term 5 and overwrites index 2.
+    s.mark("(d) A crashes; E wins term 5 and overwrites index 2 everywhere.");
+    s.go(Action::Stop(A))
+        .go(Action::Restart(E))
+        .go(Action::Timeout(E))
+        .go(Action::Timeout(E));
+    Preset {
+        slug: "figure8",
+        title: "Figure 8: why old entries are not committed by counting",
+        explanation: "The sequence of Figure 8 in the paper (§5.4.2), on five servers. A leader of \
+            term 2 gets its entry at index 2 onto two servers and crashes; a leader of term 3 \
+            logs a different index 2 and crashes; the first leader returns in term 4 and copies \
+            its old term-2 entry to a majority. With the switch on it counts those copies and \
+            calls the entry committed. Then the term-3 server wins term 5, which it can, since \
+            its last entry has a newer term, and overwrites index 2 everywhere: an entry that was \
+            committed is lost, and the checker says so. With the rule in place, a leader commits \
+            only entries of its own term, so the term-2 entry was never committed and \
+            overwriting it breaks nothing.",
+        switch: Some(SafetySwitch::CommitOldTermsByCounting),
+        config: staged(5, SafetySwitch::CommitOldTermsByCounting),
+        end_us: s.now + SECOND,
+        actions: s.actions,
+        marks: s.marks,
+        when_broken: Outcome::Violates("Committed entries are durable"),
+        when_safe: Outcome::Safe,
+    }
+}
+
+/// A commits SET 5 with B while C is cut off; then A stops and C, missing that entry, campaigns.
+fn vote_without_log_check() -> Preset {
+    let mut s = Script::new();
+    s.go(Action::Partition(vec![vec![C]]))
+        .go(Action::Timeout(A))
+        .go(submit(0, A, 5));
+    s.mark("A has committed SET 5 with B's help; C never saw it.");
+    s.go(Action::Stop(A))
+        .go(Action::Heal)
+        .go(Action::Timeout(C))
+        .go(Action::Timeout(C));
+    Preset {
+        slug: "vote-without-log-check",
+        title: "Voting for a candidate with a stale log",
+        explanation: "A and B commit SET 5 while C is cut off. Then A crashes, the network heals, \
+            and C, whose log is empty, asks B for its vote. A voter must refuse a candidate whose \
+            log is less up to date than its own (§5.4.1), so B says no and C cannot win. With the \
+            switch on, B votes without looking at logs, C becomes leader without the committed \
+            entry, and the checker reports a Leader Completeness violation.",
+        switch: Some(SafetySwitch::VoteWithoutLogCheck),
+        config: staged(3, SafetySwitch::VoteWithoutLogCheck),
+        end_us: s.now + SECOND,
+        actions: s.actions,
+        marks: s.marks,
+        when_broken: Outcome::Violates("Leader Completeness"),
+        when_safe: Outcome::Safe,
+    }
+}
+
+/// C votes for A in term 1, restarts, and is asked by B for term 1.
+fn forget_vote_on_restart() -> Preset {
+    let mut s = Script::new();
+    s.go(Action::CutLink(A, B)).go(Action::Timeout(A));
+    s.mark("A leads term 1 with C's vote.");
+    s.go(Action::Stop(C))
+        .go(Action::Restart(C))
+        .go(Action::Timeout(B));
+    Preset {
+        slug: "forget-vote-on-restart",
+        title: "Forgetting a vote after a restart",
+        explanation: "A and B cannot reach each other. A campaigns for term 1 and wins with C's \
+            vote. C then crashes and restarts, and B campaigns for the same term 1. The vote C \
+            gave is persistent state (Figure 2), so C refuses B. With the switch on, C forgets \
+            its vote when it restarts, votes again, and term 1 gets a second leader: the checker \
+            reports a double vote and an Election Safety violation.",
+        switch: Some(SafetySwitch::ForgetVoteOnRestart),
+        config: staged(3, SafetySwitch::ForgetVoteOnRestart),
+        end_us: s.now + SECOND,
+        actions: s.actions,
+        marks: s.marks,
+        when_broken: Outcome::Violates("Election Safety"),
+        when_safe: Outcome::Safe,
+    }
+}
+
+/// A, leader of term 1, logs SET 1 alone; B and C move on in term 2 with two entries; B is
+/// re-elected in term 3, so its nextIndex for A starts past A's divergent entry; then A rejoins.
+fn skip_prev_log_check() -> Preset {
+    let mut s = Script::new();
+    s.go(Action::Timeout(A))
+        .go(Action::Partition(vec![vec![A]]))
+        .go(submit(0, A, 1))
+        .go(Action::Timeout(B))
+        .go(submit(1, B, 2))
+        .go(submit(1, B, 3))
+        .go(Action::Timeout(B));
+    s.mark("A holds an uncommitted term-1 entry; B leads term 3 with two term-2 entries.");
+    s.go(Action::Heal);
+    Preset {
+        slug: "skip-prev-log-check",
+        title: "Appending without the consistency check",
+        explanation: "A, cut off while leading term 1, logs SET 1 that nobody else gets. B and C \
+            carry on in term 2 with two entries of their own, and B is elected again in term 3. \
+            When A rejoins, B's AppendEntries name the entry just before the new ones; A's \
+            entry there differs, so A must refuse and let B back up until the logs agree (§5.3). \
+            With the switch on, A accepts anyway and keeps its stale entry underneath B's: two \
+            logs now share an entry but differ before it, which breaks Log Matching.",
+        switch: Some(SafetySwitch::SkipPrevLogCheck),
+        config: staged(3, SafetySwitch::SkipPrevLogCheck),
+        end_us: s.now + SECOND,
+        actions: s.actions,
+        marks: s.marks,
+        when_broken: Outcome::Violates("Log Matching"),
+        when_safe: Outcome::Safe,
+    }
+}
+
+/// Five servers started together with identical, fixed timeouts and latencies.
+fn livelock() -> Preset {
+    let mut config = Config {
+        cluster_size: 5,
+        seed: 2,
+        latency_min_us: 10 * MS,
+        latency_max_us: 10 * MS,
+        ..Config::default()
+    };
+    set_switch(&mut config.safety, SafetySwitch::FixedElectionTimeout, true);
+    Preset {
+        slug: "livelock",
+        title: "Split votes for ever without random timeouts",
+        explanation: "Five servers start at the same moment. With the switch on, every election \
+            timeout is the same fixed length, so all five time out together, each votes for \
+            itself, nobody gets a majority, and the same thing happens again in the next term, \
+            and the next. No rule is broken, but no leader is ever elected either. Raft draws \
+            each timeout at random (§5.2) so that one server usually times out well before the \
+            others and wins; switch it off and a leader appears within a fraction of a second.",
+        switch: Some(SafetySwitch::FixedElectionTimeout),
+        config,
+        actions: Vec::new(),
+        end_us: 5 * SECOND,
+        marks: Vec::new(),
+        when_broken: Outcome::NoLeader,
+        when_safe: Outcome::Repaired,
+    }
+}
+
+/// Figure 7 on seven servers: A is the leader at the top, B..G are followers (a)..(f). Message
+/// latency is fixed at 10 ms so that the few quick cuts below (a new leader isolated right after
+/// its election, before its first AppendEntries lands) happen at exact instants.
+///
+/// The world cannot be seeded with arbitrary logs, so the script builds them the way the paper
+/// says such logs come about: leaders that crash or get cut off after logging entries.
+fn figure7() -> Preset {
+    let config = Config {
+        cluster_size: 7,
+        clients: 5,
+        seed: 7,
+        election_timeout_min_us: 20 * SECOND,
+        election_timeout_max_us: 30 * SECOND,
+        latency_min_us: 10 * MS,
+        latency_max_us: 10 * MS,
+        // A command a leader cannot commit is abandoned after 200 ms (and never resent), which
+        // frees the client for the next command; committed ones are answered well within that.
+        client_retry_timeout_us: 200 * MS,
+        client_max_attempts: 1,
+        ..Config::default()
+    };
+    let mut s = Script::new();
+    let batch = |s: &mut Script, gap: Time, node: NodeId, values: &[i64]| {
+        s.now += gap;
+        for (c, v) in values.iter().enumerate() {
+            s.with(submit(c as u16, node, *v));
+        }
+    };
+    // Term 1: A leads; indices 1-3 reach everyone.
+    s.after(0, Action::Timeout(A));
+    batch(&mut s, 200 * MS, A, &[11, 12, 13]);
+    // (f): G leads term 2, is cut off and logs 4-6; crashes, restarts quickly, wins term 3, is
+    // cut off again before its first AppendEntries lands, logs 7-11, and crashes for good.
+    s.after(400 * MS, Action::Timeout(G))
+        .after(200 * MS, Action::Partition(vec![vec![G]]));
+    batch(&mut s, 50 * MS, G, &[21, 22, 23]);
+    s.after(300 * MS, Action::Stop(G))
+        .after(50 * MS, Action::Heal)
+        .with(Action::Restart(G))
+        .with(Action::Timeout(G))
+        .after(25 * MS, Action::Partition(vec![vec![G]]));
+    batch(&mut s, 25 * MS, G, &[31, 32, 33, 34, 35]);
+    s.after(300 * MS, Action::Stop(G));
+    // (e) and (b): F leads term 4; index 4 reaches everyone, then C crashes; index 5 reaches
+    // A, B, D, E; F is cut off, logs 6-7 alone and crashes.
+    s.after(50 * MS, Action::Heal).with(Action::Timeout(F));
+    batch(&mut s, 200 * MS, F, &[41]);
+    s.after(300 * MS, Action::Stop(C));
+    batch(&mut s, 50 * MS, F, &[42]);
+    s.after(300 * MS, Action::Partition(vec![vec![F]]));
+    batch(&mut s, 50 * MS, F, &[43, 44]);
+    s.after(300 * MS, Action::Stop(F));
+    // Term 5: A leads A, B, D, E (four of seven) and commits 6-7.
+    s.after(50 * MS, Action::Heal).with(Action::Timeout(A));
+    batch(&mut s, 200 * MS, A, &[51, 52]);
+    // (a) and (c): D leads term 6 and commits 8-9; B crashes; 10 reaches A and E only; D is cut
+    // off, logs 11 alone and crashes.
+    s.after(300 * MS, Action::Timeout(D));
+    batch(&mut s, 200 * MS, D, &[61, 62]);
+    s.after(300 * MS, Action::Stop(B));
+    batch(&mut s, 50 * MS, D, &[63]);
+    s.after(300 * MS, Action::Partition(vec![vec![D]]));
+    batch(&mut s, 50 * MS, D, &[64]);
+    s.after(300 * MS, Action::Stop(D));
+    // (d): E wins term 7 with A, B and C, is cut off before its first AppendEntries lands, logs
+    // 11-12 alone and crashes.
+    s.after(50 * MS, Action::Heal)
+        .with(Action::Restart(B))
+        .with(Action::Restart(C))
+        .with(Action::Timeout(E))
+        .after(25 * MS, Action::Partition(vec![vec![E]]));
+    batch(&mut s, 25 * MS, E, &[71, 72]);
+    s.after(300 * MS, Action::Stop(E));
+    s.now += 50 * MS;
+    s.mark("The logs now look like Figure 7: A at the top, B to G are (a) to (f).");
+    // A wins term 8 with B, C, F and G (D and E, with longer logs, would refuse), then every
+    // server is back and A repairs them; its first term-8 entry commits everything before it.
+    s.after(1000 * MS, Action::Heal)
+        .with(Action::Restart(F))
+        .with(Action::Restart(G))
+        .with(Action::Timeout(A))
+        .after(200 * MS, Action::Restart(D))
+        .with(Action::Restart(E));
+    s.mark("A leads term 8 and brings every follower's log in line with its own.");
+    batch(&mut s, 300 * MS, A, &[81]);
+    Preset {
+        slug: "figure7",
+        title: "Figure 7: a new leader repairs follower logs",
+        explanation: "Seven servers live through terms 1 to 7 with leaders that crash or get cut \
+            off after logging entries, until their logs have the shapes of Figure 7 in the paper \
+            (§5.3): followers missing entries (a, b), holding extra uncommitted entries (c, d), \
+            or both (e, f). Then A, whose log is the top one, wins term 8. For each follower it \
+            finds the last entry on which they agree, by stepping back after every refused \
+            AppendEntries, deletes what follows on the follower and sends its own entries. Once \
+            A's first entry of term 8 is committed, every log is identical.",
+        switch: None,
+        config,
+        end_us: s.now + SECOND,
+        actions: s.actions,
+        marks: s.marks,
+        when_broken: Outcome::Repaired,
+        when_safe: Outcome::Repaired,
+    }
+}

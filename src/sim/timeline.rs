@@ -159,7 +159,13 @@ pub fn estimate_world_bytes(world: &World) -> usize {
         .sum();
     let in_flight: usize = world
         .in_flight()
-        .map(|m| size_of::<super::InFlightMessage>() + m.message.entry_count() * 48)
+        .map(|m| {
+            let entries = match &m.message {
+                crate::raft::Message::AppendEntries { entries, .. } => entries.len(),
+                _ => 0,
+            };
+            size_of::<super::InFlightMessage>() + entries * size_of::<crate::raft::LogEntry>()
+        })
         .sum();
     // The checker keeps a committed-entry record and a map entry per (index, term) seen, about
     // 120 bytes per committed index with B-tree overhead.
@@ -227,10 +233,17 @@ impl Timeline {
     ) -> Result<Timeline, ReplayError> {
         let mut tl = Timeline::with_options(config, options).map_err(ReplayError::Config)?;
         for (index, ta) in actions.iter().enumerate() {
-            if let Some(n) = ta.after_event {
-                tl.run_forward(Goal::Event(n));
+            match ta.after_event {
+                Some(n) => {
+                    tl.run_forward(Goal::Event(n));
+                    // Only move the clock: events at the current instant not yet processed
+                    // came after the action in the recorded run.
+                    if tl.world.now() < ta.at {
+                        tl.run_forward(Goal::Time(ta.at));
+                    }
+                }
+                None => tl.run_forward(Goal::Time(ta.at)),
             }
-            tl.run_forward(Goal::Time(ta.at));
             tl.apply(ta.action.clone())
                 .map_err(|error| ReplayError::Action { index, error })?;
         }
@@ -322,8 +335,9 @@ impl Timeline {
     pub fn apply(&mut self, action: Action) -> Result<(), ActionError> {
         let cursor = self.world.actions().len();
         let trace_before = self.world.trace_len();
+        let at_end = self.is_at_end();
         self.world.apply(action)?;
-        if !self.log_matches_world(cursor) {
+        if !at_end {
             self.fork(cursor, trace_before);
         }
         if let Some(a) = self.world.actions().get(cursor) {
@@ -354,7 +368,12 @@ impl Timeline {
             self.seek_to_end();
             return;
         }
-        let here_ok = self.world.events_processed() <= n;
+        // Continuing from here is exact unless the clock was moved past event `n` (after a seek
+        // by time); then a checkpoint gives the canonical clock.
+        let events = self.world.events_processed();
+        let here_ok = events < n
+            || (events == n
+                && self.world.trace().last().map(|e| e.at) == Some(self.world.now()));
         let cp = self.checkpoints.partition_point(|c| c.events <= n);
         self.restore_if_better(cp, here_ok);
         self.run_forward(Goal::Event(n));
@@ -384,12 +403,6 @@ impl Timeline {
     }
 
     // ----- internals -----------------------------------------------------------------------
-
-    /// Whether the recorded log agrees with the action the world just recorded at `cursor`
-    /// (false means acting here forks).
-    fn log_matches_world(&self, cursor: usize) -> bool {
-        cursor == self.log.len()
-    }
 
     /// Discards the recorded future after the current position, which holds `cursor` actions and
     /// had `trace_len` trace events before the action that forks.

@@ -11,6 +11,9 @@ use yew::prelude::*;
 
 use super::cluster_view::cluster_svg;
 use super::controls::{client_panel, network_panel, node_actions, playback_bar, settings_panel};
+use super::embed_api::{
+    new_events, parse_host_message, EmbedEvent, HostCommand, HostMessageError, PROTOCOL_VERSION,
+};
 use super::event_list::event_list;
 use super::frame_probe;
 use super::hooks::use_animation_frame;
@@ -18,7 +21,7 @@ use super::inspector::inspector;
 use super::invariants_panel::invariants_panel;
 use super::keyboard::{command_for_key, SHORTCUTS};
 use super::log_table::log_table;
-use super::params::parse_query;
+use super::params::{parse_query, Theme};
 use super::sandbox::{Sandbox, UiCommand};
 
 /// Reads the page's query string; outside a browser (or if the browser refuses) it is empty.
@@ -28,9 +31,64 @@ fn page_query() -> String {
         .unwrap_or_default()
 }
 
-fn new_sandbox() -> Sandbox {
-    let (params, problems) = parse_query(&page_query());
-    Sandbox::new(&params, problems)
+/// Whether the page runs inside a frame (an embed) with a host page to talk to.
+fn in_frame() -> bool {
+    web_sys::window()
+        .and_then(|w| w.parent().ok().flatten().map(|parent| parent != w))
+        .unwrap_or(false)
+}
+
+/// Sends an event to the host page, if there is one. Events carry nothing private, so any origin
+/// may listen.
+fn post_to_host(event: &EmbedEvent) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let Some(parent) = window.parent().ok().flatten() else {
+        return;
+    };
+    if parent == window {
+        return;
+    }
+    if let Ok(message) = js_sys::JSON::parse(&event.to_json()) {
+        let _ = parent.post_message(&message, "*");
+    }
+}
+
+/// Sets `data-theme` on `<html>` so the stylesheet's light-dark() colours follow the URL's theme.
+fn apply_theme(theme: Theme) {
+    let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    else {
+        return;
+    };
+    let _ = match theme.attribute() {
+        Some(value) => root.set_attribute("data-theme", value),
+        None => root.remove_attribute("data-theme"),
+    };
+}
+
+/// The address of the full app for the same parameters, without the embed switch: the embed's
+/// "open in raftsim" link.
+fn full_app_href() -> String {
+    let Some(location) = web_sys::window().map(|w| w.location()) else {
+        return String::new();
+    };
+    let path = location.pathname().unwrap_or_default();
+    let query: Vec<String> = location
+        .search()
+        .unwrap_or_default()
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|pair| !pair.is_empty() && !pair.starts_with("embed=") && *pair != "embed")
+        .map(str::to_string)
+        .collect();
+    if query.is_empty() {
+        path
+    } else {
+        format!("{path}?{}", query.join("&"))
+    }
 }
 
 /// Whether a key press belongs to a text field rather than to the shortcuts.
@@ -45,11 +103,22 @@ fn typing_in_field(event: &KeyboardEvent) -> bool {
 /// The whole page.
 #[component]
 pub fn App() -> Html {
-    let sandbox: Rc<RefCell<Sandbox>> = use_mut_ref(new_sandbox);
+    let url = use_memo((), |_| parse_query(&page_query()));
+    let (params, _) = &*url;
+    let sandbox: Rc<RefCell<Sandbox>> = use_mut_ref(|| {
+        let (params, problems) = &*url;
+        Sandbox::new(params, problems.clone())
+    });
+    let controls = params.controls();
+    let embedded = params.embed;
+    {
+        let theme = params.theme;
+        use_effect_with(theme, |theme| apply_theme(*theme));
+    }
     let redraw = use_force_update();
     let last_frame_ms = use_mut_ref(|| None::<f64>);
     let command_input = use_node_ref();
-    let bench = *use_memo((), |_| parse_query(&page_query()).0.bench);
+    let bench = params.bench;
     let frame_started_ms = use_mut_ref(|| None::<f64>);
 
     let dispatch = {
@@ -127,6 +196,62 @@ pub fn App() -> Html {
         });
     }
 
+    // The postMessage API: commands from the host page, events back to it.
+    {
+        let dispatch = dispatch.clone();
+        let sandbox = sandbox.clone();
+        use_effect_with((), move |_| {
+            post_to_host(&EmbedEvent::Ready {
+                version: PROTOCOL_VERSION,
+            });
+            let listener = web_sys::window().map(|window| {
+                EventListener::new(&window, "message", move |event| {
+                    let Some(event) = event.dyn_ref::<web_sys::MessageEvent>() else {
+                        return;
+                    };
+                    let data = event.data();
+                    let json = match data.as_string() {
+                        Some(text) => text,
+                        None => js_sys::JSON::stringify(&data)
+                            .ok()
+                            .and_then(|s| s.as_string())
+                            .unwrap_or_default(),
+                    };
+                    match parse_host_message(&json) {
+                        Ok(HostCommand::GetState) => {
+                            let s = sandbox.borrow();
+                            post_to_host(&EmbedEvent::state(s.world(), s.is_playing()));
+                        }
+                        Ok(command) => {
+                            let playing = sandbox.borrow().is_playing();
+                            if let Some(ui) = command.to_ui(playing) {
+                                dispatch.emit(ui);
+                            }
+                        }
+                        Err(HostMessageError::Invalid(message)) => {
+                            post_to_host(&EmbedEvent::Error { message });
+                        }
+                        Err(HostMessageError::NotForUs) => {}
+                    }
+                })
+            });
+            move || drop(listener)
+        });
+    }
+    {
+        let sandbox = sandbox.clone();
+        let reported_seq = use_mut_ref(|| None::<u64>);
+        use_effect(move || {
+            if in_frame() {
+                let (events, last) = new_events(sandbox.borrow().world(), *reported_seq.borrow());
+                *reported_seq.borrow_mut() = last;
+                for event in &events {
+                    post_to_host(event);
+                }
+            }
+        });
+    }
+
     let s = sandbox.borrow();
     let notices = s.notices();
     let toggle_help = {
@@ -142,14 +267,25 @@ pub fn App() -> Html {
         None => "No leader".to_string(),
     };
 
+    let show_side = controls.invariants
+        || controls.nodes
+        || controls.client
+        || controls.network
+        || controls.inspector
+        || controls.settings;
     html! {
-        <div class="app" data-testid="app">
-            <header class="app-header">
-                <h1 class="brand" data-testid="brand">{ "raftsim" }</h1>
-                <p class="tagline">{ "Watch Raft consensus work, one message at a time." }</p>
-                <button class="btn ghost help-button" data-testid="btn-help" onclick={toggle_help.clone()}
-                        aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">{ "?" }</button>
-            </header>
+        <div class={classes!("app", embedded.then_some("embedded"))} data-testid="app">
+            if embedded {
+                <a class="embed-brand" data-testid="brand" href={full_app_href()} target="_blank"
+                   rel="noopener" title="Open the full simulator in a new tab">{ "raftsim" }</a>
+            } else {
+                <header class="app-header">
+                    <h1 class="brand" data-testid="brand">{ "raftsim" }</h1>
+                    <p class="tagline">{ "Watch Raft consensus work, one message at a time." }</p>
+                    <button class="btn ghost help-button" data-testid="btn-help" onclick={toggle_help.clone()}
+                            aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">{ "?" }</button>
+                </header>
+            }
             if !notices.is_empty() {
                 <div class="error-banner" data-testid="error-banner" role="alert">
                     <ul>{ for notices.iter().map(|n| html! { <li>{ n.clone() }</li> }) }</ul>
@@ -158,26 +294,30 @@ pub fn App() -> Html {
             }
             <main class="layout">
                 <section class="stage" aria-label="Simulation">
-                    { playback_bar(&s, &dispatch) }
+                    { playback_bar(&s, &dispatch, controls) }
                     <div class="cluster-area" data-testid="cluster">
                         <div class="cluster-status" data-testid="cluster-status">{ leader_text }</div>
                         { cluster_svg(&s, &dispatch) }
                     </div>
-                    { legend() }
+                    if !embedded { { legend() } }
                 </section>
-                <aside class="side">
-                    { invariants_panel(s.world()) }
-                    { node_actions(&s, &dispatch) }
-                    { client_panel(&s, &dispatch, &command_input) }
-                    { network_panel(&s, &dispatch) }
-                    { inspector(&s, &dispatch) }
-                    { settings_panel(&s, &dispatch) }
-                </aside>
-                <section class="panel logs" aria-label="Logs">
-                    <div class="panel-head"><h2>{ "Logs" }</h2></div>
-                    { log_table(s.world()) }
-                </section>
-                { event_list(s.world(), s.show_message_events(), &dispatch) }
+                if show_side {
+                    <aside class="side">
+                        if controls.invariants { { invariants_panel(s.world()) } }
+                        if controls.nodes { { node_actions(&s, &dispatch) } }
+                        if controls.client { { client_panel(&s, &dispatch, &command_input) } }
+                        if controls.network { { network_panel(&s, &dispatch) } }
+                        if controls.inspector { { inspector(&s, &dispatch) } }
+                        if controls.settings { { settings_panel(&s, &dispatch) } }
+                    </aside>
+                }
+                if controls.log {
+                    <section class="panel logs" aria-label="Logs">
+                        <div class="panel-head"><h2>{ "Logs" }</h2></div>
+                        { log_table(s.world()) }
+                    </section>
+                }
+                if controls.events { { event_list(s.world(), s.show_message_events(), &dispatch) } }
             </main>
             if s.help_open() {
                 <div class="overlay" role="dialog" aria-modal="true" aria-label="Keyboard shortcuts"

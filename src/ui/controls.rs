@@ -9,7 +9,7 @@ use crate::sim::config::OptionChange;
 use crate::sim::{Config, MS};
 
 use super::event_list::format_time;
-use super::params::MAX_UI_NODES;
+use super::params::{Controls, MAX_UI_NODES};
 use super::sandbox::{option_switches, safety_switches, NodeVerb, Sandbox, UiCommand};
 
 /// The speeds offered, from real time to a thousand times slower.
@@ -32,7 +32,7 @@ fn emit(dispatch: &Callback<UiCommand>, command: UiCommand) -> Callback<MouseEve
 }
 
 /// Play/pause, step, speed and the virtual clock, shown above the cluster.
-pub fn playback_bar(sandbox: &Sandbox, dispatch: &Callback<UiCommand>) -> Html {
+pub fn playback_bar(sandbox: &Sandbox, dispatch: &Callback<UiCommand>, controls: Controls) -> Html {
     let playing = sandbox.is_playing();
     let speed = sandbox.speed();
     let on_speed = {
@@ -50,14 +50,19 @@ pub fn playback_bar(sandbox: &Sandbox, dispatch: &Callback<UiCommand>) -> Html {
     });
     html! {
         <div class="playback" role="toolbar" aria-label="Playback">
-            <button class="btn primary" data-testid="btn-play-pause" onclick={emit(dispatch, UiCommand::TogglePlay)}
-                    aria-pressed={playing.to_string()} title="Play or pause (Space)">
-                { if playing { "❚❚ Pause" } else { "▶ Play" } }
-            </button>
-            <button class="btn" data-testid="btn-step" onclick={emit(dispatch, UiCommand::StepEvent)}
-                    title="Pause and process the next event (. or →)">
-                { "Step ▸" }
-            </button>
+            if controls.play {
+                <button class="btn primary" data-testid="btn-play-pause" onclick={emit(dispatch, UiCommand::TogglePlay)}
+                        aria-pressed={playing.to_string()} title="Play or pause (Space)">
+                    { if playing { "❚❚ Pause" } else { "▶ Play" } }
+                </button>
+            }
+            if controls.step {
+                <button class="btn" data-testid="btn-step" onclick={emit(dispatch, UiCommand::StepEvent)}
+                        title="Pause and process the next event (. or →)">
+                    { "Step ▸" }
+                </button>
+            }
+            if controls.speed {
             <label class="field">
                 <span>{ "Speed" }</span>
                 <select data-testid="speed" onchange={on_speed} aria-label="Speed">
@@ -67,6 +72,7 @@ pub fn playback_bar(sandbox: &Sandbox, dispatch: &Callback<UiCommand>) -> Html {
                     { for custom }
                 </select>
             </label>
+            }
             <span class="sim-time" data-testid="sim-time" title="Virtual time since the start"
                   data-us={sandbox.world().now().to_string()}>
                 { format!("t = {}", format_time(sandbox.world().now())) }

@@ -4,6 +4,7 @@
 mod app;
 mod cluster_view;
 mod controls;
+pub mod embed_api;
 mod event_list;
 mod frame_probe;
 pub mod geometry;

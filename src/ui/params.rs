@@ -23,6 +23,150 @@ const KNOWN: &[&str] = &[
     "theme", "bench",
 ];
 
+/// The colour scheme.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Theme {
+    /// Follow the reader's system setting.
+    #[default]
+    Auto,
+    /// Always light.
+    Light,
+    /// Always dark.
+    Dark,
+}
+
+impl Theme {
+    /// The value of the `data-theme` attribute on the document, or `None` for automatic.
+    pub fn attribute(self) -> Option<&'static str> {
+        match self {
+            Theme::Auto => None,
+            Theme::Light => Some("light"),
+            Theme::Dark => Some("dark"),
+        }
+    }
+}
+
+/// The parts of the page that can be shown or hidden (`controls=play,step,log`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Controls {
+    /// Play/pause.
+    pub play: bool,
+    /// Step forward (and back, with time travel).
+    pub step: bool,
+    /// The speed menu.
+    pub speed: bool,
+    /// The client command panel.
+    pub client: bool,
+    /// Stop, restart and time out a node.
+    pub nodes: bool,
+    /// Partition and heal.
+    pub network: bool,
+    /// The settings panel.
+    pub settings: bool,
+    /// The log table.
+    pub log: bool,
+    /// The event list.
+    pub events: bool,
+    /// The safety monitor.
+    pub invariants: bool,
+    /// The inspector.
+    pub inspector: bool,
+    /// The timeline under the cluster.
+    pub timeline: bool,
+}
+
+/// Every name `controls=` accepts, in the order of [`Controls`]' fields.
+pub const CONTROL_NAMES: [&str; 12] = [
+    "play",
+    "step",
+    "speed",
+    "client",
+    "nodes",
+    "network",
+    "settings",
+    "log",
+    "events",
+    "invariants",
+    "inspector",
+    "timeline",
+];
+
+impl Controls {
+    /// Everything shown: the full page.
+    pub const ALL: Controls = Controls {
+        play: true,
+        step: true,
+        speed: true,
+        client: true,
+        nodes: true,
+        network: true,
+        settings: true,
+        log: true,
+        events: true,
+        invariants: true,
+        inspector: true,
+        timeline: true,
+    };
+    /// Nothing shown but the cluster (and a tour's caption).
+    pub const NONE: Controls = Controls {
+        play: false,
+        step: false,
+        speed: false,
+        client: false,
+        nodes: false,
+        network: false,
+        settings: false,
+        log: false,
+        events: false,
+        invariants: false,
+        inspector: false,
+        timeline: false,
+    };
+    /// What an embed shows unless told otherwise: playback only.
+    pub const EMBED_DEFAULT: Controls = Controls {
+        play: true,
+        step: true,
+        speed: true,
+        ..Controls::NONE
+    };
+
+    fn slot(&mut self, name: &str) -> Option<&mut bool> {
+        Some(match name {
+            "play" => &mut self.play,
+            "step" => &mut self.step,
+            "speed" => &mut self.speed,
+            "client" => &mut self.client,
+            "nodes" => &mut self.nodes,
+            "network" => &mut self.network,
+            "settings" => &mut self.settings,
+            "log" => &mut self.log,
+            "events" => &mut self.events,
+            "invariants" => &mut self.invariants,
+            "inspector" => &mut self.inspector,
+            "timeline" => &mut self.timeline,
+            _ => return None,
+        })
+    }
+
+    /// The comma-separated list that `controls=` would need to give these controls.
+    pub fn to_param(self) -> String {
+        if self == Controls::ALL {
+            return "all".into();
+        }
+        let mut copy = self;
+        let names: Vec<&str> = CONTROL_NAMES
+            .iter()
+            .copied()
+            .filter(|name| copy.slot(name).is_some_and(|on| *on))
+            .collect();
+        if names.is_empty() {
+            "none".into()
+        } else {
+            names.join(",")
+        }
+    }
+}
+
 /// The initial settings read from the URL.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Params {
@@ -34,6 +178,33 @@ pub struct Params {
     pub speed: f64,
     /// `bench=1`: record frame times for `scripts/bench` (see `tests/bench/`).
     pub bench: bool,
+    /// `embed=1`: minimal chrome for an iframe in a course page.
+    pub embed: bool,
+    /// The colour scheme.
+    pub theme: Theme,
+    /// Whether the clock starts running (`autoplay=0` starts paused).
+    pub autoplay: bool,
+    /// Which controls show; `None` means the default for the mode (all, or playback in an embed).
+    pub controls: Option<Controls>,
+    /// `tour=chapter`: open the guided tour at this chapter (checked when the tour loads).
+    pub tour: Option<String>,
+    /// `step=N`: the tour step to open, counted from 1.
+    pub step: Option<usize>,
+    /// `scenario=name`: open a preset scenario (checked when it loads).
+    pub scenario: Option<String>,
+    /// `run=...`: a share link's encoded run (decoded when it loads).
+    pub run: Option<String>,
+}
+
+impl Params {
+    /// The controls to show, after applying the mode's default.
+    pub fn controls(&self) -> Controls {
+        self.controls.unwrap_or(if self.embed {
+            Controls::EMBED_DEFAULT
+        } else {
+            Controls::ALL
+        })
+    }
 }
 
 impl Default for Params {
@@ -43,6 +214,14 @@ impl Default for Params {
             nodes: DEFAULT_NODES,
             speed: DEFAULT_SPEED,
             bench: false,
+            embed: false,
+            theme: Theme::Auto,
+            autoplay: true,
+            controls: None,
+            tour: None,
+            step: None,
+            scenario: None,
+            run: None,
         }
     }
 }
@@ -84,6 +263,34 @@ pub fn parse_query(query: &str) -> (Params, Vec<String>) {
                 )),
             },
             "bench" => params.bench = value == "1",
+            "embed" | "autoplay" => match parse_flag(value) {
+                Some(on) if key == "embed" => params.embed = on,
+                Some(on) => params.autoplay = on,
+                None => problems.push(format!(
+                    "{key} \"{}\" must be 1 or 0; it was ignored.",
+                    shorten(value)
+                )),
+            },
+            "theme" => match value {
+                "auto" => params.theme = Theme::Auto,
+                "light" => params.theme = Theme::Light,
+                "dark" => params.theme = Theme::Dark,
+                _ => problems.push(format!(
+                    "theme \"{}\" must be light, dark or auto; following the system setting.",
+                    shorten(value)
+                )),
+            },
+            "controls" => params.controls = Some(parse_controls(value, &mut problems)),
+            "tour" => params.tour = Some(value.to_string()),
+            "step" => match value.parse::<usize>() {
+                Ok(n) if n >= 1 => params.step = Some(n),
+                _ => problems.push(format!(
+                    "step \"{}\" must be a whole number from 1; starting at the first step.",
+                    shorten(value)
+                )),
+            },
+            "scenario" => params.scenario = Some(value.to_string()),
+            "run" => params.run = Some(value.to_string()),
             other if KNOWN.contains(&other) => {}
             other => problems.push(format!(
                 "the URL parameter \"{}\" is not one raftsim knows; it was ignored.",
@@ -92,6 +299,35 @@ pub fn parse_query(query: &str) -> (Params, Vec<String>) {
         }
     }
     (params, problems)
+}
+
+fn parse_flag(value: &str) -> Option<bool> {
+    match value {
+        "1" | "true" | "yes" | "" => Some(true),
+        "0" | "false" | "no" => Some(false),
+        _ => None,
+    }
+}
+
+/// Reads `controls=play,step,log` (or `all`, `none`). Unknown names are reported and skipped.
+fn parse_controls(value: &str, problems: &mut Vec<String>) -> Controls {
+    match value {
+        "all" => return Controls::ALL,
+        "none" => return Controls::NONE,
+        _ => {}
+    }
+    let mut controls = Controls::NONE;
+    for name in value.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+        match controls.slot(name) {
+            Some(on) => *on = true,
+            None => problems.push(format!(
+                "controls: \"{}\" is not a control; use {} (or all, none).",
+                shorten(name),
+                CONTROL_NAMES.join(", ")
+            )),
+        }
+    }
+    controls
 }
 
 /// Keeps error messages short when someone pastes a megabyte into the URL.
@@ -200,6 +436,33 @@ mod tests {
         ] {
             let _ = parse_query(q);
         }
+    }
+
+    #[test]
+    fn embed_parameters_are_read_and_bad_ones_named() {
+        let (p, problems) = parse_query("embed=1&theme=dark&autoplay=0&controls=play,log");
+        assert!(problems.is_empty(), "{problems:?}");
+        assert!(p.embed && !p.autoplay);
+        assert_eq!(p.theme, Theme::Dark);
+        let c = p.controls();
+        assert!(c.play && c.log && !c.step && !c.settings);
+        assert_eq!(c.to_param(), "play,log");
+
+        let (p, problems) = parse_query("embed=maybe&theme=pink&controls=play,rocket&step=0");
+        assert_eq!(problems.len(), 4, "{problems:?}");
+        assert!(!p.embed);
+        assert_eq!(p.theme, Theme::Auto);
+        assert!(p.controls().play);
+        assert_eq!(p.step, None);
+    }
+
+    #[test]
+    fn controls_default_depends_on_the_mode() {
+        assert_eq!(parse_query("").0.controls(), Controls::ALL);
+        assert_eq!(parse_query("embed=1").0.controls(), Controls::EMBED_DEFAULT);
+        assert_eq!(parse_query("controls=none").0.controls(), Controls::NONE);
+        assert_eq!(Controls::ALL.to_param(), "all");
+        assert_eq!(Controls::NONE.to_param(), "none");
     }
 
     #[test]

@@ -8,7 +8,7 @@ use crate::raft::{ClientId, Command, NodeId};
 use crate::sim::config::{OptionChange, Replication, SafetySwitch};
 use crate::sim::{Action, Config, MessageId, World};
 
-use super::params::{Params, MAX_SPEED, MIN_SPEED};
+use super::params::{Params, MAX_SPEED, MAX_UI_NODES, MIN_SPEED};
 
 /// The longest real time one animation frame may advance the simulation by. After the tab was in
 /// the background the browser reports a huge gap; jumping minutes ahead would lose the story.
@@ -153,7 +153,7 @@ impl Sandbox {
             .expect("the default configuration is valid");
         let mut sandbox = Sandbox {
             world,
-            playing: true,
+            playing: params.autoplay,
             speed: params.speed.clamp(MIN_SPEED, MAX_SPEED),
             selection: None,
             notices,
@@ -441,6 +441,12 @@ impl Sandbox {
     }
 
     fn reset(&mut self, nodes: u8, seed: u64) {
+        if nodes == 0 || usize::from(nodes) > MAX_UI_NODES {
+            self.notice(&format!(
+                "A cluster here has 1 to {MAX_UI_NODES} nodes, not {nodes}."
+            ));
+            return;
+        }
         let config = Config {
             seed,
             cluster_size: nodes,

@@ -1,0 +1,128 @@
+//! Measures time travel on a long run: 30 virtual minutes of a 5-node cluster with a client
+//! command every 100 ms (alternating SET and ADD), recorded in a [`Timeline`]; then 1,000 seeks
+//! to random times (seeded, so every run seeks to the same points) and 1,000 single steps back.
+//! Prints p50/p95/max seek times in milliseconds, the checkpoint count, interval and estimated
+//! memory, and checks that seeking back to the end gives the live run's trace hash.
+//!
+//! Run: `cargo run --profile bench-native --example bench_seek [-- --minutes N --seeks N]`
+
+use rand::{Rng, SeedableRng};
+use rand_pcg::Pcg64Mcg;
+use raftsim::raft::Command;
+use raftsim::sim::timeline::{estimate_world_bytes, Timeline};
+use raftsim::sim::{Action, ClientId, Config, NodeId, MS, SECOND};
+use std::time::Instant;
+
+fn arg(args: &[String], name: &str, default: u64) -> u64 {
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let i = ((sorted.len() - 1) as f64 * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn report(name: &str, mut ms: Vec<f64>) {
+    ms.sort_by(|a, b| a.total_cmp(b));
+    println!(
+        "{name}: n={} p50={:.2} ms p95={:.2} ms max={:.2} ms",
+        ms.len(),
+        percentile(&ms, 0.5),
+        percentile(&ms, 0.95),
+        ms.last().copied().unwrap_or(0.0)
+    );
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let minutes = arg(&args, "--minutes", 30);
+    let seeks = arg(&args, "--seeks", 1000) as usize;
+    let config = Config {
+        cluster_size: 5,
+        seed: 7,
+        ..Config::default()
+    };
+    let mut tl = match Timeline::new(config) {
+        Ok(t) => t,
+        Err(e) => panic!("default config must be valid: {e}"),
+    };
+    let run_end = minutes * 60 * SECOND;
+    let started = Instant::now();
+    let (mut t, mut k) = (0, 0u64);
+    while t < run_end {
+        t += 100 * MS;
+        tl.advance_to(t);
+        k += 1;
+        let node = tl.world().leader().unwrap_or(NodeId(0));
+        let command = if k.is_multiple_of(2) {
+            Command::Add(1)
+        } else {
+            Command::Set(k as i64)
+        };
+        if let Err(e) = tl.apply(Action::Submit {
+            client: ClientId((k % 2) as u16),
+            node,
+            command,
+        }) {
+            panic!("submit refused: {e}");
+        }
+    }
+    let record_s = started.elapsed().as_secs_f64();
+    let end_hash = tl.world().trace_hash();
+    let end_events = tl.end_event();
+    println!(
+        "recorded {minutes} virtual minutes: {end_events} events, {} actions, {} markers in {record_s:.2} s",
+        tl.recorded_actions().len(),
+        tl.markers().len()
+    );
+    println!(
+        "checkpoints: {} every {} events, estimated {:.1} MiB (one world at the end: {:.1} MiB)",
+        tl.checkpoint_count(),
+        tl.checkpoint_interval(),
+        tl.checkpoint_bytes() as f64 / 1048576.0,
+        estimate_world_bytes(tl.world()) as f64 / 1048576.0
+    );
+
+    let mut rng = Pcg64Mcg::seed_from_u64(0x5eec);
+    let mut times = Vec::with_capacity(seeks);
+    for _ in 0..seeks {
+        let target = rng.random_range(0..=tl.end_time());
+        let s = Instant::now();
+        tl.seek_to_time(target);
+        times.push(s.elapsed().as_secs_f64() * 1e3);
+    }
+    report("seek_to_time (random)", times);
+
+    let mut backs = Vec::with_capacity(seeks);
+    tl.seek_to_time(tl.end_time() / 2);
+    for _ in 0..seeks {
+        let s = Instant::now();
+        tl.step_back();
+        backs.push(s.elapsed().as_secs_f64() * 1e3);
+    }
+    report("step_back (consecutive)", backs);
+
+    let mut fwd = Vec::with_capacity(seeks);
+    for _ in 0..seeks {
+        let s = Instant::now();
+        tl.step();
+        fwd.push(s.elapsed().as_secs_f64() * 1e3);
+    }
+    report("step (replaying the recorded future)", fwd);
+
+    let s = Instant::now();
+    tl.seek_to_end();
+    println!(
+        "seek_to_end: {:.2} ms",
+        s.elapsed().as_secs_f64() * 1e3
+    );
+    assert_eq!(tl.world().trace_hash(), end_hash, "seeking must reproduce the run");
+    println!("trace hash at the end after seeking: {end_hash:#018x} (matches the live run)");
+}

@@ -1,0 +1,281 @@
+//! The postMessage API that lets a course page drive an embedded raftsim and hear what happens.
+//!
+//! Pure: messages are parsed from and written to JSON text here; `app.rs` moves them across the
+//! window boundary. The protocol is documented in the README ("Embedding"). Every message is a
+//! JSON object with a `"raftsim"` field naming the command or event; anything else is ignored,
+//! so a host page can use postMessage for its own purposes too.
+
+use serde::{Deserialize, Serialize};
+
+use crate::raft::{NodeEvent, Role};
+use crate::sim::{TraceEvent, TraceKind, World};
+
+use super::sandbox::UiCommand;
+
+/// The protocol version sent in the `ready` event.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// A command from the host page.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(tag = "raftsim", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum HostCommand {
+    /// Start the clock.
+    Play,
+    /// Stop the clock.
+    Pause,
+    /// Pause and process one event.
+    Step,
+    /// Set the speed (virtual time per real time, 0.001 to 1).
+    Speed {
+        /// The speed.
+        value: f64,
+    },
+    /// Send a client command such as `SET 5` to the leader (or the selected node).
+    Send {
+        /// The command text.
+        command: String,
+    },
+    /// Start over with this cluster size and seed.
+    Reset {
+        /// Number of nodes, 1 to 9.
+        nodes: u8,
+        /// The seed.
+        seed: u64,
+    },
+    /// Ask for a `state` event now.
+    GetState,
+}
+
+/// Why a host message was not a command.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HostMessageError {
+    /// The message is not for raftsim (no `"raftsim"` field): ignore it quietly.
+    NotForUs,
+    /// The message is for raftsim but malformed; the text says how.
+    Invalid(String),
+}
+
+/// Reads a host message given as JSON text.
+pub fn parse_host_message(json: &str) -> Result<HostCommand, HostMessageError> {
+    let value: serde_json::Value =
+        serde_json::from_str(json).map_err(|_| HostMessageError::NotForUs)?;
+    if value.get("raftsim").is_none() {
+        return Err(HostMessageError::NotForUs);
+    }
+    serde_json::from_value(value).map_err(|e| HostMessageError::Invalid(e.to_string()))
+}
+
+impl HostCommand {
+    /// The sandbox command that carries this out.
+    pub fn to_ui(&self, playing: bool) -> Option<UiCommand> {
+        Some(match self {
+            HostCommand::Play if !playing => UiCommand::TogglePlay,
+            HostCommand::Pause if playing => UiCommand::TogglePlay,
+            HostCommand::Play | HostCommand::Pause | HostCommand::GetState => return None,
+            HostCommand::Step => UiCommand::StepEvent,
+            HostCommand::Speed { value } => UiCommand::SetSpeed(*value),
+            HostCommand::Send { command } => UiCommand::Submit(command.clone()),
+            HostCommand::Reset { nodes, seed } => UiCommand::Reset {
+                nodes: *nodes,
+                seed: *seed,
+            },
+        })
+    }
+}
+
+/// Something raftsim tells the host page.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "raftsim", rename_all = "kebab-case")]
+pub enum EmbedEvent {
+    /// The app has started and listens for commands.
+    Ready {
+        /// [`PROTOCOL_VERSION`].
+        version: u32,
+    },
+    /// A node became leader.
+    LeaderElected {
+        /// Virtual time in microseconds.
+        time_us: u64,
+        /// The leader, e.g. `"B"`.
+        node: String,
+        /// Its term.
+        term: u64,
+    },
+    /// A node's commit index advanced.
+    Committed {
+        /// Virtual time in microseconds.
+        time_us: u64,
+        /// The node.
+        node: String,
+        /// The new commit index.
+        index: u64,
+    },
+    /// A client got its answer.
+    ClientAnswered {
+        /// Virtual time in microseconds.
+        time_us: u64,
+        /// The client, e.g. `"client 1"`.
+        client: String,
+        /// The value after its command.
+        value: i64,
+    },
+    /// The safety monitor caught a violation.
+    Violation {
+        /// Virtual time in microseconds.
+        time_us: u64,
+        /// The property, e.g. `"Election Safety"`.
+        property: String,
+        /// What happened, in words.
+        text: String,
+    },
+    /// A snapshot, sent in answer to `get-state`.
+    State {
+        /// Virtual time in microseconds.
+        time_us: u64,
+        /// Whether the clock runs.
+        playing: bool,
+        /// The current leader, if any.
+        leader: Option<String>,
+        /// The highest term of any node.
+        term: u64,
+        /// Each node's value, in node order.
+        values: Vec<i64>,
+    },
+    /// A host message was for raftsim but could not be carried out.
+    Error {
+        /// Why.
+        message: String,
+    },
+}
+
+impl EmbedEvent {
+    /// The event as JSON text.
+    pub fn to_json(&self) -> String {
+        // Serialising these plain structs cannot fail; an empty object is a harmless fallback.
+        serde_json::to_string(self).unwrap_or_else(|_| "{}".to_string())
+    }
+
+    /// The `state` event for the world as it is now.
+    pub fn state(world: &World, playing: bool) -> EmbedEvent {
+        EmbedEvent::State {
+            time_us: world.now(),
+            playing,
+            leader: world.leader().map(|n| n.to_string()),
+            term: world.nodes().iter().map(|n| n.term()).max().unwrap_or(0),
+            values: world.nodes().iter().map(|n| n.value()).collect(),
+        }
+    }
+
+    /// The event a trace event is worth telling the host about, if any.
+    pub fn from_trace(event: &TraceEvent) -> Option<EmbedEvent> {
+        let time_us = event.at;
+        match &event.kind {
+            TraceKind::Node {
+                node,
+                event:
+                    NodeEvent::RoleChanged {
+                        to: Role::Leader,
+                        term,
+                        ..
+                    },
+            } => Some(EmbedEvent::LeaderElected {
+                time_us,
+                node: node.to_string(),
+                term: *term,
+            }),
+            TraceKind::Node {
+                node,
+                event: NodeEvent::CommitAdvanced { to, .. },
+            } => Some(EmbedEvent::Committed {
+                time_us,
+                node: node.to_string(),
+                index: *to,
+            }),
+            TraceKind::ClientCompleted { client, value, .. } => Some(EmbedEvent::ClientAnswered {
+                time_us,
+                client: client.to_string(),
+                value: *value,
+            }),
+            TraceKind::InvariantViolated(v) => Some(EmbedEvent::Violation {
+                time_us,
+                property: v.property().to_string(),
+                text: v.to_string(),
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// The events to send for trace events after `after_seq` (exclusive), and the new high-water mark.
+pub fn new_events(world: &World, after_seq: Option<u64>) -> (Vec<EmbedEvent>, Option<u64>) {
+    let trace = world.trace();
+    let newest = trace.last().map(|e| e.seq);
+    // A reset starts a new trace whose numbers begin again at 0: report it from its start.
+    let after_seq = after_seq.filter(|seq| newest.is_some_and(|n| n >= *seq));
+    let start = match after_seq {
+        Some(seq) => trace.partition_point(|e| e.seq <= seq),
+        None => 0,
+    };
+    let events = trace[start..]
+        .iter()
+        .filter_map(EmbedEvent::from_trace)
+        .collect();
+    let last = trace.last().map(|e| e.seq).or(after_seq);
+    (events, last)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands_parse_and_foreign_messages_are_ignored() {
+        assert_eq!(
+            parse_host_message(r#"{"raftsim":"play"}"#),
+            Ok(HostCommand::Play)
+        );
+        assert_eq!(
+            parse_host_message(r#"{"raftsim":"send","command":"SET 5"}"#),
+            Ok(HostCommand::Send {
+                command: "SET 5".into()
+            })
+        );
+        assert_eq!(
+            parse_host_message(r#"{"type":"something-else"}"#),
+            Err(HostMessageError::NotForUs)
+        );
+        assert_eq!(
+            parse_host_message("not json"),
+            Err(HostMessageError::NotForUs)
+        );
+        assert!(matches!(
+            parse_host_message(r#"{"raftsim":"launch-missiles"}"#),
+            Err(HostMessageError::Invalid(_))
+        ));
+        assert!(matches!(
+            parse_host_message(r#"{"raftsim":"reset","nodes":99999,"seed":1}"#),
+            Err(HostMessageError::Invalid(_))
+        ));
+    }
+
+    #[test]
+    fn events_are_json_with_the_raftsim_tag() {
+        let json = EmbedEvent::Ready {
+            version: PROTOCOL_VERSION,
+        }
+        .to_json();
+        assert_eq!(json, r#"{"raftsim":"ready","version":1}"#);
+    }
+
+    #[test]
+    fn a_run_reports_its_leader_once_per_election() {
+        let mut world = World::new(crate::sim::Config::default()).expect("default config");
+        world.advance_to(crate::sim::SECOND);
+        let (events, last) = new_events(&world, None);
+        assert!(events
+            .iter()
+            .any(|e| matches!(e, EmbedEvent::LeaderElected { .. })));
+        let (again, _) = new_events(&world, last);
+        assert!(again.is_empty(), "nothing new happened: {again:?}");
+    }
+}
