@@ -32,19 +32,24 @@ fn plot(results: &[SeriesResult], x_min: f64, x_max: f64, log_x: bool) {
     for (k, r) in results.iter().enumerate() {
         let mark = marks[k % marks.len()];
         // Sample the step function at every column so each curve is drawn without gaps.
-        for col in 0..WIDTH {
-            let f = col as f64 / (WIDTH - 1) as f64;
-            let x = if log_x {
-                (x_min.ln() + f * (x_max.ln() - x_min.ln())).exp()
-            } else {
-                x_min + f * (x_max - x_min)
-            };
-            let y = r.fraction_within(x);
-            if y <= 0.0 {
-                continue;
+        let levels: Vec<Option<usize>> = (0..WIDTH)
+            .map(|col| {
+                let f = col as f64 / (WIDTH - 1) as f64;
+                let x = if log_x {
+                    (x_min.ln() + f * (x_max.ln() - x_min.ln())).exp()
+                } else {
+                    x_min + f * (x_max - x_min)
+                };
+                let y = r.fraction_within(x);
+                (y > 0.0).then(|| ((y * (HEIGHT - 1) as f64).round() as usize).min(HEIGHT - 1))
+            })
+            .collect();
+        for (i, row) in grid.iter_mut().enumerate() {
+            for (cell, level) in row.iter_mut().zip(&levels) {
+                if *level == Some(HEIGHT - 1 - i) {
+                    *cell = mark;
+                }
             }
-            let level = ((y * (HEIGHT - 1) as f64).round() as usize).min(HEIGHT - 1);
-            grid[HEIGHT - 1 - level][col] = mark;
         }
     }
     for (i, row) in grid.iter().enumerate() {

@@ -6,11 +6,11 @@
 //!
 //! Run: `cargo run --profile bench-native --example bench_seek [-- --minutes N --seeks N]`
 
-use rand::{Rng, SeedableRng};
-use rand_pcg::Pcg64Mcg;
 use raftsim::raft::Command;
 use raftsim::sim::timeline::{estimate_world_bytes, Timeline};
 use raftsim::sim::{Action, ClientId, Config, NodeId, MS, SECOND};
+use rand::{Rng, SeedableRng};
+use rand_pcg::Pcg64Mcg;
 use std::time::Instant;
 
 fn arg(args: &[String], name: &str, default: u64) -> u64 {
@@ -90,6 +90,32 @@ fn main() {
         estimate_world_bytes(tl.world()) as f64 / 1048576.0
     );
 
+    let s = Instant::now();
+    let clones = 20;
+    for _ in 0..clones {
+        std::hint::black_box(tl.world().clone());
+    }
+    println!(
+        "cloning the world at the end: {:.2} ms",
+        s.elapsed().as_secs_f64() * 1e3 / f64::from(clones)
+    );
+
+    if std::env::var_os("BENCH_SEEK_PARTS").is_some() {
+        let w = tl.world();
+        let part = |name: &str, f: &dyn Fn()| {
+            let s = Instant::now();
+            for _ in 0..clones {
+                f();
+            }
+            println!("  clone {name}: {:.2} ms", s.elapsed().as_secs_f64() * 1e3 / f64::from(clones));
+        };
+        part("nodes", &|| { std::hint::black_box(w.nodes().to_vec()); });
+        part("operations", &|| { std::hint::black_box(w.operations().to_vec()); });
+        part("actions", &|| { std::hint::black_box(w.actions().to_vec()); });
+        part("trace", &|| { std::hint::black_box(w.trace().to_vec()); });
+        part("checker", &|| { std::hint::black_box(w.checker().clone()); });
+    }
+
     let mut rng = Pcg64Mcg::seed_from_u64(0x5eec);
     let mut times = Vec::with_capacity(seeks);
     for _ in 0..seeks {
@@ -119,10 +145,11 @@ fn main() {
 
     let s = Instant::now();
     tl.seek_to_end();
-    println!(
-        "seek_to_end: {:.2} ms",
-        s.elapsed().as_secs_f64() * 1e3
+    println!("seek_to_end: {:.2} ms", s.elapsed().as_secs_f64() * 1e3);
+    assert_eq!(
+        tl.world().trace_hash(),
+        end_hash,
+        "seeking must reproduce the run"
     );
-    assert_eq!(tl.world().trace_hash(), end_hash, "seeking must reproduce the run");
     println!("trace hash at the end after seeking: {end_hash:#018x} (matches the live run)");
 }

@@ -101,7 +101,10 @@ fn roles_and_election_name_the_right_servers() {
     for slug in ["roles", "election"] {
         let w = run_all(ch(slug));
         let first = ch(slug).fresh_world().expect("valid");
-        assert!(first.nodes().iter().all(|n| n.role() == Role::Follower && n.term() == 0));
+        assert!(first
+            .nodes()
+            .iter()
+            .all(|n| n.role() == Role::Follower && n.term() == 0));
         // Step 1 of both chapters is the one where A campaigns.
         let candidate_step = 1;
         assert_eq!(role(&w[candidate_step], A), Role::Candidate, "{slug}");
@@ -142,7 +145,11 @@ fn split_vote_two_candidates_two_votes_each_then_a_leader() {
         assert_eq!(n.term(), 1);
         assert_eq!(
             n.votes_held().iter().copied().collect::<Vec<_>>(),
-            vec![cand, follower].into_iter().collect::<std::collections::BTreeSet<_>>().into_iter().collect::<Vec<_>>()
+            vec![cand, follower]
+                .into_iter()
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect::<Vec<_>>()
         );
     }
     assert_eq!(split.leader(), None);
@@ -197,18 +204,27 @@ fn partition_two_leaders_then_one_log() {
     let split = &w[4];
     for n in [A, B] {
         let node = &split.nodes()[n.index()];
-        assert_eq!(node.log().get(1).map(|e| (e.term, e.command)), Some((1, Command::Set(3))));
+        assert_eq!(
+            node.log().get(1).map(|e| (e.term, e.command)),
+            Some((1, Command::Set(3)))
+        );
         assert_eq!(node.commit_index(), 0, "{n}: SET 3 is uncommitted");
         assert_eq!(node.value(), 0);
     }
     for n in [C, D, E] {
         let node = &split.nodes()[n.index()];
-        assert_eq!(node.log().get(1).map(|e| (e.term, e.command)), Some((2, Command::Set(8))));
+        assert_eq!(
+            node.log().get(1).map(|e| (e.term, e.command)),
+            Some((2, Command::Set(8)))
+        );
         assert_eq!(node.commit_index(), 1, "{n}: SET 8 is committed");
         assert_eq!(node.value(), 8);
     }
     assert_eq!(split.operations()[0].outcome, OpOutcome::Pending);
-    assert!(matches!(split.operations()[1].outcome, OpOutcome::Ok { value: 8, .. }));
+    assert!(matches!(
+        split.operations()[1].outcome,
+        OpOutcome::Ok { value: 8, .. }
+    ));
 
     assert_eq!(role(&w[5], B), Role::Follower);
     let end = w.last().expect("steps");
@@ -216,7 +232,11 @@ fn partition_two_leaders_then_one_log() {
     assert_eq!(end.leader(), Some(C));
     for n in end.nodes() {
         assert_eq!(n.log(), &leader_log, "{}", n.id());
-        assert!(n.entries().iter().all(|e| e.command != Command::Set(3)), "{}", n.id());
+        assert!(
+            n.entries().iter().all(|e| e.command != Command::Set(3)),
+            "{}",
+            n.id()
+        );
         assert_eq!(n.value(), 8);
     }
     let rolled_back: Vec<NodeId> = end
@@ -230,7 +250,10 @@ fn partition_two_leaders_then_one_log() {
             _ => None,
         })
         .collect();
-    assert!(rolled_back.contains(&A) && rolled_back.contains(&B), "{rolled_back:?}");
+    assert!(
+        rolled_back.contains(&A) && rolled_back.contains(&B),
+        "{rolled_back:?}"
+    );
 }
 
 // Determinism (same config and actions give the same trace): rebuilding a step twice, going Back,
@@ -251,14 +274,24 @@ fn world_at_is_deterministic_and_back_and_animation_agree() {
                 t += frame;
                 frame = frame * 3 % (40 * MS) + 1;
             }
-            assert_eq!(w.trace_hash(), one.trace_hash(), "{} step {s} animated", c.slug);
+            assert_eq!(
+                w.trace_hash(),
+                one.trace_hash(),
+                "{} step {s} animated",
+                c.slug
+            );
 
             if s > 0 {
                 let (prev, mut pw) = runner.back().expect("not first").expect("builds");
                 assert_eq!(prev.step_index(), s - 1);
                 prev.finish(&mut pw);
                 let expected = world_at(c.slug, s - 1).expect("builds");
-                assert_eq!(pw.trace_hash(), expected.trace_hash(), "{} back from {s}", c.slug);
+                assert_eq!(
+                    pw.trace_hash(),
+                    expected.trace_hash(),
+                    "{} back from {s}",
+                    c.slug
+                );
                 // And Next from there lands on step s again.
                 let next = prev.next(&mut pw).expect("has next").expect("enters");
                 next.finish(&mut pw);
@@ -284,7 +317,9 @@ fn bad_chapter_or_step_is_an_error_not_a_panic() {
     let last = ch("election").steps.len() - 1;
     let (end, mut w) = TourRunner::start("election", last).expect("starts");
     assert!(end.next(&mut w).is_none());
-    assert!(TourError::UnknownChapter("x".into()).to_string().contains("\"x\""));
+    assert!(TourError::UnknownChapter("x".into())
+        .to_string()
+        .contains("\"x\""));
 }
 
 /// Sentences of the reference narrative (thesecretlivesofdata.com/raft). Captions must tell the

@@ -11,9 +11,7 @@
 //! not depend on the seed.
 
 use crate::raft::{ClientId, Command, NodeId, Safety, MS, SECOND};
-use crate::sim::{
-    Action, Config, ReplayError, SafetySwitch, Time, TimedAction, World,
-};
+use crate::sim::{Action, Config, ReplayError, SafetySwitch, Time, TimedAction, World};
 
 const A: NodeId = NodeId(0);
 const B: NodeId = NodeId(1);
@@ -27,7 +25,7 @@ const G: NodeId = NodeId(6);
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outcome {
     /// The invariant checker reports a violation of this property (a name returned by
-    /// [`Violation::property`]).
+    /// [`crate::sim::Violation::property`]).
     Violates(&'static str),
     /// The invariant checker reports nothing.
     Safe,
@@ -282,7 +280,8 @@ fn figure8() -> Preset {
     Preset {
         slug: "figure8",
         title: "Figure 8: why old entries are not committed by counting",
-        explanation: "The sequence of Figure 8 in the paper (§5.4.2), on five servers. A leader of \
+        explanation:
+            "The sequence of Figure 8 in the paper (§5.4.2), on five servers. A leader of \
             term 2 gets its entry at index 2 onto two servers and crashes; a leader of term 3 \
             logs a different index 2 and crashes; the first leader returns in term 4 and copies \
             its old term-2 entry to a majority. With the switch on it counts those copies and \

@@ -330,10 +330,7 @@ fn put_command(out: &mut Vec<u8>, c: Command) {
 }
 
 fn switch_index(s: SafetySwitch) -> u64 {
-    SafetySwitch::ALL
-        .iter()
-        .position(|&x| x == s)
-        .unwrap_or(0) as u64
+    SafetySwitch::ALL.iter().position(|&x| x == s).unwrap_or(0) as u64
 }
 
 fn put_option(out: &mut Vec<u8>, c: &OptionChange) {
@@ -601,7 +598,9 @@ impl Reader<'_> {
 fn read_config(r: &mut Reader<'_>) -> Result<Config, ShareError> {
     let mask = r.varint("settings")?;
     if mask >> CONFIG_FIELDS != 0 {
-        return Err(ShareError::UnknownConfigFields(mask >> CONFIG_FIELDS << CONFIG_FIELDS));
+        return Err(ShareError::UnknownConfigFields(
+            mask >> CONFIG_FIELDS << CONFIG_FIELDS,
+        ));
     }
     let mut c = Config::default();
     for i in 0..CONFIG_FIELDS {
@@ -747,7 +746,12 @@ impl ActionReader<'_, '_> {
                     })?;
                 OptionChange::Safety(switch, r.flag("safety switch state")?)
             }
-            tag => return Err(ShareError::UnknownTag { what: "option", tag }),
+            tag => {
+                return Err(ShareError::UnknownTag {
+                    what: "option",
+                    tag,
+                })
+            }
         })
     }
 
@@ -948,7 +952,10 @@ mod tests {
         };
         assert_eq!(r.varint("x"), Err(ShareError::NumberTooLarge { what: "x" }));
         let big = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02];
-        let mut r = Reader { bytes: &big, pos: 0 };
+        let mut r = Reader {
+            bytes: &big,
+            pos: 0,
+        };
         assert!(r.varint("x").is_err());
     }
 

@@ -81,7 +81,9 @@ impl Condition {
             Condition::Nothing => true,
             Condition::After(us) => world.now() >= entered_at.saturating_add(*us),
             Condition::LeaderElected => world.leader().is_some(),
-            Condition::LeaderElectedOtherThan(old) => running().any(|n| n.is_leader() && n.id() != *old),
+            Condition::LeaderElectedOtherThan(old) => {
+                running().any(|n| n.is_leader() && n.id() != *old)
+            }
             Condition::NodeRole(id, role) => node(*id).is_some_and(|n| n.role() == *role),
             Condition::EntryOn { node: id, index } => {
                 node(*id).is_some_and(|n| n.log().last_index() >= *index)
@@ -323,6 +325,8 @@ impl Chapter {
 pub struct TourRunner<'a> {
     chapter: &'a Chapter,
     step: usize,
+    /// The step's data, looked up once when it was entered.
+    data: &'a Step,
     entered_at: Time,
 }
 
@@ -345,6 +349,7 @@ impl<'a> TourRunner<'a> {
         Ok(TourRunner {
             chapter,
             step,
+            data: s,
             entered_at: world.now(),
         })
     }
@@ -357,7 +362,10 @@ impl<'a> TourRunner<'a> {
     }
 
     /// Like [`TourRunner::start`], for any chapter value (tests build variants of chapters).
-    pub fn start_in(chapter: &'a Chapter, step: usize) -> Result<(TourRunner<'a>, World), TourError> {
+    pub fn start_in(
+        chapter: &'a Chapter,
+        step: usize,
+    ) -> Result<(TourRunner<'a>, World), TourError> {
         chapter.check_step(step)?;
         let mut world = if step == 0 {
             chapter.fresh_world()?
@@ -397,8 +405,7 @@ impl<'a> TourRunner<'a> {
 
     /// The step's data (caption, highlight, condition, limit).
     pub fn step(&self) -> &'a Step {
-        // `enter` checked the index, and the runner borrows the chapter immutably, so it stays valid.
-        &self.chapter.steps[self.step]
+        self.data
     }
 
     /// The step's caption.

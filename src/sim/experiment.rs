@@ -543,7 +543,7 @@ impl Trial {
                         });
                     }
                     let limit = crashed_at + cap;
-                    if !self.world.next_event_time().is_some_and(|t| t <= limit) {
+                    if self.world.next_event_time().is_none_or(|t| t > limit) {
                         return Some(self.censored(cap, crash_offset_us));
                     }
                     if *budget == 0 {

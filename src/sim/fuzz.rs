@@ -76,6 +76,9 @@ pub struct FuzzSummary {
     pub lin_steps: u64,
     /// Client operations still pending when the faults ended and the cluster was healed.
     pub pending_at_heal: u64,
+    /// The most of those belonging to one client. A client runs its commands one at a time, so
+    /// this, not the total, is how many round trips the slowest client still needs.
+    pub backlog_at_heal: u64,
     /// Virtual time from the heal until a leader of the highest term existed (`None` without
     /// the liveness phase).
     pub heal_to_leader: Option<Time>,
@@ -268,6 +271,14 @@ fn has_current_leader(w: &World) -> bool {
 /// event, then a settling period in which the cluster must elect a leader and finish every
 /// client command. Finally the client history must be linearizable.
 pub fn run_schedule(seed: u64, opts: FuzzOptions) -> Result<FuzzSummary, Box<FuzzFailure>> {
+    run_schedule_world(seed, opts).map(|(summary, _)| summary)
+}
+
+/// [`run_schedule`], also returning the final world, so that tests can look at its history.
+pub fn run_schedule_world(
+    seed: u64,
+    opts: FuzzOptions,
+) -> Result<(FuzzSummary, World), Box<FuzzFailure>> {
     // The schedule's own generator is separate from the world's, so the world's randomness is
     // exactly what its config seed gives, as on replay.
     let mut rng = Pcg64Mcg::seed_from_u64(seed ^ 0x5eed_f00d_cafe_0001);
@@ -376,7 +387,7 @@ pub fn run_schedule(seed: u64, opts: FuzzOptions) -> Result<FuzzSummary, Box<Fuz
         .count() as u64;
     summary.max_term = w.nodes().iter().map(|n| n.term()).max().unwrap_or(0);
     summary.committed = w.checker().committed_index();
-    Ok(summary)
+    Ok((summary, w))
 }
 
 /// The liveness phase: heal the network, turn loss off and restart every server, then step until
@@ -410,6 +421,17 @@ fn settle(
             .count()
     };
     summary.pending_at_heal = pending(w) as u64;
+    summary.backlog_at_heal = w
+        .clients()
+        .iter()
+        .map(|c| {
+            w.operations()
+                .iter()
+                .filter(|o| o.client == c.id() && o.outcome == OpOutcome::Pending)
+                .count() as u64
+        })
+        .max()
+        .unwrap_or(0);
     let mut leader_at = None;
     loop {
         if leader_at.is_none() && has_current_leader(w) {

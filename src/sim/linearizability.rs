@@ -654,7 +654,13 @@ mod tests {
 
     /// A hand-made operation. The same client's operations must be listed in the order it ran
     /// them, since they share sequence number 0 and ties are broken by position.
-    fn op(client: u16, command: Command, invoked_at: Time, completed_at: Time, out: Out) -> Operation {
+    fn op(
+        client: u16,
+        command: Command,
+        invoked_at: Time,
+        completed_at: Time,
+        out: Out,
+    ) -> Operation {
         let (outcome, completed_at) = match out {
             Out::Ok(value) => (OpOutcome::Ok { value, index: 0 }, Some(completed_at)),
             Out::Pending => (OpOutcome::Pending, None),
@@ -745,7 +751,15 @@ mod tests {
             sums[i] = acc;
         }
         let h: Vec<Operation> = (0..8)
-            .map(|i| op(i as u16, Add(i as i64 + 1), i as Time, 1_000, Out::Ok(sums[i])))
+            .map(|i| {
+                op(
+                    i as u16,
+                    Add(i as i64 + 1),
+                    i as Time,
+                    1_000,
+                    Out::Ok(sums[i]),
+                )
+            })
             .collect();
         assert!(check_history(&h).is_ok());
     }
@@ -1033,7 +1047,8 @@ mod tests {
                 }
                 // Every unplaced command that finished strictly before this one began must
                 // come first.
-                let blocked = (0..ops.len()).any(|j| !placed[j] && ret(&ops[j]) < ops[i].invoked_at);
+                let blocked =
+                    (0..ops.len()).any(|j| !placed[j] && ret(&ops[j]) < ops[i].invoked_at);
                 if blocked {
                     continue;
                 }
@@ -1091,7 +1106,11 @@ mod tests {
                 !matches!(got, LinearizabilityResult::Unknown { .. }),
                 "seed {seed}: budget ran out"
             );
-            assert_eq!(got.is_ok(), expected, "seed {seed}: history {h:#?}, got {got:?}");
+            assert_eq!(
+                got.is_ok(),
+                expected,
+                "seed {seed}: history {h:#?}, got {got:?}"
+            );
             verdicts[usize::from(expected)] += 1;
         }
         // Both verdicts must be well represented, or the comparison proves little.

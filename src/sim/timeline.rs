@@ -55,7 +55,7 @@ impl Default for TimelineOptions {
     fn default() -> Self {
         TimelineOptions {
             checkpoint_every_events: 2_000,
-            checkpoint_budget_bytes: 48 * 1024 * 1024,
+            checkpoint_budget_bytes: 64 * 1024 * 1024,
             trace_retention: Some(4_000),
         }
     }
@@ -142,10 +142,21 @@ pub struct Timeline {
     end_time: Time,
     /// Trace length at the end; markers cover exactly the trace before it.
     end_trace_len: u64,
+    /// Trace hash at the end.
+    end_trace_hash: u64,
     markers: Vec<Marker>,
     /// The highest commit index any [`MarkerKind::Commit`] reported.
     max_commit: LogIndex,
+    /// One extra checkpoint taken [`NEAR_EVENTS`] before the target of the last long replay, so
+    /// that repeated steps back (or small scrubs backwards) replay little. Bounded to one world.
+    scratch: Option<Checkpoint>,
+    /// Where the replay in progress should take `scratch`.
+    scratch_at: Option<u64>,
 }
+
+/// How far before a seek's target the scratch checkpoint is taken: steps back from there
+/// replay at most this many events.
+const NEAR_EVENTS: u64 = 1_024;
 
 /// A rough estimate of the heap a clone of `world` takes: logs, operations, actions, retained
 /// trace, messages in flight and the checker's per-entry records. Used to keep checkpoints
@@ -155,7 +166,9 @@ pub fn estimate_world_bytes(world: &World) -> usize {
     let logs: usize = world
         .nodes()
         .iter()
-        .map(|n| size_of::<crate::raft::Node>() + n.log().len() * size_of::<crate::raft::LogEntry>())
+        .map(|n| {
+            size_of::<crate::raft::Node>() + n.log().len() * size_of::<crate::raft::LogEntry>()
+        })
         .sum();
     let in_flight: usize = world
         .in_flight()
@@ -200,6 +213,7 @@ impl Timeline {
         }];
         Ok(Timeline {
             end_trace_len: world.trace_len(),
+            end_trace_hash: world.trace_hash(),
             world,
             options: TimelineOptions {
                 checkpoint_every_events: options.checkpoint_every_events.max(1),
@@ -213,6 +227,8 @@ impl Timeline {
             end_time: 0,
             markers: Vec::new(),
             max_commit: 0,
+            scratch: None,
+            scratch_at: None,
         })
     }
 
@@ -279,6 +295,13 @@ impl Timeline {
         self.end_time
     }
 
+    /// The trace hash at the end of the recorded run (what a replay of
+    /// [`Timeline::recorded_actions`] up to [`Timeline::end_event`] and [`Timeline::end_time`]
+    /// gives), for export and verification.
+    pub fn end_trace_hash(&self) -> u64 {
+        self.end_trace_hash
+    }
+
     /// Whether the current position is the end of the recorded run (acting here does not fork).
     pub fn is_at_end(&self) -> bool {
         self.world.actions().len() == self.log.len()
@@ -296,9 +319,10 @@ impl Timeline {
         self.checkpoints.len()
     }
 
-    /// Estimated bytes held by checkpoints (see [`estimate_world_bytes`]).
+    /// Estimated bytes held by checkpoints (see [`estimate_world_bytes`]), the scratch
+    /// checkpoint near the last seek target included.
     pub fn checkpoint_bytes(&self) -> usize {
-        self.checkpoint_bytes
+        self.checkpoint_bytes + self.scratch.as_ref().map_or(0, |c| c.bytes)
     }
 
     /// Events between checkpoints now (it doubles when memory runs short), which bounds how
@@ -356,9 +380,22 @@ impl Timeline {
             return;
         }
         let here_ok = self.world.now() <= t;
-        let cp = self.checkpoints.partition_point(|c| c.time <= t);
-        self.restore_if_better(cp, here_ok);
+        self.restore_best(|c| c.time <= t, here_ok);
+        // Estimate the event count at `t` by interpolating between here and the next known
+        // point, to take the scratch checkpoint a little before it.
+        let (e0, t0) = (self.world.events_processed(), self.world.now());
+        let (e1, t1) = self
+            .checkpoints
+            .iter()
+            .find(|c| c.time > t)
+            .map_or((self.end_event, self.end_time), |c| (c.events, c.time));
+        if t1 > t0 && e1 > e0 {
+            let est = u128::from(e0)
+                + u128::from(e1 - e0) * u128::from(t - t0) / u128::from(t1 - t0);
+            self.plan_scratch(u64::try_from(est).unwrap_or(e1));
+        }
         self.run_forward(Goal::Time(t));
+        self.scratch_at = None;
     }
 
     /// Moves to just after event `n` (clamped to the end) and the actions recorded before the
@@ -372,17 +409,16 @@ impl Timeline {
         // by time); then a checkpoint gives the canonical clock.
         let events = self.world.events_processed();
         let here_ok = events < n
-            || (events == n
-                && self.world.trace().last().map(|e| e.at) == Some(self.world.now()));
-        let cp = self.checkpoints.partition_point(|c| c.events <= n);
-        self.restore_if_better(cp, here_ok);
+            || (events == n && self.world.trace().last().map(|e| e.at) == Some(self.world.now()));
+        self.restore_best(|c| c.events <= n, here_ok);
+        self.plan_scratch(n);
         self.run_forward(Goal::Event(n));
+        self.scratch_at = None;
     }
 
     /// Moves to the end of the recorded run.
     pub fn seek_to_end(&mut self) {
-        let cp = self.checkpoints.len();
-        self.restore_if_better(cp, true);
+        self.restore_best(|_| true, true);
         self.run_forward(Goal::Event(self.end_event));
         if self.world.now() < self.end_time {
             // The recorded end was reached by advancing the clock, which had processed every
@@ -416,6 +452,9 @@ impl Timeline {
                 self.checkpoint_bytes -= c.bytes;
             }
         }
+        if self.scratch.as_ref().is_some_and(|c| c.events > events) {
+            self.scratch = None;
+        }
         self.markers.retain(|m| m.trace_seq < trace_len);
         self.max_commit = self
             .markers
@@ -429,18 +468,39 @@ impl Timeline {
         self.end_event = events;
         self.end_time = self.world.now();
         self.end_trace_len = trace_len;
+        // Refreshed by the `after_change` that follows every fork.
+        self.end_trace_hash = self.world.trace_hash();
     }
 
-    /// Restores checkpoint `idx - 1` (the last one not after the target) unless continuing from
-    /// the current world, allowed when `here_ok`, replays fewer events.
-    fn restore_if_better(&mut self, idx: usize, here_ok: bool) {
-        let Some(cp) = idx.checked_sub(1).and_then(|i| self.checkpoints.get(i)) else {
+    /// Restores the latest checkpoint (regular or scratch) that `fits` (is not after the
+    /// target), unless continuing from the current world, allowed when `here_ok`, replays fewer
+    /// events.
+    fn restore_best(&mut self, fits: impl Fn(&Checkpoint) -> bool, here_ok: bool) {
+        let idx = self.checkpoints.partition_point(&fits);
+        let mut best = idx.checked_sub(1).and_then(|i| self.checkpoints.get(i));
+        if let Some(s) = self.scratch.as_ref().filter(|s| fits(s)) {
+            if best.is_none_or(|b| s.events > b.events) {
+                best = Some(s);
+            }
+        }
+        let Some(cp) = best else {
             return;
         };
         if here_ok && self.world.events_processed() >= cp.events {
             return;
         }
         self.world = cp.world.clone();
+    }
+
+    /// Plans a scratch checkpoint shortly before `target` events when the replay about to run
+    /// is long, so that steps back from the target are cheap.
+    fn plan_scratch(&mut self, target: u64) {
+        let from = self.world.events_processed();
+        if target > from.saturating_add(2 * NEAR_EVENTS)
+            && self.scratch.as_ref().is_none_or(|s| s.events < target - NEAR_EVENTS)
+        {
+            self.scratch_at = Some(target - NEAR_EVENTS);
+        }
     }
 
     /// Replays (or runs live) until `goal`.
@@ -519,6 +579,15 @@ impl Timeline {
         {
             self.take_checkpoint();
         }
+        if self.scratch_at == Some(events) {
+            self.scratch_at = None;
+            self.scratch = Some(Checkpoint {
+                events,
+                time: self.world.now(),
+                bytes: estimate_world_bytes(&self.world),
+                world: self.world.clone(),
+            });
+        }
         self.after_change();
         Some(t)
     }
@@ -558,6 +627,7 @@ impl Timeline {
         }
         self.end_event = w.events_processed();
         self.end_time = self.end_time.max(w.now());
+        self.end_trace_hash = w.trace_hash();
         let total = w.trace_len();
         if total <= self.end_trace_len {
             return;

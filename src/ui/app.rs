@@ -11,6 +11,7 @@ use yew::prelude::*;
 
 use super::cluster_view::cluster_svg;
 use super::controls::{client_panel, network_panel, node_actions, playback_bar, settings_panel};
+use super::embed_dialog::{EmbedDialog, EmbedSource};
 use super::embed_api::{
     new_events, parse_host_message, EmbedEvent, HostCommand, HostMessageError, PROTOCOL_VERSION,
 };
@@ -52,6 +53,29 @@ fn post_to_host(event: &EmbedEvent) {
     }
     if let Ok(message) = js_sys::JSON::parse(&event.to_json()) {
         let _ = parent.post_message(&message, "*");
+    }
+}
+
+/// The address of the app and the query that reproduces the sandbox's run, for the Embed dialog.
+fn embed_source(sandbox: &Sandbox) -> EmbedSource {
+    let base_url = web_sys::window()
+        .map(|w| {
+            let location = w.location();
+            format!(
+                "{}{}",
+                location.origin().unwrap_or_default(),
+                location.pathname().unwrap_or_default()
+            )
+        })
+        .unwrap_or_default();
+    let config = sandbox.world().config();
+    EmbedSource {
+        base_url,
+        state_query: vec![
+            ("seed".into(), config.seed.to_string()),
+            ("nodes".into(), config.cluster_size.to_string()),
+            ("speed".into(), sandbox.speed().to_string()),
+        ],
     }
 }
 
@@ -111,6 +135,7 @@ pub fn App() -> Html {
     });
     let controls = params.controls();
     let embedded = params.embed;
+    let embed_open = use_state(|| false);
     {
         let theme = params.theme;
         use_effect_with(theme, |theme| apply_theme(*theme));
@@ -262,6 +287,14 @@ pub fn App() -> Html {
         let dispatch = dispatch.clone();
         Callback::from(move |_: MouseEvent| dispatch.emit(UiCommand::DismissNotices))
     };
+    let open_embed = {
+        let embed_open = embed_open.clone();
+        Callback::from(move |_: MouseEvent| embed_open.set(true))
+    };
+    let close_embed = {
+        let embed_open = embed_open.clone();
+        Callback::from(move |_: ()| embed_open.set(false))
+    };
     let leader_text = match s.world().leader() {
         Some(l) => format!("Leader: {l}"),
         None => "No leader".to_string(),
@@ -282,6 +315,8 @@ pub fn App() -> Html {
                 <header class="app-header">
                     <h1 class="brand" data-testid="brand">{ "raftsim" }</h1>
                     <p class="tagline">{ "Watch Raft consensus work, one message at a time." }</p>
+                    <button class="btn" data-testid="btn-embed" onclick={open_embed}
+                            title="Put this simulation in a course page">{ "Embed…" }</button>
                     <button class="btn ghost help-button" data-testid="btn-help" onclick={toggle_help.clone()}
                             aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">{ "?" }</button>
                 </header>
@@ -319,6 +354,9 @@ pub fn App() -> Html {
                 }
                 if controls.events { { event_list(s.world(), s.show_message_events(), &dispatch) } }
             </main>
+            if *embed_open {
+                <EmbedDialog source={embed_source(&s)} on_close={close_embed} />
+            }
             if s.help_open() {
                 <div class="overlay" role="dialog" aria-modal="true" aria-label="Keyboard shortcuts"
                      data-testid="help-overlay" onclick={toggle_help.clone()}>

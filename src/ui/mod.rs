@@ -5,6 +5,7 @@ mod app;
 mod cluster_view;
 mod controls;
 pub mod embed_api;
+pub mod embed_dialog;
 mod event_list;
 mod frame_probe;
 pub mod geometry;

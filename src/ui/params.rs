@@ -148,16 +148,28 @@ impl Controls {
         })
     }
 
+    /// Whether the control called `name` (one of [`CONTROL_NAMES`]) is shown.
+    pub fn shows(mut self, name: &str) -> bool {
+        self.slot(name).is_some_and(|on| *on)
+    }
+
+    /// These controls with the one called `name` shown or hidden.
+    pub fn with(mut self, name: &str, on: bool) -> Controls {
+        if let Some(slot) = self.slot(name) {
+            *slot = on;
+        }
+        self
+    }
+
     /// The comma-separated list that `controls=` would need to give these controls.
     pub fn to_param(self) -> String {
         if self == Controls::ALL {
             return "all".into();
         }
-        let mut copy = self;
         let names: Vec<&str> = CONTROL_NAMES
             .iter()
             .copied()
-            .filter(|name| copy.slot(name).is_some_and(|on| *on))
+            .filter(|name| self.shows(name))
             .collect();
         if names.is_empty() {
             "none".into()

@@ -1,0 +1,93 @@
+// Embedding in course pages: two independent instances on one page, the postMessage API, small
+// iframes, the Embed dialog, and no request leaving loopback.
+const { test, expect } = require('@playwright/test');
+const { openApp, waitForLeader } = require('./helpers');
+
+test('two embeds on one page run independently and talk to the host', async ({ page, baseURL }) => {
+  const requests = [];
+  page.on('request', (r) => requests.push(r.url()));
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.goto('/embed.html');
+  const left = page.frameLocator('[data-testid="embed-left"]');
+  const right = page.frameLocator('[data-testid="embed-right"]');
+  await expect(left.locator('[data-testid^="node-"][data-role]')).toHaveCount(3);
+  await expect(right.locator('[data-testid^="node-"][data-role]')).toHaveCount(5);
+  // Each elects its own leader; the host hears both.
+  await expect.poll(() => page.evaluate(() => ['left', 'right'].map((f) =>
+    window.raftsimEvents[f].some((e) => e.raftsim === 'leader-elected'))), { timeout: 20_000 })
+    .toEqual([true, true]);
+  expect(await page.evaluate(() => window.raftsimEvents.left[0].raftsim)).toBe('ready');
+  // A command sent to the left one commits there and nowhere else.
+  await page.click('#left-send');
+  await expect.poll(() => left.locator('[data-testid="node-value"]').allTextContents(), { timeout: 10_000 })
+    .toEqual(['5', '5', '5']);
+  expect(await right.locator('[data-testid="node-value"]').allTextContents()).toEqual(['0', '0', '0', '0', '0']);
+  // Pausing the left one stops its clock only.
+  await page.click('#left-pause');
+  await expect(left.getByTestId('btn-play-pause')).toHaveAttribute('aria-pressed', 'false');
+  const leftTime = await left.getByTestId('sim-time').getAttribute('data-us');
+  const rightTime = Number(await right.getByTestId('sim-time').getAttribute('data-us'));
+  await page.waitForTimeout(400);
+  expect(await left.getByTestId('sim-time').getAttribute('data-us')).toBe(leftTime);
+  expect(Number(await right.getByTestId('sim-time').getAttribute('data-us'))).toBeGreaterThan(rightTime);
+  // The right one shows the log table it asked for and the dark theme.
+  await expect(right.getByTestId('log-table')).toBeVisible();
+  await expect(right.locator('html')).toHaveAttribute('data-theme', 'dark');
+  // Nothing was fetched from anywhere but the page's own server.
+  const origin = new URL(baseURL).origin;
+  expect(requests.filter((u) => !u.startsWith(origin) && !u.startsWith('data:'))).toEqual([]);
+  expect(errors).toEqual([]);
+});
+
+test('a bad host message gets an error event, not a broken embed', async ({ page }) => {
+  await page.goto('/embed.html');
+  const left = page.frameLocator('[data-testid="embed-left"]');
+  await left.getByTestId('brand').waitFor();
+  await page.evaluate(() => window.raftsimSend('left', { raftsim: 'reset', nodes: 99, seed: 1 }));
+  await page.evaluate(() => window.raftsimSend('left', { raftsim: 'fly' }));
+  await page.evaluate(() => window.raftsimSend('left', { unrelated: true }));
+  await expect.poll(() => page.evaluate(() => window.raftsimEvents.left.filter((e) => e.raftsim === 'error').length))
+    .toBe(1);
+  await expect(left.getByTestId('error-banner')).toContainText('1 to 9 nodes');
+  await expect(left.locator('[data-testid^="node-"][data-role]')).toHaveCount(3);
+});
+
+test('an embed fits a 320×240 iframe', async ({ page }) => {
+  await page.setViewportSize({ width: 320, height: 240 });
+  const errors = await openApp(page, '?embed=1&speed=1');
+  await waitForLeader(page);
+  const overflow = await page.evaluate(() => [
+    document.documentElement.scrollWidth - window.innerWidth,
+    document.querySelector('.cluster-svg').getBoundingClientRect().bottom - window.innerHeight,
+  ]);
+  expect(overflow[0]).toBeLessThanOrEqual(0);
+  expect(overflow[1]).toBeLessThanOrEqual(1);
+  await expect(page.locator('.app-header')).toHaveCount(0);
+  await expect(page.getByTestId('btn-play-pause')).toBeVisible();
+  expect(errors).toEqual([]);
+});
+
+test('unknown or bad embed parameters are named and ignored', async ({ page }) => {
+  await openApp(page, '?embed=1&theme=purple&controls=play,jetpack&autoplay=maybe');
+  const banner = page.getByTestId('error-banner');
+  await expect(banner).toContainText('theme');
+  await expect(banner).toContainText('jetpack');
+  await expect(banner).toContainText('autoplay');
+  await expect(page.getByTestId('btn-play-pause')).toBeVisible();
+});
+
+test('the Embed dialog builds a snippet of the current run with a live preview', async ({ page }) => {
+  const errors = await openApp(page, '?seed=5&nodes=4&speed=0.5');
+  await page.getByTestId('btn-embed').click();
+  const snippet = page.getByTestId('embed-snippet');
+  await expect(snippet).toHaveValue(/<iframe src="[^"]*\?embed=1&amp;seed=5&amp;nodes=4&amp;speed=0.5"/);
+  await page.getByTestId('embed-dialog').getByRole('combobox').selectOption('dark');
+  await expect(snippet).toHaveValue(/theme=dark/);
+  const preview = page.frameLocator('[data-testid="embed-preview"]');
+  await expect(preview.locator('[data-testid^="node-"][data-role]')).toHaveCount(4);
+  await page.getByTestId('btn-close-embed').click();
+  await expect(page.getByTestId('embed-dialog')).toHaveCount(0);
+  expect(errors).toEqual([]);
+});
