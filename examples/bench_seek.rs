@@ -107,13 +107,26 @@ fn main() {
             for _ in 0..clones {
                 f();
             }
-            println!("  clone {name}: {:.2} ms", s.elapsed().as_secs_f64() * 1e3 / f64::from(clones));
+            println!(
+                "  clone {name}: {:.2} ms",
+                s.elapsed().as_secs_f64() * 1e3 / f64::from(clones)
+            );
         };
-        part("nodes", &|| { std::hint::black_box(w.nodes().to_vec()); });
-        part("operations", &|| { std::hint::black_box(w.operations().to_vec()); });
-        part("actions", &|| { std::hint::black_box(w.actions().to_vec()); });
-        part("trace", &|| { std::hint::black_box(w.trace().to_vec()); });
-        part("checker", &|| { std::hint::black_box(w.checker().clone()); });
+        part("nodes", &|| {
+            std::hint::black_box(w.nodes().to_vec());
+        });
+        part("operations", &|| {
+            std::hint::black_box(w.operations().to_vec());
+        });
+        part("actions", &|| {
+            std::hint::black_box(w.actions().to_vec());
+        });
+        part("trace", &|| {
+            std::hint::black_box(w.trace().to_vec());
+        });
+        part("checker", &|| {
+            std::hint::black_box(w.checker().clone());
+        });
     }
 
     let mut rng = Pcg64Mcg::seed_from_u64(0x5eec);

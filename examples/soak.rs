@@ -255,10 +255,11 @@ fn main() {
     t.failing_seeds.sort_unstable();
     let last = start_seed + t.runs;
     println!("summary");
-    println!("  schedules:            {} (seeds {start_seed}..{last})", t.runs);
     println!(
-        "  virtual time:         {fault_seconds} s of faults each, then healing"
+        "  schedules:            {} (seeds {start_seed}..{last})",
+        t.runs
     );
+    println!("  virtual time:         {fault_seconds} s of faults each, then healing");
     println!(
         "  events:               {} ({:.0}/s)",
         t.events,

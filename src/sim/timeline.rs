@@ -390,8 +390,8 @@ impl Timeline {
             .find(|c| c.time > t)
             .map_or((self.end_event, self.end_time), |c| (c.events, c.time));
         if t1 > t0 && e1 > e0 {
-            let est = u128::from(e0)
-                + u128::from(e1 - e0) * u128::from(t - t0) / u128::from(t1 - t0);
+            let est =
+                u128::from(e0) + u128::from(e1 - e0) * u128::from(t - t0) / u128::from(t1 - t0);
             self.plan_scratch(u64::try_from(est).unwrap_or(e1));
         }
         self.run_forward(Goal::Time(t));
@@ -497,7 +497,10 @@ impl Timeline {
     fn plan_scratch(&mut self, target: u64) {
         let from = self.world.events_processed();
         if target > from.saturating_add(2 * NEAR_EVENTS)
-            && self.scratch.as_ref().is_none_or(|s| s.events < target - NEAR_EVENTS)
+            && self
+                .scratch
+                .as_ref()
+                .is_none_or(|s| s.events < target - NEAR_EVENTS)
         {
             self.scratch_at = Some(target - NEAR_EVENTS);
         }

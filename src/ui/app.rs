@@ -11,19 +11,21 @@ use yew::prelude::*;
 
 use super::cluster_view::cluster_svg;
 use super::controls::{client_panel, network_panel, node_actions, playback_bar, settings_panel};
-use super::embed_dialog::{EmbedDialog, EmbedSource};
 use super::embed_api::{
     new_events, parse_host_message, EmbedEvent, HostCommand, HostMessageError, PROTOCOL_VERSION,
 };
+use super::embed_dialog::{EmbedDialog, EmbedSource};
 use super::event_list::event_list;
 use super::frame_probe;
 use super::hooks::use_animation_frame;
 use super::inspector::inspector;
 use super::invariants_panel::invariants_panel;
-use super::keyboard::{command_for_key, SHORTCUTS};
+use super::keyboard::{command_for_key, KeyContext, SHORTCUTS};
 use super::log_table::log_table;
 use super::params::{parse_query, Theme};
 use super::sandbox::{Sandbox, UiCommand};
+use super::tour_panel::{scenario_panel, tour_panel};
+use crate::scenario::presets;
 
 /// Reads the page's query string; outside a browser (or if the browser refuses) it is empty.
 fn page_query() -> String {
@@ -207,11 +209,15 @@ pub fn App() -> Html {
                         {
                             return;
                         }
-                        let (count, editing) = {
+                        let context = {
                             let s = sandbox.borrow();
-                            (s.world().nodes().len(), s.partition_draft().is_some())
+                            KeyContext {
+                                node_count: s.world().nodes().len(),
+                                editing_partition: s.partition_draft().is_some(),
+                                touring: s.tour().is_some(),
+                            }
                         };
-                        if let Some(command) = command_for_key(&event.key(), count, editing) {
+                        if let Some(command) = command_for_key(&event.key(), context) {
                             event.prevent_default();
                             dispatch.emit(command);
                         }
@@ -287,6 +293,27 @@ pub fn App() -> Html {
         let dispatch = dispatch.clone();
         Callback::from(move |_: MouseEvent| dispatch.emit(UiCommand::DismissNotices))
     };
+    let touring = s.tour().is_some();
+    let start_tour = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |_: MouseEvent| {
+            dispatch.emit(UiCommand::StartTour {
+                chapter: "consensus".into(),
+                step: 0,
+            })
+        })
+    };
+    let load_scenario = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: Event| {
+            let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
+            let slug = select.value();
+            select.set_value("");
+            if !slug.is_empty() {
+                dispatch.emit(UiCommand::LoadPreset { slug, broken: true });
+            }
+        })
+    };
     let open_embed = {
         let embed_open = embed_open.clone();
         Callback::from(move |_: MouseEvent| embed_open.set(true))
@@ -295,9 +322,18 @@ pub fn App() -> Html {
         let embed_open = embed_open.clone();
         Callback::from(move |_: ()| embed_open.set(false))
     };
-    let leader_text = match s.world().leader() {
-        Some(l) => format!("Leader: {l}"),
-        None => "No leader".to_string(),
+    // Every running leader: during a partition there can be two, in different terms.
+    let leaders: Vec<String> = s
+        .world()
+        .nodes()
+        .iter()
+        .filter(|n| n.is_leader() && !n.is_stopped())
+        .map(|n| format!("{} (term {})", n.id(), n.term()))
+        .collect();
+    let leader_text = match leaders.len() {
+        0 => "No leader".to_string(),
+        1 => format!("Leader: {}", leaders[0]),
+        _ => format!("Leaders: {}", leaders.join(", ")),
     };
 
     let show_side = controls.invariants
@@ -315,6 +351,17 @@ pub fn App() -> Html {
                 <header class="app-header">
                     <h1 class="brand" data-testid="brand">{ "raftsim" }</h1>
                     <p class="tagline">{ "Watch Raft consensus work, one message at a time." }</p>
+                    if !touring {
+                        <button class="btn" data-testid="btn-tour" onclick={start_tour}
+                                title="The Raft story, step by step, on the real simulator">{ "Guided tour" }</button>
+                    }
+                    <label class="field inline">
+                        <span class="visually-hidden">{ "Scenario" }</span>
+                        <select data-testid="scenario-select" onchange={load_scenario} aria-label="Load a scenario">
+                            <option value="" selected=true>{ "Scenarios…" }</option>
+                            { for presets::presets().iter().map(|p| html! { <option value={p.slug}>{ p.title }</option> }) }
+                        </select>
+                    </label>
                     <button class="btn" data-testid="btn-embed" onclick={open_embed}
                             title="Put this simulation in a course page">{ "Embed…" }</button>
                     <button class="btn ghost help-button" data-testid="btn-help" onclick={toggle_help.clone()}
@@ -330,6 +377,8 @@ pub fn App() -> Html {
             <main class="layout">
                 <section class="stage" aria-label="Simulation">
                     { playback_bar(&s, &dispatch, controls) }
+                    { tour_panel(&s, &dispatch) }
+                    { scenario_panel(&s, &dispatch) }
                     <div class="cluster-area" data-testid="cluster">
                         <div class="cluster-status" data-testid="cluster-status">{ leader_text }</div>
                         { cluster_svg(&s, &dispatch) }
@@ -339,9 +388,9 @@ pub fn App() -> Html {
                 if show_side {
                     <aside class="side">
                         if controls.invariants { { invariants_panel(s.world()) } }
-                        if controls.nodes { { node_actions(&s, &dispatch) } }
-                        if controls.client { { client_panel(&s, &dispatch, &command_input) } }
-                        if controls.network { { network_panel(&s, &dispatch) } }
+                        if controls.nodes && !touring { { node_actions(&s, &dispatch) } }
+                        if controls.client && !touring { { client_panel(&s, &dispatch, &command_input) } }
+                        if controls.network && !touring { { network_panel(&s, &dispatch) } }
                         if controls.inspector { { inspector(&s, &dispatch) } }
                         if controls.settings { { settings_panel(&s, &dispatch) } }
                     </aside>
@@ -349,7 +398,7 @@ pub fn App() -> Html {
                 if controls.log {
                     <section class="panel logs" aria-label="Logs">
                         <div class="panel-head"><h2>{ "Logs" }</h2></div>
-                        { log_table(s.world()) }
+                        { log_table(s.world(), s.tour().map(|t| t.highlight().entries.as_slice()).unwrap_or(&[])) }
                     </section>
                 }
                 if controls.events { { event_list(s.world(), s.show_message_events(), &dispatch) } }

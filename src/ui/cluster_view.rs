@@ -215,6 +215,10 @@ fn node_view(
         format!("role-{role}"),
         selected.then_some("selected"),
         highlights.nodes.contains(&id).then_some("violating"),
+        sandbox
+            .tour()
+            .is_some_and(|t| t.highlight().nodes.contains(&id))
+            .then_some("tour-highlight"),
         draft_group.map(|g| format!("group-{g}"))
     );
     html! {
@@ -333,6 +337,9 @@ fn message_view(sandbox: &Sandbox, m: &InFlightMessage, dispatch: &Callback<UiCo
     let p = geometry::along(from, to, t, trim);
     let (class, label) = message_style(&m.message);
     let selected = sandbox.selection() == Some(Selection::Message(m.id));
+    let emphasised = sandbox
+        .tour()
+        .is_some_and(|t| t.highlight().messages.contains(&m.message.kind()));
     let id = m.id;
     let onclick = {
         let dispatch = dispatch.clone();
@@ -354,7 +361,7 @@ fn message_view(sandbox: &Sandbox, m: &InFlightMessage, dispatch: &Callback<UiCo
         _ => html! { <circle class="msg-shape" r="7.5" /> },
     };
     html! {
-        <g class={classes!("message", class, selected.then_some("selected"))} data-testid="message"
+        <g class={classes!("message", class, selected.then_some("selected"), emphasised.then_some("tour-highlight"))} data-testid="message"
            data-type={m.message.kind_name()} data-id={id.to_string()}
            transform={format!("translate({:.2} {:.2})", p.x, p.y)} onclick={onclick}>
             <title>{ format!("{} → {}: {}", m.from, m.to, m.message.summary()) }</title>

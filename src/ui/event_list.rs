@@ -9,14 +9,15 @@ use super::sandbox::UiCommand;
 /// How many events are listed.
 const SHOWN: usize = 60;
 
-/// Whether an event is interesting without message-level detail: sends, deliveries and a
-/// leader's heartbeat ticks happen dozens of times a second and drown the story, so they are
-/// hidden unless asked for.
+/// Whether an event is interesting without message-level detail: sends, deliveries, drops (a
+/// partition blocks every heartbeat) and a leader's heartbeat ticks happen dozens of times a
+/// second and drown the story, so they are hidden unless asked for.
 fn is_story_event(event: &TraceEvent) -> bool {
     !matches!(
         event.kind,
         TraceKind::MessageSent { .. }
             | TraceKind::MessageDelivered { .. }
+            | TraceKind::MessageDropped { .. }
             | TraceKind::TimerFired {
                 timer: TimerKind::Heartbeat,
                 ..

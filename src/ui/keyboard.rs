@@ -9,6 +9,7 @@ use super::sandbox::{NodeVerb, UiCommand};
 pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Space or K", "play or pause"),
     (". or →", "step to the next event"),
+    ("→ and ← (in the tour)", "next and previous step"),
     ("1 – 9", "select node A – I"),
     ("S", "stop the selected node"),
     ("R", "restart the selected node"),
@@ -20,10 +21,27 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("?", "show or hide this help"),
 ];
 
-/// The command for a key press, if the key is a shortcut. `editing_partition` changes what
-/// Escape does.
-pub fn command_for_key(key: &str, node_count: usize, editing_partition: bool) -> Option<UiCommand> {
+/// What the page is doing, which changes what some keys mean.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct KeyContext {
+    /// How many nodes there are (digits select only those).
+    pub node_count: usize,
+    /// The partition editor is open: Escape cancels it.
+    pub editing_partition: bool,
+    /// The guided tour is open: the arrow keys move between steps.
+    pub touring: bool,
+}
+
+/// The command for a key press, if the key is a shortcut.
+pub fn command_for_key(key: &str, context: KeyContext) -> Option<UiCommand> {
+    let KeyContext {
+        node_count,
+        editing_partition,
+        touring,
+    } = context;
     let command = match key {
+        "ArrowRight" if touring => UiCommand::TourNext,
+        "ArrowLeft" if touring => UiCommand::TourBack,
         " " | "k" | "K" => UiCommand::TogglePlay,
         "." | "ArrowRight" => UiCommand::StepEvent,
         "s" | "S" => UiCommand::NodeAction(NodeVerb::Stop),
@@ -50,17 +68,45 @@ pub fn command_for_key(key: &str, node_count: usize, editing_partition: bool) ->
 mod tests {
     use super::*;
 
+    fn sandbox(node_count: usize) -> KeyContext {
+        KeyContext {
+            node_count,
+            ..KeyContext::default()
+        }
+    }
+
     #[test]
     fn digits_select_only_existing_nodes() {
-        assert!(command_for_key("3", 5, false).is_some());
-        assert!(command_for_key("6", 5, false).is_none());
-        assert!(command_for_key("0", 5, false).is_none());
+        assert!(command_for_key("3", sandbox(5)).is_some());
+        assert!(command_for_key("6", sandbox(5)).is_none());
+        assert!(command_for_key("0", sandbox(5)).is_none());
     }
 
     #[test]
     fn unknown_keys_do_nothing() {
         for key in ["a", "Shift", "F5", "Tab", "é", ""] {
-            assert_eq!(command_for_key(key, 5, false), None, "{key}");
+            assert_eq!(command_for_key(key, sandbox(5)), None, "{key}");
         }
+    }
+
+    #[test]
+    fn arrows_move_through_the_tour_and_step_otherwise() {
+        let touring = KeyContext {
+            touring: true,
+            ..sandbox(5)
+        };
+        assert_eq!(
+            command_for_key("ArrowRight", touring),
+            Some(UiCommand::TourNext)
+        );
+        assert_eq!(
+            command_for_key("ArrowLeft", touring),
+            Some(UiCommand::TourBack)
+        );
+        assert_eq!(
+            command_for_key("ArrowRight", sandbox(5)),
+            Some(UiCommand::StepEvent)
+        );
+        assert_eq!(command_for_key("ArrowLeft", sandbox(5)), None);
     }
 }

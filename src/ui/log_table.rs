@@ -13,7 +13,7 @@ use super::invariants_panel::Highlights;
 const MAX_SHOWN: u64 = 40;
 
 /// The table.
-pub fn log_table(world: &World) -> Html {
+pub fn log_table(world: &World, tour_entries: &[(NodeId, u64)]) -> Html {
     let last_index = world
         .nodes()
         .iter()
@@ -46,7 +46,7 @@ pub fn log_table(world: &World) -> Html {
                     </tr>
                 </thead>
                 <tbody>
-                    { for world.nodes().iter().map(|node| row(node, leader, first_shown, &grid_style, &highlights)) }
+                    { for world.nodes().iter().map(|node| row(node, leader, first_shown, &grid_style, &highlights, tour_entries)) }
                 </tbody>
             </table>
         </div>
@@ -59,6 +59,7 @@ fn row(
     first_shown: u64,
     grid_style: &str,
     highlights: &Highlights,
+    tour_entries: &[(NodeId, u64)],
 ) -> Html {
     let node_named = highlights.nodes.is_empty() || highlights.nodes.contains(&node.id());
     let id = node.id();
@@ -73,9 +74,10 @@ fn row(
         .map(|e| {
             let committed = e.index <= node.commit_index();
             let violating = node_named && highlights.indices.contains(&e.index);
+            let emphasised = tour_entries.contains(&(id, e.index));
             html! {
                 <span class={classes!("log-entry", term_class(e.term), if committed { "committed" } else { "uncommitted" },
-                                      violating.then_some("violating"))}
+                                      violating.then_some("violating"), emphasised.then_some("tour-highlight"))}
                       data-testid="log-entry" data-node={id.to_string()} data-index={e.index.to_string()}
                       data-term={e.term.to_string()} data-committed={committed.to_string()}
                       style={format!("grid-column:{}", e.index - first_shown + 1)}

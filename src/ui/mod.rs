@@ -17,6 +17,8 @@ mod log_table;
 pub mod panic_report;
 pub mod params;
 pub mod sandbox;
+pub mod script;
+mod tour_panel;
 
 pub use app::App;
 

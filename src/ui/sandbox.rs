@@ -5,8 +5,12 @@
 //! messages) is tested natively.
 
 use crate::raft::{ClientId, Command, NodeId};
+use crate::scenario::presets;
+use crate::scenario::tour::{self, StepStatus, TourRunner};
 use crate::sim::config::{OptionChange, Replication, SafetySwitch};
 use crate::sim::{Action, Config, MessageId, World};
+
+use super::script::Script;
 
 use super::params::{Params, MAX_SPEED, MAX_UI_NODES, MIN_SPEED};
 
@@ -83,6 +87,48 @@ pub enum UiCommand {
     ToggleMessageEvents,
     /// Have the clients send `ADD 1` every so many virtual microseconds while playing, or stop.
     SetAutoClient(Option<u64>),
+    /// Open the guided tour at a chapter (by slug) and step (from 0).
+    StartTour {
+        /// The chapter's slug.
+        chapter: String,
+        /// The step, from 0.
+        step: usize,
+    },
+    /// Go to the tour's next step (finishing the current one at once if it is still running).
+    TourNext,
+    /// Go back one tour step.
+    TourBack,
+    /// Start the current chapter again.
+    TourRestart,
+    /// Leave the tour and keep playing with the cluster exactly as it is.
+    TryItYourself,
+    /// Play a preset scenario (by slug), with its safety switch on (`broken`) or off.
+    LoadPreset {
+        /// The preset's slug.
+        slug: String,
+        /// Whether its rule is broken.
+        broken: bool,
+    },
+    /// Stop following a preset's script.
+    ClosePreset,
+}
+
+impl UiCommand {
+    /// Whether the command acts on the cluster (rather than on how it is watched).
+    pub fn changes_world(&self) -> bool {
+        matches!(
+            self,
+            UiCommand::NodeAction(_)
+                | UiCommand::Submit(_)
+                | UiCommand::Act(_)
+                | UiCommand::ToggleLink(..)
+                | UiCommand::EditPartition
+                | UiCommand::ApplyPartition
+                | UiCommand::Heal
+                | UiCommand::SetOption(_)
+                | UiCommand::SetAutoClient(_)
+        )
+    }
 }
 
 /// What can be done to one node.
@@ -116,6 +162,12 @@ pub struct Sandbox {
     violations_seen: usize,
     /// The automatic client load: its period and the virtual time of its next command.
     auto_client: Option<AutoClient>,
+    /// The guided tour's current step, while the tour runs.
+    tour: Option<TourRunner<'static>>,
+    /// Whether the tour's current step is still running, done, or timed out.
+    tour_status: StepStatus,
+    /// A preset being played.
+    script: Option<Script>,
 }
 
 /// A steady client load, so people (and the frame-time benchmark) can watch replication under
@@ -164,7 +216,16 @@ impl Sandbox {
             carry_us: 0.0,
             violations_seen: 0,
             auto_client: None,
+            tour: None,
+            tour_status: StepStatus::Running,
+            script: None,
         };
+        if let Some(slug) = &params.tour {
+            let step = params.step.map(|s| s.saturating_sub(1)).unwrap_or(0);
+            sandbox.start_tour(slug, step);
+        } else if let Some(slug) = &params.scenario {
+            sandbox.load_preset(slug, true);
+        }
         sandbox.world.set_trace_retention(Some(TRACE_RETENTION));
         sandbox
     }
@@ -218,6 +279,19 @@ impl Sandbox {
         self.auto_client
     }
 
+    /// The guided tour's current step, if the tour is running.
+    pub fn tour(&self) -> Option<&TourRunner<'static>> {
+        self.tour.as_ref()
+    }
+    /// Whether the tour's current step has finished.
+    pub fn tour_status(&self) -> StepStatus {
+        self.tour_status
+    }
+    /// The preset being played, if any.
+    pub fn script(&self) -> Option<&Script> {
+        self.script.as_ref()
+    }
+
     /// Advances the clock by `elapsed_ms` of real time scaled by the speed, if playing.
     pub fn frame(&mut self, elapsed_ms: f64) {
         if !self.playing || !elapsed_ms.is_finite() || elapsed_ms <= 0.0 {
@@ -227,12 +301,186 @@ impl Sandbox {
         let whole_us = virtual_us.floor();
         self.carry_us = virtual_us - whole_us;
         let target = self.world.now().saturating_add(whole_us as u64);
-        while let Some(auto) = self.auto_client.filter(|a| a.next_at <= target) {
-            self.world.advance_to(auto.next_at);
-            self.auto_submit();
+        self.run_to(target);
+    }
+
+    /// Runs the world to `target`, applying whatever is due on the way: the tour step's
+    /// condition (which freezes the world the moment it holds, so Next continues from exactly
+    /// there), a preset's scripted actions, and the automatic client's commands.
+    fn run_to(&mut self, target: u64) {
+        if let Some(runner) = &self.tour {
+            self.tour_status = runner.advance(&mut self.world, target);
+            self.pause_on_new_violation();
+            return;
+        }
+        loop {
+            let script_due = self.script.as_ref().and_then(Script::next_due);
+            let auto_due = self.auto_client.map(|a| a.next_at);
+            let due = match (script_due, auto_due) {
+                (Some(s), Some(a)) => s.min(a),
+                (s, a) => s.or(a).unwrap_or(u64::MAX),
+            };
+            if due > target {
+                break;
+            }
+            self.world.advance_to(due);
+            if script_due == Some(due) {
+                self.apply_script_step();
+            } else {
+                self.auto_submit();
+            }
         }
         self.world.advance_to(target);
         self.pause_on_new_violation();
+    }
+
+    fn apply_script_step(&mut self) {
+        if let Some(script) = self.script.as_mut() {
+            if let Err(message) = script.apply_next(&mut self.world) {
+                self.notice(&capitalise(&message));
+            }
+        }
+    }
+
+    /// Pauses and moves one event forward, or to the next scripted action or tour threshold if
+    /// that comes first.
+    fn step_event(&mut self) {
+        self.playing = false;
+        self.carry_us = 0.0;
+        let next_event = self.world.next_event_time();
+        if let Some(runner) = &self.tour {
+            match next_event {
+                Some(t) if self.tour_status == StepStatus::Running => {
+                    self.tour_status = runner.advance(&mut self.world, t)
+                }
+                _ => self.notice("This step is complete: press Next to go on."),
+            }
+            return;
+        }
+        let script_due = self.script.as_ref().and_then(Script::next_due);
+        match (script_due, next_event) {
+            (Some(s), e) if e.is_none_or(|e| s < e) => {
+                self.world.advance_to(s);
+                self.apply_script_step();
+            }
+            (_, Some(_)) => {
+                self.world.step();
+            }
+            (_, None) => self
+                .notice("Nothing is scheduled: every node is stopped and no message is in flight."),
+        }
+        self.pause_on_new_violation();
+    }
+
+    /// Opens the tour at `chapter`, step `step` (from 0). An unknown chapter or step leaves the
+    /// sandbox as it is and says why.
+    fn start_tour(&mut self, chapter: &str, step: usize) {
+        match TourRunner::start(chapter, step) {
+            Ok((runner, world)) => {
+                self.install_world(world);
+                self.tour = Some(runner);
+                self.tour_status = StepStatus::Running;
+                self.script = None;
+                self.auto_client = None;
+                self.playing = true;
+            }
+            Err(error) => {
+                let names: Vec<&str> = tour::chapters().iter().map(|c| c.slug).collect();
+                self.notice(&format!(
+                    "Cannot open the tour: {error}. The chapters are {}.",
+                    names.join(", ")
+                ));
+            }
+        }
+    }
+
+    fn tour_next(&mut self) {
+        let Some(runner) = self.tour.clone() else {
+            return;
+        };
+        match runner.next(&mut self.world) {
+            Some(Ok(next)) => {
+                self.tour = Some(next);
+                self.tour_status = StepStatus::Running;
+                self.playing = true;
+            }
+            Some(Err(error)) => self.notice(&capitalise(&error.to_string())),
+            None => {
+                // The chapter is over: go on to the next chapter, if there is one.
+                let chapters = tour::chapters();
+                let position = chapters
+                    .iter()
+                    .position(|c| c.slug == runner.chapter().slug);
+                match position.and_then(|i| chapters.get(i + 1)) {
+                    Some(next) => self.start_tour(next.slug, 0),
+                    None => self.notice("That was the last step of the tour. Try it yourself!"),
+                }
+            }
+        }
+        self.pause_on_new_violation();
+    }
+
+    fn tour_back(&mut self) {
+        let Some(runner) = self.tour.clone() else {
+            return;
+        };
+        match runner.back() {
+            Some(Ok((previous, world))) => {
+                self.install_world(world);
+                self.tour = Some(previous);
+                self.tour_status = StepStatus::Running;
+                self.playing = true;
+            }
+            Some(Err(error)) => self.notice(&capitalise(&error.to_string())),
+            None => {
+                // At a chapter's first step, Back goes to the end of the previous chapter.
+                let chapters = tour::chapters();
+                let position = chapters
+                    .iter()
+                    .position(|c| c.slug == runner.chapter().slug);
+                if let Some(previous) = position
+                    .and_then(|i| i.checked_sub(1))
+                    .and_then(|i| chapters.get(i))
+                {
+                    self.start_tour(previous.slug, previous.steps.len().saturating_sub(1));
+                }
+            }
+        }
+    }
+
+    /// Plays preset `slug` from time zero, its rule broken or not.
+    fn load_preset(&mut self, slug: &str, broken: bool) {
+        let Some(preset) = presets::preset(slug) else {
+            let names: Vec<&str> = presets::presets().iter().map(|p| p.slug).collect();
+            self.notice(&format!(
+                "There is no scenario called \"{slug}\". The scenarios are {}.",
+                names.join(", ")
+            ));
+            return;
+        };
+        match World::new(preset.config_with(broken)) {
+            Ok(world) => {
+                self.install_world(world);
+                self.tour = None;
+                self.auto_client = None;
+                self.script = Some(Script::new(&preset, broken));
+                self.playing = true;
+            }
+            Err(error) => self.notice(&capitalise(&format!("cannot load the scenario: {error}."))),
+        }
+    }
+
+    /// Replaces the world, resetting everything that described the old one.
+    fn install_world(&mut self, mut world: World) {
+        world.set_trace_retention(Some(TRACE_RETENTION));
+        self.world = world;
+        self.selection = None;
+        self.partition_draft = None;
+        self.carry_us = 0.0;
+        self.violations_seen = self.world.violations().len();
+        if self.client.index() >= self.world.clients().len() {
+            self.client = ClientId(0);
+        }
     }
 
     /// Sends the automatic client's next command. A client that still has a command queued is
@@ -264,18 +512,14 @@ impl Sandbox {
 
     /// Handles one command. Refused commands leave the world as it was and add a notice.
     pub fn handle(&mut self, command: UiCommand) {
+        // Acting on the cluster during the tour takes it over: the tour's script no longer
+        // applies, and the sandbox carries on from exactly here.
+        if self.tour.is_some() && command.changes_world() {
+            self.tour = None;
+        }
         match command {
             UiCommand::TogglePlay => self.playing = !self.playing,
-            UiCommand::StepEvent => {
-                self.playing = false;
-                self.carry_us = 0.0;
-                if self.world.step().is_none() {
-                    self.notice(
-                        "nothing is scheduled: every node is stopped and no message is in flight.",
-                    );
-                }
-                self.pause_on_new_violation();
-            }
+            UiCommand::StepEvent => self.step_event(),
             UiCommand::SetSpeed(speed) => {
                 if speed.is_finite() && (MIN_SPEED..=MAX_SPEED).contains(&speed) {
                     self.speed = speed;
@@ -326,6 +570,17 @@ impl Sandbox {
             UiCommand::DismissNotices => self.notices.clear(),
             UiCommand::ToggleHelp => self.help_open = !self.help_open,
             UiCommand::ToggleMessageEvents => self.show_message_events = !self.show_message_events,
+            UiCommand::StartTour { chapter, step } => self.start_tour(&chapter, step),
+            UiCommand::TourNext => self.tour_next(),
+            UiCommand::TourBack => self.tour_back(),
+            UiCommand::TourRestart => {
+                if let Some(slug) = self.tour.as_ref().map(|r| r.chapter().slug) {
+                    self.start_tour(slug, 0);
+                }
+            }
+            UiCommand::TryItYourself => self.tour = None,
+            UiCommand::LoadPreset { slug, broken } => self.load_preset(&slug, broken),
+            UiCommand::ClosePreset => self.script = None,
             UiCommand::SetAutoClient(period) => {
                 self.auto_client = period.map(|period_us| AutoClient {
                     period_us: period_us.max(MIN_AUTO_PERIOD_US),
@@ -458,16 +713,10 @@ impl Sandbox {
             ..config
         };
         match World::new(config) {
-            Ok(mut world) => {
-                world.set_trace_retention(Some(TRACE_RETENTION));
-                self.world = world;
-                self.selection = None;
-                self.partition_draft = None;
-                self.carry_us = 0.0;
-                self.violations_seen = 0;
-                if self.client.index() >= self.world.clients().len() {
-                    self.client = ClientId(0);
-                }
+            Ok(world) => {
+                self.install_world(world);
+                self.tour = None;
+                self.script = None;
             }
             Err(error) => self.notice(&capitalise(&format!("cannot reset: {error}."))),
         }

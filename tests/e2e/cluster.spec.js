@@ -9,7 +9,7 @@ test('a leader appears and the page shows the DESIGN test ids', async ({ page })
   const errors = await openApp(page, FAST);
   const { leader, term } = await waitForLeader(page);
   expect(term).toBeGreaterThan(0);
-  await expect(page.getByTestId('cluster-status')).toHaveText(`Leader: ${leader}`);
+  await expect(page.getByTestId("cluster-status")).toHaveText(`Leader: ${leader} (term ${term})`);
   for (const id of ['sim-time', 'btn-play-pause', 'btn-step', 'speed', 'client-command', 'client-send',
     'node-action-stop', 'node-action-restart', 'node-action-timeout', 'btn-partition', 'btn-heal',
     'cluster-size', 'seed']) {

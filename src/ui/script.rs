@@ -1,0 +1,71 @@
+//! A scripted run playing in the sandbox: a preset's timed actions, applied when the clock
+//! reaches them, with its explanation and marks for the caption.
+
+use crate::scenario::presets::{Mark, Preset};
+use crate::sim::{Time, TimedAction, World};
+
+/// A preset being played.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Script {
+    /// The preset's slug, for URLs.
+    pub slug: &'static str,
+    /// Its title.
+    pub title: &'static str,
+    /// Its explanation.
+    pub explanation: &'static str,
+    /// Whether its safety switch is on (the rule broken).
+    pub broken: bool,
+    /// Whether the preset has a switch at all.
+    pub has_switch: bool,
+    marks: Vec<Mark>,
+    actions: Vec<TimedAction>,
+    /// How many actions have been applied.
+    next: usize,
+}
+
+impl Script {
+    /// The script of `preset`, with its switch on (`broken`) or off.
+    pub fn new(preset: &Preset, broken: bool) -> Script {
+        Script {
+            slug: preset.slug,
+            title: preset.title,
+            explanation: preset.explanation,
+            broken,
+            has_switch: preset.switch.is_some(),
+            marks: preset.marks.clone(),
+            actions: preset.actions.clone(),
+            next: 0,
+        }
+    }
+
+    /// When the next scripted action is due, if any is left.
+    pub fn next_due(&self) -> Option<Time> {
+        self.actions.get(self.next).map(|a| a.at)
+    }
+
+    /// Applies the next action (the world's clock must have reached its time). A refusal is
+    /// returned as text: it means the script no longer fits the run, which only happens if the
+    /// person changed it.
+    pub fn apply_next(&mut self, world: &mut World) -> Result<(), String> {
+        let Some(timed) = self.actions.get(self.next) else {
+            return Ok(());
+        };
+        self.next += 1;
+        world.apply(timed.action.clone()).map_err(|e| {
+            format!(
+                "the script's next step ({}) was refused: {e}",
+                timed.action.describe()
+            )
+        })
+    }
+
+    /// The latest mark at or before `now`: what the run is showing at the moment.
+    pub fn current_mark(&self, now: Time) -> Option<&Mark> {
+        self.marks.iter().rev().find(|m| m.at <= now)
+    }
+
+    /// Whether every scripted action has been applied.
+    pub fn is_done(&self) -> bool {
+        self.next >= self.actions.len()
+    }
+}
