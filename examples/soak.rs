@@ -44,6 +44,8 @@ struct Totals {
     completed: u64,
     ops_checked: u64,
     max_lin_steps: u64,
+    /// The seed whose history took the most search steps.
+    max_lin_steps_seed: u64,
     max_term: u64,
     failures: u64,
     linearizability_failures: u64,
@@ -57,7 +59,10 @@ struct Totals {
 }
 
 impl Totals {
-    fn add(&mut self, s: &FuzzSummary) {
+    fn add(&mut self, seed: u64, s: &FuzzSummary) {
+        if s.lin_steps > self.max_lin_steps {
+            self.max_lin_steps_seed = seed;
+        }
         self.events += s.events;
         self.elections += s.elections;
         self.commits += s.committed;
@@ -71,9 +76,11 @@ impl Totals {
         }
         if let Some(t) = s.heal_to_done {
             self.to_done.push(t);
-            if let (Some(l), true) = (s.heal_to_leader, s.backlog_at_heal > 0) {
-                self.per_backlog
-                    .push(t.saturating_sub(l) / s.backlog_at_heal);
+            if let Some(per) = s
+                .heal_to_leader
+                .and_then(|l| t.saturating_sub(l).checked_div(s.backlog_at_heal))
+            {
+                self.per_backlog.push(per);
             }
         }
     }
@@ -183,7 +190,7 @@ fn main() {
                         break;
                     }
                     match run_schedule(seed, opts) {
-                        Ok(s) => local.add(&s),
+                        Ok(s) => local.add(seed, &s),
                         Err(f) => {
                             local.failures += 1;
                             if f.problem.starts_with("not linearizable")
@@ -208,6 +215,9 @@ fn main() {
                 t.commits += local.commits;
                 t.completed += local.completed;
                 t.ops_checked += local.ops_checked;
+                if local.max_lin_steps > t.max_lin_steps {
+                    t.max_lin_steps_seed = local.max_lin_steps_seed;
+                }
                 t.max_lin_steps = t.max_lin_steps.max(local.max_lin_steps);
                 t.max_term = t.max_term.max(local.max_term);
                 t.pending_at_heal_max = t.pending_at_heal_max.max(local.pending_at_heal_max);
@@ -269,8 +279,8 @@ fn main() {
     println!("  entries committed:    {}", t.commits);
     println!("  commands completed:   {}", t.completed);
     println!(
-        "  operations checked:   {} for linearizability (at most {} search steps)",
-        t.ops_checked, t.max_lin_steps
+        "  operations checked:   {} for linearizability (at most {} search steps, seed {})",
+        t.ops_checked, t.max_lin_steps, t.max_lin_steps_seed
     );
     println!(
         "  violations:           {} ({} linearizability)",

@@ -59,8 +59,8 @@ fn check(name: &str, opts: FuzzOptions) {
         to_leader.push(leader);
         to_done.push(done);
         let backlog = s.backlog_at_heal;
-        if backlog > 0 {
-            per_command.push(done.saturating_sub(leader) / backlog);
+        if let Some(per) = done.saturating_sub(leader).checked_div(backlog) {
+            per_command.push(per);
         }
         if leader > LEADER_BOUND {
             problems.push(format!(

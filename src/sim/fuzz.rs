@@ -440,7 +440,7 @@ fn settle(
         if leader_at.is_some() && pending(w) == 0 && w.leader().is_some() {
             break;
         }
-        if !w.next_event_time().is_some_and(|t| t <= end) {
+        if w.next_event_time().is_none_or(|t| t > end) {
             return Err(format!(
                 "no progress after healing: leader {:?}, {} commands pending",
                 w.leader(),

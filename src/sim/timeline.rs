@@ -189,9 +189,9 @@ pub fn estimate_world_bytes(world: &World) -> usize {
         + logs
         + in_flight
         + checker
-        + world.operations().len() * size_of::<super::Operation>()
-        + world.actions().len() * size_of::<TimedAction>()
-        + world.trace().len() * size_of::<super::TraceEvent>()
+        + std::mem::size_of_val(world.operations())
+        + std::mem::size_of_val(world.actions())
+        + std::mem::size_of_val(world.trace())
 }
 
 impl Timeline {
