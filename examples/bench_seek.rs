@@ -4,7 +4,8 @@
 //! Prints p50/p95/max seek times in milliseconds, the checkpoint count, interval and estimated
 //! memory, and checks that seeking back to the end gives the live run's trace hash.
 //!
-//! Run: `cargo run --profile bench-native --example bench_seek [-- --minutes N --seeks N]`
+//! Run: `cargo run --profile bench-native --example bench_seek [-- --minutes N --seeks N]`; set
+//! `BENCH_SEEK_PARTS=1` to also time cloning each part of the world.
 
 use raftsim::raft::Command;
 use raftsim::sim::timeline::{estimate_world_bytes, Timeline};

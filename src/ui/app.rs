@@ -16,6 +16,7 @@ use super::embed_api::{
 };
 use super::embed_dialog::{EmbedDialog, EmbedSource};
 use super::event_list::event_list;
+use super::experiments_panel::ExperimentsPanel;
 use super::frame_probe;
 use super::hooks::use_animation_frame;
 use super::inspector::inspector;
@@ -138,6 +139,7 @@ pub fn App() -> Html {
     let controls = params.controls();
     let embedded = params.embed;
     let embed_open = use_state(|| false);
+    let experiments_open = use_state(|| params.experiments);
     {
         let theme = params.theme;
         use_effect_with(theme, |theme| apply_theme(*theme));
@@ -314,6 +316,10 @@ pub fn App() -> Html {
             }
         })
     };
+    let toggle_experiments = {
+        let experiments_open = experiments_open.clone();
+        Callback::from(move |_: MouseEvent| experiments_open.set(!*experiments_open))
+    };
     let open_embed = {
         let embed_open = embed_open.clone();
         Callback::from(move |_: MouseEvent| embed_open.set(true))
@@ -362,6 +368,9 @@ pub fn App() -> Html {
                             { for presets::presets().iter().map(|p| html! { <option value={p.slug}>{ p.title }</option> }) }
                         </select>
                     </label>
+                    <button class={classes!("btn", experiments_open.then_some("primary"))} data-testid="btn-experiments"
+                            onclick={toggle_experiments} aria-pressed={experiments_open.to_string()}
+                            title="Reproduce the paper's election measurements">{ "Experiments" }</button>
                     <button class="btn" data-testid="btn-embed" onclick={open_embed}
                             title="Put this simulation in a course page">{ "Embed…" }</button>
                     <button class="btn ghost help-button" data-testid="btn-help" onclick={toggle_help.clone()}
@@ -374,6 +383,9 @@ pub fn App() -> Html {
                     <button class="btn ghost" onclick={dismiss} aria-label="Dismiss">{ "✕" }</button>
                 </div>
             }
+            if *experiments_open {
+                <main class="layout single"><ExperimentsPanel /></main>
+            } else {
             <main class="layout">
                 <section class="stage" aria-label="Simulation">
                     { playback_bar(&s, &dispatch, controls) }
@@ -403,6 +415,7 @@ pub fn App() -> Html {
                 }
                 if controls.events { { event_list(s.world(), s.show_message_events(), &dispatch) } }
             </main>
+            }
             if *embed_open {
                 <EmbedDialog source={embed_source(&s)} on_close={close_embed} />
             }

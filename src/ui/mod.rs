@@ -7,6 +7,7 @@ mod controls;
 pub mod embed_api;
 pub mod embed_dialog;
 mod event_list;
+mod experiments_panel;
 mod frame_probe;
 pub mod geometry;
 mod hooks;

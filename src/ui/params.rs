@@ -20,7 +20,7 @@ pub const DEFAULT_SEED: u64 = 1;
 /// Parameters names the page understands, including those that later features read.
 const KNOWN: &[&str] = &[
     "seed", "nodes", "speed", "tour", "step", "scenario", "embed", "run", "autoplay", "controls",
-    "theme", "bench",
+    "theme", "bench", "view",
 ];
 
 /// The colour scheme.
@@ -206,6 +206,8 @@ pub struct Params {
     pub scenario: Option<String>,
     /// `run=...`: a share link's encoded run (decoded when it loads).
     pub run: Option<String>,
+    /// `view=experiments`: open the Experiments panel instead of the simulator.
+    pub experiments: bool,
 }
 
 impl Params {
@@ -234,6 +236,7 @@ impl Default for Params {
             step: None,
             scenario: None,
             run: None,
+            experiments: false,
         }
     }
 }
@@ -303,6 +306,14 @@ pub fn parse_query(query: &str) -> (Params, Vec<String>) {
             },
             "scenario" => params.scenario = Some(value.to_string()),
             "run" => params.run = Some(value.to_string()),
+            "view" => match value {
+                "experiments" => params.experiments = true,
+                "simulator" => params.experiments = false,
+                _ => problems.push(format!(
+                    "view \"{}\" must be simulator or experiments; showing the simulator.",
+                    shorten(value)
+                )),
+            },
             other if KNOWN.contains(&other) => {}
             other => problems.push(format!(
                 "the URL parameter \"{}\" is not one raftsim knows; it was ignored.",
