@@ -24,3 +24,11 @@ fn reference_run_has_the_pinned_trace_hash() {
         world.trace_hash()
     );
 }
+
+#[test]
+fn the_reference_run_replays_from_a_share_link_to_the_same_hash() {
+    assert_eq!(
+        reference_run::replayed_from_share_link(),
+        reference_run::EXPECTED_TRACE_HASH
+    );
+}

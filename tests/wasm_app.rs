@@ -49,6 +49,15 @@ fn reference_run_matches_the_native_trace_hash() {
     assert_eq!(world.trace_hash(), reference_run::EXPECTED_TRACE_HASH);
 }
 
+/// A run shared as a link and replayed in the browser gives the native trace hash.
+#[wasm_bindgen_test]
+fn a_shared_run_replays_in_wasm_to_the_native_trace_hash() {
+    assert_eq!(
+        reference_run::replayed_from_share_link(),
+        reference_run::EXPECTED_TRACE_HASH
+    );
+}
+
 /// If raftsim panics, the page shows a banner with a copyable report instead of freezing.
 #[wasm_bindgen_test]
 fn a_fatal_error_shows_a_banner_with_a_report() {

@@ -25,6 +25,8 @@ use super::keyboard::{command_for_key, KeyContext, SHORTCUTS};
 use super::log_table::log_table;
 use super::params::{parse_query, Theme};
 use super::sandbox::{Sandbox, UiCommand};
+use super::share_panel::{download_run, share_url, SharePanel};
+use super::timeline_bar::timeline_bar;
 use super::tour_panel::{scenario_panel, tour_panel};
 use crate::scenario::presets;
 
@@ -316,6 +318,14 @@ pub fn App() -> Html {
             }
         })
     };
+    let on_share = {
+        let sandbox = sandbox.clone();
+        Callback::from(move |_: ()| share_url(&sandbox.borrow()))
+    };
+    let on_export = {
+        let sandbox = sandbox.clone();
+        Callback::from(move |_: ()| download_run(&sandbox.borrow()))
+    };
     let toggle_experiments = {
         let experiments_open = experiments_open.clone();
         Callback::from(move |_: MouseEvent| experiments_open.set(!*experiments_open))
@@ -395,6 +405,7 @@ pub fn App() -> Html {
                         <div class="cluster-status" data-testid="cluster-status">{ leader_text }</div>
                         { cluster_svg(&s, &dispatch) }
                     </div>
+                    if controls.timeline { { timeline_bar(&s, &dispatch) } }
                     if !embedded { { legend() } }
                 </section>
                 if show_side {
@@ -404,6 +415,9 @@ pub fn App() -> Html {
                         if controls.client && !touring { { client_panel(&s, &dispatch, &command_input) } }
                         if controls.network && !touring { { network_panel(&s, &dispatch) } }
                         if controls.inspector { { inspector(&s, &dispatch) } }
+                        if !embedded && !touring {
+                            <SharePanel on_share={on_share} on_export={on_export} dispatch={dispatch.clone()} />
+                        }
                         if controls.settings { { settings_panel(&s, &dispatch) } }
                     </aside>
                 }

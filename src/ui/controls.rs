@@ -56,6 +56,12 @@ pub fn playback_bar(sandbox: &Sandbox, dispatch: &Callback<UiCommand>, controls:
                     { if playing { "❚❚ Pause" } else { "▶ Play" } }
                 </button>
             }
+            if controls.step && sandbox.timeline().is_some() {
+                <button class="btn" data-testid="btn-step-back" onclick={emit(dispatch, UiCommand::StepBack)}
+                        title="Pause and undo the last event (,)">
+                    { "◂ Back" }
+                </button>
+            }
             if controls.step {
                 <button class="btn" data-testid="btn-step" onclick={emit(dispatch, UiCommand::StepEvent)}
                         title="Pause and process the next event (. or →)">

@@ -9,6 +9,7 @@ use super::sandbox::{NodeVerb, UiCommand};
 pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Space or K", "play or pause"),
     (". or →", "step to the next event"),
+    (", or ←", "step back one event"),
     ("→ and ← (in the tour)", "next and previous step"),
     ("1 – 9", "select node A – I"),
     ("S", "stop the selected node"),
@@ -44,6 +45,7 @@ pub fn command_for_key(key: &str, context: KeyContext) -> Option<UiCommand> {
         "ArrowLeft" if touring => UiCommand::TourBack,
         " " | "k" | "K" => UiCommand::TogglePlay,
         "." | "ArrowRight" => UiCommand::StepEvent,
+        "," | "ArrowLeft" => UiCommand::StepBack,
         "s" | "S" => UiCommand::NodeAction(NodeVerb::Stop),
         "r" | "R" => UiCommand::NodeAction(NodeVerb::Restart),
         "t" | "T" => UiCommand::NodeAction(NodeVerb::Timeout),
@@ -107,6 +109,9 @@ mod tests {
             command_for_key("ArrowRight", sandbox(5)),
             Some(UiCommand::StepEvent)
         );
-        assert_eq!(command_for_key("ArrowLeft", sandbox(5)), None);
+        assert_eq!(
+            command_for_key("ArrowLeft", sandbox(5)),
+            Some(UiCommand::StepBack)
+        );
     }
 }

@@ -6,6 +6,7 @@ mod cluster_view;
 mod controls;
 pub mod embed_api;
 pub mod embed_dialog;
+mod engine;
 mod event_list;
 mod experiments_panel;
 mod frame_probe;
@@ -19,6 +20,8 @@ pub mod panic_report;
 pub mod params;
 pub mod sandbox;
 pub mod script;
+mod share_panel;
+mod timeline_bar;
 mod tour_panel;
 
 pub use app::App;

@@ -20,7 +20,7 @@ pub const DEFAULT_SEED: u64 = 1;
 /// Parameters names the page understands, including those that later features read.
 const KNOWN: &[&str] = &[
     "seed", "nodes", "speed", "tour", "step", "scenario", "embed", "run", "autoplay", "controls",
-    "theme", "bench", "view",
+    "theme", "bench", "view", "at",
 ];
 
 /// The colour scheme.
@@ -208,6 +208,8 @@ pub struct Params {
     pub run: Option<String>,
     /// `view=experiments`: open the Experiments panel instead of the simulator.
     pub experiments: bool,
+    /// `at=N`: with `run`, the virtual time (microseconds) to open the run at, paused.
+    pub at: Option<u64>,
 }
 
 impl Params {
@@ -237,6 +239,7 @@ impl Default for Params {
             scenario: None,
             run: None,
             experiments: false,
+            at: None,
         }
     }
 }
@@ -306,6 +309,13 @@ pub fn parse_query(query: &str) -> (Params, Vec<String>) {
             },
             "scenario" => params.scenario = Some(value.to_string()),
             "run" => params.run = Some(value.to_string()),
+            "at" => match value.parse::<u64>() {
+                Ok(at) => params.at = Some(at),
+                Err(_) => problems.push(format!(
+                    "at \"{}\" must be a time in whole microseconds; opening at the end.",
+                    shorten(value)
+                )),
+            },
             "view" => match value {
                 "experiments" => params.experiments = true,
                 "simulator" => params.experiments = false,

@@ -5,22 +5,19 @@
 //! messages) is tested natively.
 
 use crate::raft::{ClientId, Command, NodeId};
-use crate::scenario::presets;
 use crate::scenario::tour::{self, StepStatus, TourRunner};
+use crate::scenario::{export, presets, share};
 use crate::sim::config::{OptionChange, Replication, SafetySwitch};
+use crate::sim::timeline::Timeline;
 use crate::sim::{Action, Config, MessageId, World};
 
-use super::script::Script;
-
+use super::engine::{new_timeline, timeline_options, Engine, TourStep};
 use super::params::{Params, MAX_SPEED, MAX_UI_NODES, MIN_SPEED};
+use super::script::Script;
 
 /// The longest real time one animation frame may advance the simulation by. After the tab was in
 /// the background the browser reports a huge gap; jumping minutes ahead would lose the story.
 const MAX_FRAME_MS: f64 = 100.0;
-
-/// How many trace events the sandbox keeps. The event list shows the most recent ones; older
-/// ones are not needed to draw the present.
-const TRACE_RETENTION: usize = 4_000;
 
 /// The number of groups a partition can be drawn with in the partition editor.
 pub const PARTITION_GROUPS: u8 = 3;
@@ -111,6 +108,14 @@ pub enum UiCommand {
     },
     /// Stop following a preset's script.
     ClosePreset,
+    /// Pause and undo the last event (time travel).
+    StepBack,
+    /// Pause and go to virtual time `t` of the recorded run (scrubbing).
+    SeekTime(u64),
+    /// Go to the live end of the recorded run.
+    SeekToEnd,
+    /// Replace the run by one imported from a JSON file's text.
+    ImportRun(String),
 }
 
 impl UiCommand {
@@ -145,7 +150,7 @@ pub enum NodeVerb {
 /// The sandbox: the world plus how it is being watched.
 #[derive(Clone, Debug)]
 pub struct Sandbox {
-    world: World,
+    engine: Engine,
     playing: bool,
     speed: f64,
     selection: Option<Selection>,
@@ -162,10 +167,6 @@ pub struct Sandbox {
     violations_seen: usize,
     /// The automatic client load: its period and the virtual time of its next command.
     auto_client: Option<AutoClient>,
-    /// The guided tour's current step, while the tour runs.
-    tour: Option<TourRunner<'static>>,
-    /// Whether the tour's current step is still running, done, or timed out.
-    tour_status: StepStatus,
     /// A preset being played.
     script: Option<Script>,
 }
@@ -200,11 +201,11 @@ impl Sandbox {
     pub fn new(params: &Params, notices: Vec<String>) -> Sandbox {
         // URL parameters are validated before they get here; the fallback is the default
         // configuration, which a core unit test proves valid.
-        let world = World::new(config_for(params))
-            .or_else(|_| World::new(Config::default()))
+        let timeline = new_timeline(config_for(params))
+            .or_else(|_| new_timeline(Config::default()))
             .expect("the default configuration is valid");
         let mut sandbox = Sandbox {
-            world,
+            engine: Engine::Timeline(Box::new(timeline)),
             playing: params.autoplay,
             speed: params.speed.clamp(MIN_SPEED, MAX_SPEED),
             selection: None,
@@ -216,23 +217,26 @@ impl Sandbox {
             carry_us: 0.0,
             violations_seen: 0,
             auto_client: None,
-            tour: None,
-            tour_status: StepStatus::Running,
             script: None,
         };
-        if let Some(slug) = &params.tour {
+        if let Some(code) = &params.run {
+            sandbox.open_shared_run(code, params.at);
+        } else if let Some(slug) = &params.tour {
             let step = params.step.map(|s| s.saturating_sub(1)).unwrap_or(0);
             sandbox.start_tour(slug, step);
         } else if let Some(slug) = &params.scenario {
             sandbox.load_preset(slug, true);
         }
-        sandbox.world.set_trace_retention(Some(TRACE_RETENTION));
         sandbox
     }
 
     /// The world, read-only.
     pub fn world(&self) -> &World {
-        &self.world
+        self.engine.world()
+    }
+    /// The sandbox's timeline (absent during the tour).
+    pub fn timeline(&self) -> Option<&Timeline> {
+        self.engine.timeline()
     }
     /// Whether the clock is running.
     pub fn is_playing(&self) -> bool {
@@ -281,11 +285,14 @@ impl Sandbox {
 
     /// The guided tour's current step, if the tour is running.
     pub fn tour(&self) -> Option<&TourRunner<'static>> {
-        self.tour.as_ref()
+        self.engine.tour().map(|t| &t.runner)
     }
     /// Whether the tour's current step has finished.
     pub fn tour_status(&self) -> StepStatus {
-        self.tour_status
+        self.engine
+            .tour()
+            .map(|t| t.status)
+            .unwrap_or(StepStatus::Running)
     }
     /// The preset being played, if any.
     pub fn script(&self) -> Option<&Script> {
@@ -300,7 +307,7 @@ impl Sandbox {
         let virtual_us = elapsed_ms.min(MAX_FRAME_MS) * 1000.0 * self.speed + self.carry_us;
         let whole_us = virtual_us.floor();
         self.carry_us = virtual_us - whole_us;
-        let target = self.world.now().saturating_add(whole_us as u64);
+        let target = self.world().now().saturating_add(whole_us as u64);
         self.run_to(target);
     }
 
@@ -308,8 +315,13 @@ impl Sandbox {
     /// condition (which freezes the world the moment it holds, so Next continues from exactly
     /// there), a preset's scripted actions, and the automatic client's commands.
     fn run_to(&mut self, target: u64) {
-        if let Some(runner) = &self.tour {
-            self.tour_status = runner.advance(&mut self.world, target);
+        // During the tour, and while replaying a recorded past, what happens is already decided:
+        // the runner or the timeline applies it. Scripts and the automatic client act only at the
+        // live end of a sandbox run.
+        let live = self.timeline().is_some_and(|t| t.is_at_end());
+        if !live {
+            self.engine.advance_to(target);
+            self.sync_script();
             self.pause_on_new_violation();
             return;
         }
@@ -323,22 +335,30 @@ impl Sandbox {
             if due > target {
                 break;
             }
-            self.world.advance_to(due);
+            self.engine.advance_to(due);
             if script_due == Some(due) {
                 self.apply_script_step();
             } else {
                 self.auto_submit();
             }
         }
-        self.world.advance_to(target);
+        self.engine.advance_to(target);
         self.pause_on_new_violation();
     }
 
     fn apply_script_step(&mut self) {
         if let Some(script) = self.script.as_mut() {
-            if let Err(message) = script.apply_next(&mut self.world) {
+            if let Err(message) = script.apply_next(&mut self.engine) {
                 self.notice(&capitalise(&message));
             }
+        }
+    }
+
+    /// After moving through recorded time, the script's next action is the first one after now.
+    fn sync_script(&mut self) {
+        let now = self.world().now();
+        if let Some(script) = self.script.as_mut() {
+            script.skip_to(now);
         }
     }
 
@@ -347,24 +367,27 @@ impl Sandbox {
     fn step_event(&mut self) {
         self.playing = false;
         self.carry_us = 0.0;
-        let next_event = self.world.next_event_time();
-        if let Some(runner) = &self.tour {
-            match next_event {
-                Some(t) if self.tour_status == StepStatus::Running => {
-                    self.tour_status = runner.advance(&mut self.world, t)
-                }
-                _ => self.notice("This step is complete: press Next to go on."),
+        let next_event = self.world().next_event_time();
+        if self.engine.tour().is_some() {
+            if self.engine.step().is_none() {
+                self.notice("This step is complete: press Next to go on.");
             }
             return;
         }
-        let script_due = self.script.as_ref().and_then(Script::next_due);
+        let live = self.timeline().is_some_and(|t| t.is_at_end());
+        let script_due = self
+            .script
+            .as_ref()
+            .and_then(Script::next_due)
+            .filter(|_| live);
         match (script_due, next_event) {
             (Some(s), e) if e.is_none_or(|e| s < e) => {
-                self.world.advance_to(s);
+                self.engine.advance_to(s);
                 self.apply_script_step();
             }
             (_, Some(_)) => {
-                self.world.step();
+                self.engine.step();
+                self.sync_script();
             }
             (_, None) => self
                 .notice("Nothing is scheduled: every node is stopped and no message is in flight."),
@@ -377,9 +400,11 @@ impl Sandbox {
     fn start_tour(&mut self, chapter: &str, step: usize) {
         match TourRunner::start(chapter, step) {
             Ok((runner, world)) => {
-                self.install_world(world);
-                self.tour = Some(runner);
-                self.tour_status = StepStatus::Running;
+                self.install(Engine::Tour(Box::new(TourStep {
+                    runner,
+                    world,
+                    status: StepStatus::Running,
+                })));
                 self.script = None;
                 self.auto_client = None;
                 self.playing = true;
@@ -395,13 +420,14 @@ impl Sandbox {
     }
 
     fn tour_next(&mut self) {
-        let Some(runner) = self.tour.clone() else {
+        let Engine::Tour(step) = &mut self.engine else {
             return;
         };
-        match runner.next(&mut self.world) {
+        let runner = step.runner.clone();
+        match runner.next(&mut step.world) {
             Some(Ok(next)) => {
-                self.tour = Some(next);
-                self.tour_status = StepStatus::Running;
+                step.runner = next;
+                step.status = StepStatus::Running;
                 self.playing = true;
             }
             Some(Err(error)) => self.notice(&capitalise(&error.to_string())),
@@ -421,14 +447,16 @@ impl Sandbox {
     }
 
     fn tour_back(&mut self) {
-        let Some(runner) = self.tour.clone() else {
+        let Some(runner) = self.tour().cloned() else {
             return;
         };
         match runner.back() {
             Some(Ok((previous, world))) => {
-                self.install_world(world);
-                self.tour = Some(previous);
-                self.tour_status = StepStatus::Running;
+                self.install(Engine::Tour(Box::new(TourStep {
+                    runner: previous,
+                    world,
+                    status: StepStatus::Running,
+                })));
                 self.playing = true;
             }
             Some(Err(error)) => self.notice(&capitalise(&error.to_string())),
@@ -458,10 +486,9 @@ impl Sandbox {
             ));
             return;
         };
-        match World::new(preset.config_with(broken)) {
-            Ok(world) => {
-                self.install_world(world);
-                self.tour = None;
+        match new_timeline(preset.config_with(broken)) {
+            Ok(timeline) => {
+                self.install(Engine::Timeline(Box::new(timeline)));
                 self.auto_client = None;
                 self.script = Some(Script::new(&preset, broken));
                 self.playing = true;
@@ -470,16 +497,94 @@ impl Sandbox {
         }
     }
 
-    /// Replaces the world, resetting everything that described the old one.
-    fn install_world(&mut self, mut world: World) {
-        world.set_trace_retention(Some(TRACE_RETENTION));
-        self.world = world;
+    /// Replaces the engine (and so the world), resetting everything that described the old one.
+    fn install(&mut self, engine: Engine) {
+        self.engine = engine;
         self.selection = None;
         self.partition_draft = None;
         self.carry_us = 0.0;
-        self.violations_seen = self.world.violations().len();
-        if self.client.index() >= self.world.clients().len() {
+        self.violations_seen = self.world().violations().len();
+        if self.client.index() >= self.world().clients().len() {
             self.client = ClientId(0);
+        }
+    }
+
+    /// Moves through the recorded run (pausing), keeping the script in step. The tour has no
+    /// timeline: its Back button rebuilds steps instead.
+    fn travel(&mut self, seek: impl FnOnce(&mut Timeline)) {
+        let Some(timeline) = self.engine.timeline_mut() else {
+            self.notice("During the tour, use Back to go to the previous step.");
+            return;
+        };
+        self.playing = false;
+        self.carry_us = 0.0;
+        seek(timeline);
+        self.sync_script();
+        // Going back can un-happen a violation; going forward again should pause on it again.
+        self.violations_seen = self.world().violations().len();
+    }
+
+    /// Opens a run shared as a link (`?run=...`), at virtual time `at` if given (paused there,
+    /// as the sender saw it). A bad link leaves the default sandbox and says why.
+    pub fn open_shared_run(&mut self, code: &str, at: Option<u64>) {
+        let decoded =
+            share::decode_run(code)
+                .map_err(|e| e.to_string())
+                .and_then(|(config, actions)| {
+                    Timeline::from_run_with(config, &actions, timeline_options())
+                        .map_err(|e| e.to_string())
+                });
+        match decoded {
+            Ok(mut timeline) => {
+                if let Some(at) = at {
+                    if at >= timeline.world().now() {
+                        timeline.advance_to(at);
+                    } else {
+                        timeline.seek_to_time(at);
+                    }
+                    self.playing = false;
+                }
+                self.install(Engine::Timeline(Box::new(timeline)));
+                self.script = None;
+            }
+            Err(error) => self.notice(&format!(
+                "The shared link could not be opened ({error}); here is a fresh cluster instead."
+            )),
+        }
+    }
+
+    /// The share link's query for the run so far: the run, and the moment on screen.
+    pub fn share_query(&self) -> Option<String> {
+        let timeline = self.timeline()?;
+        Some(format!(
+            "run={}&at={}",
+            share::encode_run(timeline.initial_config(), timeline.recorded_actions()),
+            self.world().now()
+        ))
+    }
+
+    fn import_run(&mut self, text: &str) {
+        match export::import_run(text) {
+            Ok(imported) => {
+                self.install(Engine::Timeline(Box::new(imported.timeline)));
+                self.script = None;
+                self.auto_client = None;
+                self.playing = false;
+            }
+            Err(error) => self.notice(&format!(
+                "That file could not be imported, so the current run is unchanged: {error}."
+            )),
+        }
+    }
+
+    /// Leaves the tour, handing its world to the sandbox's timeline unchanged.
+    fn leave_tour(&mut self) {
+        if self.engine.tour().is_none() {
+            return;
+        }
+        match self.engine.clone().into_timeline() {
+            Ok(engine) => self.engine = engine,
+            Err(message) => self.notice(&capitalise(&message)),
         }
     }
 
@@ -489,20 +594,20 @@ impl Sandbox {
         let Some(mut auto) = self.auto_client else {
             return;
         };
-        let clients = self.world.clients().len().max(1) as u64;
+        let clients = self.world().clients().len().max(1) as u64;
         let client = ClientId(u16::try_from(auto.sent % clients).unwrap_or(0));
         auto.sent += 1;
         auto.next_at = auto.next_at.saturating_add(auto.period_us);
         self.auto_client = Some(auto);
         let backlogged = self
-            .world
+            .world()
             .clients()
             .get(client.index())
             .is_some_and(|c| c.queued().next().is_some());
-        let target = self.world.leader().or_else(|| self.submit_target());
+        let target = self.world().leader().or_else(|| self.submit_target());
         if let (false, Some(node)) = (backlogged, target) {
             // Refusals (a stopped target) are expected under faults and not worth a notice.
-            let _ = self.world.apply(Action::Submit {
+            let _ = self.engine.apply(Action::Submit {
                 client,
                 node,
                 command: Command::Add(1),
@@ -514,8 +619,8 @@ impl Sandbox {
     pub fn handle(&mut self, command: UiCommand) {
         // Acting on the cluster during the tour takes it over: the tour's script no longer
         // applies, and the sandbox carries on from exactly here.
-        if self.tour.is_some() && command.changes_world() {
-            self.tour = None;
+        if self.engine.tour().is_some() && command.changes_world() {
+            self.leave_tour();
         }
         match command {
             UiCommand::TogglePlay => self.playing = !self.playing,
@@ -533,13 +638,13 @@ impl Sandbox {
             UiCommand::NodeAction(verb) => self.node_action(verb),
             UiCommand::Submit(text) => self.submit(&text),
             UiCommand::ChooseClient(client) => {
-                if client.index() < self.world.clients().len() {
+                if client.index() < self.world().clients().len() {
                     self.client = client;
                 }
             }
             UiCommand::Act(action) => self.act(action),
             UiCommand::ToggleLink(a, b) => {
-                let action = if self.world.network().is_cut(a, b) {
+                let action = if self.world().network().is_cut(a, b) {
                     Action::RestoreLink(a, b)
                 } else {
                     Action::CutLink(a, b)
@@ -574,17 +679,23 @@ impl Sandbox {
             UiCommand::TourNext => self.tour_next(),
             UiCommand::TourBack => self.tour_back(),
             UiCommand::TourRestart => {
-                if let Some(slug) = self.tour.as_ref().map(|r| r.chapter().slug) {
+                if let Some(slug) = self.tour().map(|r| r.chapter().slug) {
                     self.start_tour(slug, 0);
                 }
             }
-            UiCommand::TryItYourself => self.tour = None,
+            UiCommand::TryItYourself => self.leave_tour(),
             UiCommand::LoadPreset { slug, broken } => self.load_preset(&slug, broken),
             UiCommand::ClosePreset => self.script = None,
+            UiCommand::StepBack => self.travel(|t| {
+                t.step_back();
+            }),
+            UiCommand::SeekTime(at) => self.travel(|t| t.seek_to_time(at)),
+            UiCommand::SeekToEnd => self.travel(Timeline::seek_to_end),
+            UiCommand::ImportRun(text) => self.import_run(&text),
             UiCommand::SetAutoClient(period) => {
                 self.auto_client = period.map(|period_us| AutoClient {
                     period_us: period_us.max(MIN_AUTO_PERIOD_US),
-                    next_at: self.world.now(),
+                    next_at: self.world().now(),
                     sent: 0,
                 });
             }
@@ -602,7 +713,7 @@ impl Sandbox {
     }
 
     fn act(&mut self, action: Action) {
-        if let Err(error) = self.world.apply(action) {
+        if let Err(error) = self.engine.apply(action) {
             self.notice(&capitalise(&error.to_string()));
         }
         self.pause_on_new_violation();
@@ -625,15 +736,15 @@ impl Sandbox {
     /// would find, else the first running node (which will redirect or keep it).
     pub fn submit_target(&self) -> Option<NodeId> {
         self.selected_node()
-            .or_else(|| self.world.leader())
+            .or_else(|| self.world().leader())
             .or_else(|| {
-                self.world
+                self.world()
                     .nodes()
                     .iter()
                     .find(|n| !n.is_stopped())
                     .map(|n| n.id())
             })
-            .or_else(|| self.world.nodes().first().map(|n| n.id()))
+            .or_else(|| self.world().nodes().first().map(|n| n.id()))
     }
 
     fn submit(&mut self, text: &str) {
@@ -657,9 +768,9 @@ impl Sandbox {
 
     /// The group of each node in the current partition (0 when there is none).
     fn current_groups(&self) -> Vec<u8> {
-        let size = self.world.nodes().len();
+        let size = self.world().nodes().len();
         let mut groups = vec![0u8; size];
-        if let Some(partition) = self.world.network().partition() {
+        if let Some(partition) = self.world().network().partition() {
             for (g, members) in partition.iter().enumerate() {
                 let g = u8::try_from(g).unwrap_or(0) % PARTITION_GROUPS;
                 for node in members {
@@ -705,17 +816,16 @@ impl Sandbox {
         let config = Config {
             seed,
             cluster_size: nodes,
-            ..self.world.config().clone()
+            ..self.world().config().clone()
         };
         // Per-node timeout overrides belong to the old cluster size.
         let config = Config {
             election_timeout_override: Vec::new(),
             ..config
         };
-        match World::new(config) {
-            Ok(world) => {
-                self.install_world(world);
-                self.tour = None;
+        match new_timeline(config) {
+            Ok(timeline) => {
+                self.install(Engine::Timeline(Box::new(timeline)));
                 self.script = None;
             }
             Err(error) => self.notice(&capitalise(&format!("cannot reset: {error}."))),
@@ -723,11 +833,11 @@ impl Sandbox {
     }
 
     fn pause_on_new_violation(&mut self) {
-        let count = self.world.violations().len();
+        let count = self.world().violations().len();
         if count > self.violations_seen {
             self.violations_seen = count;
             self.playing = false;
-            if let Some(v) = self.world.violations().last() {
+            if let Some(v) = self.world().violations().last() {
                 self.notice(&format!(
                     "Safety violated: {}. The run is paused.",
                     v.violation
@@ -738,7 +848,7 @@ impl Sandbox {
 
     /// The word for what a node is doing, as the `data-role` attribute spells it.
     pub fn role_name(&self, node: NodeId) -> &'static str {
-        match self.world.node(node) {
+        match self.world().node(node) {
             Some(n) if n.is_stopped() => "stopped",
             Some(n) => n.role().as_str(),
             None => "stopped",

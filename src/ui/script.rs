@@ -2,7 +2,9 @@
 //! reaches them, with its explanation and marks for the caption.
 
 use crate::scenario::presets::{Mark, Preset};
-use crate::sim::{Time, TimedAction, World};
+use crate::sim::{Time, TimedAction};
+
+use super::engine::Engine;
 
 /// A preset being played.
 #[derive(Clone, Debug, PartialEq)]
@@ -46,12 +48,12 @@ impl Script {
     /// Applies the next action (the world's clock must have reached its time). A refusal is
     /// returned as text: it means the script no longer fits the run, which only happens if the
     /// person changed it.
-    pub fn apply_next(&mut self, world: &mut World) -> Result<(), String> {
+    pub fn apply_next(&mut self, engine: &mut Engine) -> Result<(), String> {
         let Some(timed) = self.actions.get(self.next) else {
             return Ok(());
         };
         self.next += 1;
-        world.apply(timed.action.clone()).map_err(|e| {
+        engine.apply(timed.action.clone()).map_err(|e| {
             format!(
                 "the script's next step ({}) was refused: {e}",
                 timed.action.describe()
@@ -62,6 +64,12 @@ impl Script {
     /// The latest mark at or before `now`: what the run is showing at the moment.
     pub fn current_mark(&self, now: Time) -> Option<&Mark> {
         self.marks.iter().rev().find(|m| m.at <= now)
+    }
+
+    /// Marks every action due at or before `now` as applied: after seeking or replaying recorded
+    /// time, the timeline has already applied them.
+    pub fn skip_to(&mut self, now: Time) {
+        self.next = self.actions.partition_point(|a| a.at <= now);
     }
 
     /// Whether every scripted action has been applied.

@@ -3,6 +3,8 @@
 //! same code; each compares against [`EXPECTED_TRACE_HASH`].
 
 use raftsim::raft::{ClientId, Command, NodeId};
+use raftsim::scenario::share;
+use raftsim::sim::timeline::Timeline;
 use raftsim::sim::{Action, Config, World, MS, SECOND};
 
 /// The trace hash of [`reference_run`]. If a deliberate change to the core changes the run, update
@@ -46,4 +48,15 @@ pub fn reference_run() -> World {
     world.apply(Action::Restart(first)).expect("restart");
     world.advance_to(9 * SECOND + 500 * MS);
     world
+}
+
+/// The reference run sent through a share link and replayed from it, as a person opening the
+/// link would: the decoded run is replayed into a timeline and run to the same moment.
+pub fn replayed_from_share_link() -> u64 {
+    let world = reference_run();
+    let link = share::encode_run(world.initial_config(), world.actions());
+    let (config, actions) = share::decode_run(&link).expect("the link decodes");
+    let mut timeline = Timeline::from_run(config, &actions).expect("the run replays");
+    timeline.advance_to(world.now());
+    timeline.world().trace_hash()
 }

@@ -1,0 +1,153 @@
+//! Sharing a run: a link that replays it exactly, and export and import as a JSON file.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gloo_events::EventListener;
+use wasm_bindgen::JsCast;
+use web_sys::{FileReader, HtmlAnchorElement, HtmlInputElement};
+use yew::prelude::*;
+
+use crate::scenario::export;
+
+use super::sandbox::{Sandbox, UiCommand};
+
+/// Imported files larger than this are refused before they are read.
+const MAX_IMPORT_BYTES: f64 = 20.0 * 1024.0 * 1024.0;
+
+/// The page's address without its query: where share links point.
+pub fn page_base() -> String {
+    web_sys::window()
+        .map(|w| {
+            let location = w.location();
+            format!(
+                "{}{}",
+                location.origin().unwrap_or_default(),
+                location.pathname().unwrap_or_default()
+            )
+        })
+        .unwrap_or_default()
+}
+
+/// The share link for the sandbox's run at the moment on screen.
+pub fn share_url(sandbox: &Sandbox) -> Option<String> {
+    sandbox
+        .share_query()
+        .map(|query| format!("{}?{query}", page_base()))
+}
+
+/// Offers the sandbox's run as a JSON file download.
+pub fn download_run(sandbox: &Sandbox) {
+    let Some(timeline) = sandbox.timeline() else {
+        return;
+    };
+    let text = export::export_timeline(timeline);
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Some(anchor) = document
+        .create_element("a")
+        .ok()
+        .and_then(|a| a.dyn_into::<HtmlAnchorElement>().ok())
+    else {
+        return;
+    };
+    anchor.set_href(&format!(
+        "data:application/json;charset=utf-8,{}",
+        String::from(js_sys::encode_uri_component(&text))
+    ));
+    anchor.set_download("raftsim-run.json");
+    anchor.click();
+}
+
+/// Props of [`SharePanel`].
+#[derive(Properties, PartialEq)]
+pub struct SharePanelProps {
+    /// Makes the share link (and copies it); the panel then shows it.
+    pub on_share: Callback<(), Option<String>>,
+    /// Downloads the run as JSON.
+    pub on_export: Callback<()>,
+    /// Sends the imported file's text to the sandbox.
+    pub dispatch: Callback<UiCommand>,
+}
+
+/// The panel.
+#[component]
+pub fn SharePanel(props: &SharePanelProps) -> Html {
+    let link = use_state(|| None::<String>);
+    // The file reader's "load" listener must live until the file has been read.
+    let reading: Rc<RefCell<Option<EventListener>>> = use_mut_ref(|| None);
+
+    let share = {
+        let on_share = props.on_share.clone();
+        let link = link.clone();
+        Callback::from(move |_: MouseEvent| {
+            let url = on_share.emit(());
+            if let (Some(url), Some(window)) = (&url, web_sys::window()) {
+                // Headless or denied clipboards just leave the link to be copied by hand.
+                let _ = window.navigator().clipboard().write_text(url);
+            }
+            link.set(url);
+        })
+    };
+    let export = {
+        let on_export = props.on_export.clone();
+        Callback::from(move |_: MouseEvent| on_export.emit(()))
+    };
+    let import = {
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            let Some(file) = input.files().and_then(|files| files.get(0)) else {
+                return;
+            };
+            input.set_value("");
+            if file.size() > MAX_IMPORT_BYTES {
+                dispatch.emit(UiCommand::Notice(format!(
+                    "That file is {:.0} MB; a run file is at most 20 MB, so nothing was imported.",
+                    file.size() / 1_048_576.0
+                )));
+                return;
+            }
+            let Ok(reader) = FileReader::new() else {
+                return;
+            };
+            let dispatch = dispatch.clone();
+            let reader_for_result = reader.clone();
+            let listener = EventListener::once(&reader, "loadend", move |_| {
+                let text = reader_for_result
+                    .result()
+                    .ok()
+                    .and_then(|value| value.as_string());
+                dispatch.emit(match text {
+                    Some(text) => UiCommand::ImportRun(text),
+                    None => UiCommand::Notice(
+                        "That file could not be read as text, so nothing was imported.".into(),
+                    ),
+                });
+            });
+            *reading.borrow_mut() = Some(listener);
+            let _ = reader.read_as_text(&file);
+        })
+    };
+    html! {
+        <section class="panel" aria-label="Share">
+            <div class="panel-head"><h2>{ "Share" }</h2></div>
+            <div class="button-row">
+                <button class="btn" data-testid="share-link" onclick={share}
+                        title="Copy a link that replays this run, event for event, to this moment">{ "Copy link" }</button>
+                <button class="btn" data-testid="btn-export" onclick={export}>{ "Export JSON" }</button>
+                <label class="btn file-button">
+                    { "Import JSON…" }
+                    <input type="file" data-testid="import-file" accept=".json,application/json" onchange={import} />
+                </label>
+            </div>
+            if let Some(url) = (*link).clone() {
+                <label class="field share-url">
+                    <span>{ "Link copied (select to copy again):" }</span>
+                    <input type="text" readonly=true data-testid="share-url" ~value={url} />
+                </label>
+            }
+        </section>
+    }
+}
