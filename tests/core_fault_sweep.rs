@@ -13,7 +13,7 @@ use std::time::Instant;
 
 /// Sized so the sweep takes roughly 30 to 60 seconds under the dev profile (opt-level 1).
 /// `RAFTSIM_SWEEP_SEEDS` overrides it, for a quick look or a longer local run.
-const SEEDS: u64 = 30_000;
+const SEEDS: u64 = 25_000;
 
 fn seeds() -> u64 {
     std::env::var("RAFTSIM_SWEEP_SEEDS")

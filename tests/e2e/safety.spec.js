@@ -3,7 +3,8 @@
 const { test, expect } = require('@playwright/test');
 const { openApp } = require('./helpers');
 
-// The property the monitor is expected to flag first (the run pauses at the first violation).
+// The properties the monitor is expected to flag first. The run pauses at the end of the frame
+// that found the first violation, so a second one found in the same frame may show too.
 const CASES = [
   ['figure8', ['Leader Completeness', 'Committed entries are durable']],
   ['vote-without-log-check', ['Leader Completeness']],
@@ -19,8 +20,7 @@ for (const [slug, properties] of CASES) {
     await expect(monitor).toHaveAttribute('data-ok', 'false', { timeout: 30_000 });
     const broken = await monitor.locator('[data-testid="invariant"][data-ok="false"]').evaluateAll(
       (rows) => rows.map((r) => r.dataset.property));
-    expect(broken.length).toBeGreaterThan(0);
-    for (const property of broken) expect(properties).toContain(property);
+    expect(broken.some((p) => properties.includes(p)), `flagged: ${broken}`).toBe(true);
     // The run paused itself, and the banner says what broke.
     await expect(page.getByTestId('btn-play-pause')).toHaveAttribute('aria-pressed', 'false');
     await expect(page.getByTestId('error-banner')).toContainText('Safety violated');
