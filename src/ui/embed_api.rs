@@ -44,6 +44,22 @@ pub enum HostCommand {
     },
     /// Ask for a `state` event now.
     GetState,
+    /// The guided tour's next step.
+    Next,
+    /// The guided tour's previous step.
+    Back,
+    /// Open a tour chapter (at a step counted from 1) or a preset scenario.
+    Load {
+        /// A tour chapter's slug, e.g. `partition`.
+        #[serde(default)]
+        tour: Option<String>,
+        /// The step, counted from 1 as in URLs; the first step if absent.
+        #[serde(default)]
+        step: Option<usize>,
+        /// A scenario's slug, e.g. `figure8`.
+        #[serde(default)]
+        scenario: Option<String>,
+    },
 }
 
 /// Why a host message was not a command.
@@ -79,6 +95,26 @@ impl HostCommand {
                 nodes: *nodes,
                 seed: *seed,
             },
+            HostCommand::Next => UiCommand::TourNext,
+            HostCommand::Back => UiCommand::TourBack,
+            HostCommand::Load {
+                tour: Some(chapter),
+                step,
+                ..
+            } => UiCommand::StartTour {
+                chapter: chapter.clone(),
+                step: step.unwrap_or(1).saturating_sub(1),
+            },
+            HostCommand::Load {
+                scenario: Some(slug),
+                ..
+            } => UiCommand::LoadPreset {
+                slug: slug.clone(),
+                broken: true,
+            },
+            HostCommand::Load { .. } => {
+                UiCommand::Notice("A load message needs a tour chapter or a scenario.".to_string())
+            }
         })
     }
 }
@@ -256,6 +292,38 @@ mod tests {
             parse_host_message(r#"{"raftsim":"reset","nodes":99999,"seed":1}"#),
             Err(HostMessageError::Invalid(_))
         ));
+        assert_eq!(
+            parse_host_message(r#"{"raftsim":"load","tour":"partition","step":3}"#)
+                .map(|c| c.to_ui(true)),
+            Ok(Some(UiCommand::StartTour {
+                chapter: "partition".into(),
+                step: 2
+            }))
+        );
+        assert_eq!(
+            parse_host_message(r#"{"raftsim":"load","scenario":"figure8"}"#).map(|c| c.to_ui(true)),
+            Ok(Some(UiCommand::LoadPreset {
+                slug: "figure8".into(),
+                broken: true
+            }))
+        );
+    }
+
+    proptest::proptest! {
+        /// Whatever a host page posts, parsing never panics.
+        #[test]
+        fn any_text_parses_without_panicking(text in ".{0,200}") {
+            let _ = parse_host_message(&text);
+        }
+
+        /// Messages shaped like ours with random fields never panic either.
+        #[test]
+        fn random_raftsim_messages_never_panic(command in "[a-z-]{0,12}", field in "[a-z]{0,8}", value in proptest::num::i64::ANY) {
+            let json = format!(r#"{{"raftsim":"{command}","{field}":{value}}}"#);
+            if let Ok(parsed) = parse_host_message(&json) {
+                let _ = parsed.to_ui(true);
+            }
+        }
     }
 
     #[test]

@@ -498,6 +498,25 @@ mod tests {
         assert_eq!(Controls::NONE.to_param(), "none");
     }
 
+    proptest::proptest! {
+        /// No query string, however odd, makes parsing panic, and every value it keeps is in
+        /// range.
+        #[test]
+        fn any_query_parses_to_valid_params(query in "\\PC{0,300}") {
+            let (p, _) = parse_query(&query);
+            proptest::prop_assert!((1..=MAX_UI_NODES).contains(&p.nodes));
+            proptest::prop_assert!((MIN_SPEED..=MAX_SPEED).contains(&p.speed));
+        }
+
+        /// Queries built from our own keys with random values behave the same way.
+        #[test]
+        fn known_keys_with_random_values(key in proptest::sample::select(KNOWN.to_vec()), value in "[ -~%]{0,40}") {
+            let (p, _) = parse_query(&format!("{key}={value}"));
+            proptest::prop_assert!((1..=MAX_UI_NODES).contains(&p.nodes));
+            proptest::prop_assert!((MIN_SPEED..=MAX_SPEED).contains(&p.speed));
+        }
+    }
+
     #[test]
     fn huge_values_are_shortened_in_messages() {
         let long = "9".repeat(10_000);

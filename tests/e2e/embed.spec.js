@@ -91,3 +91,28 @@ test('the Embed dialog builds a snippet of the current run with a live preview',
   await expect(page.getByTestId('embed-dialog')).toHaveCount(0);
   expect(errors).toEqual([]);
 });
+
+test('the host page can open a tour chapter, step through it and load a scenario', async ({ page }) => {
+  await page.goto('/embed.html');
+  const left = page.frameLocator('[data-testid="embed-left"]');
+  await left.getByTestId('brand').waitFor();
+  await page.evaluate(() => window.raftsimSend('left', { raftsim: 'load', tour: 'election', step: 1 }));
+  await expect(left.getByTestId('tour')).toHaveAttribute('data-chapter', 'election');
+  await expect(left.getByTestId('tour-caption')).not.toBeEmpty();
+  await page.evaluate(() => window.raftsimSend('left', { raftsim: 'next' }));
+  await expect(left.getByTestId('tour')).toHaveAttribute('data-step', '2');
+  await page.evaluate(() => window.raftsimSend('left', { raftsim: 'back' }));
+  await expect(left.getByTestId('tour')).toHaveAttribute('data-step', '1');
+  await page.evaluate(() => window.raftsimSend('left', { raftsim: 'load', scenario: 'livelock' }));
+  await expect(left.getByTestId('scenario')).toHaveAttribute('data-scenario', 'livelock');
+  // The other embed was not touched.
+  await expect(page.frameLocator('[data-testid="embed-right"]').getByTestId('tour')).toHaveCount(0);
+});
+
+test('an embed can open straight into a tour step', async ({ page }) => {
+  const errors = await openApp(page, '?embed=1&tour=split-vote&step=2&speed=1');
+  await expect(page.getByTestId('tour')).toHaveAttribute('data-chapter', 'split-vote');
+  await expect(page.getByTestId('tour')).toHaveAttribute('data-step', '2');
+  await expect(page.getByTestId('tour-caption')).toBeVisible();
+  expect(errors).toEqual([]);
+});
