@@ -7,9 +7,10 @@
 //! Run: `cargo run --profile bench-native --example bench_seek [-- --minutes N --seeks N]`; set
 //! `BENCH_SEEK_PARTS=1` to also time cloning each part of the world.
 
-use raftsim::raft::Command;
-use raftsim::sim::timeline::{estimate_world_bytes, Timeline};
-use raftsim::sim::{Action, ClientId, Config, NodeId, MS, SECOND};
+#[path = "../tests/common/seek_run.rs"]
+mod seek_run;
+
+use raftsim::sim::timeline::estimate_world_bytes;
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 use std::time::Instant;
@@ -45,36 +46,8 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let minutes = arg(&args, "--minutes", 30);
     let seeks = arg(&args, "--seeks", 1000) as usize;
-    let config = Config {
-        cluster_size: 5,
-        seed: 7,
-        ..Config::default()
-    };
-    let mut tl = match Timeline::new(config) {
-        Ok(t) => t,
-        Err(e) => panic!("default config must be valid: {e}"),
-    };
-    let run_end = minutes * 60 * SECOND;
     let started = Instant::now();
-    let (mut t, mut k) = (0, 0u64);
-    while t < run_end {
-        t += 100 * MS;
-        tl.advance_to(t);
-        k += 1;
-        let node = tl.world().leader().unwrap_or(NodeId(0));
-        let command = if k.is_multiple_of(2) {
-            Command::Add(1)
-        } else {
-            Command::Set(k as i64)
-        };
-        if let Err(e) = tl.apply(Action::Submit {
-            client: ClientId((k % 2) as u16),
-            node,
-            command,
-        }) {
-            panic!("submit refused: {e}");
-        }
-    }
+    let mut tl = seek_run::record_seek_run(minutes);
     let record_s = started.elapsed().as_secs_f64();
     let end_hash = tl.world().trace_hash();
     let end_events = tl.end_event();

@@ -260,18 +260,14 @@ fn cdf_chart(results: &[SeriesResult], graph: Graph) -> Html {
             </polyline>
         }
     });
-    let legend = results.iter().enumerate().map(|(i, r)| {
-        let y = MARGIN_T + 14.0 * i as f64 + 8.0;
-        let x = CHART_W - MARGIN_R - 110.0;
+    let legend = results.iter().map(|r| {
         html! {
-            <g class={format!("series-{}", r.series % 8)}>
-                <line class="cdf-line" x1={format!("{x}")} x2={format!("{}", x + 18.0)} y1={format!("{y}")} y2={format!("{y}")} />
-                <text class="chart-legend" x={format!("{}", x + 24.0)} y={format!("{}", y + 4.0)}>{ r.label.clone() }</text>
-            </g>
+            <li class={format!("series-{}", r.series % 8)}><span class="swatch"></span>{ r.label.clone() }</li>
         }
     });
     let view_box = format!("0 0 {CHART_W} {CHART_H}");
     html! {
+        <>
         <svg class="cdf-chart" data-testid="experiment-chart" viewBox={view_box} role="img"
              aria-label="Cumulative share of trials with a new leader, against time without a leader">
             <line class="axis" x1={format!("{MARGIN_L}")} x2={format!("{}", CHART_W - MARGIN_R)} y1={format!("{}", y_of(0.0))} y2={format!("{}", y_of(0.0))} />
@@ -288,8 +284,9 @@ fn cdf_chart(results: &[SeriesResult], graph: Graph) -> Html {
             }) }
             <text class="tick" x={format!("{}", (CHART_W + MARGIN_L) / 2.0)} y={format!("{}", CHART_H - 4.0)} text-anchor="middle">{ "time without a leader" }</text>
             { for lines }
-            { for legend }
         </svg>
+        <ul class="chart-legend-list" aria-label="Curves">{ for legend }</ul>
+        </>
     }
 }
 
