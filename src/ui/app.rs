@@ -25,7 +25,7 @@ use super::keyboard::{command_for_key, KeyContext, SHORTCUTS};
 use super::log_table::log_table;
 use super::params::{parse_query, Theme};
 use super::sandbox::{Sandbox, UiCommand};
-use super::share_panel::{download_run, share_url, SharePanel};
+use super::share_panel::{download_run, page_base, share_url, SharePanel};
 use super::timeline_bar::timeline_bar;
 use super::tour_panel::{scenario_panel, tour_panel};
 use crate::scenario::presets;
@@ -62,25 +62,17 @@ fn post_to_host(event: &EmbedEvent) {
 }
 
 /// The address of the app and the query that reproduces the sandbox's run, for the Embed dialog.
+/// The run goes in as a share link, so the embed replays exactly what is on screen (up to the
+/// last action) and carries on live from there.
 fn embed_source(sandbox: &Sandbox) -> EmbedSource {
-    let base_url = web_sys::window()
-        .map(|w| {
-            let location = w.location();
-            format!(
-                "{}{}",
-                location.origin().unwrap_or_default(),
-                location.pathname().unwrap_or_default()
-            )
-        })
-        .unwrap_or_default();
-    let config = sandbox.world().config();
+    let mut state_query = Vec::new();
+    if let Some(run) = sandbox.share_run() {
+        state_query.push(("run".into(), run));
+    }
+    state_query.push(("speed".into(), sandbox.speed().to_string()));
     EmbedSource {
-        base_url,
-        state_query: vec![
-            ("seed".into(), config.seed.to_string()),
-            ("nodes".into(), config.cluster_size.to_string()),
-            ("speed".into(), sandbox.speed().to_string()),
-        ],
+        base_url: page_base(),
+        state_query,
     }
 }
 

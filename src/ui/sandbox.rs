@@ -431,17 +431,11 @@ impl Sandbox {
                 self.playing = true;
             }
             Some(Err(error)) => self.notice(&capitalise(&error.to_string())),
-            None => {
-                // The chapter is over: go on to the next chapter, if there is one.
-                let chapters = tour::chapters();
-                let position = chapters
-                    .iter()
-                    .position(|c| c.slug == runner.chapter().slug);
-                match position.and_then(|i| chapters.get(i + 1)) {
-                    Some(next) => self.start_tour(next.slug, 0),
-                    None => self.notice("That was the last step of the tour. Try it yourself!"),
-                }
-            }
+            // The chapter is over: go on to the next chapter, if there is one.
+            None => match neighbour_chapter(runner.chapter().slug, 1) {
+                Some(next) => self.start_tour(next.slug, 0),
+                None => self.notice("That was the last step of the tour. Try it yourself!"),
+            },
         }
         self.pause_on_new_violation();
     }
@@ -460,16 +454,9 @@ impl Sandbox {
                 self.playing = true;
             }
             Some(Err(error)) => self.notice(&capitalise(&error.to_string())),
+            // At a chapter's first step, Back goes to the end of the previous chapter.
             None => {
-                // At a chapter's first step, Back goes to the end of the previous chapter.
-                let chapters = tour::chapters();
-                let position = chapters
-                    .iter()
-                    .position(|c| c.slug == runner.chapter().slug);
-                if let Some(previous) = position
-                    .and_then(|i| i.checked_sub(1))
-                    .and_then(|i| chapters.get(i))
-                {
+                if let Some(previous) = neighbour_chapter(runner.chapter().slug, -1) {
                     self.start_tour(previous.slug, previous.steps.len().saturating_sub(1));
                 }
             }
@@ -553,12 +540,20 @@ impl Sandbox {
         }
     }
 
-    /// The share link's query for the run so far: the run, and the moment on screen.
-    pub fn share_query(&self) -> Option<String> {
+    /// The run so far, encoded for a share link (`run=`); none during the tour.
+    pub fn share_run(&self) -> Option<String> {
         let timeline = self.timeline()?;
+        Some(share::encode_run(
+            timeline.initial_config(),
+            timeline.recorded_actions(),
+        ))
+    }
+
+    /// The share link's query: the run, and the moment on screen.
+    pub fn share_query(&self) -> Option<String> {
         Some(format!(
             "run={}&at={}",
-            share::encode_run(timeline.initial_config(), timeline.recorded_actions()),
+            self.share_run()?,
             self.world().now()
         ))
     }
@@ -925,6 +920,13 @@ pub fn safety_switches(config: &Config) -> Vec<(&'static str, &'static str, bool
             (label, why, on, OptionChange::Safety(switch, !on))
         })
         .collect()
+}
+
+/// The chapter `offset` places after (or, negative, before) the chapter `slug`.
+fn neighbour_chapter(slug: &str, offset: isize) -> Option<&'static tour::Chapter> {
+    let chapters = tour::chapters();
+    let position = chapters.iter().position(|c| c.slug == slug)?;
+    chapters.get(position.checked_add_signed(offset)?)
 }
 
 fn capitalise(text: &str) -> String {

@@ -2,9 +2,7 @@
 // every 50 ms of virtual time, messages slow enough that at least 30 are on screen, for 10 s of
 // real time in headless Chromium. Prints p50, p95 and p99 of the per-frame work (simulation step
 // plus Yew render and DOM patch; see src/ui/frame_probe.rs) and how many messages were drawn.
-const { chromium } = require('playwright-core');
-const { spawn } = require('child_process');
-const path = require('path');
+const { withServedApp, main } = require('./harness');
 
 const PORT = Number(process.env.RAFTSIM_BENCH_PORT || 4199);
 const SECONDS = Number(process.env.RAFTSIM_BENCH_SECONDS || 10);
@@ -21,47 +19,33 @@ async function setNumber(page, testid, value) {
   await input.dispatchEvent('change');
 }
 
-(async () => {
-  const dist = path.join(__dirname, '..', '..', 'dist');
-  const server = spawn('python3', ['-m', 'http.server', String(PORT), '--bind', '127.0.0.1', '--directory', dist],
-    { stdio: 'ignore' });
-  await new Promise((r) => setTimeout(r, 800));
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
-  try {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    await page.goto(`http://127.0.0.1:${PORT}/?nodes=9&speed=1&seed=3&bench=1`);
-    await page.getByTestId('brand').waitFor();
-    // Slow links keep many messages in flight; timeouts grow with them so elections stay rare.
-    await page.locator('details.settings summary').click();
-    await setNumber(page, 'election-max', 1200);
-    await setNumber(page, 'election-min', 600);
-    await setNumber(page, 'latency-max', 160);
-    await setNumber(page, 'latency-min', 80);
-    await page.getByTestId('auto-client-period').fill('50');
-    await page.getByTestId('auto-client-period').dispatchEvent('change');
-    await page.waitForFunction(() => document.querySelector('[data-role="leader"]') !== null, null, { timeout: 20000 });
-    await page.waitForTimeout(1500);
-    await page.evaluate(() => { window.__raftsimFrameMs = []; });
-    const onScreen = [];
-    const end = Date.now() + SECONDS * 1000;
-    while (Date.now() < end) {
-      onScreen.push(await page.locator('[data-testid="message"]').count());
-      await page.waitForTimeout(250);
-    }
-    const samples = await page.evaluate(() => window.__raftsimFrameMs.slice());
-    const sorted = samples.slice().sort((a, b) => a - b);
-    const mean = onScreen.reduce((a, b) => a + b, 0) / onScreen.length;
-    const fmt = (x) => x.toFixed(2);
-    console.log(`frames measured: ${samples.length} over ${SECONDS} s`);
-    console.log(`frame work ms: p50 ${fmt(percentile(sorted, 50))}  p95 ${fmt(percentile(sorted, 95))}  `
-      + `p99 ${fmt(percentile(sorted, 99))}  max ${fmt(sorted[sorted.length - 1])}`);
-    console.log(`messages on screen: mean ${mean.toFixed(1)}, min ${Math.min(...onScreen)}, max ${Math.max(...onScreen)}`);
-  } finally {
-    await browser.close();
-    server.kill();
+main(() => withServedApp(PORT, async (browser, base) => {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  await page.goto(`${base}?nodes=9&speed=1&seed=3&bench=1`);
+  await page.getByTestId('brand').waitFor();
+  // Slow links keep many messages in flight; timeouts grow with them so elections stay rare.
+  await page.locator('details.settings summary').click();
+  await setNumber(page, 'election-max', 1200);
+  await setNumber(page, 'election-min', 600);
+  await setNumber(page, 'latency-max', 160);
+  await setNumber(page, 'latency-min', 80);
+  await page.getByTestId('auto-client-period').fill('50');
+  await page.getByTestId('auto-client-period').dispatchEvent('change');
+  await page.waitForFunction(() => document.querySelector('[data-role="leader"]') !== null, null, { timeout: 20000 });
+  await page.waitForTimeout(1500);
+  await page.evaluate(() => { window.__raftsimFrameMs = []; });
+  const onScreen = [];
+  const end = Date.now() + SECONDS * 1000;
+  while (Date.now() < end) {
+    onScreen.push(await page.locator('[data-testid="message"]').count());
+    await page.waitForTimeout(250);
   }
-})().catch((e) => { console.error(e); process.exit(1); });
+  const samples = await page.evaluate(() => window.__raftsimFrameMs.slice());
+  const sorted = samples.slice().sort((a, b) => a - b);
+  const mean = onScreen.reduce((a, b) => a + b, 0) / onScreen.length;
+  const fmt = (x) => x.toFixed(2);
+  console.log(`frames measured: ${samples.length} over ${SECONDS} s`);
+  console.log(`frame work ms: p50 ${fmt(percentile(sorted, 50))}  p95 ${fmt(percentile(sorted, 95))}  `
+    + `p99 ${fmt(percentile(sorted, 99))}  max ${fmt(sorted[sorted.length - 1])}`);
+  console.log(`messages on screen: mean ${mean.toFixed(1)}, min ${Math.min(...onScreen)}, max ${Math.max(...onScreen)}`);
+}));

@@ -50,4 +50,19 @@ async function sendTo(page, node, command) {
   await page.getByTestId('client-send').click();
 }
 
-module.exports = { openApp, nodesInRole, waitForLeader, nodeValues, sendTo };
+/**
+ * The cluster as the page shows it: each node's role, term and value, every log entry, the
+ * messages in flight and the virtual time. Two equal snapshots mean the same picture.
+ */
+async function snapshot(page) {
+  return page.evaluate(() => ({
+    nodes: [...document.querySelectorAll('[data-testid^="node-"][data-role]')].map((n) =>
+      `${n.dataset.testid}:${n.dataset.role}:${n.dataset.term}:${n.querySelector('[data-testid="node-value"]').textContent}`),
+    entries: [...document.querySelectorAll('[data-testid="log-entry"]')].map((e) =>
+      `${e.dataset.node}${e.dataset.index}:${e.dataset.term}:${e.dataset.committed}:${e.textContent}`),
+    messages: [...document.querySelectorAll('[data-testid="message"]')].map((m) => `${m.dataset.type}#${m.dataset.id}`),
+    time: document.querySelector('[data-testid="sim-time"]').dataset.us,
+  }));
+}
+
+module.exports = { openApp, nodesInRole, waitForLeader, nodeValues, sendTo, snapshot };

@@ -1,22 +1,10 @@
 // Time travel and sharing: step back, scrub, fork, share links that replay exactly, and JSON
 // export and import.
 const { test, expect } = require('@playwright/test');
-const { openApp, waitForLeader, sendTo } = require('./helpers');
+const { openApp, waitForLeader, sendTo, snapshot } = require('./helpers');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-
-/** The cluster as the page shows it. */
-async function snapshot(page) {
-  return page.evaluate(() => ({
-    nodes: [...document.querySelectorAll('[data-testid^="node-"][data-role]')].map((n) =>
-      `${n.dataset.testid}:${n.dataset.role}:${n.dataset.term}:${n.querySelector('[data-testid="node-value"]').textContent}`),
-    entries: [...document.querySelectorAll('[data-testid="log-entry"]')].map((e) =>
-      `${e.dataset.node}${e.dataset.index}:${e.dataset.term}:${e.dataset.committed}`),
-    messages: [...document.querySelectorAll('[data-testid="message"]')].map((m) => `${m.dataset.type}#${m.dataset.id}`),
-    time: document.querySelector('[data-testid="sim-time"]').dataset.us,
-  }));
-}
 
 const now = async (page) => Number(await page.getByTestId('sim-time').getAttribute('data-us'));
 

@@ -2,18 +2,7 @@
 // every step. Going back rebuilds each step from scratch, so the cluster must come out exactly as
 // it did going forward.
 const { test, expect } = require('@playwright/test');
-const { openApp } = require('./helpers');
-
-/** The cluster as the page shows it: each node's role, term and value, and every log entry. */
-async function snapshot(page) {
-  return page.evaluate(() => {
-    const nodes = [...document.querySelectorAll('[data-testid^="node-"][data-role]')].map((n) =>
-      `${n.dataset.testid}:${n.dataset.role}:${n.dataset.term}:${n.querySelector('[data-testid="node-value"]').textContent}`);
-    const entries = [...document.querySelectorAll('[data-testid="log-entry"]')].map((e) =>
-      `${e.dataset.node}${e.dataset.index}:${e.dataset.term}:${e.dataset.committed}:${e.textContent}`);
-    return { nodes, entries, time: document.querySelector('[data-testid="sim-time"]').dataset.us };
-  });
-}
+const { openApp, snapshot } = require('./helpers');
 
 async function waitUntilDone(page) {
   await expect(page.getByTestId('tour')).toHaveAttribute('data-status', 'done', { timeout: 30_000 });
