@@ -15,14 +15,15 @@ use super::embed_api::{
     new_events, parse_host_message, EmbedEvent, HostCommand, HostMessageError, PROTOCOL_VERSION,
 };
 use super::embed_dialog::{EmbedDialog, EmbedSource};
-use super::event_list::event_list;
+use super::event_list::{event_list, event_list_version};
 use super::experiments_panel::ExperimentsPanel;
 use super::frame_probe;
+use super::frozen::{fingerprint, ViewCache};
 use super::hooks::use_animation_frame;
 use super::inspector::inspector;
 use super::invariants_panel::invariants_panel;
 use super::keyboard::{command_for_key, KeyContext, SHORTCUTS};
-use super::log_table::log_table;
+use super::log_table::{log_table, log_table_version};
 use super::params::{parse_query, Theme};
 use super::sandbox::{Sandbox, UiCommand};
 use super::share_panel::{download_run, page_base, share_url, SharePanel};
@@ -143,6 +144,7 @@ pub fn App() -> Html {
     let command_input = use_node_ref();
     let bench = params.bench;
     let frame_started_ms = use_mut_ref(|| None::<f64>);
+    let view_cache = use_mut_ref(ViewCache::default);
 
     let dispatch = {
         let sandbox = sandbox.clone();
@@ -281,6 +283,18 @@ pub fn App() -> Html {
 
     let s = sandbox.borrow();
     let notices = s.notices();
+    let mut cache = view_cache.borrow_mut();
+    let tour_entries = s
+        .tour()
+        .map(|t| t.highlight().entries.as_slice())
+        .unwrap_or(&[]);
+    let invariants_version = fingerprint(&(
+        s.world().violations().len(),
+        s.world().violations().last(),
+        s.world().config().safety,
+    ));
+    let log_version = log_table_version(s.world(), tour_entries);
+    let events_version = event_list_version(s.world(), s.show_message_events());
     let toggle_help = {
         let dispatch = dispatch.clone();
         Callback::from(move |_: MouseEvent| dispatch.emit(UiCommand::ToggleHelp))
@@ -402,7 +416,9 @@ pub fn App() -> Html {
                 </section>
                 if show_side {
                     <aside class="side">
-                        if controls.invariants { { invariants_panel(s.world()) } }
+                        if controls.invariants {
+                            { cache.view("invariants", invariants_version, || invariants_panel(s.world())) }
+                        }
                         if controls.nodes && !touring { { node_actions(&s, &dispatch) } }
                         if controls.client && !touring { { client_panel(&s, &dispatch, &command_input) } }
                         if controls.network && !touring { { network_panel(&s, &dispatch) } }
@@ -410,16 +426,20 @@ pub fn App() -> Html {
                         if !embedded && !touring {
                             <SharePanel on_share={on_share} on_export={on_export} dispatch={dispatch.clone()} />
                         }
-                        if controls.settings { { settings_panel(&s, &dispatch) } }
+                        if controls.settings {
+                            { cache.view("settings", fingerprint(s.world().config()), || settings_panel(&s, &dispatch)) }
+                        }
                     </aside>
                 }
                 if controls.log {
                     <section class="panel logs" aria-label="Logs">
                         <div class="panel-head"><h2>{ "Logs" }</h2></div>
-                        { log_table(s.world(), s.tour().map(|t| t.highlight().entries.as_slice()).unwrap_or(&[])) }
+                        { cache.view("log", log_version, || log_table(s.world(), tour_entries)) }
                     </section>
                 }
-                if controls.events { { event_list(s.world(), s.show_message_events(), &dispatch) } }
+                if controls.events {
+                    { cache.view("events", events_version, || event_list(s.world(), s.show_message_events(), &dispatch)) }
+                }
             </main>
             }
             if *embed_open {

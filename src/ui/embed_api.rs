@@ -309,6 +309,8 @@ mod tests {
         );
     }
 
+    // proptest is a native-only dev-dependency (it does not build for wasm32).
+    #[cfg(not(target_arch = "wasm32"))]
     proptest::proptest! {
         /// Whatever a host page posts, parsing never panics.
         #[test]

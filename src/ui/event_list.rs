@@ -4,6 +4,7 @@ use yew::prelude::*;
 
 use crate::sim::{TimerKind, TraceEvent, TraceKind, World};
 
+use super::frozen::fingerprint;
 use super::sandbox::UiCommand;
 
 /// How many events are listed.
@@ -23,6 +24,16 @@ fn is_story_event(event: &TraceEvent) -> bool {
                 ..
             }
     )
+}
+
+/// A fingerprint of what the list shows: the newest event it would list (and the filter).
+pub fn event_list_version(world: &World, show_messages: bool) -> u64 {
+    let newest = world
+        .trace()
+        .iter()
+        .rev()
+        .find(|e| show_messages || is_story_event(e));
+    fingerprint(&(newest, show_messages))
 }
 
 /// Formats virtual microseconds as seconds with millisecond precision.

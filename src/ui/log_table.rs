@@ -7,10 +7,33 @@ use crate::raft::{Node, NodeId};
 use crate::sim::World;
 
 use super::cluster_view::term_class;
+use super::frozen::fingerprint;
 use super::invariants_panel::Highlights;
 
 /// At most this many of the latest indices are drawn, so a long run stays readable and cheap.
 const MAX_SHOWN: u64 = 40;
+
+/// A fingerprint of everything the table shows, so it is rebuilt only when that changes.
+pub fn log_table_version(world: &World, tour_entries: &[(NodeId, u64)]) -> u64 {
+    let nodes: Vec<_> = world
+        .nodes()
+        .iter()
+        .map(|n| {
+            // The entries shown, not just the last index: a broken safety rule can rewrite an
+            // entry in place, and the table must show it.
+            let shown = n.entries().len().saturating_sub(MAX_SHOWN as usize);
+            (
+                &n.entries()[shown..],
+                n.commit_index(),
+                n.is_stopped(),
+                n.role(),
+                n.next_index().map(<[u64]>::to_vec),
+                n.match_index().map(<[u64]>::to_vec),
+            )
+        })
+        .collect();
+    fingerprint(&(nodes, world.violations().last(), tour_entries))
+}
 
 /// The table.
 pub fn log_table(world: &World, tour_entries: &[(NodeId, u64)]) -> Html {

@@ -10,6 +10,7 @@ mod engine;
 mod event_list;
 mod experiments_panel;
 mod frame_probe;
+mod frozen;
 pub mod geometry;
 mod hooks;
 mod inspector;

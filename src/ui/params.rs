@@ -498,6 +498,8 @@ mod tests {
         assert_eq!(Controls::NONE.to_param(), "none");
     }
 
+    // proptest is a native-only dev-dependency (it does not build for wasm32).
+    #[cfg(not(target_arch = "wasm32"))]
     proptest::proptest! {
         /// No query string, however odd, makes parsing panic, and every value it keeps is in
         /// range.
