@@ -28,12 +28,24 @@ module.exports = defineConfig({
     },
     screenshot: 'only-on-failure',
   },
-  webServer: {
-    command: `python3 -m http.server ${PORT} --bind 127.0.0.1 --directory dist`,
-    url: `http://127.0.0.1:${PORT}/`,
-    reuseExistingServer: false,
-    stdout: 'ignore',
-    stderr: 'ignore',
-    timeout: 30_000,
-  },
+  webServer: [
+    {
+      command: `python3 -m http.server ${PORT} --bind 127.0.0.1 --directory dist`,
+      url: `http://127.0.0.1:${PORT}/`,
+      reuseExistingServer: false,
+      stdout: 'ignore',
+      stderr: 'ignore',
+      timeout: 30_000,
+    },
+    {
+      // The repository root, so the same build is also reachable from a sub-path (/dist/), as
+      // on a course site. See tests/e2e/subpath.spec.js.
+      command: `python3 -m http.server ${PORT + 1} --bind 127.0.0.1 --directory .`,
+      url: `http://127.0.0.1:${PORT + 1}/dist/`,
+      reuseExistingServer: false,
+      stdout: 'ignore',
+      stderr: 'ignore',
+      timeout: 30_000,
+    },
+  ],
 });
