@@ -409,7 +409,7 @@ pub fn App() -> Html {
                     { scenario_panel(&s, &dispatch) }
                     <div class="cluster-area" data-testid="cluster">
                         <div class="cluster-status" data-testid="cluster-status">{ leader_text }</div>
-                        { cluster_svg(&s, &dispatch) }
+                        { cluster_svg(&s, &dispatch, &mut cache) }
                     </div>
                     if controls.timeline { { timeline_bar(&s, &dispatch) } }
                     if !embedded { { legend() } }

@@ -6,6 +6,7 @@ use yew::prelude::*;
 use crate::raft::{ClientReply, Endpoint, Message, Node, NodeId, Role};
 use crate::sim::{InFlightMessage, World};
 
+use super::frozen::{fingerprint, ViewCache};
 use super::geometry::{self, Point, VIEW_SIZE};
 use super::invariants_panel::Highlights;
 use super::sandbox::{Sandbox, Selection, UiCommand};
@@ -37,12 +38,29 @@ pub fn term_class(term: u64) -> String {
 }
 
 /// The whole SVG.
-pub fn cluster_svg(sandbox: &Sandbox, dispatch: &Callback<UiCommand>) -> Html {
+pub fn cluster_svg(
+    sandbox: &Sandbox,
+    dispatch: &Callback<UiCommand>,
+    cache: &mut ViewCache,
+) -> Html {
     let world = sandbox.world();
     let n = world.nodes().len();
-    let links = (0..n)
-        .flat_map(|i| (i + 1..n).map(move |j| (i, j)))
-        .map(|(i, j)| link(world, i, j, dispatch));
+    // The links change only when the network does: drawn once per partition or cut, not per frame.
+    let network = world.network();
+    let links_version = fingerprint(&(
+        n,
+        network.partition(),
+        network.cut_links().collect::<Vec<_>>(),
+    ));
+    let links = cache.view("links", links_version, || {
+        html! {
+            <g class="links">
+                { for (0..n)
+                    .flat_map(|i| (i + 1..n).map(move |j| (i, j)))
+                    .map(|(i, j)| link(world, i, j, dispatch)) }
+            </g>
+        }
+    });
     let highlights = Highlights::of(world);
     let nodes = world
         .nodes()
@@ -62,7 +80,7 @@ pub fn cluster_svg(sandbox: &Sandbox, dispatch: &Callback<UiCommand>) -> Html {
              aria-label="Cluster: nodes on a ring with messages in flight">
             <rect class="cluster-bg" x="0" y="0" width={VIEW_SIZE.to_string()}
                   height={VIEW_SIZE.to_string()} onclick={background_click} />
-            <g class="links">{ for links }</g>
+            { links }
             <g class="nodes">{ for nodes }</g>
             <g class="clients">{ for clients }</g>
             <g class="messages">{ for messages }</g>
