@@ -399,9 +399,10 @@ pub fn App() -> Html {
                     <button class="btn ghost" onclick={dismiss} aria-label="Dismiss">{ "✕" }</button>
                 </div>
             }
-            if *experiments_open {
-                <main class="layout single"><ExperimentsPanel /></main>
-            } else {
+            // Always mounted (hidden when closed) so a running experiment survives a look at the
+            // simulator.
+            <main class="layout single" hidden={!*experiments_open}><ExperimentsPanel /></main>
+            if !*experiments_open {
             <main class="layout">
                 <section class="stage" aria-label="Simulation">
                     { playback_bar(&s, &dispatch, controls) }

@@ -25,3 +25,17 @@ test('the speed graph runs to the end, stays responsive, plots and exports', asy
   expect(csv.trim().split('\n').length).toBe(251);
   expect(errors).toEqual([]);
 });
+
+test('an experiment keeps running while the simulator is shown', async ({ page }) => {
+  await openApp(page, '?view=experiments');
+  await page.getByTestId('experiment-trials').selectOption('1000');
+  await page.getByTestId('experiment-run').click();
+  await page.getByTestId('btn-experiments').click();
+  await expect(page.getByTestId('cluster')).toBeVisible();
+  await page.waitForTimeout(500);
+  await page.getByTestId('btn-experiments').click();
+  const status = page.getByTestId('experiment-status');
+  await expect(status).toBeVisible();
+  expect(Number(await status.getAttribute('data-done'))).toBeGreaterThan(0);
+  await expect(status).toHaveAttribute('data-finished', 'true', { timeout: 120_000 });
+});
