@@ -936,3 +936,176 @@ fn capitalise(text: &str) -> String {
         None => String::new(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::SECOND;
+
+    fn sandbox() -> Sandbox {
+        Sandbox::new(
+            &Params {
+                speed: 1.0,
+                ..Params::default()
+            },
+            vec![],
+        )
+    }
+
+    /// Plays `ms` of real time in 16 ms frames.
+    fn play(s: &mut Sandbox, ms: u32) {
+        for _ in 0..ms / 16 {
+            s.frame(16.0);
+        }
+    }
+
+    #[test]
+    fn frames_advance_virtual_time_by_the_speed_and_pause_stops_it() {
+        let mut s = sandbox();
+        s.handle(UiCommand::SetSpeed(0.5));
+        play(&mut s, 1_600);
+        assert_eq!(s.world().now(), 800_000, "1.6 s of real time at half speed");
+        s.handle(UiCommand::TogglePlay);
+        play(&mut s, 1_600);
+        assert_eq!(s.world().now(), 800_000);
+        // A huge gap (a tab in the background) advances at most one capped frame.
+        s.handle(UiCommand::TogglePlay);
+        s.frame(60_000.0);
+        assert_eq!(s.world().now(), 850_000);
+    }
+
+    #[test]
+    fn bad_input_gives_a_notice_and_changes_nothing() {
+        let mut s = sandbox();
+        play(&mut s, 1_000);
+        let before = s.world().trace_hash();
+        s.handle(UiCommand::Submit("MULTIPLY 3".into()));
+        s.handle(UiCommand::NodeAction(NodeVerb::Restart));
+        s.handle(UiCommand::Reset { nodes: 0, seed: 1 });
+        s.handle(UiCommand::SetSpeed(f64::NAN));
+        assert_eq!(s.world().trace_hash(), before);
+        assert_eq!(s.notices().len(), 4, "{:?}", s.notices());
+        s.handle(UiCommand::DismissNotices);
+        assert!(s.notices().is_empty());
+    }
+
+    #[test]
+    fn a_command_reaches_every_node() {
+        let mut s = sandbox();
+        play(&mut s, 1_000);
+        s.handle(UiCommand::Submit("SET 5".into()));
+        play(&mut s, 1_000);
+        assert!(s.world().nodes().iter().all(|n| n.value() == 5));
+        assert!(s.notices().is_empty(), "{:?}", s.notices());
+    }
+
+    #[test]
+    fn the_partition_editor_needs_two_groups() {
+        let mut s = sandbox();
+        s.handle(UiCommand::EditPartition);
+        s.handle(UiCommand::ApplyPartition);
+        assert_eq!(s.notices().len(), 1);
+        assert!(s.partition_draft().is_some(), "the editor stays open");
+        s.handle(UiCommand::CycleGroup(NodeId(0)));
+        s.handle(UiCommand::CycleGroup(NodeId(1)));
+        s.handle(UiCommand::ApplyPartition);
+        assert_eq!(
+            s.world().network().partition(),
+            Some(vec![
+                vec![NodeId(2), NodeId(3), NodeId(4)],
+                vec![NodeId(0), NodeId(1)]
+            ])
+        );
+        s.handle(UiCommand::Heal);
+        assert_eq!(s.world().network().partition(), None);
+    }
+
+    #[test]
+    fn stepping_back_and_returning_to_live_gives_the_same_world() {
+        let mut s = sandbox();
+        play(&mut s, 1_000);
+        s.handle(UiCommand::TogglePlay);
+        let live = s.world().trace_hash();
+        s.handle(UiCommand::StepBack);
+        assert_ne!(s.world().trace_hash(), live);
+        s.handle(UiCommand::SeekTime(0));
+        assert_eq!(s.world().now(), 0);
+        s.handle(UiCommand::SeekToEnd);
+        assert_eq!(s.world().trace_hash(), live);
+    }
+
+    #[test]
+    fn a_share_link_reopens_the_same_run_at_the_same_moment() {
+        let mut s = sandbox();
+        play(&mut s, 1_000);
+        s.handle(UiCommand::Submit("ADD 2".into()));
+        play(&mut s, 500);
+        let query = s.share_query().expect("the sandbox has a timeline");
+        let (params, problems) = super::super::params::parse_query(&query);
+        assert!(problems.is_empty(), "{problems:?}");
+        let other = Sandbox::new(&params, vec![]);
+        assert_eq!(other.world().now(), s.world().now());
+        assert_eq!(other.world().trace_hash(), s.world().trace_hash());
+        assert!(!other.is_playing());
+    }
+
+    #[test]
+    fn the_tour_goes_forward_and_back_and_hands_over_its_world() {
+        let mut s = sandbox();
+        s.handle(UiCommand::StartTour {
+            chapter: "election".into(),
+            step: 0,
+        });
+        play(&mut s, 20_000);
+        assert_eq!(s.tour_status(), StepStatus::Done);
+        s.handle(UiCommand::TourNext);
+        assert_eq!(s.tour().map(|t| t.step_index()), Some(1));
+        s.handle(UiCommand::TourBack);
+        assert_eq!(s.tour().map(|t| t.step_index()), Some(0));
+        play(&mut s, 20_000);
+        let hash = s.world().trace_hash();
+        s.handle(UiCommand::TryItYourself);
+        assert!(s.tour().is_none());
+        assert!(s.timeline().is_some());
+        assert_eq!(
+            s.world().trace_hash(),
+            hash,
+            "the sandbox carries on from exactly there"
+        );
+        s.handle(UiCommand::StartTour {
+            chapter: "no-such-chapter".into(),
+            step: 0,
+        });
+        assert!(s.notices()[0].contains("no-such-chapter"));
+    }
+
+    #[test]
+    fn a_broken_rule_scenario_pauses_on_its_violation() {
+        let mut s = sandbox();
+        s.handle(UiCommand::LoadPreset {
+            slug: "figure8".into(),
+            broken: true,
+        });
+        for _ in 0..(10 * SECOND / 16_000) {
+            s.frame(16.0);
+            if !s.is_playing() {
+                break;
+            }
+        }
+        assert!(!s.is_playing());
+        assert!(!s.world().violations().is_empty());
+        assert!(s.notices().iter().any(|n| n.contains("Safety violated")));
+    }
+
+    #[test]
+    fn a_bad_import_leaves_the_run_untouched() {
+        let mut s = sandbox();
+        play(&mut s, 500);
+        let before = s.world().trace_hash();
+        s.handle(UiCommand::ImportRun(
+            "{\"format\":\"raftsim-run\",\"version\":99}".into(),
+        ));
+        assert_eq!(s.world().trace_hash(), before);
+        assert!(s.notices()[0].contains("could not be imported"));
+    }
+}
