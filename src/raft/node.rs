@@ -802,17 +802,23 @@ impl Node {
         if self.role != Role::Candidate || term != self.current_term || !granted {
             return;
         }
+        if self.count_vote(voter, term, false, out) {
+            self.become_leader(now, out);
+        }
+    }
+
+    /// Records a granted (pre-)vote, reporting it if it is new, and says whether the votes now
+    /// make a majority (§5.2).
+    fn count_vote(&mut self, voter: NodeId, term: Term, pre_vote: bool, out: &mut Output) -> bool {
         if self.votes.insert(voter) {
             out.events.push(NodeEvent::VoteReceived {
                 voter,
                 term,
                 votes: self.votes.len() as u32,
-                pre_vote: false,
+                pre_vote,
             });
         }
-        if self.votes.len() >= majority(usize::from(self.options.cluster_size)) {
-            self.become_leader(now, out);
-        }
+        self.votes.len() >= majority(usize::from(self.options.cluster_size))
     }
 
     fn on_pre_vote(
@@ -880,15 +886,7 @@ impl Node {
         if self.role != Role::PreCandidate || term != self.current_term + 1 {
             return;
         }
-        if self.votes.insert(voter) {
-            out.events.push(NodeEvent::VoteReceived {
-                voter,
-                term,
-                votes: self.votes.len() as u32,
-                pre_vote: true,
-            });
-        }
-        if self.votes.len() >= majority(usize::from(self.options.cluster_size)) {
+        if self.count_vote(voter, term, true, out) {
             self.start_election(now, rng, out);
         }
     }

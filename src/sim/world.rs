@@ -816,43 +816,35 @@ impl World {
             self.trace.push(self.now, dropped(reason));
             return;
         }
+        let known = match m.to {
+            Endpoint::Node(n) => n.index() < self.nodes.len(),
+            Endpoint::Client(c) => c.index() < self.clients.len(),
+        };
+        if !known {
+            return;
+        }
+        if let Endpoint::Node(n) = m.to {
+            if self.nodes[n.index()].is_stopped() {
+                self.trace.push(self.now, dropped(DropReason::Stopped));
+                return;
+            }
+        }
+        self.trace.push(
+            self.now,
+            TraceKind::MessageDelivered {
+                id,
+                from: m.from,
+                to: m.to,
+                kind,
+            },
+        );
         match m.to {
             Endpoint::Node(n) => {
                 let i = n.index();
-                if i >= self.nodes.len() {
-                    return;
-                }
-                if self.nodes[i].is_stopped() {
-                    self.trace.push(self.now, dropped(DropReason::Stopped));
-                    return;
-                }
-                self.trace.push(
-                    self.now,
-                    TraceKind::MessageDelivered {
-                        id,
-                        from: m.from,
-                        to: m.to,
-                        kind,
-                    },
-                );
                 self.nodes[i].handle(m.from, m.message, self.now, &mut self.rng, &mut self.out);
                 self.after_node_call(i);
             }
-            Endpoint::Client(c) => {
-                if c.index() >= self.clients.len() {
-                    return;
-                }
-                self.trace.push(
-                    self.now,
-                    TraceKind::MessageDelivered {
-                        id,
-                        from: m.from,
-                        to: m.to,
-                        kind,
-                    },
-                );
-                self.client_receive(c.index(), m.from, m.message);
-            }
+            Endpoint::Client(c) => self.client_receive(c.index(), m.from, m.message),
         }
     }
 
