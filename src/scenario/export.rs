@@ -34,6 +34,7 @@
 //! world refuses, and the trace hash. Nothing is returned until all of it passed, so the caller's
 //! current run stays untouched on error.
 
+use super::run_json::{self, ReadError};
 use super::share::{MAX_ACTIONS, MAX_RUN_EVENTS, MAX_RUN_TIME_US};
 use crate::raft::Time;
 use crate::sim::timeline::Timeline;
@@ -171,7 +172,7 @@ pub enum ImportError {
     },
     /// The top level is not a JSON object.
     NotAnObject,
-    /// `format` is missing or is not [`EXPORT_FORMAT`].
+    /// `format` is missing, not text (`None`), or names another format.
     WrongFormat(Option<String>),
     /// `version` is missing or not a whole number.
     MissingVersion,
@@ -229,7 +230,7 @@ impl std::fmt::Display for ImportError {
             } => write!(f, "it is not valid JSON (line {line}, column {column}: {message})"),
             ImportError::NotAnObject => f.write_str("it is JSON, but not a raftsim run"),
             ImportError::WrongFormat(None) => {
-                write!(f, "it has no \"format\": \"{EXPORT_FORMAT}\" field, so it is not a raftsim run")
+                write!(f, "it has no \"format\": \"{EXPORT_FORMAT}\" text field, so it is not a raftsim run")
             }
             ImportError::WrongFormat(Some(found)) => write!(
                 f,
@@ -273,6 +274,18 @@ impl std::fmt::Display for ImportError {
 }
 
 impl std::error::Error for ImportError {}
+
+impl From<ReadError> for ImportError {
+    fn from(e: ReadError) -> ImportError {
+        match e {
+            ReadError::UnknownField(path) => ImportError::UnknownField(path),
+            ReadError::Bad { path, message } => ImportError::BadField {
+                field: path,
+                message,
+            },
+        }
+    }
+}
 
 fn bad(field: impl Into<String>, message: impl std::fmt::Display) -> ImportError {
     ImportError::BadField {
@@ -328,8 +341,9 @@ pub fn import_run(text: &str) -> Result<ImportedRun, ImportError> {
     match top.get("format") {
         Some(Value::String(s)) if s == EXPORT_FORMAT => {}
         Some(Value::String(s)) => return Err(ImportError::WrongFormat(Some(s.clone()))),
-        Some(other) => return Err(ImportError::WrongFormat(Some(other.to_string()))),
-        None => return Err(ImportError::WrongFormat(None)),
+        // Not text: reported like a missing name (writing the value out would cost the wasm
+        // bundle serde_json's whole value printer for this one message).
+        Some(_) | None => return Err(ImportError::WrongFormat(None)),
     }
     let version = top
         .get("version")
@@ -379,22 +393,9 @@ pub fn import_run(text: &str) -> Result<ImportedRun, ImportError> {
     let config_value = top
         .get("config")
         .ok_or(ImportError::MissingField("config"))?;
-    let Value::Object(config_obj) = config_value else {
-        return Err(bad("config", "expected an object"));
-    };
-    // Unknown config keys would otherwise be ignored silently (the config has defaults for
-    // every field); a misspelt setting should be reported instead.
-    let known = serde_json::to_value(Config::default()).unwrap_or(Value::Null);
-    if let Value::Object(known) = &known {
-        check_fields(config_obj, |k| known.contains_key(k), "config.")?;
-        if let (Some(Value::Object(given)), Some(Value::Object(safety))) =
-            (config_obj.get("safety"), known.get("safety"))
-        {
-            check_fields(given, |k| safety.contains_key(k), "config.safety.")?;
-        }
-    }
-    let config: Config =
-        serde_json::from_value(config_value.clone()).map_err(|e| bad("config", e))?;
+    // Unknown config keys are refused rather than ignored: a misspelt setting should be
+    // reported, not silently fall back to its default.
+    let config = run_json::read_config(config_value, "config").map_err(ImportError::from)?;
     config.validate().map_err(ImportError::InvalidConfig)?;
 
     let Some(Value::Array(raw_actions)) = top.get("actions") else {
@@ -409,8 +410,7 @@ pub fn import_run(text: &str) -> Result<ImportedRun, ImportError> {
     let mut actions = Vec::with_capacity(raw_actions.len());
     for (i, v) in raw_actions.iter().enumerate() {
         let number = i + 1;
-        let ta: TimedAction =
-            serde_json::from_value(v.clone()).map_err(|e| bad(format!("action {number}"), e))?;
+        let ta = run_json::read_timed_action(v, &format!("action {number}"))?;
         if ta.at > MAX_RUN_TIME_US || ta.after_event.is_some_and(|n| n > MAX_RUN_EVENTS) {
             return Err(ImportError::ActionTooLate(number));
         }

@@ -3,5 +3,6 @@
 
 pub mod export;
 pub mod presets;
+pub mod run_json;
 pub mod share;
 pub mod tour;

@@ -1,0 +1,504 @@
+//! Reads the JSON forms of [`Config`] and [`TimedAction`] that [`super::export`] writes.
+//!
+//! The forms are the ones serde derives (and `export_run` writes with serde): structs as objects,
+//! enums externally tagged (`"Heal"`, `{"Stop": 0}`, `{"CutLink": [0, 1]}`,
+//! `{"Submit": {"client": 0, "node": 1, "command": {"Set": 5}}}`), newtype ids as plain numbers.
+//! `config` may leave fields out (they take their defaults); everything else must be complete.
+//!
+//! Why by hand rather than `serde_json::from_value`: serde's derived visitors for these types
+//! cost about 14 KB of the gzipped wasm bundle, a direct walk over the parsed [`Value`] a small
+//! part of that. It also lets every error name the field's path and refuse unknown fields
+//! everywhere (so a typo is reported, not silently ignored). A test checks that what serde
+//! writes, this reads back unchanged.
+
+use crate::raft::{ClientId, Command, NodeId, Safety, Time};
+use crate::sim::{Action, Config, OptionChange, Replication, SafetySwitch, TimedAction};
+use serde_json::{Map, Value};
+
+/// Why a value could not be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReadError {
+    /// An object has a field the format does not have (its path, e.g. `config.sead`).
+    UnknownField(String),
+    /// A field is missing, has the wrong type or is out of range.
+    Bad {
+        /// Its path, e.g. `config.cluster_size` or `action.Submit.node`.
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+type Read<T> = Result<T, ReadError>;
+
+fn bad<T>(path: &str, message: impl Into<String>) -> Read<T> {
+    Err(ReadError::Bad {
+        path: path.to_string(),
+        message: message.into(),
+    })
+}
+
+/// `parent.child`, the path of a field for error messages.
+fn join(parent: &str, child: &str) -> String {
+    format!("{parent}.{child}")
+}
+
+fn uint(value: &Value, path: &str, max: u64) -> Read<u64> {
+    match value.as_u64() {
+        Some(n) if n <= max => Ok(n),
+        _ => bad(path, format!("expected a whole number from 0 to {max}")),
+    }
+}
+
+fn node(value: &Value, path: &str) -> Read<NodeId> {
+    uint(value, path, u8::MAX.into()).map(|n| NodeId(n as u8))
+}
+
+fn flag(value: &Value, path: &str) -> Read<bool> {
+    value
+        .as_bool()
+        .map_or_else(|| bad(path, "expected true or false"), Ok)
+}
+
+fn object<'a>(value: &'a Value, path: &str) -> Read<&'a Map<String, Value>> {
+    value
+        .as_object()
+        .map_or_else(|| bad(path, "expected an object"), Ok)
+}
+
+fn list<'a>(value: &'a Value, path: &str) -> Read<&'a [Value]> {
+    value
+        .as_array()
+        .map_or_else(|| bad(path, "expected a list"), |a| Ok(a.as_slice()))
+}
+
+/// A list of exactly two values, the form of a pair or a two-field tuple variant.
+fn pair<'a>(value: &'a Value, path: &str) -> Read<(&'a Value, &'a Value)> {
+    match list(value, path)? {
+        [a, b] => Ok((a, b)),
+        _ => bad(path, "expected a list of two values"),
+    }
+}
+
+/// The values of an object's fields in the order of `names`; every name must be present and no
+/// other field may be.
+fn fields<'a, const N: usize>(
+    value: &'a Value,
+    path: &str,
+    names: [&str; N],
+) -> Read<[&'a Value; N]> {
+    let obj = object(value, path)?;
+    if let Some(unknown) = obj.keys().find(|k| !names.contains(&k.as_str())) {
+        return Err(ReadError::UnknownField(join(path, unknown)));
+    }
+    let mut found = [&Value::Null; N];
+    for (slot, name) in found.iter_mut().zip(names) {
+        *slot = obj
+            .get(name)
+            .map_or_else(|| bad(path, format!("the field \"{name}\" is missing")), Ok)?;
+    }
+    Ok(found)
+}
+
+/// An externally tagged enum value: its variant name and, unless it is a unit variant, its
+/// content.
+fn variant<'a>(value: &'a Value, path: &str) -> Read<(&'a str, Option<&'a Value>)> {
+    match value {
+        Value::String(name) => Ok((name, None)),
+        Value::Object(obj) if obj.len() == 1 => Ok(obj
+            .iter()
+            .next()
+            .map(|(name, content)| (name.as_str(), Some(content)))
+            .unwrap_or(("", None))),
+        _ => bad(path, "expected a variant name, or an object with one field"),
+    }
+}
+
+fn unknown_variant<T>(path: &str, name: &str) -> Read<T> {
+    bad(
+        path,
+        format!(
+            "unknown or malformed variant \"{}\"",
+            name.chars().take(40).collect::<String>()
+        ),
+    )
+}
+
+fn replication(value: &Value, path: &str) -> Read<Replication> {
+    match variant(value, path)? {
+        ("OnHeartbeat", None) => Ok(Replication::OnHeartbeat),
+        ("Immediate", None) => Ok(Replication::Immediate),
+        (name, _) => unknown_variant(path, name),
+    }
+}
+
+fn timeout_override(value: &Value, path: &str) -> Read<Option<(Time, Time)>> {
+    if value.is_null() {
+        return Ok(None);
+    }
+    let (min, max) = pair(value, path)?;
+    Ok(Some((
+        uint(min, path, u64::MAX)?,
+        uint(max, path, u64::MAX)?,
+    )))
+}
+
+fn safety(value: &Value, path: &str) -> Read<Safety> {
+    let mut safety = Safety::default();
+    for (key, v) in object(value, path)? {
+        let path = &join(path, key);
+        let switch = match key.as_str() {
+            "vote_without_log_check" => &mut safety.vote_without_log_check,
+            "commit_old_terms_by_counting" => &mut safety.commit_old_terms_by_counting,
+            "forget_vote_on_restart" => &mut safety.forget_vote_on_restart,
+            "skip_prev_log_check" => &mut safety.skip_prev_log_check,
+            "fixed_election_timeout" => &mut safety.fixed_election_timeout,
+            _ => return Err(ReadError::UnknownField(path.clone())),
+        };
+        *switch = flag(v, path)?;
+    }
+    Ok(safety)
+}
+
+/// Reads a configuration; fields left out take their [`Config::default`] values. Does not
+/// validate it (see [`Config::validate`]).
+pub fn read_config(value: &Value, path: &str) -> Read<Config> {
+    let mut c = Config::default();
+    let u8_max = u64::from(u8::MAX);
+    let u16_max = u64::from(u16::MAX);
+    for (key, v) in object(value, path)? {
+        let p = &join(path, key);
+        match key.as_str() {
+            "seed" => c.seed = uint(v, p, u64::MAX)?,
+            "cluster_size" => c.cluster_size = uint(v, p, u8_max)? as u8,
+            "clients" => c.clients = uint(v, p, u8_max)? as u8,
+            "election_timeout_min_us" => c.election_timeout_min_us = uint(v, p, u64::MAX)?,
+            "election_timeout_max_us" => c.election_timeout_max_us = uint(v, p, u64::MAX)?,
+            "election_timeout_override" => {
+                c.election_timeout_override = list(v, p)?
+                    .iter()
+                    .map(|o| timeout_override(o, p))
+                    .collect::<Read<_>>()?
+            }
+            "heartbeat_interval_us" => c.heartbeat_interval_us = uint(v, p, u64::MAX)?,
+            "latency_min_us" => c.latency_min_us = uint(v, p, u64::MAX)?,
+            "latency_max_us" => c.latency_max_us = uint(v, p, u64::MAX)?,
+            "loss_per_mille" => c.loss_per_mille = uint(v, p, u16_max)? as u16,
+            "duplicate_per_mille" => c.duplicate_per_mille = uint(v, p, u16_max)? as u16,
+            "replication" => c.replication = replication(v, p)?,
+            "noop_on_election" => c.noop_on_election = flag(v, p)?,
+            "pre_vote" => c.pre_vote = flag(v, p)?,
+            "check_quorum" => c.check_quorum = flag(v, p)?,
+            "client_retry_timeout_us" => c.client_retry_timeout_us = uint(v, p, u64::MAX)?,
+            "client_max_attempts" => c.client_max_attempts = uint(v, p, u32::MAX.into())? as u32,
+            "safety" => c.safety = safety(v, p)?,
+            _ => return Err(ReadError::UnknownField(p.clone())),
+        }
+    }
+    Ok(c)
+}
+
+fn command(value: &Value, path: &str) -> Read<Command> {
+    let int = |v: &Value| {
+        v.as_i64()
+            .map_or_else(|| bad(path, "expected a whole number"), Ok)
+    };
+    match variant(value, path)? {
+        ("Set", Some(v)) => int(v).map(Command::Set),
+        ("Add", Some(v)) => int(v).map(Command::Add),
+        ("NoOp", None) => Ok(Command::NoOp),
+        (name, _) => unknown_variant(path, name),
+    }
+}
+
+fn safety_switch(value: &Value, path: &str) -> Read<SafetySwitch> {
+    match variant(value, path)? {
+        ("VoteWithoutLogCheck", None) => Ok(SafetySwitch::VoteWithoutLogCheck),
+        ("CommitOldTermsByCounting", None) => Ok(SafetySwitch::CommitOldTermsByCounting),
+        ("ForgetVoteOnRestart", None) => Ok(SafetySwitch::ForgetVoteOnRestart),
+        ("SkipPrevLogCheck", None) => Ok(SafetySwitch::SkipPrevLogCheck),
+        ("FixedElectionTimeout", None) => Ok(SafetySwitch::FixedElectionTimeout),
+        (name, _) => unknown_variant(path, name),
+    }
+}
+
+fn option_change(value: &Value, path: &str) -> Read<OptionChange> {
+    let (name, content) = variant(value, path)?;
+    let Some(v) = content else {
+        return unknown_variant(path, name);
+    };
+    let p = &join(path, name);
+    let time = |v: &Value| uint(v, p, u64::MAX);
+    let per_mille = |v: &Value| uint(v, p, u16::MAX.into()).map(|n| n as u16);
+    let range = || -> Read<(Time, Time)> {
+        let [min, max] = fields(v, p, ["min_us", "max_us"])?;
+        Ok((time(min)?, time(max)?))
+    };
+    Ok(match name {
+        "Latency" => range().map(|(min_us, max_us)| OptionChange::Latency { min_us, max_us })?,
+        "ElectionTimeout" => {
+            range().map(|(min_us, max_us)| OptionChange::ElectionTimeout { min_us, max_us })?
+        }
+        "LossPerMille" => OptionChange::LossPerMille(per_mille(v)?),
+        "DuplicatePerMille" => OptionChange::DuplicatePerMille(per_mille(v)?),
+        "HeartbeatInterval" => OptionChange::HeartbeatInterval(time(v)?),
+        "ClientRetryTimeout" => OptionChange::ClientRetryTimeout(time(v)?),
+        "Replication" => OptionChange::Replication(replication(v, p)?),
+        "NoOpOnElection" => OptionChange::NoOpOnElection(flag(v, p)?),
+        "PreVote" => OptionChange::PreVote(flag(v, p)?),
+        "CheckQuorum" => OptionChange::CheckQuorum(flag(v, p)?),
+        "Safety" => {
+            let (switch, on) = pair(v, p)?;
+            OptionChange::Safety(safety_switch(switch, p)?, flag(on, p)?)
+        }
+        _ => return unknown_variant(path, name),
+    })
+}
+
+fn action(value: &Value, path: &str) -> Read<Action> {
+    let (name, content) = variant(value, path)?;
+    let Some(v) = content else {
+        return match name {
+            "Heal" => Ok(Action::Heal),
+            _ => unknown_variant(path, name),
+        };
+    };
+    let p = &join(path, name);
+    Ok(match name {
+        "Stop" => Action::Stop(node(v, p)?),
+        "Restart" => Action::Restart(node(v, p)?),
+        "Timeout" => Action::Timeout(node(v, p)?),
+        "Submit" => {
+            let [client, to, cmd] = fields(v, p, ["client", "node", "command"])?;
+            Action::Submit {
+                client: ClientId(uint(client, &join(p, "client"), u16::MAX.into())? as u16),
+                node: node(to, &join(p, "node"))?,
+                command: command(cmd, &join(p, "command"))?,
+            }
+        }
+        "Partition" => Action::Partition(
+            list(v, p)?
+                .iter()
+                .map(|group| list(group, p)?.iter().map(|n| node(n, p)).collect())
+                .collect::<Read<_>>()?,
+        ),
+        "CutLink" | "RestoreLink" => {
+            let (a, b) = pair(v, p)?;
+            let (a, b) = (node(a, p)?, node(b, p)?);
+            if name == "CutLink" {
+                Action::CutLink(a, b)
+            } else {
+                Action::RestoreLink(a, b)
+            }
+        }
+        "CutOneWay" => {
+            let [from, to] = fields(v, p, ["from", "to"])?;
+            Action::CutOneWay {
+                from: node(from, &join(p, "from"))?,
+                to: node(to, &join(p, "to"))?,
+            }
+        }
+        "DropMessage" => Action::DropMessage(uint(v, p, u64::MAX)?),
+        "SetOption" => Action::SetOption(option_change(v, p)?),
+        _ => return unknown_variant(path, name),
+    })
+}
+
+/// Reads one entry of a run's action list: `at`, `action` and an optional `after_event`.
+pub fn read_timed_action(value: &Value, path: &str) -> Read<TimedAction> {
+    let obj = object(value, path)?;
+    if let Some(unknown) = obj
+        .keys()
+        .find(|k| !["at", "after_event", "action"].contains(&k.as_str()))
+    {
+        return Err(ReadError::UnknownField(join(path, unknown)));
+    }
+    let required = |name: &str| {
+        obj.get(name)
+            .map_or_else(|| bad(path, format!("the field \"{name}\" is missing")), Ok)
+    };
+    let at = uint(required("at")?, &join(path, "at"), u64::MAX)?;
+    let after_event = match obj.get("after_event") {
+        None | Some(Value::Null) => None,
+        Some(v) => Some(uint(v, &join(path, "after_event"), u64::MAX)?),
+    };
+    let action = action(required("action")?, &join(path, "action"))?;
+    Ok(TimedAction {
+        at,
+        after_event,
+        action,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::MS;
+
+    /// One of every action and option change, so each variant's form is checked.
+    fn every_action() -> Vec<Action> {
+        let (a, b) = (NodeId(0), NodeId(4));
+        let mut actions = vec![
+            Action::Stop(a),
+            Action::Restart(b),
+            Action::Timeout(a),
+            Action::Submit {
+                client: ClientId(1),
+                node: b,
+                command: Command::Set(-5),
+            },
+            Action::Submit {
+                client: ClientId(0),
+                node: a,
+                command: Command::Add(i64::MAX),
+            },
+            Action::Submit {
+                client: ClientId(0),
+                node: a,
+                command: Command::NoOp,
+            },
+            Action::Partition(vec![vec![a, b], vec![NodeId(2)], vec![]]),
+            Action::Heal,
+            Action::CutLink(a, b),
+            Action::CutOneWay { from: b, to: a },
+            Action::RestoreLink(b, a),
+            Action::DropMessage(u64::MAX),
+        ];
+        let changes = [
+            OptionChange::Latency {
+                min_us: 1,
+                max_us: 2,
+            },
+            OptionChange::LossPerMille(1000),
+            OptionChange::DuplicatePerMille(7),
+            OptionChange::ElectionTimeout {
+                min_us: 100 * MS,
+                max_us: 200 * MS,
+            },
+            OptionChange::HeartbeatInterval(30 * MS),
+            OptionChange::Replication(Replication::Immediate),
+            OptionChange::NoOpOnElection(true),
+            OptionChange::PreVote(false),
+            OptionChange::CheckQuorum(true),
+            OptionChange::ClientRetryTimeout(9),
+        ];
+        actions.extend(changes.into_iter().map(Action::SetOption));
+        actions.extend(
+            SafetySwitch::ALL
+                .into_iter()
+                .map(|s| Action::SetOption(OptionChange::Safety(s, true))),
+        );
+        actions
+    }
+
+    #[test]
+    fn every_action_serde_writes_reads_back_unchanged() {
+        for (i, action) in every_action().into_iter().enumerate() {
+            let timed = TimedAction {
+                at: 1_000 + i as u64,
+                after_event: (i % 2 == 0).then_some(i as u64),
+                action,
+            };
+            let json = serde_json::to_value(&timed).expect("serialisable");
+            assert_eq!(read_timed_action(&json, "action"), Ok(timed), "{json}");
+        }
+    }
+
+    #[test]
+    fn a_config_with_every_field_changed_reads_back_unchanged() {
+        let config = Config {
+            seed: u64::MAX,
+            cluster_size: 7,
+            clients: 3,
+            election_timeout_min_us: 1,
+            election_timeout_max_us: 2,
+            election_timeout_override: vec![None, Some((3, 4))],
+            heartbeat_interval_us: 5,
+            latency_min_us: 6,
+            latency_max_us: 7,
+            loss_per_mille: 8,
+            duplicate_per_mille: 9,
+            replication: Replication::Immediate,
+            noop_on_election: true,
+            pre_vote: true,
+            check_quorum: true,
+            client_retry_timeout_us: 10,
+            client_max_attempts: 11,
+            safety: Safety {
+                vote_without_log_check: true,
+                commit_old_terms_by_counting: true,
+                forget_vote_on_restart: true,
+                skip_prev_log_check: true,
+                fixed_election_timeout: true,
+            },
+        };
+        let json = serde_json::to_value(&config).expect("serialisable");
+        assert_eq!(read_config(&json, "config"), Ok(config));
+        // Fields left out take their defaults.
+        let partial = serde_json::json!({ "seed": 9, "safety": {} });
+        assert_eq!(
+            read_config(&partial, "config"),
+            Ok(Config {
+                seed: 9,
+                ..Config::default()
+            })
+        );
+    }
+
+    fn error(json: &str) -> ReadError {
+        let value: Value = serde_json::from_str(json).expect("valid JSON");
+        read_timed_action(&value, "action 1").expect_err(json)
+    }
+
+    fn bad_path(json: &str) -> String {
+        match error(json) {
+            ReadError::Bad { path, .. } => path,
+            other => panic!("{json}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn errors_name_the_field() {
+        assert_eq!(bad_path(r#"{"action":"Heal"}"#), "action 1");
+        assert_eq!(bad_path(r#"{"at":-1,"action":"Heal"}"#), "action 1.at");
+        assert_eq!(
+            bad_path(r#"{"at":1,"action":{"Stop":256}}"#),
+            "action 1.action.Stop"
+        );
+        assert_eq!(
+            bad_path(r#"{"at":1,"action":{"Submit":{"client":0,"node":1,"command":{"Mul":2}}}}"#),
+            "action 1.action.Submit.command"
+        );
+        assert_eq!(
+            bad_path(r#"{"at":1,"action":{"Submit":{"client":0,"node":1}}}"#),
+            "action 1.action.Submit"
+        );
+        assert_eq!(bad_path(r#"{"at":1,"action":"Jump"}"#), "action 1.action");
+        assert_eq!(
+            bad_path(r#"{"at":1,"action":{"Stop":1,"Heal":null}}"#),
+            "action 1.action"
+        );
+        assert_eq!(
+            bad_path(r#"{"at":1,"action":{"SetOption":{"Safety":["Nope",true]}}}"#),
+            "action 1.action.SetOption.Safety"
+        );
+        assert_eq!(
+            error(r#"{"at":1,"action":"Heal","note":"x"}"#),
+            ReadError::UnknownField("action 1.note".into())
+        );
+        assert_eq!(
+            error(r#"{"at":1,"action":{"CutOneWay":{"from":0,"to":1,"via":2}}}"#),
+            ReadError::UnknownField("action 1.action.CutOneWay.via".into())
+        );
+        let config: Value = serde_json::from_str(r#"{"safety":{"pre_vote":true}}"#).expect("JSON");
+        assert_eq!(
+            read_config(&config, "config"),
+            Err(ReadError::UnknownField("config.safety.pre_vote".into()))
+        );
+        let config: Value = serde_json::from_str(r#"{"clients":300}"#).expect("JSON");
+        assert!(matches!(
+            read_config(&config, "config"),
+            Err(ReadError::Bad { path, message }) if path == "config.clients" && message.contains("255")
+        ));
+    }
+}
