@@ -54,6 +54,7 @@
 //!   leader within the 20 s cap and are recorded as censored.
 
 use super::{Action, Config, ConfigError, NodeId, World, MS, SECOND};
+use crate::decimal::{fixed, short};
 use crate::raft::{Term, Time};
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
@@ -726,14 +727,14 @@ pub fn to_csv(results: &[SeriesResult]) -> String {
     for r in results {
         for t in &r.trials {
             out.push_str(&format!(
-                "{},{},{},{:.3},{},{},{:.3}\n",
+                "{},{},{},{},{},{},{}\n",
                 r.series,
                 csv_field(&r.label),
                 t.trial,
-                t.time_ms(),
+                fixed(t.time_ms(), 3),
                 t.terms_needed,
                 t.leader_elected,
-                t.crash_offset_us as f64 / MS as f64,
+                fixed(t.crash_offset_us as f64 / MS as f64, 3),
             ));
         }
     }
@@ -747,8 +748,8 @@ pub fn summary_csv(results: &[SeriesResult]) -> String {
     let mut out = String::from(
         "series,label,timeout_min_ms,timeout_max_ms,heartbeat_ms,trials,multi_term,censored,p50_ms,p95_ms,max_ms,mean_ms\n",
     );
-    let ms = |us: Time| us as f64 / MS as f64;
-    let opt = |v: Option<f64>| v.map(|x| format!("{x:.3}")).unwrap_or_default();
+    let ms = |us: Time| short(us as f64 / MS as f64);
+    let opt = |v: Option<f64>| v.map(|x| fixed(x, 3)).unwrap_or_default();
     for r in results {
         out.push_str(&format!(
             "{},{},{},{},{},{},{},{},{},{},{},{}\n",

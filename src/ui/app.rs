@@ -70,7 +70,7 @@ fn embed_source(sandbox: &Sandbox) -> EmbedSource {
     if let Some(run) = sandbox.share_run() {
         state_query.push(("run".into(), run));
     }
-    state_query.push(("speed".into(), sandbox.speed().to_string()));
+    state_query.push(("speed".into(), crate::decimal::short(sandbox.speed())));
     EmbedSource {
         base_url: page_base(),
         state_query,

@@ -1,6 +1,7 @@
 //! The cluster drawn in SVG: nodes on a ring, the links between them, clients, and every message
 //! in flight placed by interpolating between its send and delivery times.
 
+use crate::decimal::fixed;
 use yew::prelude::*;
 
 use crate::raft::{ClientReply, Endpoint, Message, Node, NodeId, Role};
@@ -74,12 +75,12 @@ pub fn cluster_svg(
         let dispatch = dispatch.clone();
         Callback::from(move |_: MouseEvent| dispatch.emit(UiCommand::Select(None)))
     };
-    let view_box = format!("0 0 {VIEW_SIZE} {VIEW_SIZE}");
+    let view_box = format!("0 0 {} {}", f(VIEW_SIZE), f(VIEW_SIZE));
     html! {
         <svg class="cluster-svg" viewBox={view_box} role="group"
              aria-label="Cluster: nodes on a ring with messages in flight">
-            <rect class="cluster-bg" x="0" y="0" width={VIEW_SIZE.to_string()}
-                  height={VIEW_SIZE.to_string()} onclick={background_click} />
+            <rect class="cluster-bg" x="0" y="0" width={f(VIEW_SIZE)}
+                  height={f(VIEW_SIZE)} onclick={background_click} />
             { links }
             <g class="nodes">{ for nodes }</g>
             <g class="clients">{ for clients }</g>
@@ -241,7 +242,7 @@ fn node_view(
     );
     html! {
         <g class={class} data-testid={format!("node-{id}")} data-role={role}
-           data-term={node.term().to_string()} transform={format!("translate({:.2} {:.2})", centre.x, centre.y)}
+           data-term={node.term().to_string()} transform={format!("translate({} {})", f(centre.x), f(centre.y))}
            onclick={onclick} onkeydown={onkeydown} tabindex="0" role="button" aria-label={label}>
             <circle class="timer-track" r={f(r + 6.0)} />
             { timer }
@@ -306,7 +307,7 @@ fn client_view(sandbox: &Sandbox, index: usize, dispatch: &Callback<UiCommand>) 
     let label_x = if p.x < VIEW_SIZE / 2.0 { -18.0 } else { 18.0 };
     html! {
         <g class={classes!("client", chosen.then_some("chosen"))} data-testid={format!("client-{}", index + 1)}
-           transform={format!("translate({:.2} {:.2})", p.x, p.y)} onclick={onclick}
+           transform={format!("translate({} {})", f(p.x), f(p.y))} onclick={onclick}
            role="button" tabindex="0" aria-label={format!("{}: {status}", id.name())}>
             <rect class="client-body" x="-18" y="-12" width="36" height="24" rx="5" />
             <text class="client-name" text-anchor="middle" dominant-baseline="central">{ format!("C{}", index + 1) }</text>
@@ -381,7 +382,7 @@ fn message_view(sandbox: &Sandbox, m: &InFlightMessage, dispatch: &Callback<UiCo
     html! {
         <g class={classes!("message", class, selected.then_some("selected"), emphasised.then_some("tour-highlight"))} data-testid="message"
            data-type={m.message.kind_name()} data-id={id.to_string()}
-           transform={format!("translate({:.2} {:.2})", p.x, p.y)} onclick={onclick}>
+           transform={format!("translate({} {})", f(p.x), f(p.y))} onclick={onclick}>
             <title>{ format!("{} → {}: {}", m.from, m.to, m.message.summary()) }</title>
             <circle class="msg-hit" r="12" />
             { shape }
@@ -393,5 +394,5 @@ fn message_view(sandbox: &Sandbox, m: &InFlightMessage, dispatch: &Callback<UiCo
 }
 
 fn f(value: f64) -> String {
-    format!("{value:.2}")
+    fixed(value, 2)
 }

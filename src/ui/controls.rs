@@ -1,6 +1,7 @@
 //! The controls: playback, node actions, client commands, network faults and settings. Every
 //! control is a real, labelled form element; each sends one [`UiCommand`].
 
+use crate::decimal;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -39,14 +40,14 @@ pub fn playback_bar(sandbox: &Sandbox, dispatch: &Callback<UiCommand>, controls:
         let dispatch = dispatch.clone();
         Callback::from(move |e: Event| {
             let select: HtmlSelectElement = e.target_unchecked_into();
-            if let Ok(value) = select.value().parse::<f64>() {
+            if let Some(value) = decimal::parse(&select.value()) {
                 dispatch.emit(UiCommand::SetSpeed(value));
             }
         })
     };
     let known = SPEEDS.iter().any(|(s, _)| (*s - speed).abs() < 1e-12);
     let custom = (!known).then(|| {
-        html! { <option value={speed.to_string()} selected=true>{ format!("{speed}× real time") }</option> }
+        html! { <option value={decimal::short(speed)} selected=true>{ format!("{}× real time", decimal::short(speed)) }</option> }
     });
     html! {
         <div class="playback" role="toolbar" aria-label="Playback">
@@ -73,7 +74,7 @@ pub fn playback_bar(sandbox: &Sandbox, dispatch: &Callback<UiCommand>, controls:
                 <span>{ "Speed" }</span>
                 <select data-testid="speed" onchange={on_speed} aria-label="Speed">
                     { for SPEEDS.iter().map(|(value, label)| html! {
-                        <option value={value.to_string()} selected={(*value - speed).abs() < 1e-12}>{ *label }</option>
+                        <option value={decimal::short(*value)} selected={(*value - speed).abs() < 1e-12}>{ *label }</option>
                     }) }
                     { for custom }
                 </select>

@@ -5,6 +5,7 @@
 //! Trials run in slices on animation frames, a few milliseconds at a time, so the page never
 //! freezes; the chart and the progress bar update as results come in.
 
+use crate::decimal::{fixed, short};
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -196,8 +197,8 @@ pub fn ExperimentsPanel() -> Html {
                 <div class="progress-row">
                     <progress data-testid="experiment-progress" max={total.to_string()} value={done.to_string()}></progress>
                     <span data-testid="experiment-status" data-done={done.to_string()} data-total={total.to_string()}
-                          data-finished={finished.to_string()} data-trials-per-second={format!("{speed:.0}")}>
-                        { format!("{done} of {total} trials, {:.1} s, {speed:.0} trials/s{}", elapsed_ms / 1000.0,
+                          data-finished={finished.to_string()} data-trials-per-second={fixed(speed, 0)}>
+                        { format!("{done} of {total} trials, {} s, {} trials/s{}", fixed(elapsed_ms / 1000.0, 1), fixed(speed, 0),
                                   if finished { " — done" } else { "" }) }
                     </span>
                 </div>
@@ -245,15 +246,15 @@ fn cdf_chart(results: &[SeriesResult], graph: Graph) -> Html {
     };
     let lines = results.iter().filter(|r| !r.cdf.is_empty()).map(|r| {
         // A step function: each sample raises the curve at its time.
-        let mut points = vec![format!("{:.1},{:.1}", x_of(graph, 0.0), y_of(0.0))];
+        let mut points = vec![point(x_of(graph, 0.0), y_of(0.0))];
         let mut previous = 0.0;
         for p in &r.cdf {
             let x = x_of(graph, p.time_ms);
-            points.push(format!("{x:.1},{:.1}", y_of(previous)));
-            points.push(format!("{x:.1},{:.1}", y_of(p.fraction)));
+            points.push(point(x, y_of(previous)));
+            points.push(point(x, y_of(p.fraction)));
             previous = p.fraction;
         }
-        points.push(format!("{:.1},{:.1}", CHART_W - MARGIN_R, y_of(previous)));
+        points.push(point(CHART_W - MARGIN_R, y_of(previous)));
         html! {
             <polyline class={classes!("cdf-line", format!("series-{}", r.series % 8))} points={points.join(" ")}>
                 <title>{ r.label.clone() }</title>
@@ -265,24 +266,24 @@ fn cdf_chart(results: &[SeriesResult], graph: Graph) -> Html {
             <li class={format!("series-{}", r.series % 8)}><span class="swatch"></span>{ r.label.clone() }</li>
         }
     });
-    let view_box = format!("0 0 {CHART_W} {CHART_H}");
+    let view_box = format!("0 0 {} {}", short(CHART_W), short(CHART_H));
     html! {
         <>
         <svg class="cdf-chart" data-testid="experiment-chart" viewBox={view_box} role="img"
              aria-label="Cumulative share of trials with a new leader, against time without a leader">
-            <line class="axis" x1={format!("{MARGIN_L}")} x2={format!("{}", CHART_W - MARGIN_R)} y1={format!("{}", y_of(0.0))} y2={format!("{}", y_of(0.0))} />
-            <line class="axis" x1={format!("{MARGIN_L}")} x2={format!("{MARGIN_L}")} y1={format!("{}", y_of(0.0))} y2={format!("{}", y_of(1.0))} />
+            <line class="axis" x1={short(MARGIN_L)} x2={short(CHART_W - MARGIN_R)} y1={short(y_of(0.0))} y2={short(y_of(0.0))} />
+            <line class="axis" x1={short(MARGIN_L)} x2={short(MARGIN_L)} y1={short(y_of(0.0))} y2={short(y_of(1.0))} />
             { for ticks.iter().map(|(ms, label)| {
                 let x = x_of(graph, *ms);
                 html! { <>
-                    <line class="grid" x1={format!("{x}")} x2={format!("{x}")} y1={format!("{}", y_of(0.0))} y2={format!("{}", y_of(1.0))} />
-                    <text class="tick" x={format!("{x}")} y={format!("{}", y_of(0.0) + 16.0)} text-anchor="middle">{ label.clone() }</text>
+                    <line class="grid" x1={short(x)} x2={short(x)} y1={short(y_of(0.0))} y2={short(y_of(1.0))} />
+                    <text class="tick" x={short(x)} y={short(y_of(0.0) + 16.0)} text-anchor="middle">{ label.clone() }</text>
                 </> }
             }) }
             { for [0.0, 0.25, 0.5, 0.75, 1.0].iter().map(|f| html! {
-                <text class="tick" x={format!("{}", MARGIN_L - 6.0)} y={format!("{}", y_of(*f) + 4.0)} text-anchor="end">{ format!("{:.0}%", f * 100.0) }</text>
+                <text class="tick" x={short(MARGIN_L - 6.0)} y={short(y_of(*f) + 4.0)} text-anchor="end">{ format!("{}%", fixed(f * 100.0, 0)) }</text>
             }) }
-            <text class="tick" x={format!("{}", (CHART_W + MARGIN_L) / 2.0)} y={format!("{}", CHART_H - 4.0)} text-anchor="middle">{ "time without a leader" }</text>
+            <text class="tick" x={short((CHART_W + MARGIN_L) / 2.0)} y={short(CHART_H - 4.0)} text-anchor="middle">{ "time without a leader" }</text>
             { for lines }
         </svg>
         <ul class="chart-legend-list" aria-label="Curves">{ for legend }</ul>
@@ -290,8 +291,13 @@ fn cdf_chart(results: &[SeriesResult], graph: Graph) -> Html {
     }
 }
 
+/// An SVG polyline point with one decimal.
+fn point(x: f64, y: f64) -> String {
+    format!("{},{}", fixed(x, 1), fixed(y, 1))
+}
+
 fn summary_table(results: &[SeriesResult]) -> Html {
-    let ms = |v: Option<f64>| v.map(|x| format!("{x:.0}")).unwrap_or_else(|| "—".into());
+    let ms = |v: Option<f64>| v.map(|x| fixed(x, 0)).unwrap_or_else(|| "—".into());
     html! {
         <table class="facts experiment-table" data-testid="experiment-table">
             <thead><tr>

@@ -2,6 +2,7 @@
 //!
 //! Pure arithmetic, no web types, so it is unit-tested natively.
 
+use crate::decimal::fixed;
 /// The side of the square SVG view box the cluster is drawn in, in user units.
 pub const VIEW_SIZE: f64 = 400.0;
 
@@ -42,9 +43,10 @@ pub fn node_position(index: usize, node_count: usize) -> Point {
     let angle =
         -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * (index as f64) / (node_count as f64);
     let r = ring_radius(node_count);
+    let (sin, cos) = sin_cos(angle);
     Point {
-        x: centre + r * angle.cos(),
-        y: centre + r * angle.sin(),
+        x: centre + r * cos,
+        y: centre + r * sin,
     }
 }
 
@@ -78,22 +80,35 @@ pub fn along(from: Point, to: Point, t: f64, trim: f64) -> Point {
     }
 }
 
+/// Sine and cosine of `angle`: the browser's `Math.sin`/`Math.cos` on the web, std's natively.
+/// Rust's own (libm, with its argument reduction) would add about 7 KB to the wasm bundle, and
+/// a drawing needs no bit-exact results.
+#[cfg(target_arch = "wasm32")]
+fn sin_cos(angle: f64) -> (f64, f64) {
+    (js_sys::Math::sin(angle), js_sys::Math::cos(angle))
+}
+
+/// Sine and cosine of `angle` (natively: std's).
+#[cfg(not(target_arch = "wasm32"))]
+fn sin_cos(angle: f64) -> (f64, f64) {
+    angle.sin_cos()
+}
+
 /// An SVG path for an arc around `centre` covering `fraction` (0..=1) of a full turn, starting at
 /// the top and going clockwise. Used for the election-timer ring.
 pub fn arc_path(centre: Point, radius: f64, fraction: f64) -> String {
     let fraction = fraction.clamp(0.0, 0.9999);
     let start_angle = -std::f64::consts::FRAC_PI_2;
     let end_angle = start_angle + std::f64::consts::TAU * fraction;
-    let (sx, sy) = (
-        centre.x + radius * start_angle.cos(),
-        centre.y + radius * start_angle.sin(),
-    );
-    let (ex, ey) = (
-        centre.x + radius * end_angle.cos(),
-        centre.y + radius * end_angle.sin(),
-    );
+    let point_at = |angle: f64| {
+        let (sin, cos) = sin_cos(angle);
+        (centre.x + radius * cos, centre.y + radius * sin)
+    };
+    let (sx, sy) = point_at(start_angle);
+    let (ex, ey) = point_at(end_angle);
     let large_arc = if fraction > 0.5 { 1 } else { 0 };
-    format!("M {sx:.2} {sy:.2} A {radius:.2} {radius:.2} 0 {large_arc} 1 {ex:.2} {ey:.2}")
+    let [sx, sy, radius, ex, ey] = [sx, sy, radius, ex, ey].map(|v| fixed(v, 2));
+    format!("M {sx} {sy} A {radius} {radius} 0 {large_arc} 1 {ex} {ey}")
 }
 
 #[cfg(test)]

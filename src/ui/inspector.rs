@@ -1,5 +1,6 @@
 //! The inspector: the whole state of the selected node, message or client.
 
+use crate::decimal::fixed;
 use yew::prelude::*;
 
 use crate::raft::{ClientId, Node, NodeId};
@@ -41,8 +42,10 @@ fn row(label: &str, value: impl Into<Html>) -> Html {
 
 fn in_ms(world: &World, at: Option<u64>) -> String {
     match at {
-        Some(t) if t >= world.now() => format!("in {:.1} ms", (t - world.now()) as f64 / 1000.0),
-        Some(t) => format!("{:.1} ms ago", (world.now() - t) as f64 / 1000.0),
+        Some(t) if t >= world.now() => {
+            format!("in {} ms", fixed((t - world.now()) as f64 / 1000.0, 1))
+        }
+        Some(t) => format!("{} ms ago", fixed((world.now() - t) as f64 / 1000.0, 1)),
         None => "—".to_string(),
     }
 }

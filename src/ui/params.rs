@@ -3,6 +3,7 @@
 //! Parsing is pure so it is tested natively. A bad value never stops the page: it is reported in
 //! plain words (shown in the `error-banner`) and the default is used instead.
 
+use crate::decimal;
 /// The largest cluster the page offers. The core handles more, but nine nodes is what fits a ring
 /// that a person can still read.
 pub const MAX_UI_NODES: usize = 9;
@@ -272,12 +273,15 @@ pub fn parse_query(query: &str) -> (Params, Vec<String>) {
                     shorten(value)
                 )),
             },
-            "speed" => match value.parse::<f64>() {
-                Ok(s) if s.is_finite() && (MIN_SPEED..=MAX_SPEED).contains(&s) => params.speed = s,
+            "speed" => match decimal::parse(value) {
+                Some(s) if s.is_finite() && (MIN_SPEED..=MAX_SPEED).contains(&s) => params.speed = s,
                 _ => problems.push(format!(
-                    "speed \"{}\" must be a number from {MIN_SPEED} (a thousand times slower) to \
-                     {MAX_SPEED} (real time); using {DEFAULT_SPEED}.",
-                    shorten(value)
+                    "speed \"{}\" must be a number from {} (a thousand times slower) to {} (real \
+                     time); using {}.",
+                    shorten(value),
+                    decimal::short(MIN_SPEED),
+                    decimal::short(MAX_SPEED),
+                    decimal::short(DEFAULT_SPEED)
                 )),
             },
             "bench" => params.bench = value == "1",

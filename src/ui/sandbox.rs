@@ -4,6 +4,7 @@
 //! types means the whole interaction logic (play, step, speed, selection, partitions, error
 //! messages) is tested natively.
 
+use crate::decimal::short;
 use crate::raft::{ClientId, Command, NodeId};
 use crate::scenario::tour::{self, StepStatus, TourRunner};
 use crate::scenario::{export, presets, share};
@@ -625,7 +626,10 @@ impl Sandbox {
                     self.speed = speed;
                 } else {
                     self.notice(&format!(
-                        "speed {speed} is outside {MIN_SPEED} to {MAX_SPEED}."
+                        "speed {} is outside {} to {}.",
+                        short(speed),
+                        short(MIN_SPEED),
+                        short(MAX_SPEED)
                     ));
                 }
             }

@@ -1,5 +1,6 @@
 //! Sharing a run: a link that replays it exactly, and export and import as a JSON file.
 
+use crate::decimal::fixed;
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -104,8 +105,8 @@ pub fn SharePanel(props: &SharePanelProps) -> Html {
             input.set_value("");
             if file.size() > MAX_IMPORT_BYTES {
                 dispatch.emit(UiCommand::Notice(format!(
-                    "That file is {:.0} MB; a run file is at most 20 MB, so nothing was imported.",
-                    file.size() / 1_048_576.0
+                    "That file is {} MB; a run file is at most 20 MB, so nothing was imported.",
+                    fixed(file.size() / 1_048_576.0, 0)
                 )));
                 return;
             }

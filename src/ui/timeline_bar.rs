@@ -1,6 +1,7 @@
 //! The timeline under the cluster: scrub to any moment of the run, with markers for elections,
 //! commits, actions and violations. Moving it pauses the run; acting in the past forks it.
 
+use crate::decimal::fixed;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -71,7 +72,7 @@ pub fn timeline_bar(sandbox: &Sandbox, dispatch: &Callback<UiCommand>) -> Html {
             Callback::from(move |_: MouseEvent| dispatch.emit(UiCommand::SeekTime(at)))
         };
         html! {
-            <rect class={classes!("timeline-mark", kind_class(&marker.kind))} x={format!("{:.1}", x - 2.0)} y="0"
+            <rect class={classes!("timeline-mark", kind_class(&marker.kind))} x={fixed(x - 2.0, 1)} y="0"
                   width="4" height="14" onclick={seek}>
                 <title>{ describe(marker) }</title>
             </rect>
