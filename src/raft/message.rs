@@ -201,6 +201,90 @@ impl Message {
         }
     }
 
+    /// Every field of the message, named as in the paper's Figure 2 (`lastLogIndex`,
+    /// `leaderCommit`, ...), with its value in words, for the inspector. The sender and receiver
+    /// (`candidateId`, `leaderId`) are the message's `from` and `to`, so they are not repeated.
+    pub fn fields(&self) -> Vec<(&'static str, String)> {
+        let yes_no = |b: bool| if b { "yes" } else { "no" }.to_string();
+        match self {
+            Message::RequestVote {
+                term,
+                last_log_index,
+                last_log_term,
+            }
+            | Message::PreVote {
+                term,
+                last_log_index,
+                last_log_term,
+            } => vec![
+                ("term", term.to_string()),
+                ("lastLogIndex", last_log_index.to_string()),
+                ("lastLogTerm", last_log_term.to_string()),
+            ],
+            Message::RequestVoteReply { term, granted }
+            | Message::PreVoteReply { term, granted } => vec![
+                ("term", term.to_string()),
+                ("voteGranted", yes_no(*granted)),
+            ],
+            Message::AppendEntries {
+                term,
+                prev_log_index,
+                prev_log_term,
+                entries,
+                leader_commit,
+            } => {
+                let listed = if entries.is_empty() {
+                    "none (a heartbeat)".to_string()
+                } else {
+                    entries
+                        .iter()
+                        .map(|e| format!("#{} T{} {}", e.index, e.term, e.command))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                vec![
+                    ("term", term.to_string()),
+                    ("prevLogIndex", prev_log_index.to_string()),
+                    ("prevLogTerm", prev_log_term.to_string()),
+                    ("entries", listed),
+                    ("leaderCommit", leader_commit.to_string()),
+                ]
+            }
+            Message::AppendEntriesReply {
+                term,
+                success,
+                match_index,
+                conflict_term,
+                conflict_index,
+            } => vec![
+                ("term", term.to_string()),
+                ("success", yes_no(*success)),
+                ("matchIndex", match_index.to_string()),
+                (
+                    "conflictTerm",
+                    conflict_term.map_or_else(|| "—".to_string(), |t| t.to_string()),
+                ),
+                ("conflictIndex", conflict_index.to_string()),
+            ],
+            Message::ClientRequest { seq, command } => {
+                vec![("seq", seq.to_string()), ("command", command.to_string())]
+            }
+            Message::ClientResponse { seq, reply } => vec![
+                ("seq", seq.to_string()),
+                (
+                    "reply",
+                    match reply {
+                        ClientReply::Ok { value, index } => {
+                            format!("done at index {index}, value now {value}")
+                        }
+                        ClientReply::Redirect { leader: Some(l) } => format!("ask {l} instead"),
+                        ClientReply::Redirect { leader: None } => "no leader known".to_string(),
+                    },
+                ),
+            ],
+        }
+    }
+
     /// A short plain-words summary for tooltips, e.g. `AppendEntries(term 2, 1 entry)`.
     pub fn summary(&self) -> String {
         match self {
@@ -253,5 +337,53 @@ impl Message {
                 }
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::raft::{ClientId, NodeId, RequestId};
+
+    #[test]
+    fn fields_use_figure_2_names_and_list_entries() {
+        let entry = LogEntry {
+            index: 3,
+            term: 2,
+            command: Command::Set(5),
+            request: Some(RequestId {
+                client: ClientId(0),
+                seq: 1,
+            }),
+        };
+        let append = Message::AppendEntries {
+            term: 2,
+            prev_log_index: 2,
+            prev_log_term: 1,
+            entries: vec![entry],
+            leader_commit: 1,
+        };
+        assert_eq!(
+            append.fields(),
+            vec![
+                ("term", "2".to_string()),
+                ("prevLogIndex", "2".to_string()),
+                ("prevLogTerm", "1".to_string()),
+                ("entries", "#3 T2 SET 5".to_string()),
+                ("leaderCommit", "1".to_string()),
+            ]
+        );
+        let redirect = Message::ClientResponse {
+            seq: 4,
+            reply: ClientReply::Redirect {
+                leader: Some(NodeId(1)),
+            },
+        };
+        assert_eq!(redirect.fields()[1], ("reply", "ask B instead".to_string()));
+        let denied = Message::RequestVoteReply {
+            term: 3,
+            granted: false,
+        };
+        assert_eq!(denied.fields()[1], ("voteGranted", "no".to_string()));
     }
 }

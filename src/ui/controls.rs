@@ -245,7 +245,8 @@ fn number_input(
     label: &'static str,
     value: u64,
     scale: u64,
-    make: impl Fn(u64) -> Option<OptionChange> + 'static,
+    // Boxed rather than generic: one copy of this function instead of one per field.
+    make: Box<dyn Fn(u64) -> Option<OptionChange>>,
     dispatch: &Callback<UiCommand>,
 ) -> Html {
     let dispatch = dispatch.clone();
@@ -338,16 +339,16 @@ pub fn settings_panel(sandbox: &Sandbox, dispatch: &Callback<UiCommand>) -> Html
             </div>
             <h3>{ "Timing (ms)" }</h3>
             <div class="settings-grid">
-                { number_input("election-min", "Election min", ms(emin), MS, move |v| Some(OptionChange::ElectionTimeout { min_us: v, max_us: emax.max(v) }), dispatch) }
-                { number_input("election-max", "Election max", ms(emax), MS, move |v| Some(OptionChange::ElectionTimeout { min_us: emin.min(v), max_us: v }), dispatch) }
-                { number_input("heartbeat", "Heartbeat", ms(config.heartbeat_interval_us), MS, |v| Some(OptionChange::HeartbeatInterval(v)), dispatch) }
-                { number_input("latency-min", "Latency min", ms(lmin), MS, move |v| Some(OptionChange::Latency { min_us: v, max_us: lmax.max(v) }), dispatch) }
-                { number_input("latency-max", "Latency max", ms(lmax), MS, move |v| Some(OptionChange::Latency { min_us: lmin.min(v), max_us: v }), dispatch) }
+                { number_input("election-min", "Election min", ms(emin), MS, Box::new(move |v| Some(OptionChange::ElectionTimeout { min_us: v, max_us: emax.max(v) })), dispatch) }
+                { number_input("election-max", "Election max", ms(emax), MS, Box::new(move |v| Some(OptionChange::ElectionTimeout { min_us: emin.min(v), max_us: v })), dispatch) }
+                { number_input("heartbeat", "Heartbeat", ms(config.heartbeat_interval_us), MS, Box::new(|v| Some(OptionChange::HeartbeatInterval(v))), dispatch) }
+                { number_input("latency-min", "Latency min", ms(lmin), MS, Box::new(move |v| Some(OptionChange::Latency { min_us: v, max_us: lmax.max(v) })), dispatch) }
+                { number_input("latency-max", "Latency max", ms(lmax), MS, Box::new(move |v| Some(OptionChange::Latency { min_us: lmin.min(v), max_us: v })), dispatch) }
             </div>
             <h3>{ "Faults (per cent)" }</h3>
             <div class="settings-grid">
-                { number_input("loss", "Message loss", u64::from(config.loss_per_mille / 10), 10, |v| u16::try_from(v).ok().filter(|p| *p <= 1000).map(OptionChange::LossPerMille), dispatch) }
-                { number_input("duplication", "Duplication", u64::from(config.duplicate_per_mille / 10), 10, |v| u16::try_from(v).ok().filter(|p| *p <= 1000).map(OptionChange::DuplicatePerMille), dispatch) }
+                { number_input("loss", "Message loss", u64::from(config.loss_per_mille / 10), 10, Box::new(|v| u16::try_from(v).ok().filter(|p| *p <= 1000).map(OptionChange::LossPerMille)), dispatch) }
+                { number_input("duplication", "Duplication", u64::from(config.duplicate_per_mille / 10), 10, Box::new(|v| u16::try_from(v).ok().filter(|p| *p <= 1000).map(OptionChange::DuplicatePerMille)), dispatch) }
             </div>
             <h3>{ "Options" }</h3>
             <div class="switches">{ for option_switches(config).into_iter().map(switch) }</div>

@@ -111,8 +111,10 @@ fn message_details(world: &World, m: &InFlightMessage, dispatch: &Callback<UiCom
                 { row("arrives", format!("{} ({})", format_time(m.deliver_at), in_ms(world, Some(m.deliver_at)))) }
                 { row("summary", m.message.summary()) }
                 if m.duplicate { { row("copy", "made by network duplication") } }
+                <tbody class="message-fields" data-testid="message-fields">
+                    { for m.message.fields().into_iter().map(|(name, value)| row(name, value)) }
+                </tbody>
             </table>
-            <pre class="message-fields">{ format!("{:#?}", m.message) }</pre>
             <button class="btn danger" data-testid="btn-drop-message" onclick={drop}>
                 { "Drop this message" }
             </button>

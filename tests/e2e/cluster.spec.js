@@ -21,6 +21,25 @@ test('a leader appears and the page shows the DESIGN test ids', async ({ page })
   expect(errors).toEqual([]);
 });
 
+test('clicking a message shows its fields, and dropping it removes it from the network', async ({ page }) => {
+  const errors = await openApp(page, FAST);
+  await waitForLeader(page);
+  await page.getByTestId('btn-play-pause').click(); // pause, so the message stays in flight
+  const message = page.getByTestId('message').first();
+  await expect(message).toHaveCount(1);
+  const id = await message.getAttribute('data-id');
+  const type = await message.getAttribute('data-type');
+  await message.dispatchEvent('click');
+  const inspector = page.getByTestId('inspector-message');
+  await expect(inspector).toContainText(`Message #${id} (${type})`);
+  // Every message carries a term, named as in Figure 2.
+  await expect(page.getByTestId('message-fields')).toContainText('term');
+  await page.getByTestId('btn-drop-message').click();
+  await expect(page.locator(`[data-testid="message"][data-id="${id}"]`)).toHaveCount(0);
+  await expect(page.getByTestId('event-list')).toContainText(`message #${id} was dropped`);
+  expect(errors).toEqual([]);
+});
+
 test('SET 5 is committed on every node, each showing value 5', async ({ page }) => {
   const errors = await openApp(page, FAST);
   const { leader } = await waitForLeader(page);
