@@ -17,9 +17,10 @@
 //! ```
 //!
 //! `config`, `actions` and the actions' variants are the serde forms of [`Config`] and
-//! [`TimedAction`]. `end_event` and `end_time` (optional) say how far the run went after its last
-//! action; `trace_hash` (optional, 16 hex digits, a string because JavaScript numbers cannot hold
-//! 64 bits) is [`crate::sim::World::trace_hash`] there, and is checked on import.
+//! [`TimedAction`], written by serde and read back by [`super::run_json`]. `end_event` and
+//! `end_time` (optional) say how far the run went after its last action; `trace_hash` (optional, 16
+//! hex digits, a string because JavaScript numbers cannot hold 64 bits) is
+//! [`crate::sim::World::trace_hash`] there, and is checked on import.
 //!
 //! # Import policy
 //!
@@ -27,12 +28,12 @@
 //! whose message names it: the size ([`MAX_IMPORT_BYTES`]), the JSON syntax (serde_json's nesting
 //! limit turns deeply nested junk into an error, not a stack overflow), the `format` name, the
 //! `version` (older and newer versions are refused, saying which), unknown fields (refused, with
-//! their name, at the top level and in `config`, so a typo does not silently fall back to a
-//! default), the action count ([`MAX_ACTIONS`], checked before converting any action), each
-//! field's type and range (numbers too large for 64 bits, times beyond [`MAX_RUN_TIME_US`]), the
-//! configuration ([`Config::validate`]), then a full replay, which names the first action the
-//! world refuses, and the trace hash. Nothing is returned until all of it passed, so the caller's
-//! current run stays untouched on error.
+//! their path, at every level, so a typo does not silently fall back to a default), the action
+//! count ([`MAX_ACTIONS`], checked before converting any action), each field's type and range
+//! (numbers too large for 64 bits, times beyond [`MAX_RUN_TIME_US`]), the configuration
+//! ([`Config::validate`]), then a full replay, which names the first action the world refuses, and
+//! the trace hash. Nothing is returned until all of it passed, so the caller's current run stays
+//! untouched on error.
 
 use super::run_json::{self, ReadError};
 use super::share::{MAX_ACTIONS, MAX_RUN_EVENTS, MAX_RUN_TIME_US};
