@@ -25,6 +25,10 @@ test('clicking a message shows its fields, and dropping it removes it from the n
   const errors = await openApp(page, FAST);
   await waitForLeader(page);
   await page.getByTestId('btn-play-pause').click(); // pause, so the message stays in flight
+  // Between heartbeats nothing may be in flight: step event by event until something is.
+  for (let i = 0; i < 50 && (await page.getByTestId('message').count()) === 0; i++) {
+    await page.getByTestId('btn-step').click();
+  }
   const message = page.getByTestId('message').first();
   await expect(message).toHaveCount(1);
   const id = await message.getAttribute('data-id');
