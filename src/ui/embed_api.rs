@@ -11,6 +11,7 @@ use serde_json::Value;
 use crate::raft::{NodeEvent, Role};
 use crate::sim::{TraceEvent, TraceKind, World};
 
+use super::params::shorten;
 use super::sandbox::UiCommand;
 
 /// The protocol version sent in the `ready` event.
@@ -83,11 +84,6 @@ const COMMANDS: [&str; 10] = [
     "load",
 ];
 
-/// At most `max` characters of text a host page sent, for an error message.
-fn clip(text: &str, max: usize) -> String {
-    text.chars().take(max).collect()
-}
-
 /// Reads a host message given as JSON text.
 ///
 /// Read by hand from the parsed JSON rather than with a serde derive: this was the wasm's last
@@ -105,7 +101,7 @@ pub fn parse_host_message(json: &str) -> Result<HostCommand, HostMessageError> {
     if !COMMANDS.contains(&name) {
         return invalid(format!(
             "unknown command \"{}\" (known: {})",
-            clip(name, 40),
+            shorten(name),
             COMMANDS.join(", ")
         ));
     }
@@ -120,7 +116,7 @@ pub fn parse_host_message(json: &str) -> Result<HostCommand, HostMessageError> {
         .keys()
         .find(|k| *k != "raftsim" && !allowed.contains(&k.as_str()))
     {
-        return invalid(format!("\"{name}\" has no field \"{}\"", clip(extra, 40)));
+        return invalid(format!("\"{name}\" has no field \"{}\"", shorten(extra)));
     }
     // A field that is present and not null.
     let field = |key: &str| message.get(key).filter(|v| !v.is_null());

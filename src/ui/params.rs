@@ -367,8 +367,8 @@ fn parse_controls(value: &str, problems: &mut Vec<String>) -> Controls {
     controls
 }
 
-/// Keeps error messages short when someone pastes a megabyte into the URL.
-fn shorten(text: &str) -> String {
+/// Keeps error messages short when someone pastes a megabyte into the URL or a host message.
+pub(crate) fn shorten(text: &str) -> String {
     const LIMIT: usize = 40;
     if text.chars().count() <= LIMIT {
         text.to_string()
