@@ -81,6 +81,20 @@ fn pair<'a>(value: &'a Value, path: &str) -> Read<(&'a Value, &'a Value)> {
     }
 }
 
+/// Refuses a field of `obj` that is not in `known`.
+fn refuse_unknown(obj: &Map<String, Value>, path: &str, known: &[&str]) -> Read<()> {
+    match obj.keys().find(|k| !known.contains(&k.as_str())) {
+        Some(unknown) => Err(ReadError::UnknownField(join(path, unknown))),
+        None => Ok(()),
+    }
+}
+
+/// The field `name` of `obj`, which must be present.
+fn required<'a>(obj: &'a Map<String, Value>, path: &str, name: &str) -> Read<&'a Value> {
+    obj.get(name)
+        .map_or_else(|| bad(path, format!("the field \"{name}\" is missing")), Ok)
+}
+
 /// The values of an object's fields in the order of `names`; every name must be present and no
 /// other field may be.
 fn fields<'a, const N: usize>(
@@ -89,14 +103,10 @@ fn fields<'a, const N: usize>(
     names: [&str; N],
 ) -> Read<[&'a Value; N]> {
     let obj = object(value, path)?;
-    if let Some(unknown) = obj.keys().find(|k| !names.contains(&k.as_str())) {
-        return Err(ReadError::UnknownField(join(path, unknown)));
-    }
+    refuse_unknown(obj, path, &names)?;
     let mut found = [&Value::Null; N];
     for (slot, name) in found.iter_mut().zip(names) {
-        *slot = obj
-            .get(name)
-            .map_or_else(|| bad(path, format!("the field \"{name}\" is missing")), Ok)?;
+        *slot = required(obj, path, name)?;
     }
     Ok(found)
 }
@@ -308,22 +318,13 @@ fn action(value: &Value, path: &str) -> Read<Action> {
 /// Reads one entry of a run's action list: `at`, `action` and an optional `after_event`.
 pub fn read_timed_action(value: &Value, path: &str) -> Read<TimedAction> {
     let obj = object(value, path)?;
-    if let Some(unknown) = obj
-        .keys()
-        .find(|k| !["at", "after_event", "action"].contains(&k.as_str()))
-    {
-        return Err(ReadError::UnknownField(join(path, unknown)));
-    }
-    let required = |name: &str| {
-        obj.get(name)
-            .map_or_else(|| bad(path, format!("the field \"{name}\" is missing")), Ok)
-    };
-    let at = uint(required("at")?, &join(path, "at"), u64::MAX)?;
+    refuse_unknown(obj, path, &["at", "after_event", "action"])?;
+    let at = uint(required(obj, path, "at")?, &join(path, "at"), u64::MAX)?;
     let after_event = match obj.get("after_event") {
         None | Some(Value::Null) => None,
         Some(v) => Some(uint(v, &join(path, "after_event"), u64::MAX)?),
     };
-    let action = action(required("action")?, &join(path, "action"))?;
+    let action = action(required(obj, path, "action")?, &join(path, "action"))?;
     Ok(TimedAction {
         at,
         after_event,
