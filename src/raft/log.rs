@@ -151,10 +151,34 @@ pub struct LogEntry {
 /// A Raft log: entries with contiguous indices starting at 1.
 ///
 /// The log keeps the invariant `entries[i].index == i + 1` so that lookups by index are O(1).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// Entries are private and only ever appended or cut off at the end, so every change to an
+/// existing entry shows in [`RaftLog::removals`]; that is how the invariant checker sees, in
+/// constant time, that a leader never deletes or rewrites an entry anywhere in its log.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct RaftLog {
     entries: Vec<LogEntry>,
+    /// Bookkeeping of truncations; not part of the log's content (equality ignores it).
+    #[serde(skip)]
+    removals: Removals,
 }
+
+/// How many truncations removed entries from a log, and where the latest one started.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Removals {
+    /// Truncations that removed at least one entry.
+    pub count: u64,
+    /// The first index removed by the latest of them (0 before any).
+    pub last_from: LogIndex,
+}
+
+/// Two logs are equal when they hold the same entries, whatever truncations led there.
+impl PartialEq for RaftLog {
+    fn eq(&self, other: &RaftLog) -> bool {
+        self.entries == other.entries
+    }
+}
+
+impl Eq for RaftLog {}
 
 impl RaftLog {
     /// An empty log.
@@ -240,7 +264,18 @@ impl RaftLog {
         let keep = index.saturating_sub(1) as usize;
         let removed = self.entries.len().saturating_sub(keep);
         self.entries.truncate(keep);
+        if removed > 0 {
+            self.removals = Removals {
+                count: self.removals.count + 1,
+                last_from: keep as LogIndex + 1,
+            };
+        }
         removed
+    }
+
+    /// The truncations this log has been through (see [`Removals`]).
+    pub fn removals(&self) -> Removals {
+        self.removals
     }
 
     /// Up to `max` entries starting at `from` (which may be one past the end, giving none).

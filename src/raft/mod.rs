@@ -12,7 +12,7 @@ pub mod message;
 pub mod node;
 pub mod role;
 
-pub use log::{ClientId, Command, CommandParseError, LogEntry, RaftLog, RequestId};
+pub use log::{ClientId, Command, CommandParseError, LogEntry, RaftLog, Removals, RequestId};
 pub use message::{ClientReply, Endpoint, Message, MessageKind};
 pub use node::{DenyReason, Node, NodeEvent, NodeOptions, Output, Safety};
 pub use role::Role;

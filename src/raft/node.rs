@@ -263,6 +263,39 @@ struct Session {
     index: LogIndex,
 }
 
+/// The timers of a server, by what it is doing. A leader has a heartbeat (and, with CheckQuorum,
+/// a quorum window) but no election timer; every other running server has only an election timer.
+/// Keeping them in one enum makes a leader with a pending election deadline, which [`Node::tick`]
+/// would never act on, impossible to represent; `tick` dispatches on this value, so whatever
+/// [`Node::next_timer`] offers is what `tick` runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Timers {
+    /// No timer runs: the server is stopped, or was created and not yet started.
+    Idle,
+    /// A follower, pre-candidate or candidate: it campaigns when `deadline` passes.
+    Election {
+        /// When the election timeout runs out.
+        deadline: Time,
+    },
+    /// A leader: it sends heartbeats, and with CheckQuorum it checks its quorum every window.
+    Leader {
+        /// When the next heartbeat goes out.
+        heartbeat: Time,
+        /// With CheckQuorum on, when the current window ends; `None` with CheckQuorum off.
+        quorum_deadline: Option<Time>,
+    },
+}
+
+impl Timers {
+    /// The election deadline, if this is an election timer.
+    fn election_deadline(self) -> Option<Time> {
+        match self {
+            Timers::Election { deadline } => Some(deadline),
+            _ => None,
+        }
+    }
+}
+
 /// One Raft server.
 #[derive(Clone, Debug)]
 pub struct Node {
@@ -283,14 +316,12 @@ pub struct Node {
     sessions: BTreeMap<ClientId, Session>,
     leader: Option<NodeId>,
     votes: BTreeSet<NodeId>,
-    election_deadline: Option<Time>,
+    timers: Timers,
     last_leader_contact: Option<Time>,
 
     // Volatile state on leaders, reinitialised after election.
     next_index: Vec<LogIndex>,
     match_index: Vec<LogIndex>,
-    next_heartbeat: Option<Time>,
-    quorum_deadline: Option<Time>,
     heard_from: BTreeSet<NodeId>,
 }
 
@@ -325,12 +356,10 @@ impl Node {
             sessions: BTreeMap::new(),
             leader: None,
             votes: BTreeSet::new(),
-            election_deadline: None,
+            timers: Timers::Idle,
             last_leader_contact: None,
             next_index: vec![1; size],
             match_index: vec![0; size],
-            next_heartbeat: None,
-            quorum_deadline: None,
             heard_from: BTreeSet::new(),
         }
     }
@@ -388,11 +417,14 @@ impl Node {
     }
     /// When the election timer runs out, if it is running (not on a leader or a stopped server).
     pub fn election_deadline(&self) -> Option<Time> {
-        self.election_deadline
+        self.timers.election_deadline()
     }
     /// When a leader sends its next heartbeat.
     pub fn next_heartbeat(&self) -> Option<Time> {
-        self.next_heartbeat
+        match self.timers {
+            Timers::Leader { heartbeat, .. } => Some(heartbeat),
+            _ => None,
+        }
     }
     /// Whether the server is stopped (crashed).
     pub fn is_stopped(&self) -> bool {
@@ -414,17 +446,14 @@ impl Node {
     }
     /// The earliest time at which [`Node::tick`] has something to do, if any.
     pub fn next_timer(&self) -> Option<Time> {
-        if self.stopped {
-            return None;
+        match self.timers {
+            Timers::Idle => None,
+            Timers::Election { deadline } => Some(deadline),
+            Timers::Leader {
+                heartbeat,
+                quorum_deadline,
+            } => Some(quorum_deadline.map_or(heartbeat, |q| q.min(heartbeat))),
         }
-        [
-            self.election_deadline,
-            self.next_heartbeat,
-            self.quorum_deadline,
-        ]
-        .into_iter()
-        .flatten()
-        .min()
     }
 
     // ----- driving the node ----------------------------------------------------------------
@@ -440,10 +469,12 @@ impl Node {
         let size = usize::from(options.cluster_size);
         debug_assert_eq!(size, self.next_index.len());
         self.options = options;
-        if self.role == Role::Leader && !self.stopped {
-            self.quorum_deadline = if options.check_quorum {
-                self.quorum_deadline
-                    .or(Some(now + options.election_timeout_min_us))
+        if let Timers::Leader {
+            quorum_deadline, ..
+        } = &mut self.timers
+        {
+            *quorum_deadline = if options.check_quorum {
+                quorum_deadline.or(Some(now + options.election_timeout_min_us))
             } else {
                 None
             };
@@ -453,9 +484,7 @@ impl Node {
     /// Crashes the server: it stops all timers and will ignore everything until restarted.
     pub fn stop(&mut self) {
         self.stopped = true;
-        self.election_deadline = None;
-        self.next_heartbeat = None;
-        self.quorum_deadline = None;
+        self.timers = Timers::Idle;
     }
 
     /// Restarts a stopped server from its persistent state. Volatile state starts over: it is a
@@ -481,8 +510,7 @@ impl Node {
         self.leader = None;
         self.votes.clear();
         self.last_leader_contact = None;
-        self.next_heartbeat = None;
-        self.quorum_deadline = None;
+        self.timers = Timers::Idle;
         self.heard_from.clear();
         self.next_index.iter_mut().for_each(|n| *n = 1);
         self.match_index.iter_mut().for_each(|m| *m = 0);
@@ -495,25 +523,43 @@ impl Node {
         if self.stopped {
             return;
         }
-        if self.role == Role::Leader {
-            if self.quorum_deadline.is_some_and(|d| d <= now) {
-                let n = usize::from(self.options.cluster_size);
-                if self.heard_from.len() + 1 < majority(n) {
-                    out.events.push(NodeEvent::LostQuorum {
-                        term: self.current_term,
-                    });
-                    self.become_follower(self.current_term, None, now, rng, out);
-                    return;
+        debug_assert_eq!(
+            matches!(self.timers, Timers::Leader { .. }),
+            self.role == Role::Leader,
+            "a running server has leader timers exactly when it is leader"
+        );
+        match self.timers {
+            Timers::Idle => {}
+            Timers::Election { deadline } => {
+                if deadline <= now {
+                    self.election_timeout(now, rng, out);
                 }
-                self.heard_from.clear();
-                self.quorum_deadline = Some(now + self.options.election_timeout_min_us);
             }
-            if self.next_heartbeat.is_some_and(|h| h <= now) {
-                self.broadcast_append(out);
-                self.next_heartbeat = Some(now + self.options.heartbeat_interval_us);
+            Timers::Leader {
+                mut heartbeat,
+                mut quorum_deadline,
+            } => {
+                if quorum_deadline.is_some_and(|d| d <= now) {
+                    let n = usize::from(self.options.cluster_size);
+                    if self.heard_from.len() + 1 < majority(n) {
+                        out.events.push(NodeEvent::LostQuorum {
+                            term: self.current_term,
+                        });
+                        self.become_follower(self.current_term, None, now, rng, out);
+                        return;
+                    }
+                    self.heard_from.clear();
+                    quorum_deadline = Some(now + self.options.election_timeout_min_us);
+                }
+                if heartbeat <= now {
+                    self.broadcast_append(out);
+                    heartbeat = now + self.options.heartbeat_interval_us;
+                }
+                self.timers = Timers::Leader {
+                    heartbeat,
+                    quorum_deadline,
+                };
             }
-        } else if self.election_deadline.is_some_and(|d| d <= now) {
-            self.election_timeout(now, rng, out);
         }
     }
 
@@ -622,7 +668,9 @@ impl Node {
         } else {
             rng.random_range(min..=max)
         };
-        self.election_deadline = Some(now + timeout);
+        self.timers = Timers::Election {
+            deadline: now + timeout,
+        };
     }
 
     fn set_role(&mut self, role: Role, out: &mut Output) {
@@ -662,9 +710,10 @@ impl Node {
         } else if self.leader == Some(self.id) {
             self.leader = None;
         }
-        self.next_heartbeat = None;
-        self.quorum_deadline = None;
-        if was_leader || self.election_deadline.is_none() {
+        // A leader's timers give way to an election timer. Anyone else keeps the deadline it has:
+        // Figure 2 resets it only on hearing the current leader, granting a vote or starting an
+        // election, and adopting a newer term is none of those.
+        if was_leader || self.timers.election_deadline().is_none() {
             self.reset_election_timer(now, rng);
         }
     }
@@ -682,8 +731,6 @@ impl Node {
         out.events.push(NodeEvent::PreVoteStarted { term });
         self.set_role(Role::PreCandidate, out);
         self.leader = None;
-        self.next_heartbeat = None;
-        self.quorum_deadline = None;
         self.votes.clear();
         self.votes.insert(self.id);
         self.reset_election_timer(now, rng);
@@ -711,8 +758,6 @@ impl Node {
         });
         self.set_role(Role::Candidate, out);
         self.leader = None;
-        self.next_heartbeat = None;
-        self.quorum_deadline = None;
         self.votes.clear();
         self.votes.insert(self.id);
         self.reset_election_timer(now, rng);
@@ -894,15 +939,10 @@ impl Node {
     fn become_leader(&mut self, now: Time, out: &mut Output) {
         self.set_role(Role::Leader, out);
         self.leader = Some(self.id);
-        self.election_deadline = None;
         let next = self.log.last_index() + 1;
         self.next_index.iter_mut().for_each(|n| *n = next);
         self.match_index.iter_mut().for_each(|m| *m = 0);
         self.heard_from.clear();
-        self.quorum_deadline = self
-            .options
-            .check_quorum
-            .then_some(now + self.options.election_timeout_min_us);
         if self.options.noop_on_election {
             self.leader_append(Command::NoOp, None, out);
         }
@@ -912,7 +952,13 @@ impl Node {
         // Upon election: send initial empty AppendEntries RPCs (heartbeat) to each server
         // (Figure 2, Leaders), which also tells everyone who won.
         self.broadcast_append(out);
-        self.next_heartbeat = Some(now + self.options.heartbeat_interval_us);
+        self.timers = Timers::Leader {
+            heartbeat: now + self.options.heartbeat_interval_us,
+            quorum_deadline: self
+                .options
+                .check_quorum
+                .then_some(now + self.options.election_timeout_min_us),
+        };
         self.advance_commit(out);
     }
 

@@ -3,7 +3,7 @@
 //! lost") can be checked too, not only snapshots.
 
 use crate::raft::{
-    majority, Command, LogIndex, Node, NodeEvent, NodeId, RequestId, Role, Term, Time,
+    majority, Command, LogIndex, Node, NodeEvent, NodeId, Removals, RequestId, Role, Term, Time,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -121,6 +121,34 @@ pub enum Violation {
         /// The index it applied.
         index: LogIndex,
     },
+    /// A server's commit index passed the end of its own log: it claims to know that an entry it
+    /// does not hold is committed (Figure 2 bounds commitIndex by the last new entry).
+    CommitBeyondLog {
+        /// The server.
+        node: NodeId,
+        /// Its new commit index.
+        commit_index: LogIndex,
+        /// The last index its log holds.
+        last_index: LogIndex,
+    },
+    /// The watchdog stopped a run that no longer moves forward: more events than the limit at
+    /// one instant of virtual time, or in the whole run. A correct cluster answers every event
+    /// with finitely many others, so this is a loop in the code, found rather than hung on.
+    RunawayRun {
+        /// Which limit was passed.
+        limit: RunawayLimit,
+        /// The limit.
+        events: u64,
+    },
+}
+
+/// Which of the watchdog's limits a runaway run passed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum RunawayLimit {
+    /// Events processed without virtual time moving on.
+    OneInstant,
+    /// Events processed in the whole run (a limit tests and the fuzzer set; the page has none).
+    WholeRun,
 }
 
 impl Violation {
@@ -140,6 +168,8 @@ impl Violation {
             Violation::TermDecreased { .. } => "Terms never decrease",
             Violation::DoubleVote { .. } => "One vote per term",
             Violation::AppliedOutOfOrder { .. } => "Entries are applied in order",
+            Violation::CommitBeyondLog { .. } => "Commits stay within the log",
+            Violation::RunawayRun { .. } => "Time moves on",
         }
     }
 }
@@ -231,6 +261,28 @@ impl std::fmt::Display for Violation {
                 f,
                 "{node} applied index {index} right after index {last}"
             ),
+            Violation::CommitBeyondLog {
+                node,
+                commit_index,
+                last_index,
+            } => write!(
+                f,
+                "{node} set its commit index to {commit_index}, but its log ends at index {last_index}"
+            ),
+            Violation::RunawayRun {
+                limit: RunawayLimit::OneInstant,
+                events,
+            } => write!(
+                f,
+                "more than {events} events happened at one instant; the run was stopped"
+            ),
+            Violation::RunawayRun {
+                limit: RunawayLimit::WholeRun,
+                events,
+            } => write!(
+                f,
+                "the run passed its limit of {events} events; the run was stopped"
+            ),
         }
     }
 }
@@ -264,6 +316,14 @@ struct CommittedEntry {
     applied: Option<(NodeId, Term, i64)>,
 }
 
+/// What the checker remembers of a leader's log, to see that it only grows during the term.
+#[derive(Clone, Copy, Debug)]
+struct LeaderLogMark {
+    term: Term,
+    last_index: LogIndex,
+    removals: Removals,
+}
+
 /// The incremental invariant checker. The world feeds it every node event; it keeps the history
 /// needed to check properties across time and restarts.
 #[derive(Clone, Debug, Default)]
@@ -274,8 +334,8 @@ pub struct Checker {
     committed: Vec<CommittedEntry>,
     terms: Vec<Term>,
     applied: Vec<LogIndex>,
-    /// Per node: (term, log length, term of last entry) when last seen as leader.
-    leader_logs: Vec<Option<(Term, LogIndex, Term)>>,
+    /// Per node: its log when last seen as leader.
+    leader_logs: Vec<Option<LeaderLogMark>>,
     found: Vec<TimedViolation>,
 }
 
@@ -299,7 +359,8 @@ impl Checker {
         &self.found
     }
 
-    fn report(&mut self, at: Time, v: Violation, new: &mut Vec<Violation>) {
+    /// Records `v` (once) and adds it to `new`. The world reports its watchdog's findings here too.
+    pub(super) fn report(&mut self, at: Time, v: Violation, new: &mut Vec<Violation>) {
         if self.found.len() < MAX_VIOLATIONS && !self.found.iter().any(|f| f.violation == v) {
             self.found.push(TimedViolation {
                 at,
@@ -377,22 +438,13 @@ impl Checker {
                     self.report(at, v, new);
                 }
             }
-            NodeEvent::VoteGranted { candidate, term } => match self.votes.get(&(id, term)) {
-                Some(&first) if first != candidate => self.report(
-                    at,
-                    Violation::DoubleVote {
-                        node: id,
-                        term,
-                        first,
-                        second: candidate,
-                    },
-                    new,
-                ),
-                Some(_) => {}
-                None => {
-                    self.votes.insert((id, term), candidate);
-                }
-            },
+            NodeEvent::VoteGranted { candidate, term } => {
+                self.record_vote(at, id, term, candidate, new)
+            }
+            // A candidate votes for itself (Figure 2, Candidates): that is its one vote in the
+            // term, so granting another later in the same term, even after a restart, is a
+            // second vote.
+            NodeEvent::ElectionStarted { term } => self.record_vote(at, id, term, id, new),
             NodeEvent::EntryAppended { entry } => {
                 let prev_term = if node.log().get(entry.index) == Some(&entry) {
                     node.log().term_at(entry.index - 1)
@@ -433,6 +485,12 @@ impl Checker {
             NodeEvent::CommitAdvanced { from, to } => {
                 for index in from + 1..=to {
                     let Some(term) = node.log().term_at(index) else {
+                        let v = Violation::CommitBeyondLog {
+                            node: id,
+                            commit_index: to,
+                            last_index: node.log().last_index(),
+                        };
+                        self.report(at, v, new);
                         break;
                     };
                     let slot = (index - 1) as usize;
@@ -531,6 +589,33 @@ impl Checker {
         }
     }
 
+    /// Records that `voter` voted for `candidate` in `term`, reporting a second, different vote.
+    fn record_vote(
+        &mut self,
+        at: Time,
+        voter: NodeId,
+        term: Term,
+        candidate: NodeId,
+        new: &mut Vec<Violation>,
+    ) {
+        match self.votes.get(&(voter, term)) {
+            Some(&first) if first != candidate => self.report(
+                at,
+                Violation::DoubleVote {
+                    node: voter,
+                    term,
+                    first,
+                    second: candidate,
+                },
+                new,
+            ),
+            Some(_) => {}
+            None => {
+                self.votes.insert((voter, term), candidate);
+            }
+        }
+    }
+
     /// Checks state that any call may change: the node's term only grows, and a leader's log only
     /// grows during its term. Called once per node after each call into it.
     pub fn after_call(&mut self, at: Time, node: &Node, new: &mut Vec<Violation>) {
@@ -552,23 +637,33 @@ impl Checker {
         self.terms[i] = node.term();
         if node.role() == Role::Leader && !node.is_stopped() {
             let log = node.log();
-            if let Some((term, len, last_term)) = self.leader_logs[i] {
-                if term == node.term()
-                    && (log.last_index() < len || log.term_at(len) != Some(last_term))
-                {
-                    let index = (1..=len).find(|&k| log.term_at(k).is_none()).unwrap_or(len);
+            if let Some(mark) = self.leader_logs[i] {
+                // Entries are only ever appended or cut off at the end, so a log that has been
+                // through no new truncation and is no shorter still holds every entry it had, in
+                // the whole log, not only at its end.
+                let rewritten = log.removals() != mark.removals;
+                if mark.term == node.term() && (rewritten || log.last_index() < mark.last_index) {
+                    let index = if rewritten {
+                        log.removals().last_from
+                    } else {
+                        log.last_index() + 1
+                    };
                     self.report(
                         at,
                         Violation::LeaderAppendOnly {
                             leader: node.id(),
-                            term,
+                            term: mark.term,
                             index,
                         },
                         new,
                     );
                 }
             }
-            self.leader_logs[i] = Some((node.term(), log.last_index(), log.last_term()));
+            self.leader_logs[i] = Some(LeaderLogMark {
+                term: node.term(),
+                last_index: log.last_index(),
+                removals: log.removals(),
+            });
         } else {
             self.leader_logs[i] = None;
         }

@@ -3,7 +3,7 @@
 
 use super::client::{Client, OpOutcome, Operation, Waiting};
 use super::config::{Config, ConfigError, OptionChange};
-use super::invariants::{Checker, TimedViolation, Violation};
+use super::invariants::{Checker, RunawayLimit, TimedViolation, Violation};
 use super::network::{DropReason, InFlightMessage, MessageId, Network};
 use super::queue::{Event, EventQueue};
 use super::trace::{TimerKind, Trace, TraceEvent, TraceKind};
@@ -198,6 +198,29 @@ impl std::fmt::Display for ReplayError {
 
 impl std::error::Error for ReplayError {}
 
+/// The watchdog's limits: a run that passes one is stopped and reported as a
+/// [`Violation::RunawayRun`], so that a bug that loops becomes a failure with a seed and an
+/// action list (and a message on the page) instead of a hang.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Watchdog {
+    /// The most events processed at one instant of virtual time. Every message takes its
+    /// latency and every timer lies ahead, so a correct run handles a few hundred events at one
+    /// instant at most (a broadcast and its replies at zero latency).
+    pub max_events_per_instant: u64,
+    /// The most events in the whole run; `None` for no limit (the page runs as long as people
+    /// watch). Tests and the fuzzer set one so that a run that never ends fails instead.
+    pub max_events: Option<u64>,
+}
+
+impl Default for Watchdog {
+    fn default() -> Self {
+        Watchdog {
+            max_events_per_instant: 100_000,
+            max_events: None,
+        }
+    }
+}
+
 /// The simulated world. Cloning it gives an independent copy (the UI keeps clones as
 /// checkpoints for stepping back in time).
 #[derive(Clone, Debug)]
@@ -222,6 +245,11 @@ pub struct World {
     /// Scratch space reused by every call into a node, to keep allocation off the hot path.
     out: Output,
     fresh_violations: Vec<Violation>,
+    watchdog: Watchdog,
+    /// The instant of the latest event, and how many events have been processed at it.
+    instant: (Time, u64),
+    /// Set when the watchdog stopped the run: no further event is processed.
+    halted: bool,
 }
 
 impl World {
@@ -259,6 +287,9 @@ impl World {
             events_processed: 0,
             out: Output::default(),
             fresh_violations: Vec::new(),
+            watchdog: Watchdog::default(),
+            instant: (0, 0),
+            halted: false,
         };
         for i in 0..size {
             world.reschedule_node(i);
@@ -383,15 +414,43 @@ impl World {
 
     // ----- time --------------------------------------------------------------------------
 
-    /// The time of the next event, if any.
+    /// The watchdog's limits.
+    pub fn watchdog(&self) -> Watchdog {
+        self.watchdog
+    }
+
+    /// Sets the watchdog's limits (tests and the fuzzer limit the whole run's events).
+    pub fn set_watchdog(&mut self, watchdog: Watchdog) {
+        self.watchdog = watchdog;
+    }
+
+    /// Whether the watchdog stopped the run. A halted world processes no more events (its clock
+    /// still moves when asked to), and its violations say which limit was passed.
+    pub fn is_halted(&self) -> bool {
+        self.halted
+    }
+
+    /// The time of the next event, if any. A halted world has none, so that every loop that
+    /// steps until a time ends.
     pub fn next_event_time(&self) -> Option<Time> {
+        if self.halted {
+            return None;
+        }
         // The queue is purged of stale entries after every change, so the top is real.
         self.queue.peek().map(|s| s.time)
     }
 
-    /// Processes exactly the next event and returns its time; `None` when nothing is scheduled.
+    /// Processes exactly the next event and returns its time; `None` when nothing is scheduled
+    /// or the watchdog halted the run.
     pub fn step(&mut self) -> Option<Time> {
+        if self.halted {
+            return None;
+        }
         self.purge();
+        let next = self.queue.peek()?.time;
+        if self.watchdog_halts(self.now.max(next)) {
+            return None;
+        }
         let s = self.queue.pop()?;
         self.now = self.now.max(s.time);
         self.events_processed += 1;
@@ -625,6 +684,41 @@ impl World {
     }
 
     // ----- internals ---------------------------------------------------------------------
+
+    /// Counts the event about to be processed at time `at` and, if it would pass one of the
+    /// watchdog's limits, halts the run instead (reporting which limit) and returns true. The
+    /// check comes before the event is handled, so a halted run stops between two events.
+    fn watchdog_halts(&mut self, at: Time) -> bool {
+        let at_instant = if self.instant.0 == at {
+            self.instant.1 + 1
+        } else {
+            1
+        };
+        let passed = if at_instant > self.watchdog.max_events_per_instant {
+            Some((
+                RunawayLimit::OneInstant,
+                self.watchdog.max_events_per_instant,
+            ))
+        } else {
+            self.watchdog
+                .max_events
+                .filter(|&max| self.events_processed >= max)
+                .map(|max| (RunawayLimit::WholeRun, max))
+        };
+        match passed {
+            Some((limit, events)) => {
+                self.halted = true;
+                let v = Violation::RunawayRun { limit, events };
+                self.checker.report(self.now, v, &mut self.fresh_violations);
+                self.flush_violations();
+                true
+            }
+            None => {
+                self.instant = (at, at_instant);
+                false
+            }
+        }
+    }
 
     fn is_stale(&self, event: &Event) -> bool {
         match *event {

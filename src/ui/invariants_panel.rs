@@ -11,7 +11,7 @@ use super::event_list::format_time;
 
 /// The properties in the order the panel lists them, with a one-line statement each. The names
 /// match [`Violation::property`].
-pub const PROPERTIES: [(&str, &str); 9] = [
+pub const PROPERTIES: [(&str, &str); 11] = [
     ("Election Safety", "At most one leader per term."),
     (
         "Leader Append-Only",
@@ -44,6 +44,14 @@ pub const PROPERTIES: [(&str, &str); 9] = [
     (
         "Entries are applied in order",
         "Each server applies index 1, 2, 3, … in turn.",
+    ),
+    (
+        "Commits stay within the log",
+        "No server counts as committed an entry it does not hold.",
+    ),
+    (
+        "Time moves on",
+        "No endless burst of events at one instant (the watchdog).",
     ),
 ];
 
@@ -79,6 +87,10 @@ pub fn involved(violation: &Violation) -> (Vec<NodeId>, Vec<LogIndex>) {
             ..
         } => (vec![*node, *first, *second], vec![]),
         Violation::AppliedOutOfOrder { node, index, .. } => (vec![*node], vec![*index]),
+        Violation::CommitBeyondLog {
+            node, commit_index, ..
+        } => (vec![*node], vec![*commit_index]),
+        Violation::RunawayRun { .. } => (vec![], vec![]),
     }
 }
 
