@@ -13,7 +13,7 @@
 use super::linearizability::{check_history, LinearizabilityResult};
 use super::{
     Action, ClientId, Config, NodeId, OpOutcome, OptionChange, Replication, TimedAction,
-    TimedViolation, TraceKind, World, MS, SECOND,
+    TimedViolation, TraceKind, Watchdog, World, MS, SECOND,
 };
 use crate::raft::{Command, NodeEvent, Role, Time};
 use rand::{Rng, SeedableRng};
@@ -39,6 +39,42 @@ pub struct FuzzOptions {
     pub cluster_size: Option<u8>,
     /// Whether to check the final client history for linearizability.
     pub check_linearizability: bool,
+    /// Which faults to inject, and how often.
+    pub faults: FaultMix,
+    /// The watchdog's limit on events in the whole schedule. Far above what any schedule
+    /// needs (see [`MAX_EVENTS_PER_SCHEDULE`]); a run that passes it fails with its seed instead
+    /// of hanging the test.
+    pub max_events: u64,
+}
+
+/// The events one schedule may process before the watchdog stops it. The busiest of the fault
+/// sweep's 25,000 schedules (up to 9 servers, 40 virtual seconds) processes 11,701 events; this
+/// is more than eighty times that.
+pub const MAX_EVENTS_PER_SCHEDULE: u64 = 1_000_000;
+
+/// How long, after the settling phase, running servers get to agree on the committed prefix
+/// before the convergence check fails. Once a leader exists and no command is pending, one
+/// heartbeat carries the commit index to every follower; a follower far behind gets 64 entries
+/// per round trip.
+pub const CONVERGENCE_TIME: Time = 5 * SECOND;
+
+/// The faults a schedule injects. The general mix exercises everything; the aimed mixes make the
+/// rare interleavings that one safety rule guards against common, so that the sweep finds the
+/// consequence of switching that rule off within a few schedules.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum FaultMix {
+    /// Every kind of fault: client commands, stops, restarts, timeouts, partitions, cut links,
+    /// dropped messages, changes of loss and duplication.
+    #[default]
+    General,
+    /// Competing elections: servers timed out together and voters restarted right after voting,
+    /// on a lossless network. Aimed at the one-vote-per-term rules (votedFor is persistent).
+    VoteChurn,
+    /// Divergent logs: leaders cut off with a minority while clients keep writing to them, then
+    /// stopped, healed or timed out, so that servers with stale or conflicting logs campaign and
+    /// replicate. Aimed at the log rules (§5.3 consistency check, §5.4.1 up-to-date votes,
+    /// §5.4.2 commit only current-term entries).
+    Divergence,
 }
 
 impl Default for FuzzOptions {
@@ -51,6 +87,8 @@ impl Default for FuzzOptions {
             check_liveness: true,
             cluster_size: None,
             check_linearizability: true,
+            faults: FaultMix::General,
+            max_events: MAX_EVENTS_PER_SCHEDULE,
         }
     }
 }
@@ -85,6 +123,9 @@ pub struct FuzzSummary {
     /// Virtual time from the heal until every client operation had completed and a leader
     /// existed (`None` without the liveness phase).
     pub heal_to_done: Option<Time>,
+    /// Virtual time from then until every server had committed and applied what the leader
+    /// had (`None` without the liveness phase).
+    pub settle_to_converged: Option<Time>,
 }
 
 /// A failed run: enough to reproduce it.
@@ -153,6 +194,137 @@ pub fn random_config(seed: u64, rng: &mut Pcg64Mcg, max_cluster: u8) -> Config {
             0
         },
         ..Config::default()
+    }
+}
+
+/// Narrows a random configuration for an aimed fault mix: a small cluster on a lossless network
+/// with neither PreVote nor CheckQuorum, whose guards would hide the interleavings the mix aims
+/// at. The general mix keeps the configuration as drawn.
+fn aim_config(config: &mut Config, mix: FaultMix, rng: &mut Pcg64Mcg) {
+    if mix == FaultMix::General {
+        return;
+    }
+    config.cluster_size = rng.random_range(3..=5);
+    config.loss_per_mille = 0;
+    config.duplicate_per_mille = 0;
+    config.pre_vote = false;
+    config.check_quorum = false;
+    // Without the no-op a new leader commits nothing until a client writes in its term, so old
+    // entries stay uncommitted on a majority for longer: Figure 8's window.
+    config.noop_on_election = false;
+    // Messages take long enough that requests are still in flight when the next fault comes.
+    config.latency_min_us = rng.random_range(5..=15) * MS;
+    config.latency_max_us = config.latency_min_us + rng.random_range(5..=25) * MS;
+}
+
+/// The actions of the next fault, for `mix`, and the time until the one after.
+fn next_fault(w: &World, rng: &mut Pcg64Mcg, mix: FaultMix) -> (Vec<Action>, Time) {
+    match mix {
+        FaultMix::General => (
+            random_action(w, rng).into_iter().collect(),
+            rng.random_range(20..=600) * MS,
+        ),
+        FaultMix::VoteChurn => (vote_churn_actions(w, rng), rng.random_range(5..=60) * MS),
+        FaultMix::Divergence => (divergence_actions(w, rng), rng.random_range(20..=300) * MS),
+    }
+}
+
+/// [`FaultMix::VoteChurn`]: two servers time out at once (a contested term), or a server is
+/// bounced (stopped and restarted at once) while vote requests are in flight to it, or a client
+/// writes so that logs differ a little.
+fn vote_churn_actions(w: &World, rng: &mut Pcg64Mcg) -> Vec<Action> {
+    let running = running_ids(w);
+    match rng.random_range(0..100) {
+        0..=39 => {
+            let mut pair = Vec::new();
+            for _ in 0..2 {
+                if let Some(n) = pick(rng, &running) {
+                    if !pair.contains(&Action::Timeout(n)) {
+                        pair.push(Action::Timeout(n));
+                    }
+                }
+            }
+            pair
+        }
+        40..=79 => match pick(rng, &running) {
+            Some(n) => vec![Action::Stop(n), Action::Restart(n)],
+            None => Vec::new(),
+        },
+        _ => vec![submit_to_leader(w, rng)],
+    }
+}
+
+/// [`FaultMix::Divergence`]: leaders cut off with a minority while clients write to them, stale
+/// servers made to campaign, leaders stopped, heals and restarts.
+fn divergence_actions(w: &World, rng: &mut Pcg64Mcg) -> Vec<Action> {
+    let size = w.nodes().len();
+    let running = running_ids(w);
+    let stopped: Vec<NodeId> = w
+        .nodes()
+        .iter()
+        .filter(|n| n.is_stopped())
+        .map(|n| n.id())
+        .collect();
+    match rng.random_range(0..100) {
+        0..=29 => vec![submit_to_leader(w, rng)],
+        30..=44 => {
+            // The leader and fewer than a majority with it on one side.
+            let Some(leader) = w.leader() else {
+                return Vec::new();
+            };
+            let mut minority = vec![leader];
+            let extra = rng.random_range(0..size.div_ceil(2).saturating_sub(1).max(1));
+            for _ in 0..extra {
+                let n = NodeId(rng.random_range(0..size) as u8);
+                if !minority.contains(&n) {
+                    minority.push(n);
+                }
+            }
+            vec![Action::Partition(vec![minority])]
+        }
+        45..=54 => vec![Action::Heal],
+        55..=69 => {
+            // Half the time the server with the least up-to-date log campaigns.
+            let stalest = w
+                .nodes()
+                .iter()
+                .filter(|n| !n.is_stopped())
+                .min_by_key(|n| (n.log().last_term(), n.log().last_index()))
+                .map(|n| n.id());
+            let n = if rng.random_bool(0.5) {
+                stalest
+            } else {
+                pick(rng, &running)
+            };
+            n.map(Action::Timeout).into_iter().collect()
+        }
+        70..=79 => w.leader().map(Action::Stop).into_iter().collect(),
+        80..=89 => pick(rng, &stopped)
+            .map(Action::Restart)
+            .into_iter()
+            .collect(),
+        _ => {
+            let n = NodeId(rng.random_range(0..size) as u8);
+            vec![Action::Partition(vec![vec![n]])]
+        }
+    }
+}
+
+fn running_ids(w: &World) -> Vec<NodeId> {
+    w.nodes()
+        .iter()
+        .filter(|n| !n.is_stopped())
+        .map(|n| n.id())
+        .collect()
+}
+
+/// A client command to the leader if there is one, else to any server.
+fn submit_to_leader(w: &World, rng: &mut Pcg64Mcg) -> Action {
+    let any = NodeId(rng.random_range(0..w.nodes().len()) as u8);
+    Action::Submit {
+        client: ClientId(rng.random_range(0..2)),
+        node: w.leader().unwrap_or(any),
+        command: Command::Add(rng.random_range(1..=9)),
     }
 }
 
@@ -283,6 +455,7 @@ pub fn run_schedule_world(
     // exactly what its config seed gives, as on replay.
     let mut rng = Pcg64Mcg::seed_from_u64(seed ^ 0x5eed_f00d_cafe_0001);
     let mut config = random_config(seed, &mut rng, opts.max_cluster);
+    aim_config(&mut config, opts.faults, &mut rng);
     config.safety = opts.safety;
     if let Some(n) = opts.cluster_size {
         config.cluster_size = n;
@@ -309,6 +482,10 @@ pub fn run_schedule_world(
         }
     };
     w.set_trace_retention(Some(1_000));
+    w.set_watchdog(Watchdog {
+        max_events: Some(opts.max_events),
+        ..w.watchdog()
+    });
     let mut seen = 0u64;
     let mut elections = 0u64;
     let mut next_action = rng.random_range(0..300) * MS;
@@ -323,7 +500,8 @@ pub fn run_schedule_world(
         }
         w.advance_to(until);
         if until == next_action {
-            if let Some(action) = random_action(&w, &mut rng) {
+            let (actions, wait) = next_fault(&w, &mut rng, opts.faults);
+            for action in actions {
                 // Random actions may be invalid (cutting a cut link); that is fine, and tests
                 // that refusals change nothing.
                 let hash = w.trace_hash();
@@ -333,7 +511,7 @@ pub fn run_schedule_world(
                 // A one-server cluster elects itself inside an action.
                 elections += count_elections(&w, &mut seen);
             }
-            next_action += rng.random_range(20..=600) * MS;
+            next_action += wait;
         }
         if !w.violations().is_empty() {
             return Err(fail(&w, "invariant violated".into()));
@@ -343,6 +521,7 @@ pub fn run_schedule_world(
     let mut summary = FuzzSummary::default();
     if opts.check_liveness {
         settle(&mut w, opts, &mut seen, &mut summary).map_err(|p| fail(&w, p))?;
+        converge(&mut w, &mut summary).map_err(|p| fail(&w, p))?;
         // Every answer a client got must match what the state machine computed at that index.
         for (i, o) in w.operations().iter().enumerate() {
             if let OpOutcome::Ok { value, index } = o.outcome {
@@ -455,5 +634,104 @@ fn settle(
     }
     summary.heal_to_leader = leader_at.map(|t| t - healed_at);
     summary.heal_to_done = Some(w.now() - healed_at);
+    Ok(())
+}
+
+/// Convergence, after settling: every server is running and the network is whole, so within
+/// [`CONVERGENCE_TIME`] every server must have committed and applied exactly what the leader has
+/// committed, hold the same entries up to there, and reach the same value. Records the time taken
+/// in `summary`.
+///
+/// A leader commits entries of earlier terms only once an entry of its own term commits (§5.4.2),
+/// so without the no-op option a leader elected late (a restarted server can still start an
+/// election after the settling) may know less than its followers until a client writes. Whenever
+/// the leader has committed nothing of its own term and no command is pending, a client sends it
+/// a read through the log, as a real client's next request would.
+fn converge(w: &mut World, summary: &mut FuzzSummary) -> Result<(), String> {
+    let start = w.now();
+    let pending = |w: &World| {
+        w.operations()
+            .iter()
+            .any(|o| o.outcome == OpOutcome::Pending)
+    };
+    let agreed = |w: &World| {
+        let Some(leader) = w.leader().and_then(|l| w.node(l)) else {
+            return false;
+        };
+        !pending(w)
+            && w.nodes().iter().all(|n| {
+                n.commit_index() == leader.commit_index()
+                    && n.last_applied() == n.commit_index()
+                    && n.value() == leader.value()
+            })
+    };
+    let leader_needs_write = |w: &World| {
+        w.leader().and_then(|l| w.node(l)).is_some_and(|leader| {
+            leader.log().term_at(leader.commit_index()) != Some(leader.term()) && !pending(w)
+        })
+    };
+    let converged = loop {
+        let stopped = w.run_until(
+            |w| agreed(w) || leader_needs_write(w),
+            start + CONVERGENCE_TIME,
+        );
+        if agreed(w) || !stopped || !w.violations().is_empty() {
+            break agreed(w);
+        }
+        let Some(leader) = w.leader() else {
+            break false;
+        };
+        w.apply(Action::Submit {
+            client: ClientId(0),
+            node: leader,
+            command: Command::NoOp,
+        })
+        .map_err(|e| format!("convergence: the read to the new leader was refused: {e}"))?;
+    };
+    if !w.violations().is_empty() {
+        return Err("invariant violated while converging".into());
+    }
+    let Some(leader) = w.leader().and_then(|l| w.node(l)) else {
+        return Err("convergence: the leader was lost after settling".into());
+    };
+    if !converged {
+        let behind: Vec<String> = w
+            .nodes()
+            .iter()
+            .filter(|n| {
+                n.commit_index() != leader.commit_index()
+                    || n.last_applied() != n.commit_index()
+                    || n.value() != leader.value()
+            })
+            .map(|n| {
+                format!(
+                    "{} (commit {}, applied {}, value {})",
+                    n.id(),
+                    n.commit_index(),
+                    n.last_applied(),
+                    n.value()
+                )
+            })
+            .collect();
+        return Err(format!(
+            "convergence: {} ms after settling, leader {} has commit {} and value {}, but {}",
+            CONVERGENCE_TIME / MS,
+            leader.id(),
+            leader.commit_index(),
+            leader.value(),
+            behind.join(", ")
+        ));
+    }
+    for n in w.nodes() {
+        let prefix = leader.commit_index() as usize;
+        if n.entries().get(..prefix) != leader.entries().get(..prefix) {
+            return Err(format!(
+                "convergence: {} and leader {} both committed index {prefix}, but their entries differ",
+                n.id(),
+                leader.id()
+            ));
+        }
+    }
+    summary.settle_to_converged = Some(w.now() - start);
     Ok(())
 }
