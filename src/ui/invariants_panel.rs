@@ -156,3 +156,99 @@ pub fn invariants_panel(world: &World) -> Html {
         </section>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::raft::NodeId;
+    use crate::sim::RunawayLimit;
+
+    const A: NodeId = NodeId(0);
+    const B: NodeId = NodeId(1);
+    const C: NodeId = NodeId(2);
+
+    // A property the checker can report but the monitor does not list would never show.
+    #[test]
+    fn every_violation_names_a_property_the_safety_monitor_lists() {
+        let listed: Vec<&str> = PROPERTIES.iter().map(|(name, _)| *name).collect();
+        let all = [
+            Violation::ElectionSafety {
+                term: 1,
+                first: A,
+                second: B,
+            },
+            Violation::LeaderAppendOnly {
+                leader: A,
+                term: 1,
+                index: 1,
+            },
+            Violation::LogMatching {
+                index: 1,
+                term: 1,
+                first: A,
+                second: B,
+            },
+            Violation::LeaderCompleteness {
+                leader: A,
+                term: 1,
+                index: 1,
+                entry_term: 1,
+            },
+            Violation::StateMachineSafety {
+                index: 1,
+                first: (A, 1),
+                second: (B, 1),
+            },
+            Violation::DivergentValue {
+                index: 1,
+                first: (A, 1),
+                second: (B, 2),
+            },
+            Violation::CommittedEntryChanged {
+                index: 1,
+                term: 1,
+                node: A,
+                node_term: 2,
+            },
+            Violation::CommittedEntryLost {
+                index: 1,
+                term: 1,
+                holders: 1,
+                needed: 2,
+            },
+            Violation::TermDecreased {
+                node: A,
+                from: 2,
+                to: 1,
+            },
+            Violation::DoubleVote {
+                node: A,
+                term: 1,
+                first: B,
+                second: C,
+            },
+            Violation::AppliedOutOfOrder {
+                node: A,
+                last: 0,
+                index: 2,
+            },
+            Violation::CommitBeyondLog {
+                node: A,
+                commit_index: 2,
+                last_index: 1,
+            },
+            Violation::RunawayRun {
+                limit: RunawayLimit::OneInstant,
+                events: 1,
+            },
+        ];
+        for v in &all {
+            assert!(
+                listed.contains(&v.property()),
+                "{} is not in the monitor",
+                v.property()
+            );
+            assert!(!v.to_string().is_empty());
+        }
+    }
+}
