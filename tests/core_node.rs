@@ -3,8 +3,8 @@
 //! (a leader must not commit an old-term entry by counting replicas).
 
 use raftsim::raft::{
-    ClientId, ClientReply, Command, Endpoint, Message, Node, NodeEvent, NodeId, NodeOptions,
-    Output, RaftLog, Role, Safety, Term, Time, MS,
+    ClientId, ClientReply, Command, DenyReason, Endpoint, Message, Node, NodeEvent, NodeId,
+    NodeOptions, Output, RaftLog, Role, Safety, Term, Time, MS, SECOND,
 };
 use rand::SeedableRng;
 use rand_pcg::Pcg64Mcg;
@@ -686,4 +686,236 @@ fn check_quorum_leader_steps_down_when_isolated() {
         .events
         .iter()
         .any(|(_, e)| matches!(e, NodeEvent::LostQuorum { .. })));
+}
+
+/// A heartbeat reply from `follower` to node 0, the leader of `term`, acknowledging nothing new.
+fn ack(net: &mut Net, follower: u8, term: Term) {
+    net.send(
+        NodeId(follower),
+        NodeId(0),
+        Message::AppendEntriesReply {
+            term,
+            success: true,
+            match_index: 0,
+            conflict_term: None,
+            conflict_index: 0,
+        },
+    );
+}
+
+/// Advances the clock by `step` and runs node 0's timers, dropping what it sends.
+fn tick_leader(net: &mut Net, step: Time) {
+    net.now += step;
+    net.call(0, |n, now, rng, out| n.tick(now, rng, out));
+    net.pending.clear();
+}
+
+// CheckQuorum (thesis §6.2): a leader that hears from a majority in every window stays leader.
+// Each window is the minimum election timeout (150 ms); one follower's reply in each, with the
+// leader itself, is a majority of three.
+#[test]
+fn check_quorum_leader_with_a_quorum_stays() {
+    let mut o = opts(3);
+    o.check_quorum = true;
+    let mut net = Net::new((0..3).map(|i| Node::new(NodeId(i), o)).collect());
+    make_leader(&mut net, &[1]);
+    let term = net.nodes[0].term();
+    for window in 0..10 {
+        ack(&mut net, 1 + (window % 2), term);
+        for _ in 0..3 {
+            tick_leader(&mut net, 50 * MS);
+        }
+        assert!(net.nodes[0].is_leader(), "stepped down in window {window}");
+    }
+    assert!(!net
+        .events
+        .iter()
+        .any(|(_, e)| matches!(e, NodeEvent::LostQuorum { .. })));
+}
+
+// CheckQuorum: each window starts afresh. A leader that heard from a majority in one window and
+// from no one in the next steps down at the end of the second: what it heard before does not
+// count for ever.
+#[test]
+fn check_quorum_window_resets() {
+    let mut o = opts(3);
+    o.check_quorum = true;
+    let mut net = Net::new((0..3).map(|i| Node::new(NodeId(i), o)).collect());
+    make_leader(&mut net, &[1]);
+    let term = net.nodes[0].term();
+    ack(&mut net, 1, term);
+    ack(&mut net, 2, term);
+    // First window (150 ms): the replies above make a quorum.
+    for _ in 0..3 {
+        tick_leader(&mut net, 50 * MS);
+    }
+    assert!(net.nodes[0].is_leader(), "had a quorum in the first window");
+    // Second window: silence.
+    for _ in 0..3 {
+        tick_leader(&mut net, 50 * MS);
+    }
+    assert!(
+        !net.nodes[0].is_leader(),
+        "heard no one in the second window"
+    );
+    assert_eq!(net.nodes[0].term(), term, "stepping down keeps the term");
+    assert!(net
+        .events
+        .iter()
+        .any(|(_, e)| *e == NodeEvent::LostQuorum { term }));
+}
+
+// PreVote (thesis §9.6): a pre-vote is refused to a candidate whose log is less up to date
+// (§5.4.1 applies to pre-votes too), so a stale server cannot even start an election.
+#[test]
+fn pre_vote_refused_to_a_stale_log() {
+    let mut o = opts(3);
+    o.pre_vote = true;
+    let voter = Node::restore(NodeId(1), o, 2, None, RaftLog::from_terms(&[1, 2]));
+    let mut net = Net::new(vec![Node::new(NodeId(0), o), voter]);
+    net.now = SECOND; // long after any leader contact
+    net.send(
+        NodeId(0),
+        NodeId(1),
+        Message::PreVote {
+            term: 3,
+            last_log_index: 5,
+            last_log_term: 1,
+        },
+    );
+    assert!(net.events.iter().any(|(_, e)| *e
+        == NodeEvent::PreVoteAnswered {
+            candidate: NodeId(0),
+            term: 3,
+            granted: false,
+            reason: Some(DenyReason::LogNotUpToDate),
+        }));
+    assert!(matches!(
+        net.pending.last(),
+        Some((
+            _,
+            _,
+            Message::PreVoteReply {
+                granted: false,
+                term: 2
+            }
+        ))
+    ));
+    // The same request from an up-to-date log is granted.
+    net.send(
+        NodeId(0),
+        NodeId(1),
+        Message::PreVote {
+            term: 3,
+            last_log_index: 2,
+            last_log_term: 2,
+        },
+    );
+    assert!(matches!(
+        net.pending.last(),
+        Some((
+            _,
+            _,
+            Message::PreVoteReply {
+                granted: true,
+                term: 3
+            }
+        ))
+    ));
+}
+
+// PreVote: granting a pre-vote changes nothing on the voter: not its term, not votedFor, not its
+// election timer. That is what makes asking harmless.
+#[test]
+fn pre_vote_grant_leaves_the_voter_unchanged() {
+    let mut o = opts(3);
+    o.pre_vote = true;
+    let mut net = Net::new((0..2).map(|i| Node::new(NodeId(i), o)).collect());
+    net.now = 100 * MS;
+    let (term, voted, deadline) = (
+        net.nodes[1].term(),
+        net.nodes[1].voted_for(),
+        net.nodes[1].election_deadline(),
+    );
+    net.send(
+        NodeId(0),
+        NodeId(1),
+        Message::PreVote {
+            term: 1,
+            last_log_index: 0,
+            last_log_term: 0,
+        },
+    );
+    assert!(matches!(
+        net.pending.last(),
+        Some((_, _, Message::PreVoteReply { granted: true, .. }))
+    ));
+    assert_eq!(net.nodes[1].term(), term);
+    assert_eq!(net.nodes[1].voted_for(), voted);
+    assert_eq!(net.nodes[1].election_deadline(), deadline);
+    assert_eq!(net.nodes[1].role(), Role::Follower);
+}
+
+// PreVote: a pre-candidate that is refused by a server in a higher term adopts that term and
+// goes back to following (§5.1: any server that sees a higher term adopts it).
+#[test]
+fn pre_candidate_adopts_a_higher_term_from_a_refusal() {
+    let mut o = opts(3);
+    o.pre_vote = true;
+    let mut net = Net::new((0..3).map(|i| Node::new(NodeId(i), o)).collect());
+    net.call(0, |n, now, rng, out| n.timeout_now(now, rng, out));
+    assert_eq!(net.nodes[0].role(), Role::PreCandidate);
+    net.pending.clear();
+    net.send(
+        NodeId(1),
+        NodeId(0),
+        Message::PreVoteReply {
+            term: 7,
+            granted: false,
+        },
+    );
+    assert_eq!(net.nodes[0].term(), 7);
+    assert_eq!(net.nodes[0].role(), Role::Follower);
+    assert_eq!(net.nodes[0].voted_for(), None);
+}
+
+// Figure 2, Followers: granting a vote restarts the election timer, so the voter gives the
+// candidate it chose a full timeout to win before campaigning itself.
+#[test]
+fn granting_a_vote_restarts_the_election_timer() {
+    let mut net = Net::new(vec![
+        Node::new(NodeId(0), opts(3)),
+        Node::new(NodeId(1), opts(3)),
+    ]);
+    let before = net.nodes[0].election_deadline().unwrap_or(0);
+    net.now = before - MS;
+    net.send(
+        NodeId(1),
+        NodeId(0),
+        Message::RequestVote {
+            term: 1,
+            last_log_index: 0,
+            last_log_term: 0,
+        },
+    );
+    assert_eq!(net.nodes[0].voted_for(), Some(NodeId(1)));
+    let after = net.nodes[0].election_deadline().unwrap_or(0);
+    assert!(
+        after >= net.now + 150 * MS,
+        "deadline {after} us, granted at {} us",
+        net.now
+    );
+    // A refusal does not restart it.
+    let refused_at = net.now + MS;
+    net.now = refused_at;
+    net.send(
+        NodeId(2),
+        NodeId(0),
+        Message::RequestVote {
+            term: 1,
+            last_log_index: 0,
+            last_log_term: 0,
+        },
+    );
+    assert_eq!(net.nodes[0].election_deadline(), Some(after));
 }
