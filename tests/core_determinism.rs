@@ -119,11 +119,13 @@ fn cloned_world_continues_identically() {
     assert_eq!(w.trace_hash(), checkpoint.trace_hash());
 }
 
-// An invalid action is refused with a clear message and changes nothing.
+// An invalid action is refused with a clear message and changes nothing: not the trace, not the
+// action log, and not the run's future (no hidden state, such as a random draw, moved).
 #[test]
 fn invalid_actions_change_nothing() {
     let mut w = World::new(config(1)).expect("valid");
     w.advance_to(SECOND);
+    let untouched = w.clone();
     let hash = w.trace_hash();
     let recorded = w.actions().len();
     let cases = [
@@ -146,7 +148,17 @@ fn invalid_actions_change_nothing() {
         assert!(err.is_err(), "{action:?} should be refused");
         let msg = err.err().map(|e| e.to_string()).unwrap_or_default();
         assert!(!msg.is_empty());
+        assert_eq!(w.trace_hash(), hash, "{action:?} changed the trace");
+        assert_eq!(w.actions().len(), recorded, "{action:?} was recorded");
     }
+    let (mut after, mut reference) = (w.clone(), untouched);
+    after.advance_to(3 * SECOND);
+    reference.advance_to(3 * SECOND);
+    assert_eq!(
+        after.trace_hash(),
+        reference.trace_hash(),
+        "the refusals changed how the run goes on"
+    );
     w.apply(Action::Stop(NodeId(0))).expect("running");
     assert_eq!(
         w.apply(Action::Stop(NodeId(0)))

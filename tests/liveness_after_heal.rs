@@ -11,6 +11,12 @@
 //!
 //! A client runs one command at a time, so the time to finish grows with the longest queue of
 //! commands any one client still has at the heal; the bound is stated per queued command.
+//!
+//! The leader bounds are tight enough to catch a real slip, not only a wedged cluster. Measured
+//! on these seeds: a leader at most 657 ms (5 servers) and 775 ms (1 to 9) after the heal, p99
+//! 368 and 416 ms. With one rule of Figure 2 removed (a voter that does not restart its election
+//! timer when it grants a vote) the same seeds give at most 1,259 and 1,369 ms, p99 544 and 643
+//! ms: both the maximum and the p99 bound below fail.
 
 use raftsim::sim::fuzz::{run_schedule, FuzzOptions, FuzzSummary};
 use raftsim::sim::{Time, MS, SECOND};
@@ -18,9 +24,13 @@ use raftsim::sim::{Time, MS, SECOND};
 /// Seeds checked. Different from the fault sweep's (which starts at 0) to widen coverage.
 const SEEDS: std::ops::Range<u64> = 1_000_000..1_002_000;
 
-/// A current leader exists at most this long after the heal. Election timeouts are 150-300 ms;
-/// a few split or pre-vote-blocked rounds fit comfortably.
-const LEADER_BOUND: Time = 2 * SECOND;
+/// A current leader exists at most this long after the heal, on every seed. Election timeouts
+/// are 150-300 ms; the slowest seed (775 ms) needs a few split or pre-vote-blocked rounds.
+const LEADER_BOUND: Time = 1_000 * MS;
+
+/// The 99th percentile of the time to a leader after the heal, over the seeds (measured: 368 ms
+/// with 5 servers, 416 ms with 1 to 9).
+const LEADER_P99_BOUND: Time = 500 * MS;
 
 /// After a leader exists, each command in the longest client backlog finishes within this
 /// (a client may first wait out its retry timeout of up to 800 ms before finding the leader).
@@ -74,6 +84,14 @@ fn check(name: &str, opts: FuzzOptions) {
                 "seed {seed}: commands done {done} us after the heal with a backlog of {backlog} (bound {limit})"
             ));
         }
+    }
+    let leader_p99 = quantile(&mut to_leader, 0.99);
+    if leader_p99 > LEADER_P99_BOUND {
+        problems.push(format!(
+            "p99 time to a leader after the heal is {} ms (bound {} ms)",
+            leader_p99 / MS,
+            LEADER_P99_BOUND / MS
+        ));
     }
     eprintln!(
         "{name}: {} seeds; leader after heal p99 {} ms, max {} ms; all done p99 {} ms, max {} ms; per queued command p99 {} ms, max {} ms",
