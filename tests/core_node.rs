@@ -756,7 +756,7 @@ fn check_quorum_window_resets() {
     }
     assert!(
         !net.nodes[0].is_leader(),
-        "heard no one in the second window"
+        "CheckQuorum: a leader that heard no one in its second window must step down"
     );
     assert_eq!(net.nodes[0].term(), term, "stepping down keeps the term");
     assert!(net
@@ -783,13 +783,17 @@ fn pre_vote_refused_to_a_stale_log() {
             last_log_term: 1,
         },
     );
-    assert!(net.events.iter().any(|(_, e)| *e
-        == NodeEvent::PreVoteAnswered {
-            candidate: NodeId(0),
-            term: 3,
-            granted: false,
-            reason: Some(DenyReason::LogNotUpToDate),
-        }));
+    assert!(
+        net.events.iter().any(|(_, e)| *e
+            == NodeEvent::PreVoteAnswered {
+                candidate: NodeId(0),
+                term: 3,
+                granted: false,
+                reason: Some(DenyReason::LogNotUpToDate),
+            }),
+        "PreVote must refuse a candidate whose log is less up to date (§5.4.1): {:?}",
+        net.events
+    );
     assert!(matches!(
         net.pending.last(),
         Some((
@@ -902,7 +906,7 @@ fn granting_a_vote_restarts_the_election_timer() {
     let after = net.nodes[0].election_deadline().unwrap_or(0);
     assert!(
         after >= net.now + 150 * MS,
-        "deadline {after} us, granted at {} us",
+        "granting a vote must restart the election timer (Figure 2): deadline {after} us, granted at {} us",
         net.now
     );
     // A refusal does not restart it.
