@@ -923,3 +923,68 @@ fn granting_a_vote_restarts_the_election_timer() {
     );
     assert_eq!(net.nodes[0].election_deadline(), Some(after));
 }
+
+// What the UI reads off a node (the inspector's nextIndex / matchIndex, the votes a candidate
+// holds, the leader a follower follows) is the node's real state, and only a leader has the
+// leader's volatile state (Figure 2: reinitialised after election).
+#[test]
+fn views_of_a_node_match_its_role() {
+    let mut net = Net::new((0..3).map(|i| Node::new(NodeId(i), opts(3))).collect());
+    assert_eq!(net.nodes[0].next_index(), None);
+    assert_eq!(net.nodes[0].match_index(), None);
+    assert_eq!(net.nodes[0].options().cluster_size, 3);
+    net.call(0, |n, now, rng, out| n.timeout_now(now, rng, out));
+    assert_eq!(
+        net.nodes[0]
+            .votes_held()
+            .iter()
+            .copied()
+            .collect::<Vec<_>>(),
+        vec![NodeId(0)]
+    );
+    assert_eq!(net.nodes[0].voted_for(), Some(NodeId(0)));
+    net.round(|_, _| true); // RequestVote out
+    net.round(|_, _| true); // replies in: leader, heartbeats out
+    assert!(net.nodes[0].is_leader());
+    assert_eq!(net.nodes[0].leader_hint(), Some(NodeId(0)));
+    assert_eq!(net.nodes[0].next_index(), Some(&[1, 1, 1][..]));
+    assert_eq!(net.nodes[0].match_index(), Some(&[0, 0, 0][..]));
+    assert!(net.nodes[0].next_heartbeat().is_some());
+    assert_eq!(net.nodes[0].election_deadline(), None);
+    net.round(|_, _| true); // heartbeats arrive
+    assert_eq!(net.nodes[1].leader_hint(), Some(NodeId(0)));
+    assert_eq!(net.nodes[1].next_heartbeat(), None);
+    assert!(net.nodes[1].election_deadline().is_some());
+    assert!(!net.nodes[1].is_leader());
+    net.nodes[1].stop();
+    assert!(net.nodes[1].is_stopped());
+    assert_eq!(net.nodes[1].next_timer(), None);
+}
+
+// Changing options while running: a leader turning CheckQuorum on starts a window (and steps
+// down if no one answers within it); turning it off ends the window.
+#[test]
+fn check_quorum_can_be_switched_on_and_off_while_leading() {
+    let mut net = Net::new((0..3).map(|i| Node::new(NodeId(i), opts(3))).collect());
+    make_leader(&mut net, &[1]);
+    let mut on = opts(3);
+    on.check_quorum = true;
+    net.now += 10 * MS;
+    net.nodes[0].set_options(on, net.now);
+    assert!(net.nodes[0].options().check_quorum);
+    let mut off = on;
+    off.check_quorum = false;
+    net.nodes[0].set_options(off, net.now);
+    for _ in 0..10 {
+        tick_leader(&mut net, 50 * MS);
+    }
+    assert!(net.nodes[0].is_leader(), "without CheckQuorum it stays");
+    net.nodes[0].set_options(on, net.now);
+    for _ in 0..4 {
+        tick_leader(&mut net, 50 * MS);
+    }
+    assert!(
+        !net.nodes[0].is_leader(),
+        "CheckQuorum switched on: a leader that hears no one steps down"
+    );
+}

@@ -355,6 +355,24 @@ mod tests {
     }
 
     #[test]
+    fn clients_and_parse_errors_read_well() {
+        assert_eq!(ClientId(0).name(), "client 1");
+        assert_eq!(ClientId(1).to_string(), "client 2");
+        assert_eq!(ClientId(3).index(), 3);
+        assert_eq!(Command::NoOp.to_string(), "NO-OP");
+        assert_eq!(Command::Set(-4).to_string(), "SET -4");
+        for (error, says) in [
+            (CommandParseError::Empty, "SET 5"),
+            (CommandParseError::UnknownVerb("MUL".into()), "\"MUL\""),
+            (CommandParseError::MissingNumber, "needs a number"),
+            (CommandParseError::BadNumber("x".into()), "\"x\""),
+            (CommandParseError::TrailingText("y".into()), "\"y\""),
+        ] {
+            assert!(error.to_string().contains(says), "{error:?}");
+        }
+    }
+
+    #[test]
     fn add_wraps() {
         assert_eq!(Command::Add(1).apply(i64::MAX), i64::MIN);
         assert_eq!(Command::Set(5).apply(1), 5);

@@ -387,3 +387,119 @@ mod tests {
         assert_eq!(denied.fields()[1], ("voteGranted", "no".to_string()));
     }
 }
+
+#[cfg(test)]
+mod words {
+    //! The words and names messages show as: `data-type` is a contract with end-to-end tests and
+    //! teachers' scripts, and summaries are what people read in tooltips.
+    use super::*;
+    use crate::raft::{ClientId, NodeId};
+
+    #[test]
+    fn kinds_are_named_as_the_ui_contract_says() {
+        let all = [
+            (MessageKind::RequestVote, "RequestVote"),
+            (MessageKind::RequestVoteReply, "RequestVoteReply"),
+            (MessageKind::AppendEntries, "AppendEntries"),
+            (MessageKind::AppendEntriesReply, "AppendEntriesReply"),
+            (MessageKind::PreVote, "PreVote"),
+            (MessageKind::PreVoteReply, "PreVoteReply"),
+            (MessageKind::ClientRequest, "ClientRequest"),
+            (MessageKind::ClientResponse, "ClientResponse"),
+        ];
+        for (kind, name) in all {
+            assert_eq!(kind.name(), name);
+        }
+        let vote = Message::RequestVote {
+            term: 4,
+            last_log_index: 2,
+            last_log_term: 1,
+        };
+        assert_eq!(vote.kind(), MessageKind::RequestVote);
+        assert_eq!(vote.kind_name(), "RequestVote");
+        assert_eq!(vote.term(), Some(4));
+        let request = Message::ClientRequest {
+            seq: 1,
+            command: Command::Add(2),
+        };
+        assert_eq!(request.term(), None);
+        assert_eq!(request.kind_name(), "ClientRequest");
+    }
+
+    #[test]
+    fn endpoints_name_servers_and_clients() {
+        assert_eq!(Endpoint::Node(NodeId(1)).node(), Some(NodeId(1)));
+        assert_eq!(Endpoint::Client(ClientId(0)).node(), None);
+        assert_eq!(Endpoint::Node(NodeId(1)).to_string(), "B");
+        assert_eq!(Endpoint::Client(ClientId(0)).to_string(), "client 1");
+    }
+
+    #[test]
+    fn summaries_say_what_a_message_carries() {
+        let cases = [
+            (
+                Message::RequestVote {
+                    term: 2,
+                    last_log_index: 0,
+                    last_log_term: 0,
+                },
+                "RequestVote(term 2)",
+            ),
+            (
+                Message::RequestVoteReply {
+                    term: 2,
+                    granted: true,
+                },
+                "RequestVoteReply(term 2, granted)",
+            ),
+            (
+                Message::AppendEntries {
+                    term: 3,
+                    prev_log_index: 0,
+                    prev_log_term: 0,
+                    entries: vec![],
+                    leader_commit: 1,
+                },
+                "AppendEntries(term 3, 0 entries, commit 1)",
+            ),
+            (
+                Message::AppendEntriesReply {
+                    term: 3,
+                    success: true,
+                    match_index: 4,
+                    conflict_term: None,
+                    conflict_index: 0,
+                },
+                "AppendEntriesReply(term 3, ok up to 4)",
+            ),
+            (
+                Message::AppendEntriesReply {
+                    term: 3,
+                    success: false,
+                    match_index: 0,
+                    conflict_term: Some(2),
+                    conflict_index: 2,
+                },
+                "AppendEntriesReply(term 3, mismatch)",
+            ),
+            (
+                Message::PreVoteReply {
+                    term: 5,
+                    granted: false,
+                },
+                "PreVoteReply(term 5, denied)",
+            ),
+            (
+                Message::ClientResponse {
+                    seq: 7,
+                    reply: ClientReply::Redirect { leader: None },
+                },
+                "ClientResponse(#7 no leader known)",
+            ),
+        ];
+        for (message, summary) in cases {
+            assert_eq!(message.summary(), summary);
+            assert!(!message.fields().is_empty());
+        }
+    }
+}

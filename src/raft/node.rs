@@ -1321,3 +1321,56 @@ struct AppendArgs {
     entries: Vec<LogEntry>,
     leader_commit: LogIndex,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // The UI marks a run as broken when any rule is off; each switch alone must count.
+    #[test]
+    fn any_broken_sees_each_switch() {
+        assert!(!Safety::default().any_broken());
+        let each = [
+            Safety {
+                vote_without_log_check: true,
+                ..Safety::default()
+            },
+            Safety {
+                commit_old_terms_by_counting: true,
+                ..Safety::default()
+            },
+            Safety {
+                forget_vote_on_restart: true,
+                ..Safety::default()
+            },
+            Safety {
+                skip_prev_log_check: true,
+                ..Safety::default()
+            },
+            Safety {
+                fixed_election_timeout: true,
+                ..Safety::default()
+            },
+        ];
+        for safety in each {
+            assert!(safety.any_broken(), "{safety:?}");
+        }
+    }
+
+    #[test]
+    fn refusals_say_why() {
+        assert_eq!(DenyReason::StaleTerm.to_string(), "its term is stale");
+        assert_eq!(
+            DenyReason::AlreadyVoted(NodeId(2)).to_string(),
+            "already voted for C"
+        );
+        assert_eq!(
+            DenyReason::LogNotUpToDate.to_string(),
+            "its log is not up to date"
+        );
+        assert_eq!(
+            DenyReason::LeaderIsAlive.to_string(),
+            "a leader is still alive"
+        );
+    }
+}

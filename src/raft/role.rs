@@ -44,3 +44,25 @@ impl std::fmt::Display for Role {
         f.write_str(self.label())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // `data-role` is a contract with end-to-end tests and teachers' scripts; a pre-candidate
+    // shows as a candidate there, and by its own name in words.
+    #[test]
+    fn roles_are_named_for_the_ui_and_for_people() {
+        let all = [
+            (Role::Follower, "follower", "follower"),
+            (Role::PreCandidate, "candidate", "pre-candidate"),
+            (Role::Candidate, "candidate", "candidate"),
+            (Role::Leader, "leader", "leader"),
+        ];
+        for (role, attribute, label) in all {
+            assert_eq!(role.as_str(), attribute);
+            assert_eq!(role.label(), label);
+            assert_eq!(role.to_string(), label);
+        }
+    }
+}
