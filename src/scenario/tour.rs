@@ -231,7 +231,7 @@ pub enum TourError {
     StepOutOfRange {
         /// The chapter's slug.
         chapter: &'static str,
-        /// The step asked for.
+        /// The step asked for, counted from 0.
         step: usize,
         /// How many steps the chapter has.
         steps: usize,
@@ -262,13 +262,15 @@ impl std::fmt::Display for TourError {
                 steps,
             } => write!(
                 f,
-                "chapter \"{chapter}\" has {steps} steps, so there is no step {step}"
+                // People count steps from 1, as URLs and the tour panel do.
+                "chapter \"{chapter}\" has {steps} steps, so there is no step {}",
+                step + 1
             ),
             TourError::Config(e) => write!(f, "the chapter's settings are invalid: {e}"),
             TourError::NoLeader { step } => {
-                write!(f, "step {step} needs a leader, but there is none")
+                write!(f, "step {} needs a leader, but there is none", step + 1)
             }
-            TourError::Action { step, error } => write!(f, "step {step}: {error}"),
+            TourError::Action { step, error } => write!(f, "step {}: {error}", step + 1),
         }
     }
 }

@@ -12,7 +12,7 @@ use yew::prelude::*;
 use super::cluster_view::cluster_svg;
 use super::controls::{client_panel, network_panel, node_actions, playback_bar, settings_panel};
 use super::embed_api::{
-    new_events, parse_host_message, EmbedEvent, HostCommand, HostMessageError, PROTOCOL_VERSION,
+    parse_host_message, EmbedEvent, HostCommand, HostMessageError, HostReporter, PROTOCOL_VERSION,
 };
 use super::embed_dialog::{EmbedDialog, EmbedSource};
 use super::event_list::{event_list, event_list_version};
@@ -227,7 +227,7 @@ pub fn App() -> Html {
 
     // The postMessage API: commands from the host page, events back to it.
     {
-        let dispatch = dispatch.clone();
+        let redraw = redraw.clone();
         let sandbox = sandbox.clone();
         use_effect_with((), move |_| {
             post_to_host(&EmbedEvent::Ready {
@@ -254,7 +254,13 @@ pub fn App() -> Html {
                         Ok(command) => {
                             let playing = sandbox.borrow().is_playing();
                             if let Some(ui) = command.to_ui(playing) {
-                                dispatch.emit(ui);
+                                // The host cannot see the banner: every reason a command was
+                                // refused goes back to it as an error event too.
+                                let refusals = sandbox.borrow_mut().handle_reporting(ui);
+                                redraw.force_update();
+                                for message in refusals {
+                                    post_to_host(&EmbedEvent::Error { message });
+                                }
                             }
                         }
                         Err(HostMessageError::Invalid(message)) => {
@@ -269,13 +275,15 @@ pub fn App() -> Html {
     }
     {
         let sandbox = sandbox.clone();
-        let reported_seq = use_mut_ref(|| None::<u64>);
+        let reporter = use_mut_ref(HostReporter::default);
         use_effect(move || {
             if in_frame() {
-                let (events, last) = new_events(sandbox.borrow().world(), *reported_seq.borrow());
-                *reported_seq.borrow_mut() = last;
-                for event in &events {
-                    post_to_host(event);
+                let s = sandbox.borrow();
+                for event in reporter
+                    .borrow_mut()
+                    .news(s.world(), s.jumps(), s.is_playing())
+                {
+                    post_to_host(&event);
                 }
             }
         });

@@ -148,7 +148,8 @@ pub fn parse_host_message(json: &str) -> Result<HostCommand, HostMessageError> {
         "load" => {
             let step = match field("step") {
                 None => None,
-                Some(_) => match whole("step", u32::MAX.into()) {
+                // Steps are counted from 1, as in URLs: step 0 is a mistake, not the first.
+                Some(_) => match whole("step", u32::MAX.into()).filter(|&step| step >= 1) {
                     Some(step) => Some(step as usize),
                     None => return needs("a whole-number \"step\", counted from 1"),
                 },
@@ -332,11 +333,15 @@ impl EmbedEvent {
 }
 
 /// The events to send for trace events after `after_seq` (exclusive), and the new high-water mark.
+/// A trace that ends before `after_seq` (another run) has nothing new: the mark moves to its end.
 pub fn new_events(world: &World, after_seq: Option<u64>) -> (Vec<EmbedEvent>, Option<u64>) {
     let trace = world.trace();
     let newest = trace.last().map(|e| e.seq);
-    // A reset starts a new trace whose numbers begin again at 0: report it from its start.
-    let after_seq = after_seq.filter(|seq| newest.is_some_and(|n| n >= *seq));
+    if let (Some(after), Some(newest)) = (after_seq, newest) {
+        if newest < after {
+            return (Vec::new(), Some(newest));
+        }
+    }
     let start = match after_seq {
         Some(seq) => trace.partition_point(|e| e.seq <= seq),
         None => 0,
@@ -347,6 +352,38 @@ pub fn new_events(world: &World, after_seq: Option<u64>) -> (Vec<EmbedEvent>, Op
         .collect();
     let last = trace.last().map(|e| e.seq).or(after_seq);
     (events, last)
+}
+
+/// Decides what the host page hears about the run: what happens live, once each. After a jump
+/// (a new run, a tour step rebuilt, a seek back or forward) the trace holds history that the host
+/// has heard already or never lived through, so it gets one `state` event instead.
+#[derive(Clone, Debug, Default)]
+pub struct HostReporter {
+    /// The last trace event reported, by sequence number.
+    reported_seq: Option<u64>,
+    /// The sandbox's jump count at the last call; `None` before the first.
+    jumps: Option<u64>,
+}
+
+impl HostReporter {
+    /// The events to send now, for `world` as the sandbox shows it after `jumps` jumps.
+    pub fn news(&mut self, world: &World, jumps: u64, playing: bool) -> Vec<EmbedEvent> {
+        let first_call = self.jumps.is_none();
+        let jumped = self.jumps.is_some_and(|seen| seen != jumps);
+        self.jumps = Some(jumps);
+        if first_call || jumped {
+            // Whatever the trace holds already is history: start reporting after it.
+            self.reported_seq = world.trace().last().map(|e| e.seq).or(self.reported_seq);
+            return if jumped {
+                vec![EmbedEvent::state(world, playing)]
+            } else {
+                Vec::new()
+            };
+        }
+        let (events, last) = new_events(world, self.reported_seq);
+        self.reported_seq = last;
+        events
+    }
 }
 
 #[cfg(test)]
@@ -456,6 +493,46 @@ mod tests {
         }
         .to_json();
         assert_eq!(json, r#"{"raftsim":"ready","version":1}"#);
+    }
+
+    /// The host hears each live event once: going back in time and forward again, or opening
+    /// another run, sends one `state` and none of the old events again.
+    #[test]
+    fn the_host_hears_live_events_once_and_a_state_after_a_jump() {
+        use crate::sim::timeline::Timeline;
+        let config = crate::sim::Config::default();
+        let mut timeline = Timeline::new(config).expect("default config");
+        let mut reporter = HostReporter::default();
+        let mut jumps = 0;
+        assert!(reporter.news(timeline.world(), jumps, true).is_empty());
+        timeline.advance_to(crate::sim::SECOND);
+        let live = reporter.news(timeline.world(), jumps, true);
+        assert!(live
+            .iter()
+            .any(|e| matches!(e, EmbedEvent::LeaderElected { .. })));
+        // Three steps back: a jump each time, one state each, nothing re-sent.
+        for _ in 0..3 {
+            timeline.step_back();
+            jumps += 1;
+            let heard = reporter.news(timeline.world(), jumps, false);
+            assert!(
+                matches!(heard.as_slice(), [EmbedEvent::State { .. }]),
+                "{heard:?}"
+            );
+        }
+        // Back to the live end: a jump again, and the events in between were heard before.
+        timeline.seek_to_end();
+        jumps += 1;
+        let heard = reporter.news(timeline.world(), jumps, false);
+        assert!(matches!(heard.as_slice(), [EmbedEvent::State { .. }]));
+        // Running on from there is live again.
+        timeline.advance_to(3 * crate::sim::SECOND);
+        let later = reporter.news(timeline.world(), jumps, true);
+        assert!(later.iter().all(|e| match e {
+            EmbedEvent::LeaderElected { time_us, .. } | EmbedEvent::Committed { time_us, .. } =>
+                *time_us > crate::sim::SECOND,
+            _ => true,
+        }));
     }
 
     #[test]

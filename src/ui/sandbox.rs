@@ -170,6 +170,12 @@ pub struct Sandbox {
     auto_client: Option<AutoClient>,
     /// A preset being played.
     script: Option<Script>,
+    /// Notices raised so far, counting those no longer shown, so that a caller can tell which
+    /// ones one command raised.
+    notices_raised: u64,
+    /// How many times the shown world jumped rather than ran on: a new run, a tour step rebuilt,
+    /// a seek. The embed API reports only what happens live, and a jump is not live.
+    jumps: u64,
 }
 
 /// A steady client load, so people (and the frame-time benchmark) can watch replication under
@@ -183,6 +189,10 @@ pub struct AutoClient {
     /// Commands sent so far; the clients take turns by it.
     sent: u64,
 }
+
+/// What `next` and `back` say outside the guided tour.
+const NOT_IN_A_TOUR: &str =
+    "There is no tour step to move to: Next and Back work during the guided tour.";
 
 /// The shortest period the automatic client accepts: faster would only queue commands.
 pub const MIN_AUTO_PERIOD_US: u64 = 10_000;
@@ -219,6 +229,8 @@ impl Sandbox {
             violations_seen: 0,
             auto_client: None,
             script: None,
+            notices_raised: 0,
+            jumps: 0,
         };
         if let Some(code) = &params.run {
             sandbox.open_shared_run(code, params.at);
@@ -229,6 +241,23 @@ impl Sandbox {
             sandbox.load_preset(slug, true);
         }
         sandbox
+    }
+
+    /// How many times the world shown jumped (a new run, a rebuilt tour step, a seek) instead
+    /// of running on. What the trace holds after a jump is history, not news.
+    pub fn jumps(&self) -> u64 {
+        self.jumps
+    }
+
+    /// Handles `command` like [`Sandbox::handle`] and returns the notices it raised: the reasons
+    /// it was refused, or could not be carried out in full. The embed API sends them to the
+    /// host page, which cannot see the banner.
+    pub fn handle_reporting(&mut self, command: UiCommand) -> Vec<String> {
+        let before = self.notices_raised;
+        self.handle(command);
+        let raised = usize::try_from(self.notices_raised - before).unwrap_or(usize::MAX);
+        let shown = self.notices.len();
+        self.notices[shown - raised.min(shown)..].to_vec()
     }
 
     /// The world, read-only.
@@ -399,6 +428,19 @@ impl Sandbox {
     /// Opens the tour at `chapter`, step `step` (from 0). An unknown chapter or step leaves the
     /// sandbox as it is and says why.
     fn start_tour(&mut self, chapter: &str, step: usize) {
+        // A step past the end opens the chapter at its last step, and says so.
+        let last = tour::chapter(chapter).map(|c| c.steps.len().saturating_sub(1));
+        let step = match last {
+            Some(last) if step > last => {
+                self.notice(&format!(
+                    "The chapter \"{chapter}\" has {} steps, so there is no step {}; here is its last.",
+                    last + 1,
+                    step + 1
+                ));
+                last
+            }
+            _ => step,
+        };
         match TourRunner::start(chapter, step) {
             Ok((runner, world)) => {
                 self.install(Engine::Tour(Box::new(TourStep {
@@ -422,6 +464,7 @@ impl Sandbox {
 
     fn tour_next(&mut self) {
         let Engine::Tour(step) = &mut self.engine else {
+            self.notice(NOT_IN_A_TOUR);
             return;
         };
         let runner = step.runner.clone();
@@ -443,6 +486,7 @@ impl Sandbox {
 
     fn tour_back(&mut self) {
         let Some(runner) = self.tour().cloned() else {
+            self.notice(NOT_IN_A_TOUR);
             return;
         };
         match runner.back() {
@@ -488,6 +532,7 @@ impl Sandbox {
     /// Replaces the engine (and so the world), resetting everything that described the old one.
     fn install(&mut self, engine: Engine) {
         self.engine = engine;
+        self.jumps += 1;
         self.selection = None;
         self.partition_draft = None;
         self.carry_us = 0.0;
@@ -506,6 +551,7 @@ impl Sandbox {
         };
         self.playing = false;
         self.carry_us = 0.0;
+        self.jumps += 1;
         seek(timeline);
         self.sync_script();
         // Going back can un-happen a violation; going forward again should pause on it again.
@@ -704,6 +750,7 @@ impl Sandbox {
     fn notice(&mut self, text: &str) {
         // Keep the banner short: the newest few messages are the ones that matter.
         const MAX_NOTICES: usize = 4;
+        self.notices_raised += 1;
         self.notices.push(text.to_string());
         if self.notices.len() > MAX_NOTICES {
             let excess = self.notices.len() - MAX_NOTICES;
@@ -1111,5 +1158,85 @@ mod tests {
         ));
         assert_eq!(s.world().trace_hash(), before);
         assert!(s.notices()[0].contains("could not be imported"));
+    }
+
+    /// What a host page is told when the embed refuses its command (it cannot see the banner):
+    /// every refusal comes back as a reason, and a command carried out gives none.
+    #[test]
+    fn refused_host_commands_report_why() {
+        use crate::ui::embed_api::{parse_host_message, HostCommand};
+        let refused = |json: &str, says: &str| {
+            let mut s = sandbox();
+            let command: HostCommand = parse_host_message(json).expect("well-formed");
+            let ui = command.to_ui(false).expect("a command for the sandbox");
+            let reasons = s.handle_reporting(ui);
+            assert!(
+                reasons.iter().any(|r| r.contains(says)),
+                "{json}: {reasons:?} should say {says:?}"
+            );
+        };
+        refused(r#"{"raftsim":"speed","value":5}"#, "outside");
+        refused(r#"{"raftsim":"speed","value":0}"#, "outside");
+        refused(r#"{"raftsim":"send","command":"DELETE"}"#, "DELETE");
+        refused(r#"{"raftsim":"reset","nodes":0,"seed":1}"#, "not 0");
+        refused(r#"{"raftsim":"reset","nodes":12,"seed":1}"#, "not 12");
+        refused(r#"{"raftsim":"load","tour":"nope"}"#, "nope");
+        refused(r#"{"raftsim":"load","scenario":"nope"}"#, "nope");
+        refused(
+            r#"{"raftsim":"load"}"#,
+            "needs a tour chapter or a scenario",
+        );
+        refused(r#"{"raftsim":"next"}"#, "guided tour");
+        refused(r#"{"raftsim":"back"}"#, "guided tour");
+        let mut s = sandbox();
+        assert!(s.handle_reporting(UiCommand::SetSpeed(0.5)).is_empty());
+        assert!(s
+            .handle_reporting(UiCommand::Submit("SET 5".into()))
+            .is_empty());
+        // A fifth refusal in a row is still reported, though the banner keeps only four.
+        for _ in 0..4 {
+            s.handle(UiCommand::SetSpeed(9.0));
+        }
+        assert_eq!(s.handle_reporting(UiCommand::TourNext).len(), 1);
+    }
+
+    /// A step past the end of a chapter opens its last step and says how many there are, counted
+    /// from 1 as people count them.
+    #[test]
+    fn a_step_past_the_end_opens_the_last_step() {
+        let mut s = sandbox();
+        let steps = tour::chapter("election").map_or(0, |c| c.steps.len());
+        let reasons = s.handle_reporting(UiCommand::StartTour {
+            chapter: "election".into(),
+            step: steps, // one past the last, counted from 0
+        });
+        assert_eq!(
+            reasons,
+            vec![format!(
+                "The chapter \"election\" has {steps} steps, so there is no step {}; here is its last.",
+                steps + 1
+            )]
+        );
+        let runner = s.tour().expect("the chapter opened");
+        assert_eq!(runner.chapter().slug, "election");
+        assert_eq!(runner.step_index(), steps - 1);
+    }
+
+    /// Jumps (a new run, a seek, a rebuilt tour step) are counted, so the embed API can tell
+    /// history from news; running on is not a jump.
+    #[test]
+    fn jumps_are_counted_and_running_is_not_one() {
+        let mut s = sandbox();
+        let start = s.jumps();
+        play(&mut s, 500);
+        assert_eq!(s.jumps(), start, "playing is live");
+        s.handle(UiCommand::StepBack);
+        assert_eq!(s.jumps(), start + 1);
+        s.handle(UiCommand::SeekToEnd);
+        assert_eq!(s.jumps(), start + 2);
+        s.handle(UiCommand::Reset { nodes: 3, seed: 9 });
+        assert_eq!(s.jumps(), start + 3);
+        s.handle(UiCommand::Reset { nodes: 0, seed: 9 });
+        assert_eq!(s.jumps(), start + 3, "a refused reset changes nothing");
     }
 }

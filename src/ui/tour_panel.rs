@@ -49,7 +49,8 @@ pub fn tour_panel(sandbox: &Sandbox, dispatch: &Callback<UiCommand>) -> Html {
     };
     html! {
         <section class={classes!("panel", "tour-panel", format!("tour-{status_word}"))} data-testid="tour"
-                 data-chapter={chapter.slug} data-step={(step + 1).to_string()} data-status={status_word}
+                 data-chapter={chapter.slug} data-step={(step + 1).to_string()}
+                 data-steps={chapter.steps.len().to_string()} data-status={status_word}
                  aria-label="Guided tour">
             <div class="tour-head">
                 <label class="field inline">

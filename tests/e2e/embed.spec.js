@@ -48,8 +48,9 @@ test('a bad host message gets an error event, not a broken embed', async ({ page
   await page.evaluate(() => window.raftsimSend('left', { raftsim: 'reset', nodes: 99, seed: 1 }));
   await page.evaluate(() => window.raftsimSend('left', { raftsim: 'fly' }));
   await page.evaluate(() => window.raftsimSend('left', { unrelated: true }));
+  // Both the refused reset and the unknown command are reported; the foreign message is not.
   await expect.poll(() => page.evaluate(() => window.raftsimEvents.left.filter((e) => e.raftsim === 'error').length))
-    .toBe(1);
+    .toBe(2);
   await expect(left.getByTestId('error-banner')).toContainText('1 to 9 nodes');
   await expect(left.locator('[data-testid^="node-"][data-role]')).toHaveCount(3);
 });
@@ -115,4 +116,66 @@ test('an embed can open straight into a tour step', async ({ page }) => {
   await expect(page.getByTestId('tour')).toHaveAttribute('data-step', '2');
   await expect(page.getByTestId('tour-caption')).toBeVisible();
   expect(errors).toEqual([]);
+});
+
+// The host hears each live event once. Stepping back in the embed (three presses of the student's
+// Back button) and returning to the live end send one `state` each and no old event again.
+test('going back in time does not re-send history to the host', async ({ page }) => {
+  await page.goto('/embed.html');
+  const left = page.frameLocator('[data-testid="embed-left"]');
+  await expect.poll(() => page.evaluate(() =>
+    window.raftsimEvents.left.filter((e) => e.raftsim === 'committed').length), { timeout: 20_000 })
+    .toBeGreaterThan(0);
+  await page.click('#left-send');
+  await expect.poll(() => page.evaluate(() =>
+    window.raftsimEvents.left.some((e) => e.raftsim === 'client-answered')), { timeout: 10_000 }).toBe(true);
+  await page.click('#left-pause');
+  await expect(left.getByTestId('btn-play-pause')).toHaveAttribute('aria-pressed', 'false');
+  const before = await page.evaluate(() => window.raftsimEvents.left.length);
+  for (let i = 0; i < 3; i++) await left.getByTestId('btn-step-back').click();
+  await page.waitForTimeout(300);
+  const after = await page.evaluate((n) => window.raftsimEvents.left.slice(n), before);
+  const kinds = after.map((e) => e.raftsim);
+  expect(kinds.filter((k) => k !== 'state'), `re-sent: ${JSON.stringify(after)}`).toEqual([]);
+  expect(kinds.length).toBe(3);
+});
+
+// Every command the embed refuses tells the host why, not only the student's banner.
+test('every refused host command comes back as an error event', async ({ page }) => {
+  await page.goto('/embed.html');
+  const left = page.frameLocator('[data-testid="embed-left"]');
+  await left.getByTestId('brand').waitFor();
+  const refused = [
+    [{ raftsim: 'speed', value: 5 }, 'outside'],
+    [{ raftsim: 'speed', value: 0 }, 'outside'],
+    [{ raftsim: 'send', command: 'DELETE' }, 'DELETE'],
+    [{ raftsim: 'reset', nodes: 0, seed: 1 }, 'not 0'],
+    [{ raftsim: 'reset', nodes: 12, seed: 1 }, 'not 12'],
+    [{ raftsim: 'load', tour: 'nope' }, 'nope'],
+    [{ raftsim: 'load', scenario: 'nope' }, 'nope'],
+    [{ raftsim: 'load' }, 'tour chapter or a scenario'],
+    [{ raftsim: 'next' }, 'guided tour'],
+    [{ raftsim: 'load', tour: 'election', step: 0 }, 'counted from 1'],
+  ];
+  for (const [message, says] of refused) {
+    const n = await page.evaluate(() => window.raftsimEvents.left.length);
+    await page.evaluate((m) => window.raftsimSend('left', m), message);
+    await expect.poll(() => page.evaluate((k) => window.raftsimEvents.left.slice(k)
+      .filter((e) => e.raftsim === 'error').map((e) => e.message).join(' | '), n),
+    { message: JSON.stringify(message) }).toContain(says);
+  }
+});
+
+// A step past the end opens the chapter at its last step and says so, counting from 1.
+test('an out-of-range tour step opens the last step with the right numbers', async ({ page }) => {
+  await page.goto('/embed.html');
+  const left = page.frameLocator('[data-testid="embed-left"]');
+  await left.getByTestId('brand').waitFor();
+  await page.evaluate(() => window.raftsimSend('left', { raftsim: 'load', tour: 'election', step: 99 }));
+  await expect(left.getByTestId('tour')).toHaveAttribute('data-chapter', 'election');
+  const steps = await left.getByTestId('tour').getAttribute('data-steps');
+  await expect(left.getByTestId('tour')).toHaveAttribute('data-step', steps);
+  await expect.poll(() => page.evaluate(() => window.raftsimEvents.left
+    .filter((e) => e.raftsim === 'error').map((e) => e.message).join(' | ')))
+    .toContain(`has ${steps} steps, so there is no step 99`);
 });
