@@ -373,6 +373,18 @@ mod tests {
     }
 
     #[test]
+    fn logs_are_equal_by_their_entries() {
+        let a = RaftLog::from_terms(&[1, 2]);
+        let mut b = RaftLog::from_terms(&[1, 2, 2]);
+        assert_ne!(a, b);
+        assert_ne!(a, RaftLog::from_terms(&[1, 3]));
+        b.truncate_from(3);
+        assert_eq!(a, b, "truncations are bookkeeping, not content");
+        assert!(!a.is_empty());
+        assert!(RaftLog::new().is_empty());
+    }
+
+    #[test]
     fn add_wraps() {
         assert_eq!(Command::Add(1).apply(i64::MAX), i64::MIN);
         assert_eq!(Command::Set(5).apply(1), 5);

@@ -236,7 +236,7 @@ pub enum NodeEvent {
 
 /// What one call into a node produced: messages to send and events to record.
 ///
-/// The world keeps one `Output` and clears it before each call, so the vectors' allocations are
+/// The world keeps one `Output` and drains it after each call, so the vectors' allocations are
 /// reused on the hot path.
 #[derive(Clone, Debug, Default)]
 pub struct Output {
@@ -244,14 +244,6 @@ pub struct Output {
     pub messages: Vec<(Endpoint, Message)>,
     /// Events, in the order they happened.
     pub events: Vec<NodeEvent>,
-}
-
-impl Output {
-    /// Empties both lists, keeping their capacity.
-    pub fn clear(&mut self) {
-        self.messages.clear();
-        self.events.clear();
-    }
 }
 
 /// The latest command applied for one client, kept by the state machine so a retried command is

@@ -233,7 +233,7 @@ fn next_fault(w: &World, rng: &mut Pcg64Mcg, mix: FaultMix) -> (Vec<Action>, Tim
 /// bounced (stopped and restarted at once) while vote requests are in flight to it, or a client
 /// writes so that logs differ a little.
 fn vote_churn_actions(w: &World, rng: &mut Pcg64Mcg) -> Vec<Action> {
-    let running = running_ids(w);
+    let running = node_ids(w, false);
     match rng.random_range(0..100) {
         0..=39 => {
             let mut pair = Vec::new();
@@ -258,13 +258,8 @@ fn vote_churn_actions(w: &World, rng: &mut Pcg64Mcg) -> Vec<Action> {
 /// servers made to campaign, leaders stopped, heals and restarts.
 fn divergence_actions(w: &World, rng: &mut Pcg64Mcg) -> Vec<Action> {
     let size = w.nodes().len();
-    let running = running_ids(w);
-    let stopped: Vec<NodeId> = w
-        .nodes()
-        .iter()
-        .filter(|n| n.is_stopped())
-        .map(|n| n.id())
-        .collect();
+    let running = node_ids(w, false);
+    let stopped = node_ids(w, true);
     match rng.random_range(0..100) {
         0..=29 => vec![submit_to_leader(w, rng)],
         30..=44 => {
@@ -310,10 +305,11 @@ fn divergence_actions(w: &World, rng: &mut Pcg64Mcg) -> Vec<Action> {
     }
 }
 
-fn running_ids(w: &World) -> Vec<NodeId> {
+/// The servers that are stopped (`stopped`) or running (`!stopped`).
+fn node_ids(w: &World, stopped: bool) -> Vec<NodeId> {
     w.nodes()
         .iter()
-        .filter(|n| !n.is_stopped())
+        .filter(|n| n.is_stopped() == stopped)
         .map(|n| n.id())
         .collect()
 }
@@ -338,18 +334,8 @@ fn pick<T: Copy>(rng: &mut Pcg64Mcg, items: &[T]) -> Option<T> {
 
 fn random_action(w: &World, rng: &mut Pcg64Mcg) -> Option<Action> {
     let size = w.nodes().len();
-    let running: Vec<NodeId> = w
-        .nodes()
-        .iter()
-        .filter(|n| !n.is_stopped())
-        .map(|n| n.id())
-        .collect();
-    let stopped: Vec<NodeId> = w
-        .nodes()
-        .iter()
-        .filter(|n| n.is_stopped())
-        .map(|n| n.id())
-        .collect();
+    let running = node_ids(w, false);
+    let stopped = node_ids(w, true);
     let any = NodeId(rng.random_range(0..size) as u8);
     match rng.random_range(0..100) {
         0..=34 => {
