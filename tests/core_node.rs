@@ -972,6 +972,12 @@ fn check_quorum_can_be_switched_on_and_off_while_leading() {
     net.now += 10 * MS;
     net.nodes[0].set_options(on, net.now);
     assert!(net.nodes[0].options().check_quorum);
+    // The first window starts now: a leader is not deposed before it has had a full window.
+    tick_leader(&mut net, 50 * MS);
+    assert!(
+        net.nodes[0].is_leader(),
+        "deposed before its first window ended"
+    );
     let mut off = on;
     off.check_quorum = false;
     net.nodes[0].set_options(off, net.now);
@@ -987,4 +993,60 @@ fn check_quorum_can_be_switched_on_and_off_while_leading() {
         !net.nodes[0].is_leader(),
         "CheckQuorum switched on: a leader that hears no one steps down"
     );
+}
+
+// A restarted server starts as a follower; a leader that crashed is reported stepping down, a
+// follower that crashed is not reported changing role.
+#[test]
+fn restart_comes_back_as_follower() {
+    let mut net = Net::new((0..3).map(|i| Node::new(NodeId(i), opts(3))).collect());
+    make_leader(&mut net, &[1]);
+    let term = net.nodes[0].term();
+    for i in [0, 1] {
+        net.nodes[i].stop();
+        net.events.clear();
+        net.call(i, |n, now, rng, out| n.restart(now, rng, out));
+        assert_eq!(net.nodes[i].role(), Role::Follower);
+        assert!(net.nodes[i].election_deadline().is_some());
+        let stepped_down = NodeEvent::RoleChanged {
+            from: Role::Leader,
+            to: Role::Follower,
+            term,
+        };
+        let changes: Vec<_> = net
+            .events
+            .iter()
+            .filter(|(_, e)| matches!(e, NodeEvent::RoleChanged { .. }))
+            .map(|(_, e)| e.clone())
+            .collect();
+        if i == 0 {
+            assert_eq!(changes, vec![stepped_down]);
+        } else {
+            assert_eq!(changes, vec![], "a follower stays a follower");
+        }
+    }
+}
+
+// Figure 2 resets the election timer on hearing the current leader, granting a vote or starting
+// an election. Adopting a newer term from a candidate whose vote is refused is none of these: the
+// deadline stays where it was.
+#[test]
+fn adopting_a_newer_term_keeps_the_election_deadline() {
+    let o = opts(3);
+    let voter = Node::restore(NodeId(1), o, 1, None, RaftLog::from_terms(&[1, 1]));
+    let mut net = Net::new(vec![Node::new(NodeId(0), o), voter]);
+    let deadline = net.nodes[1].election_deadline();
+    net.now = 10 * MS;
+    net.send(
+        NodeId(0),
+        NodeId(1),
+        Message::RequestVote {
+            term: 5,
+            last_log_index: 0,
+            last_log_term: 0,
+        },
+    );
+    assert_eq!(net.nodes[1].term(), 5, "the newer term is adopted");
+    assert_eq!(net.nodes[1].voted_for(), None, "the stale log is refused");
+    assert_eq!(net.nodes[1].election_deadline(), deadline);
 }

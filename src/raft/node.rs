@@ -694,7 +694,6 @@ impl Node {
             self.voted_for = None;
             self.leader = None;
         }
-        let was_leader = self.role == Role::Leader;
         self.set_role(Role::Follower, out);
         self.votes.clear();
         if leader.is_some() {
@@ -705,7 +704,7 @@ impl Node {
         // A leader's timers give way to an election timer. Anyone else keeps the deadline it has:
         // Figure 2 resets it only on hearing the current leader, granting a vote or starting an
         // election, and adopting a newer term is none of those.
-        if was_leader || self.timers.election_deadline().is_none() {
+        if self.timers.election_deadline().is_none() {
             self.reset_election_timer(now, rng);
         }
     }
