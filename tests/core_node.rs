@@ -1050,3 +1050,90 @@ fn adopting_a_newer_term_keeps_the_election_deadline() {
     assert_eq!(net.nodes[1].voted_for(), None, "the stale log is refused");
     assert_eq!(net.nodes[1].election_deadline(), deadline);
 }
+
+// §5.2: starting an election moves to the next term and says so, with the term it left.
+#[test]
+fn an_election_reports_the_term_it_starts() {
+    let mut net = Net::new((0..3).map(|i| Node::new(NodeId(i), opts(3))).collect());
+    net.call(0, |n, now, rng, out| n.timeout_now(now, rng, out));
+    let events: Vec<_> = net.events.iter().map(|(_, e)| e.clone()).collect();
+    assert!(events.contains(&NodeEvent::TermChanged { from: 0, to: 1 }));
+    assert!(events.contains(&NodeEvent::ElectionStarted { term: 1 }));
+    assert_eq!(net.nodes[0].term(), 1);
+}
+
+// §5.1: a candidate that hears a newer term in a vote reply steps down to it; a reply from an
+// older term is stale and changes nothing.
+#[test]
+fn a_candidate_steps_down_only_for_a_newer_term_in_a_reply() {
+    let mut net = Net::new((0..3).map(|i| Node::new(NodeId(i), opts(3))).collect());
+    net.now = 10 * MS;
+    net.call(0, |n, now, rng, out| n.timeout_now(now, rng, out));
+    net.call(0, |n, now, rng, out| n.timeout_now(now, rng, out));
+    assert_eq!(
+        (net.nodes[0].role(), net.nodes[0].term()),
+        (Role::Candidate, 2)
+    );
+    let reply = |term, granted| Message::RequestVoteReply { term, granted };
+    net.send(NodeId(1), NodeId(0), reply(1, false));
+    assert_eq!(
+        (net.nodes[0].role(), net.nodes[0].term()),
+        (Role::Candidate, 2),
+        "a stale reply is ignored"
+    );
+    net.send(NodeId(1), NodeId(0), reply(1, true));
+    assert_eq!(
+        net.nodes[0].role(),
+        Role::Candidate,
+        "a stale grant does not count"
+    );
+    net.send(NodeId(2), NodeId(0), reply(4, false));
+    assert_eq!(
+        (net.nodes[0].role(), net.nodes[0].term()),
+        (Role::Follower, 4)
+    );
+}
+
+// PreVote: "heard from a leader within the minimum election timeout" is strict. Up to one
+// microsecond before the timeout has passed since the last heartbeat the voter refuses; from then
+// on it may grant.
+#[test]
+fn pre_vote_leader_contact_expires_after_the_minimum_timeout() {
+    let mut o = opts(3);
+    o.pre_vote = true;
+    let mut net = Net::new((0..2).map(|i| Node::new(NodeId(i), o)).collect());
+    let heartbeat = Message::AppendEntries {
+        term: 1,
+        prev_log_index: 0,
+        prev_log_term: 0,
+        entries: vec![],
+        leader_commit: 0,
+    };
+    net.now = 100 * MS;
+    net.send(NodeId(2), NodeId(1), heartbeat);
+    let heard = net.now;
+    let ask = |net: &mut Net, at: Time| {
+        net.now = at;
+        net.send(
+            NodeId(0),
+            NodeId(1),
+            Message::PreVote {
+                term: 2,
+                last_log_index: 0,
+                last_log_term: 0,
+            },
+        );
+        matches!(
+            net.pending.last(),
+            Some((_, _, Message::PreVoteReply { granted: true, .. }))
+        )
+    };
+    assert!(
+        !ask(&mut net, heard + 150 * MS - 1),
+        "the leader is still alive"
+    );
+    assert!(
+        ask(&mut net, heard + 150 * MS),
+        "the leader's contact has expired"
+    );
+}
