@@ -675,11 +675,22 @@ fn check_quorum_leader_steps_down_when_isolated() {
     let mut o = opts(3);
     o.check_quorum = true;
     let mut net = Net::new((0..3).map(|i| Node::new(NodeId(i), o)).collect());
+    // Elected a little after time zero, so the window is counted from the election.
+    net.now = 10 * MS;
     make_leader(&mut net, &[1]);
-    for _ in 0..10 {
+    for _ in 0..2 {
         net.now += 50 * MS;
         net.call(0, |n, now, rng, out| n.tick(now, rng, out));
         net.pending.clear(); // nothing gets through
+    }
+    assert!(
+        net.nodes[0].is_leader(),
+        "the first window (150 ms from the election) has not ended"
+    );
+    for _ in 0..8 {
+        net.now += 50 * MS;
+        net.call(0, |n, now, rng, out| n.tick(now, rng, out));
+        net.pending.clear();
     }
     assert!(!net.nodes[0].is_leader());
     assert!(net
@@ -951,6 +962,21 @@ fn views_of_a_node_match_its_role() {
     assert_eq!(net.nodes[0].match_index(), Some(&[0, 0, 0][..]));
     assert!(net.nodes[0].next_heartbeat().is_some());
     assert_eq!(net.nodes[0].election_deadline(), None);
+    // The leader's own slots follow its log as it appends.
+    net.call(0, |n, now, rng, out| {
+        n.handle(
+            Endpoint::Client(ClientId(0)),
+            Message::ClientRequest {
+                seq: 1,
+                command: Command::Set(5),
+            },
+            now,
+            rng,
+            out,
+        )
+    });
+    assert_eq!(net.nodes[0].next_index(), Some(&[2, 1, 1][..]));
+    assert_eq!(net.nodes[0].match_index(), Some(&[1, 0, 0][..]));
     net.round(|_, _| true); // heartbeats arrive
     assert_eq!(net.nodes[1].leader_hint(), Some(NodeId(0)));
     assert_eq!(net.nodes[1].next_heartbeat(), None);
@@ -1135,5 +1161,46 @@ fn pre_vote_leader_contact_expires_after_the_minimum_timeout() {
     assert!(
         ask(&mut net, heard + 150 * MS),
         "the leader's contact has expired"
+    );
+}
+
+// PreVote: grants that arrive after the pre-candidate has gone back to following (it heard a
+// leader) are late and count for nothing; only a pre-candidate collects pre-votes.
+#[test]
+fn late_pre_vote_grants_are_ignored_by_a_follower() {
+    let mut o = opts(3);
+    o.pre_vote = true;
+    let mut net = Net::new((0..3).map(|i| Node::new(NodeId(i), o)).collect());
+    net.call(0, |n, now, rng, out| n.timeout_now(now, rng, out));
+    assert_eq!(net.nodes[0].role(), Role::PreCandidate);
+    net.send(
+        NodeId(2),
+        NodeId(0),
+        Message::AppendEntries {
+            term: 1,
+            prev_log_index: 0,
+            prev_log_term: 0,
+            entries: vec![],
+            leader_commit: 0,
+        },
+    );
+    assert_eq!(
+        (net.nodes[0].role(), net.nodes[0].term()),
+        (Role::Follower, 1)
+    );
+    for voter in [1, 2] {
+        net.send(
+            NodeId(voter),
+            NodeId(0),
+            Message::PreVoteReply {
+                term: 2,
+                granted: true,
+            },
+        );
+    }
+    assert_eq!(
+        (net.nodes[0].role(), net.nodes[0].term()),
+        (Role::Follower, 1),
+        "late pre-votes started an election"
     );
 }
