@@ -1204,3 +1204,40 @@ fn late_pre_vote_grants_are_ignored_by_a_follower() {
         "late pre-votes started an election"
     );
 }
+
+// §5.1, Figure 2: a leader that receives AppendEntries from the leader of a newer term steps down
+// at once, follows it, and accepts the entries.
+#[test]
+fn leader_follows_a_newer_leader_at_once() {
+    let mut net = Net::new((0..3).map(|i| Node::new(NodeId(i), opts(3))).collect());
+    make_leader(&mut net, &[1]);
+    net.pending.clear();
+    net.send(
+        NodeId(2),
+        NodeId(0),
+        Message::AppendEntries {
+            term: 5,
+            prev_log_index: 0,
+            prev_log_term: 0,
+            entries: vec![],
+            leader_commit: 0,
+        },
+    );
+    assert_eq!(
+        (net.nodes[0].role(), net.nodes[0].term()),
+        (Role::Follower, 5)
+    );
+    assert_eq!(net.nodes[0].leader_hint(), Some(NodeId(2)));
+    assert!(matches!(
+        net.pending.last(),
+        Some((
+            _,
+            _,
+            Message::AppendEntriesReply {
+                term: 5,
+                success: true,
+                ..
+            }
+        ))
+    ));
+}
