@@ -1241,3 +1241,34 @@ fn leader_follows_a_newer_leader_at_once() {
         ))
     ));
 }
+
+// Figure 2, AppendEntries step 5: commitIndex = min(leaderCommit, index of last new entry). When
+// that minimum is where the follower's commit index already is, nothing advanced and nothing is
+// reported (the event list must not show a commit from 1 to 1).
+#[test]
+fn a_heartbeat_that_commits_nothing_new_reports_nothing() {
+    let mut net = Net::new(vec![restored(0, 3, 1, &[1]), restored(1, 3, 1, &[1])]);
+    let heartbeat = |leader_commit| Message::AppendEntries {
+        term: 1,
+        prev_log_index: 1,
+        prev_log_term: 1,
+        entries: vec![],
+        leader_commit,
+    };
+    net.send(NodeId(0), NodeId(1), heartbeat(1));
+    assert_eq!(net.nodes[1].commit_index(), 1);
+    net.events.clear();
+    net.send(NodeId(0), NodeId(1), heartbeat(3));
+    assert_eq!(
+        net.nodes[1].commit_index(),
+        1,
+        "bounded by the verified prefix"
+    );
+    assert!(
+        !net.events
+            .iter()
+            .any(|(_, e)| matches!(e, NodeEvent::CommitAdvanced { .. })),
+        "{:?}",
+        net.events
+    );
+}
