@@ -1272,3 +1272,80 @@ fn a_heartbeat_that_commits_nothing_new_reports_nothing() {
         net.events
     );
 }
+
+/// Node 0 as leader of term 3 with the log `terms` (its own term's entries included), having
+/// sent nothing yet that matters: pending messages are cleared.
+fn leader_with_log(terms: &[Term]) -> Net {
+    let mut net = Net::new(vec![
+        restored(0, 3, 2, terms),
+        restored(1, 3, 2, &[]),
+        restored(2, 3, 2, &[]),
+    ]);
+    make_leader(&mut net, &[1]);
+    net.pending.clear();
+    net
+}
+
+fn rejection(term: Term, conflict_term: Option<Term>, conflict_index: u64) -> Message {
+    Message::AppendEntriesReply {
+        term,
+        success: false,
+        match_index: 0,
+        conflict_term,
+        conflict_index,
+    }
+}
+
+// §5.3, the fast back-up: a follower whose entry at prevLogIndex has a term the leader also has
+// is sent everything after the leader's last entry of that term, in one step.
+#[test]
+fn fast_backup_jumps_to_after_the_leaders_last_entry_of_the_conflicting_term() {
+    let mut net = leader_with_log(&[1, 1, 2, 2]);
+    assert_eq!(net.nodes[0].next_index().map(|n| n[1]), Some(5));
+    net.send(NodeId(1), NodeId(0), rejection(3, Some(2), 3));
+    assert_eq!(net.nodes[0].next_index().map(|n| n[1]), Some(5));
+    // The leader's last term-1 entry is at 2: a follower conflicting in term 1 gets index 3 on.
+    let mut net = leader_with_log(&[1, 1, 2, 2]);
+    net.send(NodeId(1), NodeId(0), rejection(3, Some(1), 1));
+    assert_eq!(net.nodes[0].next_index().map(|n| n[1]), Some(3));
+    assert!(matches!(
+        net.pending.last(),
+        Some((
+            _,
+            _,
+            Message::AppendEntries {
+                prev_log_index: 2,
+                ..
+            }
+        ))
+    ));
+}
+
+// A rejection that arrives after the follower has acknowledged entries (a stale or duplicated
+// reply) never moves nextIndex below what the follower is known to hold, and one that would not
+// move it at all sends nothing.
+#[test]
+fn a_stale_rejection_does_not_undo_what_a_follower_acknowledged() {
+    let mut net = leader_with_log(&[1, 1, 2, 2]);
+    net.send(
+        NodeId(1),
+        NodeId(0),
+        Message::AppendEntriesReply {
+            term: 3,
+            success: true,
+            match_index: 4,
+            conflict_term: None,
+            conflict_index: 0,
+        },
+    );
+    assert_eq!(net.nodes[0].match_index().map(|m| m[1]), Some(4));
+    assert_eq!(net.nodes[0].next_index().map(|n| n[1]), Some(5));
+    net.pending.clear();
+    net.send(NodeId(1), NodeId(0), rejection(3, None, 1));
+    assert_eq!(net.nodes[0].next_index().map(|n| n[1]), Some(5));
+    assert!(
+        net.pending.is_empty(),
+        "resent for a stale reply: {:?}",
+        net.pending
+    );
+}
