@@ -1349,3 +1349,90 @@ fn a_stale_rejection_does_not_undo_what_a_follower_acknowledged() {
         net.pending
     );
 }
+
+// §8: a client's retry that a new leader logged again, after an old leader's copy, is applied
+// once, and the new leader answers it on commit with the result and index of the first copy.
+#[test]
+fn a_retried_command_logged_twice_is_answered_with_its_first_result() {
+    let req = raftsim::raft::RequestId {
+        client: ClientId(0),
+        seq: 1,
+    };
+    let mut log = RaftLog::new();
+    log.push(1, Command::Add(2), Some(req));
+    let mut n = Node::restore(NodeId(0), opts(1), 1, None, log);
+    let mut rng = Pcg64Mcg::seed_from_u64(2);
+    let mut out = Output::default();
+    n.start(0, &mut rng);
+    // Leader of term 2, alone: it cannot commit the term-1 copy until an entry of its own
+    // term commits, and the retry is that entry.
+    let mut o = opts(1);
+    o.noop_on_election = false;
+    n.set_options(o, 0);
+    n.timeout_now(0, &mut rng, &mut out);
+    assert_eq!(n.commit_index(), 0);
+    out = Output::default();
+    n.handle(
+        Endpoint::Client(ClientId(0)),
+        Message::ClientRequest {
+            seq: 1,
+            command: Command::Add(2),
+        },
+        0,
+        &mut rng,
+        &mut out,
+    );
+    assert_eq!(n.commit_index(), 2);
+    assert_eq!(n.value(), 2, "ADD 2 applied once");
+    let answers: Vec<_> = out
+        .messages
+        .iter()
+        .filter(|(to, _)| *to == Endpoint::Client(ClientId(0)))
+        .map(|(_, m)| m.clone())
+        .collect();
+    assert_eq!(
+        answers,
+        vec![Message::ClientResponse {
+            seq: 1,
+            reply: ClientReply::Ok { value: 2, index: 1 },
+        }]
+    );
+}
+
+// Only the leader answers clients: a follower applying a committed client command says nothing
+// to the client (it would answer for a leader it is not, and answer twice).
+#[test]
+fn followers_apply_client_commands_without_answering() {
+    let mut net = Net::new(vec![
+        Node::new(NodeId(0), opts(3)),
+        Node::new(NodeId(1), opts(3)),
+    ]);
+    let entry = raftsim::raft::LogEntry {
+        index: 1,
+        term: 1,
+        command: Command::Set(5),
+        request: Some(raftsim::raft::RequestId {
+            client: ClientId(0),
+            seq: 1,
+        }),
+    };
+    net.send(
+        NodeId(0),
+        NodeId(1),
+        Message::AppendEntries {
+            term: 1,
+            prev_log_index: 0,
+            prev_log_term: 0,
+            entries: vec![entry],
+            leader_commit: 1,
+        },
+    );
+    assert_eq!(net.nodes[1].value(), 5);
+    assert!(
+        net.pending
+            .iter()
+            .all(|(_, to, _)| !matches!(to, Endpoint::Client(_))),
+        "{:?}",
+        net.pending
+    );
+}
