@@ -1436,3 +1436,38 @@ fn followers_apply_client_commands_without_answering() {
         net.pending
     );
 }
+
+// §8: a late copy of a request the client has moved on from (its session is at a later sequence
+// number) is dropped: not logged again, not answered.
+#[test]
+fn a_late_copy_of_an_old_request_is_dropped() {
+    let mut n = Node::new(NodeId(0), opts(1));
+    let mut rng = Pcg64Mcg::seed_from_u64(3);
+    let mut out = Output::default();
+    n.start(0, &mut rng);
+    n.timeout_now(0, &mut rng, &mut out);
+    let request = |seq| Message::ClientRequest {
+        seq,
+        command: Command::Add(1),
+    };
+    for seq in [1, 2] {
+        n.handle(
+            Endpoint::Client(ClientId(0)),
+            request(seq),
+            0,
+            &mut rng,
+            &mut out,
+        );
+    }
+    assert_eq!((n.log().last_index(), n.value()), (2, 2));
+    out = Output::default();
+    n.handle(
+        Endpoint::Client(ClientId(0)),
+        request(1),
+        0,
+        &mut rng,
+        &mut out,
+    );
+    assert_eq!(n.log().last_index(), 2, "logged again");
+    assert!(out.messages.is_empty(), "{:?}", out.messages);
+}
