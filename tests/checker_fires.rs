@@ -400,3 +400,27 @@ fn default_watchdog_leaves_correct_runs_alone() {
     assert!(!w.is_halted());
     assert!(w.check_invariants().is_empty());
 }
+
+// Each violation is reported once, however often the state that breaks it is seen again.
+#[test]
+fn a_violation_is_recorded_once() {
+    let mut c = Checker::new(3);
+    let (a, b) = (node(A, 3, 2, terms(&[])), node(B, 3, 2, terms(&[])));
+    assert!(event(&mut c, &a, became_leader(2), &[]).is_empty());
+    assert_eq!(event(&mut c, &b, became_leader(2), &[]).len(), 1);
+    assert!(event(&mut c, &b, became_leader(2), &[]).is_empty());
+    assert_eq!(c.violations().len(), 1);
+}
+
+// The record stops at MAX_VIOLATIONS distinct violations: a run broken beyond teaching value
+// must not slow every later check.
+#[test]
+fn the_record_stops_at_its_cap() {
+    use raftsim::sim::invariants::MAX_VIOLATIONS;
+    let mut c = Checker::new(1);
+    let top = MAX_VIOLATIONS as Term + 10;
+    for term in (0..=top).rev() {
+        after_call(&mut c, &node(A, 1, term, terms(&[])));
+    }
+    assert_eq!(c.violations().len(), MAX_VIOLATIONS);
+}
