@@ -770,6 +770,11 @@ fn check_quorum_window_resets() {
         "CheckQuorum: a leader that heard no one in its second window must step down"
     );
     assert_eq!(net.nodes[0].term(), term, "stepping down keeps the term");
+    assert_eq!(
+        net.nodes[0].leader_hint(),
+        None,
+        "a leader that stepped down no longer names itself leader"
+    );
     assert!(net
         .events
         .iter()
