@@ -424,3 +424,21 @@ fn the_record_stops_at_its_cap() {
     }
     assert_eq!(c.violations().len(), MAX_VIOLATIONS);
 }
+
+// The checker's record of what is committed, which the fault sweep checks every client answer
+// against: the highest committed index, and each index's term and value once applied.
+#[test]
+fn the_committed_record_follows_commits_and_applies() {
+    let mut c = Checker::new(2);
+    assert_eq!(c.committed_index(), 0);
+    assert_eq!(c.committed_at(1), None);
+    let a = node(A, 2, 1, terms(&[1, 1]));
+    let cluster = [a.clone(), node(B, 2, 1, terms(&[1, 1]))];
+    assert!(event(&mut c, &a, commit(0, 2), &cluster).is_empty());
+    assert_eq!(c.committed_index(), 2);
+    assert_eq!(c.committed_at(1), Some((1, None)));
+    assert!(event(&mut c, &a, applied(1, 1, 5), &cluster).is_empty());
+    assert_eq!(c.committed_at(1), Some((1, Some(5))));
+    assert_eq!(c.committed_at(0), None);
+    assert_eq!(c.committed_at(3), None);
+}
