@@ -442,3 +442,14 @@ fn the_committed_record_follows_commits_and_applies() {
     assert_eq!(c.committed_at(0), None);
     assert_eq!(c.committed_at(3), None);
 }
+
+// The same server seen becoming leader again in its own term (a repeated event) is one leader,
+// not two.
+#[test]
+fn one_leader_seen_twice_is_not_two_leaders() {
+    let mut c = Checker::new(3);
+    let a = node(A, 3, 2, terms(&[]));
+    assert!(event(&mut c, &a, became_leader(2), &[]).is_empty());
+    assert!(event(&mut c, &a, became_leader(2), &[]).is_empty());
+    assert!(c.violations().is_empty());
+}
