@@ -453,3 +453,27 @@ fn one_leader_seen_twice_is_not_two_leaders() {
     assert!(event(&mut c, &a, became_leader(2), &[]).is_empty());
     assert!(c.violations().is_empty());
 }
+
+// Leader Completeness concerns leaders of terms after the entry was committed. The checker keeps
+// the earliest term in which any server was seen committing an entry: seen first from a server in
+// term 5 and then from one still in term 3, the entry was committed by term 3, so a leader of term
+// 4 without it breaks the property.
+#[test]
+fn leader_completeness_uses_the_earliest_term_an_entry_was_committed_in() {
+    let mut c = Checker::new(3);
+    let late = node(B, 3, 5, terms(&[1]));
+    let early = node(A, 3, 3, terms(&[1]));
+    let cluster = [early.clone(), late.clone(), node(C, 3, 4, terms(&[]))];
+    assert!(event(&mut c, &late, commit(0, 1), &cluster).is_empty());
+    assert!(event(&mut c, &early, commit(0, 1), &cluster).is_empty());
+    let leader = node(C, 3, 4, terms(&[]));
+    assert_eq!(
+        event(&mut c, &leader, became_leader(4), &cluster),
+        vec![Violation::LeaderCompleteness {
+            leader: C,
+            term: 4,
+            index: 1,
+            entry_term: 1
+        }]
+    );
+}
