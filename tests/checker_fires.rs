@@ -477,3 +477,23 @@ fn leader_completeness_uses_the_earliest_term_an_entry_was_committed_in() {
         }]
     );
 }
+
+// Leader Completeness over time: a leader of a later term already in office when an entry is
+// committed (by a server still in an earlier term) must hold it too.
+#[test]
+fn leader_completeness_checks_leaders_in_office_when_an_entry_commits() {
+    let mut c = Checker::new(3);
+    let committer = node(B, 3, 3, terms(&[1]));
+    let later_leader = leader(A, 4, terms(&[]));
+    let cluster = [later_leader, committer.clone()];
+    let found = event(&mut c, &committer, commit(0, 1), &cluster);
+    assert!(
+        found.contains(&Violation::LeaderCompleteness {
+            leader: A,
+            term: 4,
+            index: 1,
+            entry_term: 1
+        }),
+        "{found:?}"
+    );
+}
