@@ -85,6 +85,18 @@ fn restored(id: u8, size: u8, term: Term, terms: &[Term]) -> Node {
     )
 }
 
+/// An AppendEntries with nothing in it from a leader of `term` whose log is empty, as a new
+/// leader's first heartbeat is.
+fn heartbeat_at_start(term: Term) -> Message {
+    Message::AppendEntries {
+        term,
+        prev_log_index: 0,
+        prev_log_term: 0,
+        entries: vec![],
+        leader_commit: 0,
+    }
+}
+
 fn terms_of(n: &Node) -> Vec<Term> {
     n.entries().iter().map(|e| e.term).collect()
 }
@@ -276,17 +288,7 @@ fn candidate_steps_down_for_leader_of_same_term() {
     let mut net = Net::new(vec![Node::new(NodeId(0), opts(3))]);
     net.call(0, |n, now, rng, out| n.timeout_now(now, rng, out));
     assert_eq!(net.nodes[0].role(), Role::Candidate);
-    net.send(
-        NodeId(1),
-        NodeId(0),
-        Message::AppendEntries {
-            term: 1,
-            prev_log_index: 0,
-            prev_log_term: 0,
-            entries: vec![],
-            leader_commit: 0,
-        },
-    );
+    net.send(NodeId(1), NodeId(0), heartbeat_at_start(1));
     assert_eq!(net.nodes[0].role(), Role::Follower);
     assert_eq!(net.nodes[0].term(), 1);
 }
@@ -1133,13 +1135,7 @@ fn pre_vote_leader_contact_expires_after_the_minimum_timeout() {
     let mut o = opts(3);
     o.pre_vote = true;
     let mut net = Net::new((0..2).map(|i| Node::new(NodeId(i), o)).collect());
-    let heartbeat = Message::AppendEntries {
-        term: 1,
-        prev_log_index: 0,
-        prev_log_term: 0,
-        entries: vec![],
-        leader_commit: 0,
-    };
+    let heartbeat = heartbeat_at_start(1);
     net.now = 100 * MS;
     net.send(NodeId(2), NodeId(1), heartbeat);
     let heard = net.now;
@@ -1178,17 +1174,7 @@ fn late_pre_vote_grants_are_ignored_by_a_follower() {
     let mut net = Net::new((0..3).map(|i| Node::new(NodeId(i), o)).collect());
     net.call(0, |n, now, rng, out| n.timeout_now(now, rng, out));
     assert_eq!(net.nodes[0].role(), Role::PreCandidate);
-    net.send(
-        NodeId(2),
-        NodeId(0),
-        Message::AppendEntries {
-            term: 1,
-            prev_log_index: 0,
-            prev_log_term: 0,
-            entries: vec![],
-            leader_commit: 0,
-        },
-    );
+    net.send(NodeId(2), NodeId(0), heartbeat_at_start(1));
     assert_eq!(
         (net.nodes[0].role(), net.nodes[0].term()),
         (Role::Follower, 1)
@@ -1217,17 +1203,7 @@ fn leader_follows_a_newer_leader_at_once() {
     let mut net = Net::new((0..3).map(|i| Node::new(NodeId(i), opts(3))).collect());
     make_leader(&mut net, &[1]);
     net.pending.clear();
-    net.send(
-        NodeId(2),
-        NodeId(0),
-        Message::AppendEntries {
-            term: 5,
-            prev_log_index: 0,
-            prev_log_term: 0,
-            entries: vec![],
-            leader_commit: 0,
-        },
-    );
+    net.send(NodeId(2), NodeId(0), heartbeat_at_start(5));
     assert_eq!(
         (net.nodes[0].role(), net.nodes[0].term()),
         (Role::Follower, 5)
