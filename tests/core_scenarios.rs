@@ -314,3 +314,41 @@ fn restart_rebuilds_value_from_the_log() {
     assert_eq!(n.value(), 7);
     assert_clean(&w);
 }
+
+// A client told to wait long for an answer (the tour's partition chapter waits 30 s) is not left
+// stuck when the retry timeout is made shorter: it retries within the new timeout from the change.
+#[test]
+fn a_shorter_retry_timeout_applies_to_a_client_already_waiting() {
+    let mut w = World::new(Config {
+        cluster_size: 3,
+        seed: 4,
+        client_retry_timeout_us: 30 * SECOND,
+        ..Config::default()
+    })
+    .expect("valid config");
+    let leader = elect(&mut w, 2 * SECOND);
+    w.apply(Action::Stop(leader)).expect("the leader runs");
+    let op = submit(&mut w, CLIENT1, leader, Command::Set(3));
+    run_for(&mut w, 100 * MS);
+    let waiting_until = w.clients()[0]
+        .retry_at()
+        .expect("the client waits for an answer");
+    assert!(waiting_until >= w.now() + 29 * SECOND);
+    let changed_at = w.now();
+    w.apply(Action::SetOption(
+        raftsim::sim::config::OptionChange::ClientRetryTimeout(500 * MS),
+    ))
+    .expect("a valid timeout");
+    assert_eq!(w.clients()[0].retry_at(), Some(changed_at + 500 * MS));
+    // A longer timeout would not postpone a retry already due sooner.
+    w.apply(Action::SetOption(
+        raftsim::sim::config::OptionChange::ClientRetryTimeout(60 * SECOND),
+    ))
+    .expect("a valid timeout");
+    assert_eq!(w.clients()[0].retry_at(), Some(changed_at + 500 * MS));
+    assert!(matches!(
+        wait_done(&mut w, op, 5 * SECOND),
+        OpOutcome::Ok { value: 3, .. }
+    ));
+    assert_clean(&w);
+}

@@ -205,6 +205,7 @@ fn arb_action() -> impl Strategy<Value = Action> {
         any::<bool>().prop_map(OptionChange::PreVote),
         any::<bool>().prop_map(OptionChange::CheckQuorum),
         any::<u64>().prop_map(OptionChange::ClientRetryTimeout),
+        any::<u32>().prop_map(OptionChange::ClientMaxAttempts),
         (0usize..5, any::<bool>()).prop_map(|(i, b)| OptionChange::Safety(SafetySwitch::ALL[i], b)),
     ];
     prop_oneof![

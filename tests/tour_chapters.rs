@@ -226,7 +226,19 @@ fn partition_two_leaders_then_one_log() {
         OpOutcome::Ok { value: 8, .. }
     ));
 
+    // Each step shows what its caption says. One AppendEntries from C makes B step down and
+    // swap SET 3 for SET 8, so the heal step ends with both done on B, and A still untouched;
+    // the next step repairs A.
+    let first_entry = |w: &World, n: NodeId| {
+        w.nodes()[n.index()]
+            .log()
+            .get(1)
+            .map(|e| (e.term, e.command))
+    };
     assert_eq!(role(&w[5], B), Role::Follower);
+    assert_eq!(first_entry(&w[5], B), Some((2, Command::Set(8))));
+    assert_eq!(first_entry(&w[5], A), Some((1, Command::Set(3))));
+    assert_eq!(first_entry(&w[6], A), Some((2, Command::Set(8))));
     let end = w.last().expect("steps");
     let leader_log = end.nodes()[C.index()].log().clone();
     assert_eq!(end.leader(), Some(C));

@@ -254,6 +254,7 @@ fn option_change(value: &Value, path: &str) -> Read<OptionChange> {
         "DuplicatePerMille" => OptionChange::DuplicatePerMille(per_mille(v)?),
         "HeartbeatInterval" => OptionChange::HeartbeatInterval(time(v)?),
         "ClientRetryTimeout" => OptionChange::ClientRetryTimeout(time(v)?),
+        "ClientMaxAttempts" => OptionChange::ClientMaxAttempts(uint(v, p, u32::MAX.into())? as u32),
         "Replication" => OptionChange::Replication(replication(v, p)?),
         "NoOpOnElection" => OptionChange::NoOpOnElection(flag(v, p)?),
         "PreVote" => OptionChange::PreVote(flag(v, p)?),
@@ -383,6 +384,7 @@ mod tests {
             OptionChange::PreVote(false),
             OptionChange::CheckQuorum(true),
             OptionChange::ClientRetryTimeout(9),
+            OptionChange::ClientMaxAttempts(3),
         ];
         actions.extend(changes.into_iter().map(Action::SetOption));
         actions.extend(

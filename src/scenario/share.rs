@@ -377,6 +377,10 @@ fn put_option(out: &mut Vec<u8>, c: &OptionChange) {
             put(out, 9);
             put(out, us);
         }
+        OptionChange::ClientMaxAttempts(n) => {
+            put(out, 11);
+            put(out, u64::from(n));
+        }
         OptionChange::Safety(s, on) => {
             put(out, 10);
             put(out, switch_index(s));
@@ -735,6 +739,7 @@ impl ActionReader<'_, '_> {
             7 => OptionChange::PreVote(r.flag("PreVote switch")?),
             8 => OptionChange::CheckQuorum(r.flag("CheckQuorum switch")?),
             9 => OptionChange::ClientRetryTimeout(r.varint("client retry timeout")?),
+            11 => OptionChange::ClientMaxAttempts(r.small("client attempts")?),
             10 => {
                 let i = r.varint("safety switch")?;
                 let switch = usize::try_from(i)

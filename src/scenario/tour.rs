@@ -830,18 +830,22 @@ fn build_chapters() -> Vec<Chapter> {
                 .act(submit(CLIENT2, C, Command::Set(8)))
                 .nodes(&[C])
                 .entries(&[(C, 1), (D, 1), (E, 1)]),
+                // C's first message to reach B both ends B's leadership and repairs its log (one
+                // AppendEntries does both), so this step shows the two together, and the next
+                // step the same for A.
                 step(
-                    "Now we heal the network. B hears about term 2, realises its own term is out of date, and steps down.",
-                    NodeRole(B, Role::Follower),
+                    "Now we heal the network. C's next AppendEntries reaches B with term 2: B learns its term is out of date and steps down, and because C's entry 1 differs from B's uncommitted SET 3, B throws SET 3 away and takes SET 8.",
+                    All(vec![NodeRole(B, Role::Follower), EntryOn { node: B, index: 1 }]),
                 )
                 .act(Action::Heal)
-                .nodes(&[B, C]),
+                .nodes(&[B, C])
+                .entries(&[(B, 1)]),
                 step(
-                    "A and B discard their uncommitted SET 3 and copy C's log instead. Every server now holds SET 8, and the logs agree again.",
+                    "C's messages reach A too: A moves to term 2 and swaps its uncommitted SET 3 for SET 8. Every server now holds SET 8, and the logs agree again.",
                     All(vec![LogsMatch, ValueEverywhere(8)]),
                 )
-                .nodes(&[A, B])
-                .entries(&[(A, 1), (B, 1)])
+                .nodes(&[A])
+                .entries(&[(A, 1)])
                 .messages(&[AppendEntries]),
                 step(
                     "That is Raft in short: a leader chosen by a majority and entries committed by a majority keep every server consistent, through crashes and partitions alike.",

@@ -325,6 +325,7 @@ impl Config {
             OptionChange::PreVote(b) => c.pre_vote = b,
             OptionChange::CheckQuorum(b) => c.check_quorum = b,
             OptionChange::ClientRetryTimeout(us) => c.client_retry_timeout_us = us,
+            OptionChange::ClientMaxAttempts(n) => c.client_max_attempts = n,
             OptionChange::Safety(switch, on) => match switch {
                 SafetySwitch::VoteWithoutLogCheck => c.safety.vote_without_log_check = on,
                 SafetySwitch::CommitOldTermsByCounting => {
@@ -411,8 +412,11 @@ pub enum OptionChange {
     PreVote(bool),
     /// Turn CheckQuorum on or off.
     CheckQuorum(bool),
-    /// New client retry timeout, used from each client's next send.
+    /// New client retry timeout: used from each client's next send, and a client already
+    /// waiting longer than that from now retries at that time instead.
     ClientRetryTimeout(Time),
+    /// New number of sends after which a client gives up on a command (0: never gives up).
+    ClientMaxAttempts(u32),
     /// Switch one safety rule off (`true`) or back on (`false`).
     Safety(SafetySwitch, bool),
 }
@@ -447,6 +451,10 @@ impl OptionChange {
             OptionChange::CheckQuorum(b) => format!("CheckQuorum {}", on(b)),
             OptionChange::ClientRetryTimeout(us) => {
                 format!("client retry timeout set to {} ms", us / 1000)
+            }
+            OptionChange::ClientMaxAttempts(0) => "clients never give up".to_string(),
+            OptionChange::ClientMaxAttempts(n) => {
+                format!("clients give up after {n} attempts")
             }
             OptionChange::Safety(switch, broken) => {
                 if broken {

@@ -677,6 +677,16 @@ impl World {
                     self.nodes[i].set_options(opts, self.now);
                     self.reschedule_node(i);
                 }
+                // A shorter retry timeout applies to commands already waiting too: otherwise a
+                // client that was told to wait a long time stays stuck after the change.
+                if let OptionChange::ClientRetryTimeout(us) = change {
+                    let due = self.now.saturating_add(us);
+                    for c in 0..self.clients.len() {
+                        if self.clients[c].timer_at.is_some_and(|t| t > due) {
+                            self.set_client_timer(c);
+                        }
+                    }
+                }
             }
         }
         self.purge();

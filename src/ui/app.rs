@@ -134,6 +134,8 @@ pub fn App() -> Html {
     let controls = params.controls();
     let embedded = params.embed;
     let embed_open = use_state(|| false);
+    // In a small frame the tour's caption shows its first lines until the reader asks for more.
+    let caption_open = use_state(|| false);
     let experiments_open = use_state(|| params.experiments);
     {
         let theme = params.theme;
@@ -213,6 +215,7 @@ pub fn App() -> Html {
                                 node_count: s.world().nodes().len(),
                                 editing_partition: s.partition_draft().is_some(),
                                 touring: s.tour().is_some(),
+                                help_open: s.help_open(),
                             }
                         };
                         if let Some(command) = command_for_key(&event.key(), context) {
@@ -372,12 +375,15 @@ pub fn App() -> Html {
         || controls.network
         || controls.inspector
         || controls.settings;
+    // The safety monitor keeps its status line but folds its list away during the tour, whose
+    // chapters are about elections and replication; it opens by itself when a property fails.
+    let monitor_folded = touring && s.world().violations().is_empty();
+    let invariants_version = fingerprint(&(invariants_version, monitor_folded));
+    let scenario_playing = s.script().is_some();
     html! {
-        <div class={classes!("app", embedded.then_some("embedded"))} data-testid="app">
-            if embedded {
-                <a class="embed-brand" data-testid="brand" href={full_app_href()} target="_blank"
-                   rel="noopener" title="Open the full simulator in a new tab">{ "raftsim" }</a>
-            } else {
+        <div class={classes!("app", embedded.then_some("embedded"), touring.then_some("touring"),
+                             scenario_playing.then_some("playing-scenario"))} data-testid="app">
+            if !embedded {
                 <header class="app-header">
                     <h1 class="brand" data-testid="brand">{ "raftsim" }</h1>
                     <p class="tagline">{ "Watch Raft consensus work, one message at a time." }</p>
@@ -411,26 +417,40 @@ pub fn App() -> Html {
             // simulator.
             <main class="layout single" hidden={!*experiments_open}><ExperimentsPanel /></main>
             if !*experiments_open {
+            // The stage holds everything a caption can talk about (the story, the cluster, the
+            // timeline, the logs) and fits the window, the cluster taking whatever height is
+            // left, so cause and effect are on screen together. On a phone its parts and the
+            // side panels line up in one column in the order of use (see main.css).
             <main class="layout">
                 <section class="stage" aria-label="Simulation">
                     { playback_bar(&s, &dispatch, controls) }
-                    { tour_panel(&s, &dispatch) }
-                    { scenario_panel(&s, &dispatch) }
+                    { tour_panel(&s, &dispatch, &caption_open) }
+                    { scenario_panel(&s, &dispatch, &caption_open) }
                     <div class="cluster-area" data-testid="cluster">
                         <div class="cluster-status" data-testid="cluster-status">{ leader_text }</div>
+                        if embedded {
+                            <a class="embed-brand" data-testid="brand" href={full_app_href()} target="_blank"
+                               rel="noopener" title="Open the full simulator in a new tab">{ "raftsim" }</a>
+                        }
                         { cluster_svg(&s, &dispatch, &mut cache) }
                     </div>
                     if controls.timeline { { timeline_bar(&s, &dispatch) } }
+                    if controls.log {
+                        <section class="panel logs" aria-label="Logs">
+                            <div class="panel-head"><h2>{ "Logs" }</h2></div>
+                            { cache.view("log", log_version, || log_table(s.world(), tour_entries)) }
+                        </section>
+                    }
                     if !embedded { { legend() } }
                 </section>
                 if show_side {
                     <aside class="side">
-                        if controls.invariants {
-                            { cache.view("invariants", invariants_version, || invariants_panel(s.world())) }
-                        }
                         if controls.nodes && !touring { { node_actions(&s, &dispatch) } }
                         if controls.client && !touring { { client_panel(&s, &dispatch, &command_input) } }
                         if controls.network && !touring { { network_panel(&s, &dispatch) } }
+                        if controls.invariants {
+                            { cache.view("invariants", invariants_version, || invariants_panel(s.world(), monitor_folded)) }
+                        }
                         if controls.inspector { { inspector(&s, &dispatch) } }
                         if !embedded && !touring {
                             <SharePanel on_share={on_share} on_export={on_export} dispatch={dispatch.clone()} />
@@ -439,12 +459,6 @@ pub fn App() -> Html {
                             { cache.view("settings", fingerprint(s.world().config()), || settings_panel(&s, &dispatch)) }
                         }
                     </aside>
-                }
-                if controls.log {
-                    <section class="panel logs" aria-label="Logs">
-                        <div class="panel-head"><h2>{ "Logs" }</h2></div>
-                        { cache.view("log", log_version, || log_table(s.world(), tour_entries)) }
-                    </section>
                 }
                 if controls.events {
                     { cache.view("events", events_version, || event_list(s.world(), s.show_message_events(), &dispatch)) }
@@ -477,10 +491,13 @@ pub fn App() -> Html {
 fn legend() -> Html {
     html! {
         <details class="legend">
-            <summary>{ "What the shapes mean" }</summary>
+            <summary>
+                <span data-testid="node-key">{ "A server shows its name, its term and its value (what its applied commands add up to)." }</span>
+                <span class="legend-more">{ " Shapes and colours ▸" }</span>
+            </summary>
             <ul>
                 <li><span class="key key-follower"></span>{ "follower: plain circle" }</li>
-                <li><span class="key key-candidate"></span>{ "candidate: dashed outline, shows its votes" }</li>
+                <li><span class="key key-candidate"></span>{ "candidate: dashed outline; under it, the votes it has and the votes it needs" }</li>
                 <li><span class="key key-leader"></span>{ "leader: double outline" }</li>
                 <li><span class="key key-stopped"></span>{ "stopped: grey with a cross" }</li>
                 <li>{ "The ring around a node is its election timer running down; a leader's shows the next heartbeat." }</li>

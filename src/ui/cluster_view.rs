@@ -181,19 +181,35 @@ fn node_view(
         }
     };
 
-    let detail = if node.is_stopped() {
-        "stopped".to_string()
+    // Under the node: its role in words (shapes and colours say it too), and what it is doing
+    // in that role on a second line.
+    let (role_word, doing) = if node.is_stopped() {
+        ("stopped", String::new())
     } else {
         match node.role() {
-            Role::Leader => "leader".to_string(),
-            Role::Candidate | Role::PreCandidate => {
-                let majority = crate::raft::majority(count);
-                format!("votes {}/{}", node.votes_held().len(), majority)
-            }
-            Role::Follower => match node.voted_for() {
-                Some(v) => format!("voted {v}"),
-                None => "follower".to_string(),
-            },
+            Role::Leader => ("leader", String::new()),
+            Role::Candidate => (
+                "candidate",
+                format!(
+                    "{} of {} votes",
+                    node.votes_held().len(),
+                    crate::raft::majority(count)
+                ),
+            ),
+            Role::PreCandidate => (
+                "pre-candidate",
+                format!(
+                    "{} of {} pre-votes",
+                    node.votes_held().len(),
+                    crate::raft::majority(count)
+                ),
+            ),
+            Role::Follower => (
+                "follower",
+                node.voted_for()
+                    .map(|v| format!("voted {v}"))
+                    .unwrap_or_default(),
+            ),
         }
     };
     let onclick = {
@@ -254,13 +270,24 @@ fn node_view(
                 <path class="stopped-cross" d={format!("M {a} {a} L {b} {b} M {a} {b} L {b} {a}", a = f(-r * 0.55), b = f(r * 0.55))} />
             }
             <text class="node-name" y={f(-r * 0.28)} text-anchor="middle" dominant-baseline="central">{ id.to_string() }</text>
-            <text class="node-term" y={f(r * 0.12)} text-anchor="middle" dominant-baseline="central">{ format!("T{}", node.term()) }</text>
+            <text class="node-term" y={f(r * 0.12)} text-anchor="middle" dominant-baseline="central">{ format!("term {}", node.term()) }</text>
             <text class="node-value" data-testid="node-value" y={f(r * 0.48)} text-anchor="middle"
                   dominant-baseline="central">{ node.value().to_string() }</text>
-            <text class="node-detail" y={f(r + 19.0)} text-anchor="middle">{ detail }</text>
+            // Line heights in em, so the labels keep their spacing when a small screen enlarges
+            // them (main.css); geometry::LABELS_BELOW keeps room for both lines.
+            <text class="node-detail" y={f(r + 6.0)} text-anchor="middle">
+                <tspan x="0" dy="1em" data-testid="node-role">{ role_word }</tspan>
+                if !doing.is_empty() {
+                    <tspan class="node-doing" x="0" dy="1.15em">{ doing }</tspan>
+                }
+            </text>
+            // Words, not a lone number in a box (which would look like a message carrying
+            // entries), placed toward the inside of the ring so they stay in view.
             if let Some(g) = draft_group {
-                <text class="group-badge" x={f(r * 0.8)} y={f(-r * 0.8)} text-anchor="middle"
-                      dominant-baseline="central">{ (g + 1).to_string() }</text>
+                <text class="group-badge" data-testid="group-badge"
+                      x={f(if centre.x > geometry::ring_centre().x { -(r + 4.0) } else { r + 4.0 })} y={f(-r * 0.75)}
+                      text-anchor={if centre.x > geometry::ring_centre().x { "end" } else { "start" }}
+                      dominant-baseline="central">{ format!("group {}", g + 1) }</text>
             }
         </g>
     }

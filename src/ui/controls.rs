@@ -50,23 +50,26 @@ pub fn playback_bar(sandbox: &Sandbox, dispatch: &Callback<UiCommand>, controls:
         html! { <option value={decimal::short(speed)} selected=true>{ format!("{}× real time", decimal::short(speed)) }</option> }
     });
     html! {
+        // These buttons move by single events of the simulation (a message delivered, a timer
+        // running out); the tour's own buttons move by steps of the story. Their words say which.
         <div class="playback" role="toolbar" aria-label="Playback">
             if controls.play {
                 <button class="btn primary" data-testid="btn-play-pause" onclick={emit(dispatch, UiCommand::TogglePlay)}
                         aria-pressed={playing.to_string()} title="Play or pause (Space)">
-                    { if playing { "❚❚ Pause" } else { "▶ Play" } }
+                    { if playing { "❚❚ " } else { "▶ " } }
+                    <span class="btn-word">{ if playing { "Pause" } else { "Play" } }</span>
                 </button>
             }
             if controls.step && sandbox.timeline().is_some() {
                 <button class="btn" data-testid="btn-step-back" onclick={emit(dispatch, UiCommand::StepBack)}
-                        title="Pause and undo the last event (,)">
-                    { "◂ Back" }
+                        aria-label="Event back" title="Pause and undo the last event: one message or timer (,)">
+                    { "◂ Event" }
                 </button>
             }
             if controls.step {
                 <button class="btn" data-testid="btn-step" onclick={emit(dispatch, UiCommand::StepEvent)}
-                        title="Pause and process the next event (. or →)">
-                    { "Step ▸" }
+                        aria-label="Event forward" title="Pause and run the next event: one message or timer (. or →)">
+                    { "Event ▸" }
                 </button>
             }
             if controls.speed {
@@ -99,7 +102,7 @@ pub fn node_actions(sandbox: &Sandbox, dispatch: &Callback<UiCommand>) -> Html {
     };
     let none = selected.is_none();
     html! {
-        <section class="panel" aria-label="Node actions">
+        <section class="panel node-actions" aria-label="Node actions">
             <div class="panel-head"><h2>{ if none { "Node".to_string() } else { format!("Node {name}") } }</h2></div>
             if none { <p class="hint">{ "Select a node (click it, or press 1–9) to act on it." }</p> }
             <div class="button-row">
@@ -114,12 +117,87 @@ pub fn node_actions(sandbox: &Sandbox, dispatch: &Callback<UiCommand>) -> Html {
     }
 }
 
-/// The client panel: choose a client, type a command, send it.
+/// What the Send button says, and a warning when the command would go nowhere useful.
+fn send_label(sandbox: &Sandbox) -> (String, Option<String>) {
+    let world = sandbox.world();
+    let Some(target) = sandbox.submit_target() else {
+        return (
+            "No server is running".into(),
+            Some("Every server is stopped: restart one to send commands.".into()),
+        );
+    };
+    let node = world.node(target);
+    let stopped = node.is_some_and(|n| n.is_stopped());
+    let leads = node.is_some_and(|n| n.is_leader() && !n.is_stopped());
+    if stopped {
+        let wait = world.config().client_retry_timeout_us;
+        return (
+            format!("Send to {target} (stopped)"),
+            Some(format!(
+                "{target} is stopped: the client will wait {} for an answer, then try another server.",
+                format_time(wait)
+            )),
+        );
+    }
+    match (sandbox.send_to(), leads) {
+        (_, true) => (format!("Send to {target}, the leader"), None),
+        (None, false) => (
+            format!("Send to {target}"),
+            Some(format!(
+                "No leader right now: {target} will redirect the client once it knows one."
+            )),
+        ),
+        (Some(_), false) => (
+            format!("Send to {target}"),
+            Some(format!(
+                "{target} is not the leader: it will redirect the client."
+            )),
+        ),
+    }
+}
+
+/// What each busy client is doing, in words: a client runs one command at a time, so a command
+/// sent while it waits queues behind that one.
+fn busy_clients(sandbox: &Sandbox) -> Vec<String> {
+    let world = sandbox.world();
+    world
+        .clients()
+        .iter()
+        .filter_map(|client| {
+            let op = world.operations().get(client.current_op()?)?;
+            let target = client.target().map(|t| t.to_string()).unwrap_or_default();
+            let retry = client
+                .retry_at()
+                .map(|at| format!("; tries again at t = {}", format_time(at)))
+                .unwrap_or_default();
+            let queued = client.queued().count();
+            let behind = match queued {
+                0 => String::new(),
+                1 => ", 1 more command queued behind it".into(),
+                n => format!(", {n} more commands queued behind it"),
+            };
+            Some(format!(
+                "{} is waiting for {} from {target}{retry}{behind}.",
+                client.id().name(),
+                op.command
+            ))
+        })
+        .collect()
+}
+
+/// The client panel: choose a client and a server, type a command, send it.
 pub fn client_panel(sandbox: &Sandbox, dispatch: &Callback<UiCommand>, input: &NodeRef) -> Html {
-    let target = sandbox
-        .submit_target()
-        .map(|n| n.to_string())
-        .unwrap_or_else(|| "—".into());
+    let (send_text, warning) = send_label(sandbox);
+    let busy = busy_clients(sandbox);
+    let choose_target = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            let node = select.value().parse::<u8>().ok().map(crate::raft::NodeId);
+            dispatch.emit(UiCommand::SendTo(node));
+        })
+    };
+    let chosen = sandbox.send_to();
     let send = {
         let dispatch = dispatch.clone();
         let input = input.clone();
@@ -139,7 +217,6 @@ pub fn client_panel(sandbox: &Sandbox, dispatch: &Callback<UiCommand>, input: &N
             }
         })
     };
-    let clients = sandbox.world().clients().len();
     let auto = sandbox.auto_client();
     let auto_period_ms = auto.map(|a| a.period_us / MS).unwrap_or(100);
     let toggle_auto = {
@@ -169,14 +246,27 @@ pub fn client_panel(sandbox: &Sandbox, dispatch: &Callback<UiCommand>, input: &N
         })
     };
     html! {
-        <section class="panel" aria-label="Client">
+        <section class="panel client-panel" aria-label="Client">
             <div class="panel-head"><h2>{ "Client" }</h2></div>
             <form class="client-form" onsubmit={send}>
                 <label class="field">
                     <span>{ "From" }</span>
                     <select data-testid="client-select" onchange={choose} aria-label="Client">
-                        { for (0..clients).map(|i| html! {
-                            <option value={i.to_string()} selected={sandbox.client().index() == i}>{ format!("client {}", i + 1) }</option>
+                        { for sandbox.world().clients().iter().enumerate().map(|(i, c)| html! {
+                            <option value={i.to_string()} selected={sandbox.client().index() == i}>
+                                { if c.is_idle() { format!("client {}", i + 1) } else { format!("client {} (busy)", i + 1) } }
+                            </option>
+                        }) }
+                    </select>
+                </label>
+                <label class="field">
+                    <span>{ "To" }</span>
+                    <select data-testid="client-target" onchange={choose_target} aria-label="Send to">
+                        <option value="" selected={chosen.is_none()}>{ "the leader" }</option>
+                        { for sandbox.world().nodes().iter().map(|n| html! {
+                            <option value={n.id().index().to_string()} selected={chosen == Some(n.id())}>
+                                { if n.is_stopped() { format!("{} (stopped)", n.id()) } else { n.id().to_string() } }
+                            </option>
                         }) }
                     </select>
                 </label>
@@ -185,8 +275,17 @@ pub fn client_panel(sandbox: &Sandbox, dispatch: &Callback<UiCommand>, input: &N
                     <input data-testid="client-command" ref={input.clone()} type="text" ~defaultValue="SET 5"
                            placeholder="SET 5 or ADD 2" aria-label="Client command" autocomplete="off" spellcheck="false" />
                 </label>
-                <button class="btn primary" data-testid="client-send" type="submit">{ format!("Send to {target}") }</button>
+                <button class="btn primary" data-testid="client-send" type="submit"
+                        disabled={sandbox.submit_target().is_none()}>{ send_text }</button>
             </form>
+            if let Some(warning) = warning {
+                <p class="hint warn" data-testid="client-warning">{ warning }</p>
+            }
+            if !busy.is_empty() {
+                <ul class="client-busy" data-testid="client-busy">
+                    { for busy.iter().map(|line| html! { <li>{ line.clone() }</li> }) }
+                </ul>
+            }
             <div class="auto-client">
                 <label class="check">
                     <input type="checkbox" data-testid="auto-client" checked={auto.is_some()} onchange={toggle_auto} />
@@ -209,7 +308,7 @@ pub fn network_panel(sandbox: &Sandbox, dispatch: &Callback<UiCommand>) -> Html 
     let network = sandbox.world().network();
     let split = network.partition().is_some() || network.cut_links().next().is_some();
     html! {
-        <section class="panel" aria-label="Network">
+        <section class="panel network-panel" aria-label="Network">
             <div class="panel-head"><h2>{ "Network" }</h2></div>
             if editing {
                 <p class="hint" data-testid="partition-help">

@@ -1,7 +1,11 @@
 //! The Embed dialog: builds the `<iframe>` snippet a teacher pastes into a course page, from the
 //! current run and the options chosen, with a live preview.
 
-use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+use gloo_events::EventListener;
+use wasm_bindgen::JsCast;
+use web_sys::{
+    HtmlElement, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement, KeyboardEvent,
+};
 use yew::prelude::*;
 
 use super::params::{Controls, Theme, CONTROL_NAMES};
@@ -112,6 +116,32 @@ pub fn EmbedDialog(props: &EmbedDialogProps) -> Html {
     let copied = use_state(|| false);
     let url = embed_url(&props.source, &options);
     let snippet = iframe_snippet(&url, &options);
+    let dialog_ref = use_node_ref();
+
+    // Escape closes the dialog, wherever the focus is inside it (the help says so). Focus moves
+    // into the dialog when it opens, so the keyboard starts where the eyes are.
+    {
+        let on_close = props.on_close.clone();
+        let dialog_ref = dialog_ref.clone();
+        use_effect_with((), move |_| {
+            if let Some(dialog) = dialog_ref.cast::<HtmlElement>() {
+                let _ = dialog.focus();
+            }
+            let listener = web_sys::window()
+                .and_then(|w| w.document())
+                .map(|document| {
+                    EventListener::new(&document, "keydown", move |event| {
+                        let is_escape = event
+                            .dyn_ref::<KeyboardEvent>()
+                            .is_some_and(|e| e.key() == "Escape");
+                        if is_escape {
+                            on_close.emit(());
+                        }
+                    })
+                });
+            move || drop(listener)
+        });
+    }
 
     let set_size = |is_width: bool| {
         let options = options.clone();
@@ -182,7 +212,7 @@ pub fn EmbedDialog(props: &EmbedDialogProps) -> Html {
     let theme_value = options.theme.attribute().unwrap_or("auto");
     html! {
         <div class="overlay" role="dialog" aria-modal="true" aria-label="Embed this simulation" data-testid="embed-dialog">
-            <div class="dialog wide">
+            <div class="dialog wide" ref={dialog_ref} tabindex="-1">
                 <h2>{ "Embed in a course page" }</h2>
                 <p class="hint">{ "Paste this into any web page. It shows the current run; nothing is loaded from anywhere but this site." }</p>
                 <div class="settings-grid">

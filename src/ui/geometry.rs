@@ -24,29 +24,39 @@ pub fn node_radius(node_count: usize) -> f64 {
     }
 }
 
+/// How far below a node's centre, beyond its radius, its two lines of labels (role, and what it
+/// is doing) reach.
+pub const LABELS_BELOW: f64 = 44.0;
+
 /// The radius of the ring the nodes sit on.
 pub fn ring_radius(node_count: usize) -> f64 {
     // Leave room for the node circle, its timer arc and its labels outside the ring.
     VIEW_SIZE / 2.0 - node_radius(node_count) - 30.0
 }
 
+/// The centre of the ring: a little above the middle of the view, because a node's labels hang
+/// below it, so the lowest node needs more room underneath than the highest needs above.
+pub fn ring_centre() -> Point {
+    Point {
+        x: VIEW_SIZE / 2.0,
+        y: VIEW_SIZE / 2.0 - 14.0,
+    }
+}
+
 /// The centre of node `index` out of `node_count`, starting at the top and going clockwise.
 /// A single node sits in the middle.
 pub fn node_position(index: usize, node_count: usize) -> Point {
-    let centre = VIEW_SIZE / 2.0;
+    let centre = ring_centre();
     if node_count <= 1 {
-        return Point {
-            x: centre,
-            y: centre,
-        };
+        return centre;
     }
     let angle =
         -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * (index as f64) / (node_count as f64);
     let r = ring_radius(node_count);
     let (sin, cos) = sin_cos(angle);
     Point {
-        x: centre + r * cos,
-        y: centre + r * sin,
+        x: centre.x + r * cos,
+        y: centre.y + r * sin,
     }
 }
 
@@ -126,7 +136,9 @@ mod tests {
             let points: Vec<Point> = (0..n).map(|i| node_position(i, n)).collect();
             for (i, a) in points.iter().enumerate() {
                 assert!(a.x - r >= 0.0 && a.x + r <= VIEW_SIZE, "n={n} node {i} x");
-                assert!(a.y - r >= 0.0 && a.y + r <= VIEW_SIZE, "n={n} node {i} y");
+                // The timer ring (6 beyond the circle) above, the two label lines below.
+                assert!(a.y - r - 8.0 >= 0.0, "n={n} node {i} top");
+                assert!(a.y + r + LABELS_BELOW <= VIEW_SIZE, "n={n} node {i} labels");
                 for b in &points[i + 1..] {
                     assert!(distance(*a, *b) > 2.0 * r + 8.0, "n={n} nodes overlap");
                 }

@@ -120,8 +120,9 @@ impl Highlights {
     }
 }
 
-/// The panel.
-pub fn invariants_panel(world: &World) -> Html {
+/// The panel. `folded` shows only its heading and status line (the list opens on a click); a
+/// violation always unfolds it.
+pub fn invariants_panel(world: &World, folded: bool) -> Html {
     let violations = world.violations();
     let all_ok = violations.is_empty();
     let broken_switches = world.config().safety.any_broken();
@@ -140,19 +141,30 @@ pub fn invariants_panel(world: &World) -> Html {
             </li>
         }
     });
+    let summary = if all_ok {
+        format!("all {} properties hold", PROPERTIES.len())
+    } else {
+        format!(
+            "{} violation{}",
+            violations.len(),
+            if violations.len() == 1 { "" } else { "s" }
+        )
+    };
+    let open = !folded || !all_ok;
     html! {
         <section class={classes!("panel", "invariants", (!all_ok).then_some("failing"))}
-                 data-testid="invariants" data-ok={all_ok.to_string()} aria-label="Safety monitor">
-            <div class="panel-head">
-                <h2>{ "Safety monitor" }</h2>
-                <span class="invariants-summary" role="status">
-                    { if all_ok { "all properties hold".to_string() } else { format!("{} violation{}", violations.len(), if violations.len() == 1 { "" } else { "s" }) } }
-                </span>
-            </div>
-            if broken_switches && all_ok {
-                <p class="hint warn">{ "A safety rule is switched off in Settings: watch this panel." }</p>
-            }
-            <ul class="invariant-list">{ for rows }</ul>
+                 data-testid="invariants" data-ok={all_ok.to_string()} data-open={open.to_string()}
+                 aria-label="Safety monitor">
+            <details class="fold" open={open}>
+                <summary class="panel-head">
+                    <h2>{ "Safety monitor" }</h2>
+                    <span class="invariants-summary" data-testid="invariants-summary" role="status">{ summary }</span>
+                </summary>
+                if broken_switches && all_ok {
+                    <p class="hint warn">{ "A safety rule is switched off in Settings: watch this panel." }</p>
+                }
+                <ul class="invariant-list">{ for rows }</ul>
+            </details>
         </section>
     }
 }

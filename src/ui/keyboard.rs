@@ -31,6 +31,8 @@ pub struct KeyContext {
     pub editing_partition: bool,
     /// The guided tour is open: the arrow keys move between steps.
     pub touring: bool,
+    /// The help overlay is open: Escape closes it.
+    pub help_open: bool,
 }
 
 /// The command for a key press, if the key is a shortcut.
@@ -39,6 +41,7 @@ pub fn command_for_key(key: &str, context: KeyContext) -> Option<UiCommand> {
         node_count,
         editing_partition,
         touring,
+        help_open,
     } = context;
     let command = match key {
         "ArrowRight" if touring => UiCommand::TourNext,
@@ -52,6 +55,7 @@ pub fn command_for_key(key: &str, context: KeyContext) -> Option<UiCommand> {
         "p" | "P" => UiCommand::EditPartition,
         "h" | "H" => UiCommand::Heal,
         "?" => UiCommand::ToggleHelp,
+        "Escape" if help_open => UiCommand::ToggleHelp,
         "Escape" if editing_partition => UiCommand::CancelPartition,
         "Escape" => UiCommand::Select(None),
         digit if digit.len() == 1 && digit.as_bytes()[0].is_ascii_digit() => {
@@ -82,6 +86,28 @@ mod tests {
         assert!(command_for_key("3", sandbox(5)).is_some());
         assert!(command_for_key("6", sandbox(5)).is_none());
         assert!(command_for_key("0", sandbox(5)).is_none());
+    }
+
+    #[test]
+    fn escape_closes_the_help_first_then_the_partition_editor_then_the_selection() {
+        let help = KeyContext {
+            help_open: true,
+            editing_partition: true,
+            ..sandbox(5)
+        };
+        assert_eq!(command_for_key("Escape", help), Some(UiCommand::ToggleHelp));
+        let editing = KeyContext {
+            editing_partition: true,
+            ..sandbox(5)
+        };
+        assert_eq!(
+            command_for_key("Escape", editing),
+            Some(UiCommand::CancelPartition)
+        );
+        assert_eq!(
+            command_for_key("Escape", sandbox(5)),
+            Some(UiCommand::Select(None))
+        );
     }
 
     #[test]

@@ -72,6 +72,11 @@ pub fn log_table(world: &World, tour_entries: &[(NodeId, u64)]) -> Html {
                     { for world.nodes().iter().map(|node| row(node, leader, first_shown, &grid_style, &highlights, tour_entries)) }
                 </tbody>
             </table>
+            <p class="log-key">
+                <dfn>{ "commit" }</dfn>{ ": the last entry the server knows is committed. " }
+                <dfn>{ "next / match" }</dfn>{ ": the entry the leader sends that follower next / the last one it knows the follower holds. " }
+                { "Solid entries are committed; dashed ones are not yet." }
+            </p>
         </div>
     }
 }

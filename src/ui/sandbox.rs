@@ -50,6 +50,9 @@ pub enum UiCommand {
     /// Send a typed command (`SET 5`) from the chosen client to the selected node, or to the
     /// leader when no node is selected.
     Submit(String),
+    /// Send client commands to this server from now on, or (`None`) to the leader, found the
+    /// way a client finds it.
+    SendTo(Option<NodeId>),
     /// Choose which client sends the next command.
     ChooseClient(ClientId),
     /// Apply a world action directly (a link click, dropping a message).
@@ -159,6 +162,8 @@ pub struct Sandbox {
     /// The group of each node while the partition editor is open.
     partition_draft: Option<Vec<u8>>,
     client: ClientId,
+    /// The server the student chose for client commands; `None` sends them to the leader.
+    send_to: Option<NodeId>,
     help_open: bool,
     show_message_events: bool,
     /// Virtual microseconds owed from earlier frames: at slow speeds one frame is worth less than
@@ -223,6 +228,7 @@ impl Sandbox {
             notices,
             partition_draft: None,
             client: ClientId(0),
+            send_to: None,
             help_open: false,
             show_message_events: false,
             carry_us: 0.0,
@@ -339,6 +345,18 @@ impl Sandbox {
         self.carry_us = virtual_us - whole_us;
         let target = self.world().now().saturating_add(whole_us as u64);
         self.run_to(target);
+        // A finished tour step freezes the world: the clock has stopped, and the play button
+        // should say so.
+        if self.tour_step_finished() {
+            self.playing = false;
+        }
+    }
+
+    /// Whether a tour step is open and has finished (or timed out).
+    fn tour_step_finished(&self) -> bool {
+        self.engine
+            .tour()
+            .is_some_and(|t| t.status != StepStatus::Running)
     }
 
     /// Runs the world to `target`, applying whatever is due on the way: the tour step's
@@ -540,6 +558,12 @@ impl Sandbox {
         if self.client.index() >= self.world().clients().len() {
             self.client = ClientId(0);
         }
+        if self
+            .send_to
+            .is_some_and(|n| n.index() >= self.world().nodes().len())
+        {
+            self.send_to = None;
+        }
     }
 
     /// Moves through the recorded run (pausing), keeping the script in step. The tour has no
@@ -626,7 +650,26 @@ impl Sandbox {
         }
         match self.engine.clone().into_timeline() {
             Ok(engine) => self.engine = engine,
-            Err(message) => self.notice(&capitalise(&message)),
+            Err(message) => {
+                self.notice(&capitalise(&message));
+                return;
+            }
+        }
+        // Some chapters make clients wait very long (so that a command stays unanswered for the
+        // whole story). In the sandbox that would leave a client stuck for minutes of real time
+        // behind it, so the clients get the sandbox's patience back: recorded actions, so a
+        // share link of the run does the same.
+        let sandbox = Config::default();
+        let config = self.world().config().clone();
+        if config.client_retry_timeout_us != sandbox.client_retry_timeout_us {
+            self.act(Action::SetOption(OptionChange::ClientRetryTimeout(
+                sandbox.client_retry_timeout_us,
+            )));
+        }
+        if config.client_max_attempts != sandbox.client_max_attempts {
+            self.act(Action::SetOption(OptionChange::ClientMaxAttempts(
+                sandbox.client_max_attempts,
+            )));
         }
     }
 
@@ -646,7 +689,7 @@ impl Sandbox {
             .clients()
             .get(client.index())
             .is_some_and(|c| c.queued().next().is_some());
-        let target = self.world().leader().or_else(|| self.submit_target());
+        let target = self.leader_for_clients();
         if let (false, Some(node)) = (backlogged, target) {
             // Refusals (a stopped target) are expected under faults and not worth a notice.
             let _ = self.engine.apply(Action::Submit {
@@ -665,6 +708,9 @@ impl Sandbox {
             self.leave_tour();
         }
         match command {
+            // When a tour step has finished, the clock has stopped and the button says Play:
+            // playing on is going on with the story.
+            UiCommand::TogglePlay if !self.playing && self.tour_step_finished() => self.tour_next(),
             UiCommand::TogglePlay => self.playing = !self.playing,
             UiCommand::StepEvent => self.step_event(),
             UiCommand::SetSpeed(speed) => {
@@ -682,6 +728,9 @@ impl Sandbox {
             UiCommand::Select(selection) => self.selection = selection,
             UiCommand::NodeAction(verb) => self.node_action(verb),
             UiCommand::Submit(text) => self.submit(&text),
+            UiCommand::SendTo(node) => {
+                self.send_to = node.filter(|n| n.index() < self.world().nodes().len());
+            }
             UiCommand::ChooseClient(client) => {
                 if client.index() < self.world().clients().len() {
                     self.client = client;
@@ -778,19 +827,28 @@ impl Sandbox {
         self.act(action);
     }
 
-    /// The node a new client command goes to: the selected node, else the leader the client
-    /// would find, else the first running node (which will redirect or keep it).
+    /// The server the student chose for client commands, if they chose one.
+    pub fn send_to(&self) -> Option<NodeId> {
+        self.send_to
+    }
+
+    /// The server a new client command goes to: the one the student chose, else the leader.
+    /// Selecting a node (to look at it, or to stop it) does not choose it: sending to a server
+    /// just stopped would only make the client wait for its retry timeout.
     pub fn submit_target(&self) -> Option<NodeId> {
-        self.selected_node()
-            .or_else(|| self.world().leader())
-            .or_else(|| {
-                self.world()
-                    .nodes()
-                    .iter()
-                    .find(|n| !n.is_stopped())
-                    .map(|n| n.id())
-            })
-            .or_else(|| self.world().nodes().first().map(|n| n.id()))
+        self.send_to.or_else(|| self.leader_for_clients())
+    }
+
+    /// Where a client finds the leader: the running leader of the highest term (during a
+    /// partition an old leader may still believe it leads), else any running server, which
+    /// will redirect the client. Never a stopped server; `None` if every server is stopped.
+    pub fn leader_for_clients(&self) -> Option<NodeId> {
+        let running = || self.world().nodes().iter().filter(|n| !n.is_stopped());
+        running()
+            .filter(|n| n.is_leader())
+            .max_by_key(|n| n.term())
+            .or_else(|| running().next())
+            .map(|n| n.id())
     }
 
     fn submit(&mut self, text: &str) {
@@ -802,7 +860,9 @@ impl Sandbox {
             }
         };
         let Some(node) = self.submit_target() else {
-            self.notice("There is no node to send the command to.");
+            self.notice(
+                "Every server is stopped: restart one (select it, then Restart) before sending.",
+            );
             return;
         };
         self.act(Action::Submit {
@@ -1128,6 +1188,95 @@ mod tests {
             step: 0,
         });
         assert!(s.notices()[0].contains("no-such-chapter"));
+    }
+
+    /// Plays until the tour step is over (at most 30 s of virtual time).
+    fn finish_step(s: &mut Sandbox) {
+        for _ in 0..(30 * SECOND / 16_000) {
+            s.frame(16.0);
+            if s.tour_status() != StepStatus::Running {
+                return;
+            }
+        }
+    }
+
+    #[test]
+    fn clients_handed_over_by_the_tour_are_not_stuck_behind_its_long_wait() {
+        let mut s = sandbox();
+        // The partition chapter leaves client 1 waiting 30 s (virtual) for an answer to SET 3.
+        let last = tour::chapter("partition").map_or(0, |c| c.steps.len() - 1);
+        s.handle(UiCommand::StartTour {
+            chapter: "partition".into(),
+            step: last,
+        });
+        finish_step(&mut s);
+        let waiting = |s: &Sandbox| s.world().clients().iter().any(|c| !c.is_idle());
+        assert!(waiting(&s), "the story leaves a command unanswered");
+        s.handle(UiCommand::TryItYourself);
+        assert_eq!(
+            s.world().config().client_retry_timeout_us,
+            Config::default().client_retry_timeout_us
+        );
+        s.handle(UiCommand::Submit("ADD 1".into()));
+        s.handle(UiCommand::TogglePlay);
+        assert!(s.is_playing());
+        // At speed 1, two seconds of real time: far less than the tour's 30 s wait.
+        play(&mut s, 2_000);
+        assert!(!waiting(&s), "every client has its answer");
+        let last_op = s.world().operations().last().map(|op| op.outcome);
+        assert!(matches!(last_op, Some(crate::sim::OpOutcome::Ok { .. })));
+    }
+
+    #[test]
+    fn commands_go_to_the_leader_unless_a_server_is_chosen_and_never_to_a_stopped_one() {
+        let mut s = sandbox();
+        play(&mut s, 2_000);
+        let leader = s.leader_for_clients();
+        assert!(leader.is_some_and(|l| s.world().node(l).is_some_and(|n| n.is_leader())));
+        // Selecting the leader and stopping it does not make it the target.
+        s.handle(UiCommand::Select(leader.map(Selection::Node)));
+        s.handle(UiCommand::NodeAction(NodeVerb::Stop));
+        let target = s.submit_target();
+        assert!(target.is_some() && target != leader);
+        assert!(s
+            .world()
+            .node(target.unwrap_or(NodeId(0)))
+            .is_some_and(|n| !n.is_stopped()));
+        // A chosen server is used, even a stopped one (the panel warns).
+        s.handle(UiCommand::SendTo(leader));
+        assert_eq!(s.submit_target(), leader);
+        s.handle(UiCommand::SendTo(None));
+        // With every server stopped there is nowhere to send.
+        for i in 0..s.world().nodes().len() {
+            s.handle(UiCommand::Select(Some(Selection::Node(NodeId(i as u8)))));
+            s.handle(UiCommand::NodeAction(NodeVerb::Stop));
+        }
+        assert_eq!(s.submit_target(), None);
+        s.handle(UiCommand::Submit("SET 1".into()));
+        assert!(s
+            .notices()
+            .iter()
+            .any(|n| n.contains("Every server is stopped")));
+    }
+
+    #[test]
+    fn a_finished_tour_step_stops_the_clock_and_play_goes_on_with_the_story() {
+        let mut s = sandbox();
+        s.handle(UiCommand::StartTour {
+            chapter: "election".into(),
+            step: 0,
+        });
+        for _ in 0..(30 * SECOND / 16_000) {
+            s.frame(16.0);
+            if s.tour_status() != StepStatus::Running {
+                break;
+            }
+        }
+        assert_ne!(s.tour_status(), StepStatus::Running);
+        assert!(!s.is_playing(), "the step is over, so the clock is stopped");
+        s.handle(UiCommand::TogglePlay);
+        assert_eq!(s.tour().map(|t| t.step_index()), Some(1));
+        assert!(s.is_playing());
     }
 
     #[test]

@@ -13,8 +13,26 @@ fn emit(dispatch: &Callback<UiCommand>, command: UiCommand) -> Callback<MouseEve
     Callback::from(move |_: MouseEvent| dispatch.emit(command.clone()))
 }
 
+/// The "More"/"Less" switch of a caption. Only a small frame shows it (see main.css): there the
+/// caption is cut to its first lines so that the cluster keeps its room.
+fn caption_switch(caption_open: &UseStateHandle<bool>) -> Html {
+    let open = **caption_open;
+    let toggle = {
+        let caption_open = caption_open.clone();
+        Callback::from(move |_: MouseEvent| caption_open.set(!open))
+    };
+    html! {
+        <button class="btn small caption-switch" data-testid="caption-switch" onclick={toggle}
+                aria-expanded={open.to_string()}>{ if open { "Less" } else { "More" } }</button>
+    }
+}
+
 /// The panel, when the tour is open.
-pub fn tour_panel(sandbox: &Sandbox, dispatch: &Callback<UiCommand>) -> Html {
+pub fn tour_panel(
+    sandbox: &Sandbox,
+    dispatch: &Callback<UiCommand>,
+    caption_open: &UseStateHandle<bool>,
+) -> Html {
     let Some(runner) = sandbox.tour() else {
         return Html::default();
     };
@@ -31,10 +49,14 @@ pub fn tour_panel(sandbox: &Sandbox, dispatch: &Callback<UiCommand>) -> Html {
     let status = sandbox.tour_status();
     let (status_word, status_text) = match status {
         StepStatus::Running => ("running", "Watch the cluster…"),
-        StepStatus::Done => ("done", "Done: press Next (→) when you are ready."),
+        StepStatus::Done if at_end => (
+            "done",
+            "That is the whole tour. Try it yourself, or pick any chapter to see it again.",
+        ),
+        StepStatus::Done => ("done", "Done: press Next step (→) when you are ready."),
         StepStatus::TimedOut => (
             "timed-out",
-            "This took longer than expected; press Next to go on.",
+            "This took longer than expected; press Next step to go on.",
         ),
     };
     let choose = {
@@ -47,13 +69,16 @@ pub fn tour_panel(sandbox: &Sandbox, dispatch: &Callback<UiCommand>) -> Html {
             });
         })
     };
+    // The buttons keep their places whatever the status says: the status has a line of its own,
+    // and Next and Skip share one button of a fixed width.
     html! {
-        <section class={classes!("panel", "tour-panel", format!("tour-{status_word}"))} data-testid="tour"
+        <section class={classes!("panel", "tour-panel", format!("tour-{status_word}"),
+                                 (!**caption_open).then_some("caption-folded"))} data-testid="tour"
                  data-chapter={chapter.slug} data-step={(step + 1).to_string()}
                  data-steps={chapter.steps.len().to_string()} data-status={status_word}
                  aria-label="Guided tour">
             <div class="tour-head">
-                <label class="field inline">
+                <label class="field inline tour-chapter">
                     <span class="visually-hidden">{ "Chapter" }</span>
                     <select data-testid="tour-chapter" onchange={choose} aria-label="Chapter">
                         { for chapters.iter().enumerate().map(|(i, c)| html! {
@@ -63,28 +88,40 @@ pub fn tour_panel(sandbox: &Sandbox, dispatch: &Callback<UiCommand>) -> Html {
                 </label>
                 <span class="tour-progress" data-testid="tour-progress">{ format!("Step {} of {steps}", step + 1) }</span>
             </div>
-            <p class="tour-caption" data-testid="tour-caption" aria-live="polite">{ runner.caption() }</p>
-            <div class="tour-foot">
-                <span class="tour-status" role="status">{ status_text }</span>
-                <div class="button-row">
-                    <button class="btn" data-testid="tour-back" disabled={at_start}
-                            onclick={emit(dispatch, UiCommand::TourBack)} title="Previous step (←)">{ "◂ Back" }</button>
-                    <button class={classes!("btn", "primary", (status != StepStatus::Running).then_some("pulse"))}
-                            data-testid="tour-next" disabled={at_end && status != StepStatus::Running}
-                            onclick={emit(dispatch, UiCommand::TourNext)} title="Next step (→)">
-                        { if status == StepStatus::Running { "Skip ▸" } else { "Next ▸" } }
-                    </button>
-                    <button class="btn" data-testid="tour-restart" onclick={emit(dispatch, UiCommand::TourRestart)}>{ "Restart chapter" }</button>
-                    <button class="btn" data-testid="tour-try" onclick={emit(dispatch, UiCommand::TryItYourself)}
-                            title="Leave the tour and carry on from here in the sandbox">{ "Try it yourself" }</button>
-                </div>
+            <div class="tour-text">
+                <span class="tour-count" aria-hidden="true">{ format!("{}/{steps}", step + 1) }</span>
+                <p class="tour-caption" data-testid="tour-caption" aria-live="polite">{ runner.caption() }</p>
+                { caption_switch(caption_open) }
+            </div>
+            <p class="tour-status" data-testid="tour-status" role="status">{ status_text }</p>
+            <div class="button-row tour-buttons">
+                <button class="btn" data-testid="tour-back" disabled={at_start}
+                        onclick={emit(dispatch, UiCommand::TourBack)} title="Go back to the previous step of the story (←)">
+                    { "◂ " }<span class="btn-word">{ "Previous" }<span class="wide-only">{ " step" }</span></span>
+                </button>
+                <button class={classes!("btn", "primary", "tour-next", (status != StepStatus::Running).then_some("pulse"))}
+                        data-testid="tour-next" disabled={at_end && status != StepStatus::Running}
+                        onclick={emit(dispatch, UiCommand::TourNext)}
+                        title={if status == StepStatus::Running { "Jump to the end of this step (→)" } else { "Go on with the story (→)" }}>
+                    <span class="btn-word">
+                        if status == StepStatus::Running { { "Skip" } } else { { "Next" }<span class="wide-only">{ " step" }</span> }
+                    </span>{ " ▸" }
+                </button>
+                <button class="btn" data-testid="tour-restart" onclick={emit(dispatch, UiCommand::TourRestart)}
+                        title="Start this chapter again">{ "↺ " }<span class="btn-word narrow-hidden">{ "Restart chapter" }</span></button>
+                <button class="btn" data-testid="tour-try" onclick={emit(dispatch, UiCommand::TryItYourself)}
+                        title="Leave the tour and carry on from here in the sandbox">{ "Try it yourself" }</button>
             </div>
         </section>
     }
 }
 
 /// The panel of a preset scenario being played.
-pub fn scenario_panel(sandbox: &Sandbox, dispatch: &Callback<UiCommand>) -> Html {
+pub fn scenario_panel(
+    sandbox: &Sandbox,
+    dispatch: &Callback<UiCommand>,
+    caption_open: &UseStateHandle<bool>,
+) -> Html {
     let Some(script) = sandbox.script() else {
         return Html::default();
     };
@@ -104,7 +141,8 @@ pub fn scenario_panel(sandbox: &Sandbox, dispatch: &Callback<UiCommand>) -> Html
         )
     };
     html! {
-        <section class="panel tour-panel scenario-panel" data-testid="scenario" data-scenario={script.slug}
+        <section class={classes!("panel", "tour-panel", "scenario-panel", (!**caption_open).then_some("caption-folded"))}
+                 data-testid="scenario" data-scenario={script.slug}
                  data-broken={script.broken.to_string()} aria-label="Scenario">
             <div class="tour-head">
                 <strong>{ script.title }</strong>
@@ -114,8 +152,13 @@ pub fn scenario_panel(sandbox: &Sandbox, dispatch: &Callback<UiCommand>) -> Html
                     </span>
                 }
             </div>
-            <p class="hint">{ script.explanation }</p>
-            <p class="tour-caption" data-testid="scenario-caption" aria-live="polite">{ mark }</p>
+            <div class="tour-text">
+                <div class="scenario-text">
+                    <p class="hint scenario-explanation">{ script.explanation }</p>
+                    <p class="tour-caption" data-testid="scenario-caption" aria-live="polite">{ mark }</p>
+                </div>
+                { caption_switch(caption_open) }
+            </div>
             <div class="button-row">
                 if script.has_switch {
                     <button class="btn" data-testid="scenario-toggle" onclick={reload(!script.broken)}>
