@@ -834,7 +834,7 @@ fn build_chapters() -> Vec<Chapter> {
                 // AppendEntries does both), so this step shows the two together, and the next
                 // step the same for A.
                 step(
-                    "Now we heal the network. C's next AppendEntries reaches B with term 2: B learns its term is out of date and steps down, and because C's entry 1 differs from B's uncommitted SET 3, B throws SET 3 away and takes SET 8.",
+                    "Now we heal the network. C's next AppendEntries carries term 2: B steps down, throws away its uncommitted SET 3 and takes C's SET 8 instead.",
                     All(vec![NodeRole(B, Role::Follower), EntryOn { node: B, index: 1 }]),
                 )
                 .act(Action::Heal)

@@ -426,21 +426,25 @@ pub fn App() -> Html {
                     { playback_bar(&s, &dispatch, controls) }
                     { tour_panel(&s, &dispatch, &caption_open) }
                     { scenario_panel(&s, &dispatch, &caption_open) }
-                    <div class="cluster-area" data-testid="cluster">
-                        <div class="cluster-status" data-testid="cluster-status">{ leader_text }</div>
-                        if embedded {
-                            <a class="embed-brand" data-testid="brand" href={full_app_href()} target="_blank"
-                               rel="noopener" title="Open the full simulator in a new tab">{ "raftsim" }</a>
+                    // The two views of the cluster: the ring and the logs. Stacked, or side by
+                    // side on a wide but short screen (main.css).
+                    <div class="views">
+                        <div class="cluster-area" data-testid="cluster">
+                            <div class="cluster-status" data-testid="cluster-status">{ leader_text }</div>
+                            if embedded {
+                                <a class="embed-brand" data-testid="brand" href={full_app_href()} target="_blank"
+                                   rel="noopener" title="Open the full simulator in a new tab">{ "raftsim" }</a>
+                            }
+                            { cluster_svg(&s, &dispatch, &mut cache) }
+                        </div>
+                        if controls.log {
+                            <section class="panel logs" aria-label="Logs">
+                                <div class="panel-head"><h2>{ "Logs" }</h2></div>
+                                { cache.view("log", log_version, || log_table(s.world(), tour_entries)) }
+                            </section>
                         }
-                        { cluster_svg(&s, &dispatch, &mut cache) }
                     </div>
                     if controls.timeline { { timeline_bar(&s, &dispatch) } }
-                    if controls.log {
-                        <section class="panel logs" aria-label="Logs">
-                            <div class="panel-head"><h2>{ "Logs" }</h2></div>
-                            { cache.view("log", log_version, || log_table(s.world(), tour_entries)) }
-                        </section>
-                    }
                     if !embedded { { legend() } }
                 </section>
                 if show_side {
@@ -492,7 +496,7 @@ fn legend() -> Html {
     html! {
         <details class="legend">
             <summary>
-                <span data-testid="node-key">{ "A server shows its name, its term and its value (what its applied commands add up to)." }</span>
+                <span data-testid="node-key">{ "A server shows its name, term and value (its commands' result)." }</span>
                 <span class="legend-more">{ " Shapes and colours ▸" }</span>
             </summary>
             <ul>

@@ -18,9 +18,10 @@ for (const [width, height] of [[320, 640], [1440, 900]]) {
       // The page never scrolls sideways.
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(overflow).toBeLessThanOrEqual(0);
-      // The main regions do not overlap one another.
+      // The panels do not overlap one another (on a phone they line up in one column).
       const regions = [];
-      for (const selector of ['.stage', '.side', '.logs', '.events']) {
+      for (const selector of ['.playback', '.cluster-area', '.timeline', '.logs', '.node-actions', '.client-panel',
+        '.network-panel', '.invariants', '.inspector', '.events']) {
         regions.push([selector, await page.locator(selector).boundingBox()]);
       }
       for (let i = 0; i < regions.length; i++) {

@@ -73,7 +73,8 @@ test('a URL opens a chapter and step, and the arrow keys move through the tour',
 test('"Try it yourself" hands the exact cluster to the sandbox', async ({ page }) => {
   await openApp(page, '?tour=replication&step=2&speed=1');
   await waitUntilDone(page);
-  await page.getByTestId('btn-play-pause').click();
+  // A finished step has stopped the clock.
+  await expect(page.getByTestId('btn-play-pause')).toHaveAttribute('aria-pressed', 'false');
   const before = await snapshot(page);
   await page.getByTestId('tour-try').click();
   await expect(page.getByTestId('tour')).toHaveCount(0);
