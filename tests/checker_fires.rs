@@ -497,3 +497,21 @@ fn leader_completeness_checks_leaders_in_office_when_an_entry_commits() {
         "{found:?}"
     );
 }
+
+// The over-time check names leaders of *later* terms only, as the property does. A leader of the
+// committing server's own term without the entry is a different failure (in a correct run that
+// leader is where the commit came from), so it is not reported as Leader Completeness.
+#[test]
+fn leader_completeness_over_time_looks_only_at_later_terms() {
+    let mut c = Checker::new(3);
+    let committer = node(B, 3, 4, terms(&[1]));
+    let same_term_leader = leader(A, 4, terms(&[]));
+    let cluster = [same_term_leader, committer.clone()];
+    let found = event(&mut c, &committer, commit(0, 1), &cluster);
+    assert!(
+        !found
+            .iter()
+            .any(|v| matches!(v, Violation::LeaderCompleteness { .. })),
+        "{found:?}"
+    );
+}
