@@ -192,6 +192,10 @@ test('on a phone the node actions and Send sit right under the cluster, with leg
   const errors = await openApp(page, '?speed=1&nodes=5');
   await waitForLeader(page);
   const cluster = await seen(page.getByTestId('cluster'));
+  // The drawing fills its box, at a useful size, and stays inside it.
+  const drawing = await seen(page.locator('.cluster-svg'));
+  expect(cluster.height).toBeGreaterThan(300);
+  expect(drawing.top >= cluster.top && drawing.bottom <= cluster.bottom + 0.5, 'the drawing stays in its box').toBe(true);
   const actions = await seen(page.getByTestId('node-action-stop'));
   const send = await seen(page.getByTestId('client-send'));
   expect(actions.top - cluster.bottom).toBeLessThan(150);
@@ -264,5 +268,33 @@ test('the words a first-timer meets are explained where they meet them', async (
   await page.getByTestId('btn-partition').click();
   await page.getByTestId('node-A').click();
   await expect(page.getByTestId('group-badge').first()).toHaveText(/^group \d$/);
+  expect(errors).toEqual([]);
+});
+
+test('a candidate says how many votes it has and needs', async ({ page }) => {
+  const errors = await openApp(page, '?tour=split-vote&step=2&speed=1');
+  await waitUntilDone(page);
+  const candidates = page.locator('[data-testid^="node-"][data-role="candidate"]');
+  await expect(candidates).toHaveCount(2);
+  for (const candidate of await candidates.all()) {
+    await expect(candidate.getByTestId('node-role')).toHaveText('candidate');
+    // Four servers: three votes make a majority; each holds two.
+    await expect(candidate.locator('.node-doing')).toHaveText('2 of 3 votes');
+  }
+  expect(errors).toEqual([]);
+});
+
+test('the safety monitor folds away during the tour, keeps its status, and opens on a violation', async ({ page }) => {
+  const errors = await openApp(page, '?tour=replication&step=1&speed=1');
+  const monitor = page.getByTestId('invariants');
+  await expect(monitor).toHaveAttribute('data-open', 'false');
+  await expect(page.getByTestId('invariants-summary')).toBeVisible();
+  await expect(page.getByTestId('invariants-summary')).toContainText('properties hold');
+  await expect(page.getByTestId('invariant').first()).toBeHidden();
+  // A scenario about safety: open, and it shows the failure when it comes.
+  await page.goto('/?scenario=figure8&speed=1');
+  await expect(monitor).toHaveAttribute('data-open', 'true');
+  await expect(monitor).toHaveAttribute('data-ok', 'false', { timeout: 30_000 });
+  await expect(page.locator('[data-testid="invariant"][data-ok="false"]').first()).toBeVisible();
   expect(errors).toEqual([]);
 });

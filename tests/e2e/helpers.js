@@ -43,9 +43,9 @@ async function nodeValues(page) {
   ])));
 }
 
-/** Selects a node and sends a client command to it. */
+/** Sends a client command to the named server, chosen in the client panel's "To" menu. */
 async function sendTo(page, node, command) {
-  await page.getByTestId(`node-${node}`).click();
+  await page.getByTestId('client-target').selectOption(String('ABCDEFGHI'.indexOf(node)));
   await page.getByTestId('client-command').fill(command);
   await page.getByTestId('client-send').click();
 }

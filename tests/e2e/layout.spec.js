@@ -20,7 +20,7 @@ for (const [width, height] of [[320, 640], [1440, 900]]) {
       expect(overflow).toBeLessThanOrEqual(0);
       // The panels do not overlap one another (on a phone they line up in one column).
       const regions = [];
-      for (const selector of ['.playback', '.cluster-area', '.timeline', '.logs', '.node-actions', '.client-panel',
+      for (const selector of ['.playback', '.cluster-svg', '.timeline', '.logs', '.node-actions', '.client-panel',
         '.network-panel', '.invariants', '.inspector', '.events']) {
         regions.push([selector, await page.locator(selector).boundingBox()]);
       }
