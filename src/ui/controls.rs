@@ -63,13 +63,13 @@ pub fn playback_bar(sandbox: &Sandbox, dispatch: &Callback<UiCommand>, controls:
             if controls.step && sandbox.timeline().is_some() {
                 <button class="btn" data-testid="btn-step-back" onclick={emit(dispatch, UiCommand::StepBack)}
                         aria-label="Event back" title="Pause and undo the last event: one message or timer (,)">
-                    { "◂ Event" }
+                    { "◂ " }<span class="btn-word">{ "Event" }</span>
                 </button>
             }
             if controls.step {
                 <button class="btn" data-testid="btn-step" onclick={emit(dispatch, UiCommand::StepEvent)}
                         aria-label="Event forward" title="Pause and run the next event: one message or timer (. or →)">
-                    { "Event ▸" }
+                    <span class="btn-word">{ "Event" }</span>{ " ▸" }
                 </button>
             }
             if controls.speed {

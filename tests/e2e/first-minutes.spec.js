@@ -210,10 +210,13 @@ for (const [width, height, query, minCluster] of [
   [320, 240, '?embed=1&tour=election&step=1&speed=1', 100],
   [640, 480, '?embed=1&tour=replication&step=3&speed=1', 250],
   [640, 480, '?embed=1&scenario=figure8&speed=1', 250],
+  [320, 240, '?embed=1&scenario=figure8&speed=1', 90],
 ]) {
   test(`an embed of ${query} works in a ${width}×${height} frame`, async ({ page }) => {
     await page.setViewportSize({ width, height });
     const errors = await openApp(page, query);
+    // A scenario is seen at its worst moment: the violation, with its banner, is on screen too.
+    if (query.includes('scenario')) await page.getByTestId('error-banner').waitFor({ timeout: 30_000 });
     const cluster = await seen(page.locator('.cluster-svg'));
     expect(cluster.visible).toBe(true);
     expect(cluster.height).toBeGreaterThanOrEqual(minCluster);
