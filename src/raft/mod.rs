@@ -10,11 +10,13 @@
 pub mod log;
 pub mod message;
 pub mod node;
+pub mod quorum;
 pub mod role;
 
 pub use log::{ClientId, Command, CommandParseError, LogEntry, RaftLog, Removals, RequestId};
 pub use message::{ClientReply, Endpoint, Message, MessageKind};
 pub use node::{DenyReason, Node, NodeEvent, NodeOptions, Output, Safety};
+pub use quorum::{majority, Quorum, Voters};
 pub use role::Role;
 
 /// Virtual time in microseconds since the simulation started.
@@ -89,11 +91,6 @@ impl std::fmt::Display for NodeId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.name())
     }
-}
-
-/// The number of votes (or replicas) that make a majority of a cluster of `size` servers.
-pub fn majority(size: usize) -> usize {
-    size / 2 + 1
 }
 
 #[cfg(test)]

@@ -8,8 +8,8 @@
 //! the same inputs always give the same outputs.
 
 use super::{
-    majority, ClientId, ClientReply, Command, Endpoint, LogEntry, LogIndex, Message, NodeId,
-    RaftLog, RequestId, Role, Term, Time,
+    ClientId, ClientReply, Command, Endpoint, LogEntry, LogIndex, Message, NodeId, Quorum, RaftLog,
+    RequestId, Role, Term, Time, Voters,
 };
 use rand::Rng;
 use serde::{Deserialize, Serialize};
@@ -532,8 +532,8 @@ impl Node {
                 mut quorum_deadline,
             } => {
                 if quorum_deadline.is_some_and(|d| d <= now) {
-                    let n = usize::from(self.options.cluster_size);
-                    if self.heard_from.len() + 1 < majority(n) {
+                    let heard = |id: NodeId| id == self.id || self.heard_from.contains(&id);
+                    if !self.quorum().is_majority(heard) {
                         out.events.push(NodeEvent::LostQuorum {
                             term: self.current_term,
                         });
@@ -725,7 +725,7 @@ impl Node {
         self.votes.clear();
         self.votes.insert(self.id);
         self.reset_election_timer(now, rng);
-        if self.votes.len() >= majority(usize::from(self.options.cluster_size)) {
+        if self.has_vote_majority() {
             self.start_election(now, rng, out);
             return;
         }
@@ -752,7 +752,7 @@ impl Node {
         self.votes.clear();
         self.votes.insert(self.id);
         self.reset_election_timer(now, rng);
-        if self.votes.len() >= majority(usize::from(self.options.cluster_size)) {
+        if self.has_vote_majority() {
             self.become_leader(now, out);
             return;
         }
@@ -854,7 +854,18 @@ impl Node {
                 pre_vote,
             });
         }
-        self.votes.len() >= majority(usize::from(self.options.cluster_size))
+        self.has_vote_majority()
+    }
+
+    /// Whether the (pre-)votes held, this server's own included, make a majority (§5.2).
+    fn has_vote_majority(&self) -> bool {
+        self.quorum().is_majority(|id| self.votes.contains(&id))
+    }
+
+    /// The servers whose votes count, and how they make a majority. Membership is fixed for
+    /// now: every server of the cluster is a voter.
+    pub fn quorum(&self) -> Quorum {
+        Quorum::simple(Voters::first(self.options.cluster_size))
     }
 
     fn on_pre_vote(
@@ -1164,20 +1175,9 @@ impl Node {
     fn advance_commit(&mut self, out: &mut Output) {
         let me = self.id.index();
         self.match_index[me] = self.log.last_index();
-        // The majority-th highest match index is stored on a majority. Sorting a copy on the
-        // stack avoids an allocation per reply for every realistic cluster size.
-        let mut stack = [0; 64];
-        let mut heap = Vec::new();
-        let matched: &mut [LogIndex] = if self.match_index.len() <= stack.len() {
-            let s = &mut stack[..self.match_index.len()];
-            s.copy_from_slice(&self.match_index);
-            s
-        } else {
-            heap.extend_from_slice(&self.match_index);
-            &mut heap
-        };
-        matched.sort_unstable_by(|a, b| b.cmp(a));
-        let n = matched[majority(matched.len()) - 1];
+        let n = self
+            .quorum()
+            .committed_index(|id| self.match_index.get(id.index()).copied().unwrap_or(0));
         if n <= self.commit_index {
             return;
         }

@@ -53,10 +53,10 @@ pub fn tour_panel(
             "done",
             "That is the whole tour. Try it yourself, or pick any chapter to see it again.",
         ),
-        StepStatus::Done => ("done", "Done: press Next step (→) when you are ready."),
+        StepStatus::Done => ("done", "Done: press Next (→) when you are ready."),
         StepStatus::TimedOut => (
             "timed-out",
-            "This took longer than expected; press Next step to go on.",
+            "This took longer than expected; press Next to go on.",
         ),
     };
     let choose = {
