@@ -1452,3 +1452,188 @@ fn a_late_copy_of_an_old_request_is_dropped() {
     assert_eq!(n.log().last_index(), 2, "logged again");
     assert!(out.messages.is_empty(), "{:?}", out.messages);
 }
+
+// ----- leadership transfer (thesis §3.10) --------------------------------------------------
+
+/// Three servers, all with log [1], node 0 leader of term 2 (votes from 1 and 2), its first
+/// heartbeats answered so it knows both followers match.
+fn settled_leader_of_three() -> Net {
+    let mut net = Net::new((0..3).map(|i| restored(i, 3, 1, &[1])).collect());
+    make_leader(&mut net, &[1, 2]);
+    while net.round(|_, _| true) > 0 {}
+    assert_eq!(
+        net.nodes[0].match_index().map(<[u64]>::to_vec),
+        Some(vec![1, 1, 1])
+    );
+    net
+}
+
+// §3.10: a target whose log already matches gets TimeoutNow at once, starts an election without
+// waiting for its timer, and wins it, in the next term.
+#[test]
+fn transfer_to_an_up_to_date_follower_sends_timeout_now_and_it_wins() {
+    let mut net = settled_leader_of_three();
+    let term = net.nodes[0].term();
+    net.call(0, |n, now, _, out| {
+        assert_eq!(n.transfer_leadership(NodeId(1), now, out), Ok(()));
+    });
+    assert!(net
+        .pending
+        .iter()
+        .any(|(_, to, m)| *to == Endpoint::Node(NodeId(1)) && *m == Message::TimeoutNow { term }));
+    while net.round(|_, _| true) > 0 {}
+    assert_eq!(net.nodes[1].role(), Role::Leader);
+    assert_eq!(net.nodes[1].term(), term + 1);
+    assert_eq!(net.nodes[0].role(), Role::Follower);
+    assert_eq!(
+        net.nodes[0].transfer(),
+        None,
+        "the transfer ended with the leadership"
+    );
+}
+
+// §3.10 step 2: a lagging target is brought up to date first; TimeoutNow goes only when its log
+// matches the leader's, so the election it starts is one it can win.
+#[test]
+fn transfer_to_a_lagging_follower_catches_it_up_before_timeout_now() {
+    let mut net = settled_leader_of_three();
+    let term = net.nodes[0].term();
+    // Two new entries reach node 2 only.
+    for v in [1, 2] {
+        net.call(0, |n, now, _, out| {
+            n.handle(
+                Endpoint::Client(ClientId(0)),
+                Message::ClientRequest {
+                    seq: v,
+                    command: Command::Set(v as i64),
+                },
+                now,
+                &mut Pcg64Mcg::seed_from_u64(0),
+                out,
+            )
+        });
+    }
+    net.pending.clear();
+    net.call(0, |n, now, _, out| {
+        let _ = n.transfer_leadership(NodeId(1), now, out);
+    });
+    let timeout_now_sent = |net: &Net| {
+        net.events
+            .iter()
+            .any(|(_, e)| matches!(e, NodeEvent::TimeoutNowSent { .. }))
+    };
+    assert!(!timeout_now_sent(&net), "node 1 lacks two entries");
+    assert!(net
+        .pending
+        .iter()
+        .any(|(_, to, m)| *to == Endpoint::Node(NodeId(1))
+            && matches!(m, Message::AppendEntries { entries, .. } if entries.len() == 2)));
+    while net.round(|_, _| true) > 0 {}
+    assert!(timeout_now_sent(&net));
+    assert_eq!(net.nodes[1].role(), Role::Leader);
+    assert_eq!(net.nodes[1].term(), term + 1);
+    assert_eq!(net.nodes[1].log().last_index(), 3);
+}
+
+// §3.10 step 1: while handing over, the leader takes no new commands; it points the client at
+// the server about to lead.
+#[test]
+fn a_leader_handing_over_refuses_new_commands() {
+    let mut net = settled_leader_of_three();
+    // Node 1 cannot be reached, so the transfer stays under way.
+    net.call(0, |n, now, _, out| {
+        let _ = n.transfer_leadership(NodeId(1), now, out);
+    });
+    net.pending.clear();
+    let last = net.nodes[0].log().last_index();
+    net.call(0, |n, now, rng, out| {
+        n.handle(
+            Endpoint::Client(ClientId(0)),
+            Message::ClientRequest {
+                seq: 1,
+                command: Command::Set(9),
+            },
+            now,
+            rng,
+            out,
+        )
+    });
+    assert_eq!(net.nodes[0].log().last_index(), last, "nothing appended");
+    assert!(net.pending.iter().any(|(_, _, m)| *m
+        == Message::ClientResponse {
+            seq: 1,
+            reply: ClientReply::Redirect {
+                leader: Some(NodeId(1))
+            }
+        }));
+}
+
+// A transfer that cannot finish (the target is down) is given up after an election timeout, and
+// the leader takes commands again.
+#[test]
+fn a_transfer_that_cannot_finish_is_given_up_after_an_election_timeout() {
+    let mut net = settled_leader_of_three();
+    net.call(0, |n, now, _, out| {
+        let _ = n.transfer_leadership(NodeId(1), now, out);
+    });
+    let deadline = net.nodes[0].transfer().map(|t| t.deadline);
+    assert_eq!(deadline, Some(net.now + opts(3).election_timeout_max_us));
+    assert!(net.nodes[0].next_timer() <= deadline);
+    // Nothing is delivered; time passes, heartbeats go out, until the deadline.
+    while net.nodes[0].transfer().is_some() {
+        let due = net.nodes[0].next_timer().expect("a leader has timers");
+        net.now = due;
+        net.call(0, |n, now, rng, out| n.tick(now, rng, out));
+        assert!(net.now <= deadline.unwrap_or(0));
+    }
+    assert!(net.events.iter().any(|(_, e)| *e
+        == NodeEvent::TransferAborted {
+            target: NodeId(1),
+            term: 2
+        }));
+    assert!(net.nodes[0].is_leader());
+    let last = net.nodes[0].log().last_index();
+    net.call(0, |n, now, rng, out| {
+        n.handle(
+            Endpoint::Client(ClientId(0)),
+            Message::ClientRequest {
+                seq: 1,
+                command: Command::Set(9),
+            },
+            now,
+            rng,
+            out,
+        )
+    });
+    assert_eq!(net.nodes[0].log().last_index(), last + 1);
+}
+
+#[test]
+fn only_a_leader_transfers_and_only_to_another_server_of_the_cluster() {
+    use raftsim::raft::TransferRefusal;
+    let mut net = settled_leader_of_three();
+    let mut out = Output::default();
+    assert_eq!(
+        net.nodes[0].transfer_leadership(NodeId(0), 0, &mut out),
+        Err(TransferRefusal::AlreadyLeader)
+    );
+    assert_eq!(
+        net.nodes[0].transfer_leadership(NodeId(7), 0, &mut out),
+        Err(TransferRefusal::UnknownServer(NodeId(7)))
+    );
+    assert_eq!(
+        net.nodes[1].transfer_leadership(NodeId(2), 0, &mut out),
+        Err(TransferRefusal::NotLeader)
+    );
+    assert!(out.messages.is_empty() && out.events.is_empty());
+}
+
+// TimeoutNow from an old term (a leader that has since been replaced) is ignored.
+#[test]
+fn a_stale_timeout_now_is_ignored() {
+    let mut net = Net::new(vec![restored(0, 3, 5, &[1])]);
+    net.send(NodeId(1), NodeId(0), Message::TimeoutNow { term: 4 });
+    assert_eq!(net.nodes[0].role(), Role::Follower);
+    assert_eq!(net.nodes[0].term(), 5);
+    assert!(net.pending.is_empty());
+}

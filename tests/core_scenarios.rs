@@ -352,3 +352,43 @@ fn a_shorter_retry_timeout_applies_to_a_client_already_waiting() {
     ));
     assert_clean(&w);
 }
+
+// Thesis §3.10: the leader hands over to a chosen server, which leads the next term within a few
+// message delays; nothing committed is lost, and commands sent during the handover are answered
+// by the new leader.
+#[test]
+fn leadership_transfer_hands_the_cluster_to_the_chosen_server() {
+    let mut w = world(5, 11);
+    let old = elect(&mut w, 2 * SECOND);
+    let op = submit(&mut w, CLIENT1, old, Command::Set(5));
+    assert!(matches!(
+        wait_done(&mut w, op, SECOND),
+        OpOutcome::Ok { .. }
+    ));
+    let term = w.nodes()[old.index()].term();
+    let target = if old == C { D } else { C };
+    w.apply(Action::TransferLeadership(target))
+        .expect("a leader and a running target");
+    let during = submit(&mut w, CLIENT2, old, Command::Add(2));
+    let limit = w.now() + 200 * MS;
+    w.run_until(|w| w.leader() == Some(target), limit);
+    assert_eq!(w.leader(), Some(target), "the target leads within 200 ms");
+    assert_eq!(w.nodes()[target.index()].term(), term + 1);
+    assert!(matches!(
+        wait_done(&mut w, during, SECOND),
+        OpOutcome::Ok { value: 7, .. }
+    ));
+    run_for(&mut w, SECOND);
+    assert!(w.nodes().iter().all(|n| n.value() == 7));
+    assert_clean(&w);
+    // Refused, with reasons: the target leads already; a stopped target.
+    assert_eq!(
+        w.apply(Action::TransferLeadership(target)),
+        Err(raftsim::sim::ActionError::AlreadyLeader(target))
+    );
+    w.apply(Action::Stop(old)).expect("running");
+    assert_eq!(
+        w.apply(Action::TransferLeadership(old)),
+        Err(raftsim::sim::ActionError::TargetStopped(old))
+    );
+}

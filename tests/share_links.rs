@@ -212,6 +212,7 @@ fn arb_action() -> impl Strategy<Value = Action> {
         node.clone().prop_map(Action::Stop),
         node.clone().prop_map(Action::Restart),
         node.clone().prop_map(Action::Timeout),
+        node.clone().prop_map(Action::TransferLeadership),
         (0u16..3, node.clone(), command).prop_map(|(c, node, command)| Action::Submit {
             client: ClientId(c),
             node,

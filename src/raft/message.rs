@@ -69,6 +69,8 @@ pub enum MessageKind {
     ClientRequest,
     /// See [`Message::ClientResponse`].
     ClientResponse,
+    /// See [`Message::TimeoutNow`].
+    TimeoutNow,
 }
 
 impl MessageKind {
@@ -83,6 +85,7 @@ impl MessageKind {
             MessageKind::PreVoteReply => "PreVoteReply",
             MessageKind::ClientRequest => "ClientRequest",
             MessageKind::ClientResponse => "ClientResponse",
+            MessageKind::TimeoutNow => "TimeoutNow",
         }
     }
 }
@@ -165,6 +168,12 @@ pub enum Message {
         /// The outcome.
         reply: ClientReply,
     },
+    /// A leader handing over tells the server it chose, whose log now matches its own, to start
+    /// an election at once (thesis §3.10).
+    TimeoutNow {
+        /// The leader's term.
+        term: Term,
+    },
 }
 
 impl Message {
@@ -179,6 +188,7 @@ impl Message {
             Message::PreVoteReply { .. } => MessageKind::PreVoteReply,
             Message::ClientRequest { .. } => MessageKind::ClientRequest,
             Message::ClientResponse { .. } => MessageKind::ClientResponse,
+            Message::TimeoutNow { .. } => MessageKind::TimeoutNow,
         }
     }
 
@@ -196,7 +206,8 @@ impl Message {
             | Message::AppendEntries { term, .. }
             | Message::AppendEntriesReply { term, .. }
             | Message::PreVote { term, .. }
-            | Message::PreVoteReply { term, .. } => Some(*term),
+            | Message::PreVoteReply { term, .. }
+            | Message::TimeoutNow { term } => Some(*term),
             Message::ClientRequest { .. } | Message::ClientResponse { .. } => None,
         }
     }
@@ -269,6 +280,7 @@ impl Message {
             Message::ClientRequest { seq, command } => {
                 vec![("seq", seq.to_string()), ("command", command.to_string())]
             }
+            Message::TimeoutNow { term } => vec![("term", term.to_string())],
             Message::ClientResponse { seq, reply } => vec![
                 ("seq", seq.to_string()),
                 (
@@ -336,6 +348,7 @@ impl Message {
                     format!("ClientResponse(#{seq} no leader known)")
                 }
             },
+            Message::TimeoutNow { term } => format!("TimeoutNow(term {term})"),
         }
     }
 }

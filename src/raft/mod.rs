@@ -15,7 +15,9 @@ pub mod role;
 
 pub use log::{ClientId, Command, CommandParseError, LogEntry, RaftLog, Removals, RequestId};
 pub use message::{ClientReply, Endpoint, Message, MessageKind};
-pub use node::{DenyReason, Node, NodeEvent, NodeOptions, Output, Safety};
+pub use node::{
+    DenyReason, Node, NodeEvent, NodeOptions, Output, Safety, Transfer, TransferRefusal,
+};
 pub use quorum::{majority, Quorum, Voters};
 pub use role::Role;
 

@@ -232,6 +232,51 @@ pub enum NodeEvent {
         /// The term it was leader in.
         term: Term,
     },
+    /// The leader began handing its leadership to `target` (thesis §3.10): it takes no new
+    /// commands, brings `target`'s log up to date, then tells it to time out.
+    TransferStarted {
+        /// The server that is to lead next.
+        target: NodeId,
+        /// The leader's term.
+        term: Term,
+    },
+    /// The leader sent TimeoutNow: `target`'s log matches its own.
+    TimeoutNowSent {
+        /// The server told to start an election.
+        target: NodeId,
+        /// The leader's term.
+        term: Term,
+    },
+    /// The transfer did not finish within an election timeout (the target may be down or cut
+    /// off), so the leader gave up and takes commands again.
+    TransferAborted {
+        /// The server that was to lead.
+        target: NodeId,
+        /// The leader's term.
+        term: Term,
+    },
+}
+
+/// A leadership transfer under way (thesis §3.10).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Transfer {
+    /// The server that is to lead next.
+    pub target: NodeId,
+    /// When the leader gives up: an election timeout after it began.
+    pub deadline: Time,
+    /// Whether TimeoutNow has gone out (once the target's log matched).
+    pub timeout_now_sent: bool,
+}
+
+/// Why a leader would not begin a leadership transfer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TransferRefusal {
+    /// This server is not a running leader.
+    NotLeader,
+    /// The target is this server itself.
+    AlreadyLeader,
+    /// No server of the cluster has that id.
+    UnknownServer(NodeId),
 }
 
 /// What one call into a node produced: messages to send and events to record.
@@ -275,6 +320,9 @@ enum Timers {
         heartbeat: Time,
         /// With CheckQuorum on, when the current window ends; `None` with CheckQuorum off.
         quorum_deadline: Option<Time>,
+        /// A leadership transfer under way, with the time the leader gives up on it. Part of the
+        /// leader's timers, so it ends with the leadership however that ends.
+        transfer: Option<Transfer>,
     },
 }
 
@@ -444,7 +492,13 @@ impl Node {
             Timers::Leader {
                 heartbeat,
                 quorum_deadline,
-            } => Some(quorum_deadline.map_or(heartbeat, |q| q.min(heartbeat))),
+                transfer,
+            } => Some(
+                [quorum_deadline, transfer.map(|t| t.deadline)]
+                    .into_iter()
+                    .flatten()
+                    .fold(heartbeat, Time::min),
+            ),
         }
     }
 
@@ -530,7 +584,15 @@ impl Node {
             Timers::Leader {
                 mut heartbeat,
                 mut quorum_deadline,
+                mut transfer,
             } => {
+                if let Some(t) = transfer.filter(|t| t.deadline <= now) {
+                    out.events.push(NodeEvent::TransferAborted {
+                        target: t.target,
+                        term: self.current_term,
+                    });
+                    transfer = None;
+                }
                 if quorum_deadline.is_some_and(|d| d <= now) {
                     let heard = |id: NodeId| id == self.id || self.heard_from.contains(&id);
                     if !self.quorum().is_majority(heard) {
@@ -550,6 +612,7 @@ impl Node {
                 self.timers = Timers::Leader {
                     heartbeat,
                     quorum_deadline,
+                    transfer,
                 };
             }
         }
@@ -562,6 +625,94 @@ impl Node {
             return;
         }
         self.election_timeout(now, rng, out);
+    }
+
+    /// The leadership transfer under way, if this server is a leader handing over.
+    pub fn transfer(&self) -> Option<Transfer> {
+        match self.timers {
+            Timers::Leader { transfer, .. } => transfer,
+            _ => None,
+        }
+    }
+
+    /// Begins handing leadership to `target` (thesis §3.10): from now on this leader takes no
+    /// new commands; it brings `target`'s log up to date and then sends it TimeoutNow, which
+    /// makes `target` start an election at once, one that its up-to-date log wins. If that has
+    /// not happened within an election timeout, the leader gives up and carries on. A new
+    /// request replaces a transfer already under way.
+    pub fn transfer_leadership(
+        &mut self,
+        target: NodeId,
+        now: Time,
+        out: &mut Output,
+    ) -> Result<(), TransferRefusal> {
+        if !self.is_leader() {
+            return Err(TransferRefusal::NotLeader);
+        }
+        if target == self.id {
+            return Err(TransferRefusal::AlreadyLeader);
+        }
+        if target.index() >= self.next_index.len() {
+            return Err(TransferRefusal::UnknownServer(target));
+        }
+        let Timers::Leader { transfer, .. } = &mut self.timers else {
+            return Err(TransferRefusal::NotLeader);
+        };
+        *transfer = Some(Transfer {
+            target,
+            deadline: now + self.options.election_timeout_max_us,
+            timeout_now_sent: false,
+        });
+        out.events.push(NodeEvent::TransferStarted {
+            target,
+            term: self.current_term,
+        });
+        if !self.send_timeout_now_if_caught_up(out) {
+            self.send_append(target, out);
+        }
+        Ok(())
+    }
+
+    /// During a transfer, sends TimeoutNow to the target once its log matches the leader's
+    /// (once only); says whether it has gone out.
+    fn send_timeout_now_if_caught_up(&mut self, out: &mut Output) -> bool {
+        let last = self.log.last_index();
+        let term = self.current_term;
+        let Timers::Leader {
+            transfer: Some(t), ..
+        } = &mut self.timers
+        else {
+            return false;
+        };
+        if !t.timeout_now_sent && self.match_index[t.target.index()] == last {
+            t.timeout_now_sent = true;
+            out.events.push(NodeEvent::TimeoutNowSent {
+                target: t.target,
+                term,
+            });
+            out.messages
+                .push((Endpoint::Node(t.target), Message::TimeoutNow { term }));
+        }
+        t.timeout_now_sent
+    }
+
+    /// TimeoutNow from the leader (thesis §3.10): start an election now, without waiting for the
+    /// election timer and without a pre-vote, since the leader itself asked for it.
+    fn on_timeout_now<R: Rng + ?Sized>(
+        &mut self,
+        leader: NodeId,
+        term: Term,
+        now: Time,
+        rng: &mut R,
+        out: &mut Output,
+    ) {
+        if term < self.current_term {
+            return;
+        }
+        if term > self.current_term || self.role != Role::Follower {
+            self.become_follower(term, Some(leader), now, rng, out);
+        }
+        self.start_election(now, rng, out);
     }
 
     /// Handles one message that arrived from `from`.
@@ -643,6 +794,9 @@ impl Node {
             }
             (Endpoint::Client(c), Message::ClientRequest { seq, command }) => {
                 self.on_client_request(c, seq, command, out)
+            }
+            (Endpoint::Node(l), Message::TimeoutNow { term }) => {
+                self.on_timeout_now(l, term, now, rng, out)
             }
             // Anything else is malformed (a server never receives client responses, and Raft
             // messages only come from servers); ignoring it is the safe choice.
@@ -960,6 +1114,7 @@ impl Node {
                 .options
                 .check_quorum
                 .then_some(now + self.options.election_timeout_min_us),
+            transfer: None,
         };
         self.advance_commit(out);
     }
@@ -1145,7 +1300,13 @@ impl Node {
                 self.next_index[p] = match_index + 1;
             }
             self.advance_commit(out);
-            if self.options.replicate_immediately && self.next_index[p] <= self.log.last_index() {
+            // A transfer target still catching up gets the rest at once, not at the next
+            // heartbeat; once it matches, it gets TimeoutNow.
+            let catching_up = self.transfer().is_some_and(|t| t.target == follower)
+                && !self.send_timeout_now_if_caught_up(out);
+            if (self.options.replicate_immediately || catching_up)
+                && self.next_index[p] <= self.log.last_index()
+            {
                 self.send_append(follower, out);
             }
         } else {
@@ -1257,6 +1418,20 @@ impl Node {
         out: &mut Output,
     ) {
         let to = Endpoint::Client(client);
+        // A leader handing over takes no new commands (thesis §3.10): the client is sent to the
+        // server about to lead.
+        if let Some(t) = self.transfer() {
+            out.messages.push((
+                to,
+                Message::ClientResponse {
+                    seq,
+                    reply: ClientReply::Redirect {
+                        leader: Some(t.target),
+                    },
+                },
+            ));
+            return;
+        }
         if self.role != Role::Leader {
             let leader = self.leader.filter(|&l| l != self.id);
             out.messages.push((

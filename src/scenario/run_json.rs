@@ -280,6 +280,7 @@ fn action(value: &Value, path: &str) -> Read<Action> {
         "Stop" => Action::Stop(node(v, p)?),
         "Restart" => Action::Restart(node(v, p)?),
         "Timeout" => Action::Timeout(node(v, p)?),
+        "TransferLeadership" => Action::TransferLeadership(node(v, p)?),
         "Submit" => {
             let [client, to, cmd] = fields(v, p, ["client", "node", "command"])?;
             Action::Submit {

@@ -481,6 +481,7 @@ fn action_tag(a: &Action) -> u8 {
         Action::RestoreLink(..) => 8,
         Action::DropMessage(_) => 9,
         Action::SetOption(_) => 10,
+        Action::TransferLeadership(_) => 11,
     }
 }
 
@@ -500,7 +501,10 @@ pub fn encode_run_bytes(config: &Config, actions: &[TimedAction]) -> Vec<u8> {
             prev_after = n;
         }
         match &ta.action {
-            Action::Stop(n) | Action::Restart(n) | Action::Timeout(n) => put_node(&mut out, *n),
+            Action::Stop(n)
+            | Action::Restart(n)
+            | Action::Timeout(n)
+            | Action::TransferLeadership(n) => put_node(&mut out, *n),
             Action::Submit {
                 client,
                 node,
@@ -765,6 +769,7 @@ impl ActionReader<'_, '_> {
             0 => Action::Stop(self.node()?),
             1 => Action::Restart(self.node()?),
             2 => Action::Timeout(self.node()?),
+            11 => Action::TransferLeadership(self.node()?),
             3 => Action::Submit {
                 client: self.client()?,
                 node: self.node()?,

@@ -358,7 +358,13 @@ fn random_action(w: &World, rng: &mut Pcg64Mcg) -> Option<Action> {
         }
         35..=44 => pick(rng, &running).map(Action::Stop),
         45..=56 => pick(rng, &stopped).map(Action::Restart),
-        57..=64 => pick(rng, &running).map(Action::Timeout),
+        57..=61 => pick(rng, &running).map(Action::Timeout),
+        // Leadership transfer (thesis §3.10) to a running server other than the leader.
+        62..=64 => {
+            let leader = w.leader()?;
+            let others: Vec<NodeId> = running.iter().copied().filter(|&n| n != leader).collect();
+            pick(rng, &others).map(Action::TransferLeadership)
+        }
         65..=72 => {
             let mut groups = vec![Vec::new(), Vec::new()];
             for i in 0..size {

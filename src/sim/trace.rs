@@ -299,6 +299,15 @@ fn describe_node_event(node: NodeId, event: &NodeEvent) -> String {
         NodeEvent::LostQuorum { term } => format!(
             "{node} stopped hearing from a majority and stepped down as leader of term {term}"
         ),
+        NodeEvent::TransferStarted { target, term } => format!(
+            "{node}, leader of term {term}, began handing leadership to {target}: it takes no new commands"
+        ),
+        NodeEvent::TimeoutNowSent { target, .. } => {
+            format!("{target}'s log matches {node}'s, so {node} told {target} to time out now")
+        }
+        NodeEvent::TransferAborted { target, term } => format!(
+            "{node} gave up handing leadership of term {term} to {target} and takes commands again"
+        ),
     }
 }
 

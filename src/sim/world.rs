@@ -54,6 +54,9 @@ pub enum Action {
     DropMessage(MessageId),
     /// Change an option while running.
     SetOption(OptionChange),
+    /// Ask the leader (the running leader of the highest term) to hand its leadership to this
+    /// server (thesis §3.10).
+    TransferLeadership(NodeId),
 }
 
 fn group_list(groups: &[Vec<NodeId>]) -> String {
@@ -85,6 +88,9 @@ impl Action {
             Action::RestoreLink(a, b) => format!("the link between {a} and {b} was restored"),
             Action::DropMessage(id) => format!("message #{id} was dropped"),
             Action::SetOption(change) => change.describe(),
+            Action::TransferLeadership(n) => {
+                format!("the leader was asked to hand its leadership to {n}")
+            }
         }
     }
 }
@@ -140,6 +146,12 @@ pub enum ActionError {
     MessageNotInFlight(MessageId),
     /// The option change would make the configuration invalid.
     InvalidOption(ConfigError),
+    /// No running server is leader, so there is no leadership to hand over.
+    NoLeader,
+    /// The server is the leader already.
+    AlreadyLeader(NodeId),
+    /// The server is stopped, so it cannot take over.
+    TargetStopped(NodeId),
 }
 
 impl std::fmt::Display for ActionError {
@@ -167,6 +179,13 @@ impl std::fmt::Display for ActionError {
                 )
             }
             ActionError::InvalidOption(e) => write!(f, "cannot change that option: {e}"),
+            ActionError::NoLeader => {
+                f.write_str("there is no leader right now, so no leadership to hand over")
+            }
+            ActionError::AlreadyLeader(n) => write!(f, "{n} is the leader already"),
+            ActionError::TargetStopped(n) => {
+                write!(f, "{n} is stopped, so it cannot take over as leader")
+            }
         }
     }
 }
@@ -529,6 +548,16 @@ impl World {
                     return Err(ActionError::NodeStopped(*n));
                 }
             }
+            Action::TransferLeadership(n) => {
+                if self.check_node(*n)?.is_stopped() {
+                    return Err(ActionError::TargetStopped(*n));
+                }
+                match self.leader() {
+                    None => return Err(ActionError::NoLeader),
+                    Some(l) if l == *n => return Err(ActionError::AlreadyLeader(*n)),
+                    Some(_) => {}
+                }
+            }
             Action::Submit { client, node, .. } => {
                 if client.index() >= self.clients.len() {
                     return Err(ActionError::UnknownClient(*client));
@@ -611,6 +640,14 @@ impl World {
             Action::Timeout(n) => {
                 self.nodes[n.index()].timeout_now(self.now, &mut self.rng, &mut self.out);
                 self.after_node_call(n.index());
+            }
+            Action::TransferLeadership(n) => {
+                if let Some(l) = self.leader() {
+                    // Validated above: a running leader other than `n` exists, so the node
+                    // accepts; a refusal here would change nothing anyway.
+                    let _ = self.nodes[l.index()].transfer_leadership(n, self.now, &mut self.out);
+                    self.after_node_call(l.index());
+                }
             }
             Action::Submit {
                 client,

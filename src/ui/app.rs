@@ -505,7 +505,7 @@ fn legend() -> Html {
                 <li><span class="key key-leader"></span>{ "leader: double outline" }</li>
                 <li><span class="key key-stopped"></span>{ "stopped: grey with a cross" }</li>
                 <li>{ "The ring around a node is its election timer running down; a leader's shows the next heartbeat." }</li>
-                <li>{ "Messages: ● vote request, ✓/✕ vote answers, small ○ heartbeat, ■ with a number: entries, ◆ client traffic." }</li>
+                <li>{ "Messages: ● vote request, ✓/✕ vote answers, small ○ heartbeat, ■ with a number: entries, ◆ client traffic, ▲ TimeoutNow (a leader handing over)." }</li>
             </ul>
         </details>
     }

@@ -371,6 +371,7 @@ fn message_style(message: &Message) -> (&'static str, String) {
             ClientReply::Ok { .. } => ("msg-client-ok", "✓".to_string()),
             ClientReply::Redirect { .. } => ("msg-client-redirect", "↪".to_string()),
         },
+        Message::TimeoutNow { .. } => ("msg-timeout-now", "!".to_string()),
     }
 }
 
@@ -404,6 +405,8 @@ fn message_view(sandbox: &Sandbox, m: &InFlightMessage, dispatch: &Callback<UiCo
         "msg-client" | "msg-client-ok" | "msg-client-redirect" => {
             html! { <path class="msg-shape" d="M 0 -8 L 8 0 L 0 8 L -8 0 Z" /> }
         }
+        // A triangle: a warning to the one server it goes to.
+        "msg-timeout-now" => html! { <path class="msg-shape" d="M 0 -9 L 9 7 L -9 7 Z" /> },
         _ => html! { <circle class="msg-shape" r="7.5" /> },
     };
     html! {

@@ -101,6 +101,14 @@ pub fn node_actions(sandbox: &Sandbox, dispatch: &Callback<UiCommand>) -> Html {
         None => (false, String::new()),
     };
     let none = selected.is_none();
+    let leads = selected.is_some_and(|n| n.is_leader());
+    let no_leader = sandbox.world().leader().is_none();
+    // A transfer under way, as (leader, target).
+    let transfer = sandbox
+        .world()
+        .nodes()
+        .iter()
+        .find_map(|n| n.transfer().map(|t| (n.id(), t.target)));
     html! {
         <section class="panel node-actions" aria-label="Node actions">
             <div class="panel-head"><h2>{ if none { "Node".to_string() } else { format!("Node {name}") } }</h2></div>
@@ -112,7 +120,15 @@ pub fn node_actions(sandbox: &Sandbox, dispatch: &Callback<UiCommand>) -> Html {
                         onclick={emit(dispatch, UiCommand::NodeAction(NodeVerb::Restart))} title="Restart the node (R)">{ "Restart" }</button>
                 <button class="btn" data-testid="node-action-timeout" disabled={none || stopped}
                         onclick={emit(dispatch, UiCommand::NodeAction(NodeVerb::Timeout))} title="Make its election timer run out now (T)">{ "Time out" }</button>
+                <button class="btn" data-testid="btn-transfer-leader" disabled={none || stopped || leads || no_leader}
+                        onclick={emit(dispatch, UiCommand::NodeAction(NodeVerb::TakeOver))}
+                        title="The leader brings this server's log up to date, then tells it to start an election at once (L)">{ "Make leader" }</button>
             </div>
+            if let Some(t) = transfer {
+                <p class="hint" data-testid="transfer-status">
+                    { format!("{} is handing its leadership to {}: it takes no new commands until {} leads.", t.0, t.1, t.1) }
+                </p>
+            }
         </section>
     }
 }

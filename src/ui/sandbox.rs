@@ -149,6 +149,8 @@ pub enum NodeVerb {
     Restart,
     /// Make its election timer run out now.
     Timeout,
+    /// Have the leader hand its leadership to it (thesis §3.10).
+    TakeOver,
 }
 
 /// The sandbox: the world plus how it is being watched.
@@ -823,6 +825,7 @@ impl Sandbox {
             NodeVerb::Stop => Action::Stop(node),
             NodeVerb::Restart => Action::Restart(node),
             NodeVerb::Timeout => Action::Timeout(node),
+            NodeVerb::TakeOver => Action::TransferLeadership(node),
         };
         self.act(action);
     }

@@ -163,3 +163,21 @@ test('typing in a field while the simulation runs is not wiped by the next frame
   await expect(page.locator('.event-list')).toContainText('latency set to 10-35 ms');
   expect(errors).toEqual([]);
 });
+
+test('"Make leader" hands the leadership to the selected server (leadership transfer)', async ({ page }) => {
+  const errors = await openApp(page, '?speed=0.2&nodes=5&seed=4');
+  const { leader, term } = await waitForLeader(page);
+  const target = ['A', 'B', 'C', 'D', 'E'].find((n) => n !== leader);
+  await page.getByTestId(`node-${target}`).click();
+  await page.getByTestId('btn-transfer-leader').click();
+  const next = await waitForLeader(page, { not: leader });
+  expect(next.leader).toBe(target);
+  expect(next.term).toBe(term + 1);
+  // The event list tells the story: the handover began, then TimeoutNow went out.
+  await expect(page.getByTestId('event-list')).toContainText('began handing leadership');
+  await expect(page.getByTestId('event-list')).toContainText('to time out now');
+  // On the leader itself the button has nothing to do.
+  await page.getByTestId(`node-${target}`).click();
+  await expect(page.getByTestId('btn-transfer-leader')).toBeDisabled();
+  expect(errors).toEqual([]);
+});
