@@ -1535,37 +1535,95 @@ fn transfer_to_a_lagging_follower_catches_it_up_before_timeout_now() {
     assert_eq!(net.nodes[1].log().last_index(), 3);
 }
 
-// §3.10 step 1: while handing over, the leader takes no new commands; it points the client at
-// the server about to lead.
+// §3.10 step 1: while handing over, the leader takes no new commands. It does not answer them
+// (a redirect would bounce the client between it and the target until the election is over);
+// a command it already answered is answered again.
 #[test]
-fn a_leader_handing_over_refuses_new_commands() {
+fn a_leader_handing_over_takes_no_new_commands() {
     let mut net = settled_leader_of_three();
-    // Node 1 cannot be reached, so the transfer stays under way.
+    let request = |seq: u64, value: i64| Message::ClientRequest {
+        seq,
+        command: Command::Set(value),
+    };
+    let ask = |net: &mut Net, msg: Message| {
+        net.call(0, |n, now, rng, out| {
+            n.handle(Endpoint::Client(ClientId(0)), msg, now, rng, out)
+        })
+    };
+    // Entries go out with the next heartbeat: run the leader's timer, then deliver.
+    let replicate = |net: &mut Net, link: &dyn Fn(NodeId, NodeId) -> bool| {
+        net.now = net.nodes[0].next_timer().expect("a leader has timers");
+        net.call(0, |n, now, rng, out| n.tick(now, rng, out));
+        while net.round(link) > 0 {}
+    };
+    // SET 4 is committed and answered before the transfer.
+    ask(&mut net, request(1, 4));
+    replicate(&mut net, &|_, _| true);
+    assert_eq!(net.nodes[0].commit_index(), 2);
+    // Node 2 is left behind by one more entry, so the transfer to it must wait for catch-up.
+    ask(&mut net, request(2, 6));
+    replicate(&mut net, &|_, to| to != NodeId(2));
+    assert_eq!(net.nodes[0].commit_index(), 3);
+    net.call(0, |n, now, _, out| {
+        let _ = n.transfer_leadership(NodeId(2), now, out);
+    });
+    net.pending.clear();
+    assert!(net.nodes[0].transfer().is_some_and(|t| !t.timeout_now_sent));
+    let last = net.nodes[0].log().last_index();
+    ask(&mut net, request(3, 9));
+    assert_eq!(net.nodes[0].log().last_index(), last, "nothing appended");
+    assert!(net.pending.is_empty(), "and no answer: {:?}", net.pending);
+    // The retry of an answered command gets its answer again.
+    ask(&mut net, request(2, 6));
+    assert!(matches!(
+        net.pending.last(),
+        Some((
+            _,
+            _,
+            Message::ClientResponse {
+                seq: 2,
+                reply: ClientReply::Ok { value: 6, .. }
+            }
+        ))
+    ));
+}
+
+// The transfer lives in the leader's timers: it ends when the leadership ends, whatever ends it,
+// and TimeoutNow goes out once however many replies the target sends.
+#[test]
+fn a_transfer_ends_with_the_leadership_and_sends_timeout_now_once() {
+    let mut net = settled_leader_of_three();
     net.call(0, |n, now, _, out| {
         let _ = n.transfer_leadership(NodeId(1), now, out);
     });
+    let sent = |net: &Net| {
+        net.events
+            .iter()
+            .filter(|(_, e)| matches!(e, NodeEvent::TimeoutNowSent { .. }))
+            .count()
+    };
+    assert_eq!(sent(&net), 1);
     net.pending.clear();
-    let last = net.nodes[0].log().last_index();
-    net.call(0, |n, now, rng, out| {
-        n.handle(
-            Endpoint::Client(ClientId(0)),
-            Message::ClientRequest {
-                seq: 1,
-                command: Command::Set(9),
+    // More success replies from the target change nothing.
+    let term = net.nodes[0].term();
+    for _ in 0..3 {
+        net.send(
+            NodeId(1),
+            NodeId(0),
+            Message::AppendEntriesReply {
+                term,
+                success: true,
+                match_index: 1,
+                conflict_term: None,
+                conflict_index: 0,
             },
-            now,
-            rng,
-            out,
-        )
-    });
-    assert_eq!(net.nodes[0].log().last_index(), last, "nothing appended");
-    assert!(net.pending.iter().any(|(_, _, m)| *m
-        == Message::ClientResponse {
-            seq: 1,
-            reply: ClientReply::Redirect {
-                leader: Some(NodeId(1))
-            }
-        }));
+        );
+    }
+    assert_eq!(sent(&net), 1);
+    // A higher term from anywhere ends the leadership, and the transfer with it.
+    net.send(NodeId(2), NodeId(0), heartbeat_at_start(term + 5));
+    assert_eq!(net.nodes[0].role(), Role::Follower);
+    assert_eq!(net.nodes[0].transfer(), None);
 }
 
 // A transfer that cannot finish (the target is down) is given up after an election timeout, and
@@ -1578,7 +1636,9 @@ fn a_transfer_that_cannot_finish_is_given_up_after_an_election_timeout() {
     });
     let deadline = net.nodes[0].transfer().map(|t| t.deadline);
     assert_eq!(deadline, Some(net.now + opts(3).election_timeout_max_us));
-    assert!(net.nodes[0].next_timer() <= deadline);
+    assert!(net.nodes[0]
+        .next_timer()
+        .is_some_and(|t| Some(t) <= deadline));
     // Nothing is delivered; time passes, heartbeats go out, until the deadline.
     while net.nodes[0].transfer().is_some() {
         let due = net.nodes[0].next_timer().expect("a leader has timers");

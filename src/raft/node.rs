@@ -660,7 +660,7 @@ impl Node {
         };
         *transfer = Some(Transfer {
             target,
-            deadline: now + self.options.election_timeout_max_us,
+            deadline: now.saturating_add(self.options.election_timeout_max_us),
             timeout_now_sent: false,
         });
         out.events.push(NodeEvent::TransferStarted {
@@ -1418,20 +1418,6 @@ impl Node {
         out: &mut Output,
     ) {
         let to = Endpoint::Client(client);
-        // A leader handing over takes no new commands (thesis §3.10): the client is sent to the
-        // server about to lead.
-        if let Some(t) = self.transfer() {
-            out.messages.push((
-                to,
-                Message::ClientResponse {
-                    seq,
-                    reply: ClientReply::Redirect {
-                        leader: Some(t.target),
-                    },
-                },
-            ));
-            return;
-        }
         if self.role != Role::Leader {
             let leader = self.leader.filter(|&l| l != self.id);
             out.messages.push((
@@ -1461,6 +1447,14 @@ impl Node {
                 // The client has moved on; this is a late copy of an old request.
                 return;
             }
+        }
+        // A leader handing over takes no new commands (thesis §3.10). It does not answer: a
+        // redirect to the target would bounce the client between two servers that both point at
+        // the other until the election is over, using up its attempts. Unanswered, the client
+        // retries after its timeout, by when the new leader is in place. (A command it already
+        // answered, above, is answered again.)
+        if self.transfer().is_some() {
+            return;
         }
         let request = RequestId { client, seq };
         if self

@@ -141,9 +141,12 @@ impl Quorum {
     }
 
     /// Whether the servers for which `yes` holds (granted votes, replies heard) make a majority
-    /// of every set: they win an election, or keep a leader in office.
+    /// of every set: they win an election, or keep a leader in office. A configuration without
+    /// voters has no majority at all.
     pub fn is_majority(&self, yes: impl Fn(NodeId) -> bool) -> bool {
-        self.incoming.majority_says(&yes) && self.outgoing.majority_says(&yes)
+        !self.voters().is_empty()
+            && self.incoming.majority_says(&yes)
+            && self.outgoing.majority_says(&yes)
     }
 
     /// The highest index stored on a majority of every set, given each server's highest stored
@@ -206,6 +209,8 @@ mod tests {
         assert!(!q.is_majority(|id| [A, B, NodeId(7), NodeId(8)].contains(&id)));
         let lone = Quorum::simple(Voters::first(1));
         assert!(lone.is_majority(|id| id == A));
+        // No voters, no majority: nobody can win an election in an empty configuration.
+        assert!(!Quorum::simple(Voters::default()).is_majority(|_| true));
     }
 
     // §6, Figure 11: during C_old,new a decision needs both majorities.

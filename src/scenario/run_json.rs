@@ -346,6 +346,7 @@ mod tests {
             Action::Stop(a),
             Action::Restart(b),
             Action::Timeout(a),
+            Action::TransferLeadership(b),
             Action::Submit {
                 client: ClientId(1),
                 node: b,

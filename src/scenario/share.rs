@@ -26,10 +26,11 @@
 //!      and a command (0 SET n, 1 ADD n with n zigzag, 2 NO-OP); 4 Partition takes a group count,
 //!      then per group a count and node ids; 5 Heal takes nothing; 6 CutLink, 7 CutOneWay
 //!      (from, to) and 8 RestoreLink take two node ids; 9 DropMessage takes a message id; 10
-//!      SetOption takes an option tag and its values in the order of [`OptionChange`]'s variants
-//!      (0 latency min max, 1 loss, 2 duplication, 3 election timeout min max, 4 heartbeat, 5
-//!      replication, 6 no-op, 7 PreVote, 8 CheckQuorum, 9 client retry timeout, 10 safety switch
-//!      index and 0/1).
+//!      SetOption takes an option tag and its values (0 latency min max, 1 loss, 2 duplication, 3
+//!      election timeout min max, 4 heartbeat, 5 replication, 6 no-op, 7 PreVote, 8
+//!      CheckQuorum, 9 client retry timeout, 10 safety switch index and 0/1, 11 client attempts;
+//!      tags are only ever added, so old links keep their meaning); 11 TransferLeadership takes
+//!      a node id.
 //!
 //! Nothing may follow the last action.
 //!

@@ -990,7 +990,7 @@ impl World {
     }
 
     fn set_client_timer(&mut self, c: usize) {
-        let t = self.now + self.config.client_retry_timeout_us;
+        let t = self.now.saturating_add(self.config.client_retry_timeout_us);
         let client = &mut self.clients[c];
         client.timer_gen += 1;
         client.timer_at = Some(t);

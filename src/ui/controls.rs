@@ -101,8 +101,11 @@ pub fn node_actions(sandbox: &Sandbox, dispatch: &Callback<UiCommand>) -> Html {
         None => (false, String::new()),
     };
     let none = selected.is_none();
-    let leads = selected.is_some_and(|n| n.is_leader());
-    let no_leader = sandbox.world().leader().is_none();
+    // The leader a transfer would start from (an old leader cut off in a lower term can still be
+    // made leader again).
+    let leader = sandbox.world().leader();
+    let leads = selected.is_some_and(|n| Some(n.id()) == leader);
+    let no_leader = leader.is_none();
     // A transfer under way, as (leader, target).
     let transfer = sandbox
         .world()

@@ -846,12 +846,14 @@ impl Sandbox {
     /// partition an old leader may still believe it leads), else any running server, which
     /// will redirect the client. Never a stopped server; `None` if every server is stopped.
     pub fn leader_for_clients(&self) -> Option<NodeId> {
-        let running = || self.world().nodes().iter().filter(|n| !n.is_stopped());
-        running()
-            .filter(|n| n.is_leader())
-            .max_by_key(|n| n.term())
-            .or_else(|| running().next())
-            .map(|n| n.id())
+        // The same leader the status line names (World::leader).
+        self.world().leader().or_else(|| {
+            self.world()
+                .nodes()
+                .iter()
+                .find(|n| !n.is_stopped())
+                .map(|n| n.id())
+        })
     }
 
     fn submit(&mut self, text: &str) {
