@@ -1697,3 +1697,18 @@ fn a_stale_timeout_now_is_ignored() {
     assert_eq!(net.nodes[0].term(), 5);
     assert!(net.pending.is_empty());
 }
+
+// TimeoutNow from a leader of a newer term than the receiver knows (it missed that election):
+// the receiver adopts the term first, so its election is in the term after the leader's, one the
+// leader's followers will take part in.
+#[test]
+fn timeout_now_from_a_newer_term_starts_an_election_after_that_term() {
+    let mut net = Net::new(vec![restored(0, 3, 2, &[1])]);
+    net.send(NodeId(1), NodeId(0), Message::TimeoutNow { term: 5 });
+    assert_eq!(net.nodes[0].role(), Role::Candidate);
+    assert_eq!(net.nodes[0].term(), 6);
+    assert!(net
+        .pending
+        .iter()
+        .any(|(_, _, m)| matches!(m, Message::RequestVote { term: 6, .. })));
+}

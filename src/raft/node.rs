@@ -709,7 +709,9 @@ impl Node {
         if term < self.current_term {
             return;
         }
-        if term > self.current_term || self.role != Role::Follower {
+        // A newer term is adopted first (§5.1), so the election is in the term after the
+        // leader's, which outranks it.
+        if term > self.current_term {
             self.become_follower(term, Some(leader), now, rng, out);
         }
         self.start_election(now, rng, out);

@@ -31,7 +31,12 @@ impl Voters {
 
     /// Whether `id` is in the set.
     pub fn contains(self, id: NodeId) -> bool {
-        id.index() < Self::CAPACITY && self.0 & (1 << id.index()) != 0
+        self.0 & Self::bit(id) != 0
+    }
+
+    /// The bit of `id`; none for an id beyond the capacity.
+    fn bit(id: NodeId) -> u64 {
+        1u64.checked_shl(u32::from(id.0)).unwrap_or(0)
     }
 
     /// The set with `id` added.
@@ -40,11 +45,7 @@ impl Voters {
             id.index() < Self::CAPACITY,
             "{id} is beyond the set's capacity"
         );
-        if id.index() < Self::CAPACITY {
-            Voters(self.0 | 1 << id.index())
-        } else {
-            self
-        }
+        Voters(self.0 | Self::bit(id))
     }
 
     /// How many servers the set holds.
@@ -197,12 +198,15 @@ mod tests {
         assert_eq!((abc.len(), Voters::default().len()), (3, 0));
         assert_eq!(Voters::first(64).len(), 64);
         assert!(!abc.contains(NodeId(200)));
+        assert!(!Voters::first(64).contains(NodeId(64)), "ids stop at 63");
+        assert_eq!(abc.with(A), abc, "adding a member again changes nothing");
     }
 
     // §5.2: a candidate wins with votes from a majority of the servers, itself included.
     #[test]
     fn a_simple_majority_is_more_than_half_of_the_voters() {
         let q = Quorum::simple(Voters::first(5));
+        assert!(!q.is_joint());
         assert!(q.is_majority(|id| [A, B, C].contains(&id)));
         assert!(!q.is_majority(|id| [A, B].contains(&id)));
         // Servers outside the configuration do not count.
