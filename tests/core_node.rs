@@ -58,6 +58,19 @@ impl Net {
         });
     }
 
+    /// Delivers a client's request for `command` (sequence number `seq`) to node `i`.
+    fn ask(&mut self, i: usize, client: ClientId, seq: u64, command: Command) {
+        self.call(i, |n, now, rng, out| {
+            n.handle(
+                Endpoint::Client(client),
+                Message::ClientRequest { seq, command },
+                now,
+                rng,
+                out,
+            )
+        });
+    }
+
     /// Delivers every pending message between nodes for which `link` holds; returns how many.
     fn round(&mut self, link: impl Fn(NodeId, NodeId) -> bool) -> usize {
         self.now += MS;
@@ -352,18 +365,7 @@ fn leader_answers_client_after_commit() {
     net.round(|_, _| true); // replies
     net.pending.clear();
     let client = ClientId(0);
-    net.call(0, |n, now, rng, out| {
-        n.handle(
-            Endpoint::Client(client),
-            Message::ClientRequest {
-                seq: 1,
-                command: Command::Set(5),
-            },
-            now,
-            rng,
-            out,
-        )
-    });
+    net.ask(0, client, 1, Command::Set(5));
     assert!(net.pending.is_empty(), "on-heartbeat replication waits");
     assert_eq!(net.nodes[0].log().last_index(), 1);
     net.now += 50 * MS;
@@ -377,18 +379,7 @@ fn leader_answers_client_after_commit() {
     assert_eq!(answer, Some(ClientReply::Ok { value: 5, index: 1 }));
     // A follower redirects.
     net.pending.clear();
-    net.call(1, |n, now, rng, out| {
-        n.handle(
-            Endpoint::Client(client),
-            Message::ClientRequest {
-                seq: 2,
-                command: Command::Add(1),
-            },
-            now,
-            rng,
-            out,
-        )
-    });
+    net.ask(1, client, 2, Command::Add(1));
     assert!(matches!(
         net.pending[0].2,
         Message::ClientResponse {
@@ -492,18 +483,7 @@ fn figure7_followers_are_repaired_by_new_leader() {
     // None of it is committed yet: all of it is from older terms (§5.4.2).
     assert_eq!(net.nodes[0].commit_index(), 0);
     // An entry of term 8 commits everything before it.
-    net.call(0, |n, now, rng, out| {
-        n.handle(
-            Endpoint::Client(ClientId(0)),
-            Message::ClientRequest {
-                seq: 1,
-                command: Command::Set(1),
-            },
-            now,
-            rng,
-            out,
-        )
-    });
+    net.ask(0, ClientId(0), 1, Command::Set(1));
     net.now += 50 * MS;
     net.call(0, |n, now, rng, out| n.tick(now, rng, out));
     net.round(|_, _| true);
@@ -608,18 +588,7 @@ fn figure8_leader_does_not_commit_old_term_by_counting() {
         assert_eq!(s2.voted_for(), Some(NodeId(4)));
         // Figure 8 (e): S1 appends an entry of its own term and replicates it to a majority;
         // now index 3 (term 4) commits, and index 2 with it.
-        net.call(0, |n, now, rng, out| {
-            n.handle(
-                Endpoint::Client(ClientId(0)),
-                Message::ClientRequest {
-                    seq: 1,
-                    command: Command::Set(4),
-                },
-                now,
-                rng,
-                out,
-            )
-        });
+        net.ask(0, ClientId(0), 1, Command::Set(4));
         for follower in [1, 2] {
             net.send(
                 NodeId(follower),
@@ -970,18 +939,7 @@ fn views_of_a_node_match_its_role() {
     assert!(net.nodes[0].next_heartbeat().is_some());
     assert_eq!(net.nodes[0].election_deadline(), None);
     // The leader's own slots follow its log as it appends.
-    net.call(0, |n, now, rng, out| {
-        n.handle(
-            Endpoint::Client(ClientId(0)),
-            Message::ClientRequest {
-                seq: 1,
-                command: Command::Set(5),
-            },
-            now,
-            rng,
-            out,
-        )
-    });
+    net.ask(0, ClientId(0), 1, Command::Set(5));
     assert_eq!(net.nodes[0].next_index(), Some(&[2, 1, 1][..]));
     assert_eq!(net.nodes[0].match_index(), Some(&[1, 0, 0][..]));
     net.round(|_, _| true); // heartbeats arrive
@@ -1500,18 +1458,7 @@ fn transfer_to_a_lagging_follower_catches_it_up_before_timeout_now() {
     let term = net.nodes[0].term();
     // Two new entries reach node 2 only.
     for v in [1, 2] {
-        net.call(0, |n, now, _, out| {
-            n.handle(
-                Endpoint::Client(ClientId(0)),
-                Message::ClientRequest {
-                    seq: v,
-                    command: Command::Set(v as i64),
-                },
-                now,
-                &mut Pcg64Mcg::seed_from_u64(0),
-                out,
-            )
-        });
+        net.ask(0, ClientId(0), v, Command::Set(v as i64));
     }
     net.pending.clear();
     net.call(0, |n, now, _, out| {
@@ -1541,15 +1488,6 @@ fn transfer_to_a_lagging_follower_catches_it_up_before_timeout_now() {
 #[test]
 fn a_leader_handing_over_takes_no_new_commands() {
     let mut net = settled_leader_of_three();
-    let request = |seq: u64, value: i64| Message::ClientRequest {
-        seq,
-        command: Command::Set(value),
-    };
-    let ask = |net: &mut Net, msg: Message| {
-        net.call(0, |n, now, rng, out| {
-            n.handle(Endpoint::Client(ClientId(0)), msg, now, rng, out)
-        })
-    };
     // Entries go out with the next heartbeat: run the leader's timer, then deliver.
     let replicate = |net: &mut Net, link: &dyn Fn(NodeId, NodeId) -> bool| {
         net.now = net.nodes[0].next_timer().expect("a leader has timers");
@@ -1557,11 +1495,11 @@ fn a_leader_handing_over_takes_no_new_commands() {
         while net.round(link) > 0 {}
     };
     // SET 4 is committed and answered before the transfer.
-    ask(&mut net, request(1, 4));
+    net.ask(0, ClientId(0), 1, Command::Set(4));
     replicate(&mut net, &|_, _| true);
     assert_eq!(net.nodes[0].commit_index(), 2);
     // Node 2 is left behind by one more entry, so the transfer to it must wait for catch-up.
-    ask(&mut net, request(2, 6));
+    net.ask(0, ClientId(0), 2, Command::Set(6));
     replicate(&mut net, &|_, to| to != NodeId(2));
     assert_eq!(net.nodes[0].commit_index(), 3);
     net.call(0, |n, now, _, out| {
@@ -1570,11 +1508,11 @@ fn a_leader_handing_over_takes_no_new_commands() {
     net.pending.clear();
     assert!(net.nodes[0].transfer().is_some_and(|t| !t.timeout_now_sent));
     let last = net.nodes[0].log().last_index();
-    ask(&mut net, request(3, 9));
+    net.ask(0, ClientId(0), 3, Command::Set(9));
     assert_eq!(net.nodes[0].log().last_index(), last, "nothing appended");
     assert!(net.pending.is_empty(), "and no answer: {:?}", net.pending);
     // The retry of an answered command gets its answer again.
-    ask(&mut net, request(2, 6));
+    net.ask(0, ClientId(0), 2, Command::Set(6));
     assert!(matches!(
         net.pending.last(),
         Some((
@@ -1653,18 +1591,7 @@ fn a_transfer_that_cannot_finish_is_given_up_after_an_election_timeout() {
         }));
     assert!(net.nodes[0].is_leader());
     let last = net.nodes[0].log().last_index();
-    net.call(0, |n, now, rng, out| {
-        n.handle(
-            Endpoint::Client(ClientId(0)),
-            Message::ClientRequest {
-                seq: 1,
-                command: Command::Set(9),
-            },
-            now,
-            rng,
-            out,
-        )
-    });
+    net.ask(0, ClientId(0), 1, Command::Set(9));
     assert_eq!(net.nodes[0].log().last_index(), last + 1);
 }
 

@@ -188,22 +188,16 @@ fn node_view(
     } else {
         match node.role() {
             Role::Leader => ("leader", String::new()),
-            Role::Candidate => (
-                "candidate",
-                format!(
-                    "{} of {} votes",
-                    node.votes_held().len(),
-                    crate::raft::majority(count)
-                ),
-            ),
-            Role::PreCandidate => (
-                "pre-candidate",
-                format!(
-                    "{} of {} pre-votes",
-                    node.votes_held().len(),
-                    crate::raft::majority(count)
-                ),
-            ),
+            Role::Candidate | Role::PreCandidate => {
+                let (word, votes) = if node.role() == Role::Candidate {
+                    ("candidate", "votes")
+                } else {
+                    ("pre-candidate", "pre-votes")
+                };
+                let held = node.votes_held().len();
+                let needed = crate::raft::majority(count);
+                (word, format!("{held} of {needed} {votes}"))
+            }
             Role::Follower => (
                 "follower",
                 node.voted_for()

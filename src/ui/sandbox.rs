@@ -1271,12 +1271,7 @@ mod tests {
             chapter: "election".into(),
             step: 0,
         });
-        for _ in 0..(30 * SECOND / 16_000) {
-            s.frame(16.0);
-            if s.tour_status() != StepStatus::Running {
-                break;
-            }
-        }
+        finish_step(&mut s);
         assert_ne!(s.tour_status(), StepStatus::Running);
         assert!(!s.is_playing(), "the step is over, so the clock is stopped");
         s.handle(UiCommand::TogglePlay);
