@@ -2,7 +2,9 @@
 //! property guards nothing. Each test feeds the checker the events and node states of one broken
 //! run by hand, the smallest that breaks the property, and checks what it names.
 
-use raftsim::raft::{Command, Node, NodeEvent, NodeId, NodeOptions, Output, RaftLog, Role, Term};
+use raftsim::raft::{
+    Command, Node, NodeEvent, NodeId, NodeOptions, Output, RaftLog, Role, Term, Voters,
+};
 use raftsim::sim::{Action, Checker, Config, RunawayLimit, Violation, Watchdog, World, SECOND};
 use rand::SeedableRng;
 use rand_pcg::Pcg64Mcg;
@@ -14,7 +16,7 @@ const C: NodeId = NodeId(2);
 /// A follower of a `size`-server cluster restored with `term` and a log of these terms.
 fn node(id: NodeId, size: u8, term: Term, log: RaftLog) -> Node {
     let options = NodeOptions {
-        cluster_size: size,
+        bootstrap: Voters::first(size),
         ..NodeOptions::default()
     };
     Node::restore(id, options, term, None, log)
@@ -399,6 +401,38 @@ fn default_watchdog_leaves_correct_runs_alone() {
     w.advance_to(60 * SECOND);
     assert!(!w.is_halted());
     assert!(w.check_invariants().is_empty());
+}
+
+// Two leaders elected in one term by majorities with nobody in common: each server here thinks
+// the cluster is itself alone, the extreme of configurations that do not overlap.
+#[test]
+fn disjoint_majorities_fire_when_two_leaders_share_no_voter() {
+    let mut c = Checker::new(2);
+    let mut rng = Pcg64Mcg::seed_from_u64(1);
+    let alone = |id: NodeId| NodeOptions {
+        bootstrap: Voters::default().with(id),
+        ..NodeOptions::default()
+    };
+    let mut found = Vec::new();
+    for id in [A, B] {
+        let mut n = Node::new(id, alone(id));
+        let mut out = Output::default();
+        n.timeout_now(0, &mut rng, &mut out);
+        assert!(n.is_leader());
+        for e in &out.events {
+            c.on_event(0, &n, e, &[], &mut found);
+        }
+    }
+    assert!(found.contains(&Violation::DisjointMajorities {
+        term: 1,
+        first: (A, Voters::default().with(A)),
+        second: (B, Voters::default().with(B)),
+    }));
+    assert!(
+        found[1].to_string().contains("no server in common"),
+        "{}",
+        found[1]
+    );
 }
 
 // Each violation is reported once, however often the state that breaks it is seen again.

@@ -4,14 +4,14 @@
 
 use raftsim::raft::{
     ClientId, ClientReply, Command, DenyReason, Endpoint, Message, Node, NodeEvent, NodeId,
-    NodeOptions, Output, RaftLog, Role, Safety, Term, Time, MS, SECOND,
+    NodeOptions, Output, RaftLog, Role, Safety, Term, Time, Voters, MS, SECOND,
 };
 use rand::SeedableRng;
 use rand_pcg::Pcg64Mcg;
 
 fn opts(size: u8) -> NodeOptions {
     NodeOptions {
-        cluster_size: size,
+        bootstrap: Voters::first(size),
         ..NodeOptions::default()
     }
 }
@@ -145,6 +145,7 @@ fn follower_votes_once_per_term() {
         term: 1,
         last_log_index: 0,
         last_log_term: 0,
+        forced: false,
     };
     net.send(NodeId(1), NodeId(0), rv.clone());
     assert_eq!(net.nodes[0].voted_for(), Some(NodeId(1)));
@@ -169,6 +170,7 @@ fn follower_denies_candidate_with_stale_log() {
         term,
         last_log_index,
         last_log_term,
+        forced: false,
     };
     // Older last term, even though longer.
     net.send(NodeId(1), NodeId(0), ask(3, 5, 1));
@@ -580,6 +582,7 @@ fn figure8_leader_does_not_commit_old_term_by_counting() {
                 term: 5,
                 last_log_index: 2,
                 last_log_term: 3,
+                forced: false,
             },
             0,
             &mut rng,
@@ -887,6 +890,7 @@ fn granting_a_vote_restarts_the_election_timer() {
             term: 1,
             last_log_index: 0,
             last_log_term: 0,
+            forced: false,
         },
     );
     assert_eq!(net.nodes[0].voted_for(), Some(NodeId(1)));
@@ -906,6 +910,7 @@ fn granting_a_vote_restarts_the_election_timer() {
             term: 1,
             last_log_index: 0,
             last_log_term: 0,
+            forced: false,
         },
     );
     assert_eq!(net.nodes[0].election_deadline(), Some(after));
@@ -919,7 +924,7 @@ fn views_of_a_node_match_its_role() {
     let mut net = Net::new((0..3).map(|i| Node::new(NodeId(i), opts(3))).collect());
     assert_eq!(net.nodes[0].next_index(), None);
     assert_eq!(net.nodes[0].match_index(), None);
-    assert_eq!(net.nodes[0].options().cluster_size, 3);
+    assert_eq!(net.nodes[0].options().bootstrap, Voters::first(3));
     net.call(0, |n, now, rng, out| n.timeout_now(now, rng, out));
     assert_eq!(
         net.nodes[0]
@@ -1035,6 +1040,7 @@ fn adopting_a_newer_term_keeps_the_election_deadline() {
             term: 5,
             last_log_index: 0,
             last_log_term: 0,
+            forced: false,
         },
     );
     assert_eq!(net.nodes[1].term(), 5, "the newer term is adopted");

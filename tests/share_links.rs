@@ -135,7 +135,7 @@ fn hostile_links_get_clear_errors() {
     };
     assert_eq!(decode_run(""), Err(ShareError::Empty));
     assert!(msg("AAA").contains("version"));
-    assert!(msg("2.AAA").contains("version \"2\""));
+    assert!(msg("9.AAA").contains("version \"9\""));
     assert!(msg("1.AA*A").contains("'*'"));
     assert!(msg("1.A").contains("length"));
     let b64 = |bytes: &[u8]| format!("1.{}", base64url_encode(bytes));
@@ -206,13 +206,17 @@ fn arb_action() -> impl Strategy<Value = Action> {
         any::<bool>().prop_map(OptionChange::CheckQuorum),
         any::<u64>().prop_map(OptionChange::ClientRetryTimeout),
         any::<u32>().prop_map(OptionChange::ClientMaxAttempts),
-        (0usize..5, any::<bool>()).prop_map(|(i, b)| OptionChange::Safety(SafetySwitch::ALL[i], b)),
+        any::<bool>().prop_map(OptionChange::SingleServerChanges),
+        (0usize..SafetySwitch::ALL.len(), any::<bool>())
+            .prop_map(|(i, b)| OptionChange::Safety(SafetySwitch::ALL[i], b)),
     ];
     prop_oneof![
         node.clone().prop_map(Action::Stop),
         node.clone().prop_map(Action::Restart),
         node.clone().prop_map(Action::Timeout),
         node.clone().prop_map(Action::TransferLeadership),
+        node.clone().prop_map(Action::AddServer),
+        node.clone().prop_map(Action::RemoveServer),
         (0u16..3, node.clone(), command).prop_map(|(c, node, command)| Action::Submit {
             client: ClientId(c),
             node,
@@ -275,6 +279,7 @@ fn arb_config() -> impl Strategy<Value = Config> {
                     noop_on_election: b[1],
                     pre_vote: b[2],
                     check_quorum: b[3],
+                    single_server_changes: b[1] && b[3],
                     client_retry_timeout_us: retry,
                     client_max_attempts: max,
                     safety: raftsim::sim::Safety {
@@ -283,6 +288,8 @@ fn arb_config() -> impl Strategy<Value = Config> {
                         forget_vote_on_restart: b[6],
                         skip_prev_log_check: b[7],
                         fixed_election_timeout: b[0] && b[7],
+                        change_before_own_term_commit: b[2] && b[5],
+                        vote_despite_live_leader: b[4] && b[6],
                     },
                 }
             },

@@ -1,6 +1,6 @@
 //! The replicated log and the commands it carries (§5.3).
 
-use super::{LogIndex, Term};
+use super::{LogIndex, Membership, Term};
 use serde::{Deserialize, Serialize};
 
 /// The identity of a client of the cluster, counted from 0 and shown as "client 1", "client 2", ...
@@ -47,6 +47,10 @@ pub enum Command {
     /// Change nothing. A new leader may append one so that it can commit entries of its own term
     /// (§8), which in turn commits everything before it.
     NoOp,
+    /// A new cluster configuration (§6). It leaves the value alone; every server uses the latest
+    /// configuration in its log from the moment the entry is appended. Only leaders create these;
+    /// clients cannot send them.
+    Config(Membership),
 }
 
 impl Command {
@@ -55,7 +59,7 @@ impl Command {
         match self {
             Command::Set(n) => n,
             Command::Add(n) => value.wrapping_add(n),
-            Command::NoOp => value,
+            Command::NoOp | Command::Config(_) => value,
         }
     }
 }
@@ -66,6 +70,7 @@ impl std::fmt::Display for Command {
             Command::Set(n) => write!(f, "SET {n}"),
             Command::Add(n) => write!(f, "ADD {n}"),
             Command::NoOp => f.write_str("NO-OP"),
+            Command::Config(m) => write!(f, "CONFIG {m}"),
         }
     }
 }
@@ -154,12 +159,14 @@ pub struct LogEntry {
 /// Entries are private and only ever appended or cut off at the end, so every change to an
 /// existing entry shows in [`RaftLog::removals`]; that is how the invariant checker sees, in
 /// constant time, that a leader never deletes or rewrites an entry anywhere in its log.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default)]
 pub struct RaftLog {
     entries: Vec<LogEntry>,
     /// Bookkeeping of truncations; not part of the log's content (equality ignores it).
-    #[serde(skip)]
     removals: Removals,
+    /// The indices of the configuration entries, in order, so that the configuration in use
+    /// (the latest one, §6) is found in constant time. Derived from `entries`.
+    configs: Vec<LogIndex>,
 }
 
 /// How many truncations removed entries from a log, and where the latest one started.
@@ -249,14 +256,33 @@ impl RaftLog {
             command,
             request,
         };
-        self.entries.push(entry);
+        self.push_entry(entry);
         entry
     }
 
     /// Appends an entry that came from a leader. Its index must be the next one; callers check.
     pub(crate) fn push_entry(&mut self, entry: LogEntry) {
         debug_assert_eq!(entry.index, self.last_index() + 1);
+        if matches!(entry.command, Command::Config(_)) {
+            self.configs.push(entry.index);
+        }
         self.entries.push(entry);
+    }
+
+    /// The latest configuration entry at or before `index`, with its index.
+    pub fn config_at(&self, index: LogIndex) -> Option<(LogIndex, Membership)> {
+        let pos = self.configs.partition_point(|&i| i <= index);
+        let at = *self.configs.get(pos.checked_sub(1)?)?;
+        match self.get(at)?.command {
+            Command::Config(m) => Some((at, m)),
+            _ => None,
+        }
+    }
+
+    /// The latest configuration entry in the log, committed or not, with its index: the one a
+    /// server uses (§6).
+    pub fn latest_config(&self) -> Option<(LogIndex, Membership)> {
+        self.config_at(self.last_index())
     }
 
     /// Deletes the entry at `index` and everything after it; returns how many were removed.
@@ -264,6 +290,8 @@ impl RaftLog {
         let keep = index.saturating_sub(1) as usize;
         let removed = self.entries.len().saturating_sub(keep);
         self.entries.truncate(keep);
+        let configs_kept = self.configs.partition_point(|&i| i <= keep as LogIndex);
+        self.configs.truncate(configs_kept);
         if removed > 0 {
             self.removals = Removals {
                 count: self.removals.count + 1,

@@ -101,6 +101,10 @@ pub enum Message {
         last_log_index: LogIndex,
         /// Term of the candidate's last log entry (§5.4).
         last_log_term: Term,
+        /// Set for an election the leader asked for (TimeoutNow, thesis §3.10) or the user
+        /// forced: voters grant it even if they heard from a leader recently (thesis §4.2.3).
+        #[serde(default)]
+        forced: bool,
     },
     /// The answer to a RequestVote.
     RequestVoteReply {
@@ -222,8 +226,19 @@ impl Message {
                 term,
                 last_log_index,
                 last_log_term,
+                forced,
+            } => {
+                let mut fields = vec![
+                    ("term", term.to_string()),
+                    ("lastLogIndex", last_log_index.to_string()),
+                    ("lastLogTerm", last_log_term.to_string()),
+                ];
+                if *forced {
+                    fields.push(("forced", "yes: grant even with a live leader".to_string()));
+                }
+                fields
             }
-            | Message::PreVote {
+            Message::PreVote {
                 term,
                 last_log_index,
                 last_log_term,
@@ -427,6 +442,7 @@ mod words {
             term: 4,
             last_log_index: 2,
             last_log_term: 1,
+            forced: false,
         };
         assert_eq!(vote.kind(), MessageKind::RequestVote);
         assert_eq!(vote.kind_name(), "RequestVote");
@@ -455,6 +471,7 @@ mod words {
                     term: 2,
                     last_log_index: 0,
                     last_log_term: 0,
+                    forced: false,
                 },
                 "RequestVote(term 2)",
             ),

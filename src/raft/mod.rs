@@ -8,15 +8,17 @@
 //! whole simulation deterministic.
 
 pub mod log;
+pub mod membership;
 pub mod message;
 pub mod node;
 pub mod quorum;
 pub mod role;
 
 pub use log::{ClientId, Command, CommandParseError, LogEntry, RaftLog, Removals, RequestId};
+pub use membership::{ChangeRefusal, Member, Membership, MembershipChange};
 pub use message::{ClientReply, Endpoint, Message, MessageKind};
 pub use node::{
-    DenyReason, Node, NodeEvent, NodeOptions, Output, Safety, Transfer, TransferRefusal,
+    ChangeStep, DenyReason, Node, NodeEvent, NodeOptions, Output, Safety, Transfer, TransferRefusal,
 };
 pub use quorum::{majority, Quorum, Voters};
 pub use role::Role;

@@ -8,8 +8,8 @@
 //! the same inputs always give the same outputs.
 
 use super::{
-    ClientId, ClientReply, Command, Endpoint, LogEntry, LogIndex, Message, NodeId, Quorum, RaftLog,
-    RequestId, Role, Term, Time, Voters,
+    ChangeRefusal, ClientId, ClientReply, Command, Endpoint, LogEntry, LogIndex, Membership,
+    MembershipChange, Message, NodeId, Quorum, RaftLog, RequestId, Role, Term, Time, Voters,
 };
 use rand::Rng;
 use serde::{Deserialize, Serialize};
@@ -40,6 +40,13 @@ pub struct Safety {
     /// Use the minimum election timeout on every server instead of a random one (§5.2), which
     /// makes split votes repeat.
     pub fixed_election_timeout: bool,
+    /// With single-server membership changes, let a leader start a change before it has
+    /// committed an entry of its own term (the rule added to thesis §4.1 in 2015), so two
+    /// configurations with disjoint majorities can elect two leaders in one term.
+    pub change_before_own_term_commit: bool,
+    /// Grant votes (and adopt the candidate's term) even when a leader was heard from within the
+    /// minimum election timeout (§6), so a removed server that times out disrupts the cluster.
+    pub vote_despite_live_leader: bool,
 }
 
 impl Safety {
@@ -50,20 +57,29 @@ impl Safety {
             || self.forget_vote_on_restart
             || self.skip_prev_log_check
             || self.fixed_election_timeout
+            || self.change_before_own_term_commit
+            || self.vote_despite_live_leader
     }
 }
 
 /// The settings one node runs with, derived from the simulation's configuration.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct NodeOptions {
-    /// Number of servers in the cluster (the node's peers are `NodeId(0)..NodeId(size-1)`).
-    pub cluster_size: u8,
+    /// The configuration before any is in the log: the servers the cluster started with, or
+    /// none for a server started later to join it (it learns its configuration from the leader).
+    pub bootstrap: Voters,
+    /// Change membership one server at a time (thesis §4.1) instead of through a joint
+    /// configuration (§6).
+    pub single_server_changes: bool,
     /// Shortest election timeout in microseconds.
     pub election_timeout_min_us: Time,
     /// Longest election timeout in microseconds.
     pub election_timeout_max_us: Time,
     /// Time between a leader's heartbeats, in microseconds.
     pub heartbeat_interval_us: Time,
+    /// The cluster's minimum election timeout (the shortest of any server's), in microseconds:
+    /// for that long after hearing from a leader a server will not help elect another (§6).
+    pub cluster_election_timeout_min_us: Time,
     /// Send new entries to followers at once instead of with the next heartbeat.
     pub replicate_immediately: bool,
     /// Append a no-op entry on becoming leader, so entries of earlier terms commit promptly (§8).
@@ -80,10 +96,12 @@ pub struct NodeOptions {
 impl Default for NodeOptions {
     fn default() -> Self {
         NodeOptions {
-            cluster_size: 3,
+            bootstrap: Voters::first(3),
+            single_server_changes: false,
             election_timeout_min_us: 150_000,
             election_timeout_max_us: 300_000,
             heartbeat_interval_us: 50_000,
+            cluster_election_timeout_min_us: 150_000,
             replicate_immediately: false,
             noop_on_election: false,
             pre_vote: false,
@@ -102,7 +120,8 @@ pub enum DenyReason {
     AlreadyVoted(NodeId),
     /// The candidate's log is less up to date than the voter's (§5.4.1).
     LogNotUpToDate,
-    /// PreVote only: the voter heard from a leader within the minimum election timeout.
+    /// The voter heard from a leader within the minimum election timeout, so it neither adopts
+    /// the candidate's term nor votes (§6; for PreVote, thesis §9.6).
     LeaderIsAlive,
 }
 
@@ -255,6 +274,46 @@ pub enum NodeEvent {
         /// The leader's term.
         term: Term,
     },
+    /// The leader appended a configuration entry: a step of a membership change (§6).
+    ChangeStarted {
+        /// The configuration appended, in use from now on.
+        config: Membership,
+        /// Why this step.
+        step: ChangeStep,
+        /// The leader's term.
+        term: Term,
+    },
+    /// The leader holds a requested change until an entry of its own term is committed (the
+    /// 2015 rule for single-server changes, thesis §4.1).
+    ChangeDeferred {
+        /// The change waiting.
+        change: MembershipChange,
+        /// The leader's term.
+        term: Term,
+    },
+    /// The leader's commit index passed a configuration entry: that configuration is committed.
+    ConfigCommitted {
+        /// The committed configuration.
+        config: Membership,
+        /// Its index.
+        index: LogIndex,
+    },
+    /// The leader committed a configuration without itself and stepped down (§6).
+    LeftCluster {
+        /// The term it led.
+        term: Term,
+    },
+}
+
+/// Why a leader appended a configuration entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ChangeStep {
+    /// The first step of a change someone asked for.
+    Requested(MembershipChange),
+    /// A learner caught up with the log, so it becomes a voter (thesis §4.2.1).
+    Promote(NodeId),
+    /// The joint configuration C_old,new is committed, so the leader moves to C_new (§6).
+    LeaveJoint,
 }
 
 /// A leadership transfer under way (thesis §3.10).
@@ -277,6 +336,8 @@ pub enum TransferRefusal {
     AlreadyLeader,
     /// No server of the cluster has that id.
     UnknownServer(NodeId),
+    /// The target does not vote in the leader's configuration, so it cannot be elected.
+    NotVoter(NodeId),
 }
 
 /// What one call into a node produced: messages to send and events to record.
@@ -363,6 +424,8 @@ pub struct Node {
     next_index: Vec<LogIndex>,
     match_index: Vec<LogIndex>,
     heard_from: BTreeSet<NodeId>,
+    /// A requested membership change held until an entry of this leader's term commits.
+    pending_change: Option<MembershipChange>,
 }
 
 impl Node {
@@ -381,7 +444,7 @@ impl Node {
         voted_for: Option<NodeId>,
         log: RaftLog,
     ) -> Node {
-        let size = usize::from(options.cluster_size);
+        let size = slots_for(options.bootstrap);
         Node {
             id,
             options,
@@ -401,6 +464,7 @@ impl Node {
             next_index: vec![1; size],
             match_index: vec![0; size],
             heard_from: BTreeSet::new(),
+            pending_change: None,
         }
     }
 
@@ -484,6 +548,21 @@ impl Node {
     pub fn match_index(&self) -> Option<&[LogIndex]> {
         (self.role == Role::Leader).then_some(self.match_index.as_slice())
     }
+    /// The configuration this server uses: the latest in its log, committed or not (§6), or the
+    /// one it started with; and the index of its entry (0 for the starting one).
+    pub fn config_entry(&self) -> (LogIndex, Membership) {
+        self.log
+            .latest_config()
+            .unwrap_or((0, Membership::simple(self.options.bootstrap)))
+    }
+    /// The configuration this server uses (see [`Node::config_entry`]).
+    pub fn membership(&self) -> Membership {
+        self.config_entry().1
+    }
+    /// A change this leader holds until an entry of its term is committed.
+    pub fn pending_change(&self) -> Option<MembershipChange> {
+        self.pending_change
+    }
     /// The earliest time at which [`Node::tick`] has something to do, if any.
     pub fn next_timer(&self) -> Option<Time> {
         match self.timers {
@@ -512,8 +591,6 @@ impl Node {
     /// Replaces the options (the user changed a setting). Timers already running keep their
     /// deadlines; new values apply from the next reset.
     pub fn set_options(&mut self, options: NodeOptions, now: Time) {
-        let size = usize::from(options.cluster_size);
-        debug_assert_eq!(size, self.next_index.len());
         self.options = options;
         if let Timers::Leader {
             quorum_deadline, ..
@@ -578,7 +655,7 @@ impl Node {
             Timers::Idle => {}
             Timers::Election { deadline } => {
                 if deadline <= now {
-                    self.election_timeout(now, rng, out);
+                    self.election_timeout(now, rng, out, false);
                 }
             }
             Timers::Leader {
@@ -619,12 +696,13 @@ impl Node {
     }
 
     /// Makes the election timer run out now, whatever the role (the user's "time out" action). A
-    /// leader forced this way starts an election in a new term like anyone else.
+    /// leader forced this way starts an election in a new term like anyone else. The election
+    /// is a forced one: voters grant it even if they heard from a leader recently.
     pub fn timeout_now<R: Rng + ?Sized>(&mut self, now: Time, rng: &mut R, out: &mut Output) {
         if self.stopped {
             return;
         }
-        self.election_timeout(now, rng, out);
+        self.election_timeout(now, rng, out, true);
     }
 
     /// The leadership transfer under way, if this server is a leader handing over.
@@ -654,6 +732,9 @@ impl Node {
         }
         if target.index() >= self.next_index.len() {
             return Err(TransferRefusal::UnknownServer(target));
+        }
+        if !self.membership().is_voter(target) {
+            return Err(TransferRefusal::NotVoter(target));
         }
         let Timers::Leader { transfer, .. } = &mut self.timers else {
             return Err(TransferRefusal::NotLeader);
@@ -706,7 +787,7 @@ impl Node {
         rng: &mut R,
         out: &mut Output,
     ) {
-        if term < self.current_term {
+        if term < self.current_term || !self.membership().is_voter(self.id) {
             return;
         }
         // A newer term is adopted first (§5.1), so the election is in the term after the
@@ -714,7 +795,7 @@ impl Node {
         if term > self.current_term {
             self.become_follower(term, Some(leader), now, rng, out);
         }
-        self.start_election(now, rng, out);
+        self.start_election(now, rng, out, true);
     }
 
     /// Handles one message that arrived from `from`.
@@ -736,8 +817,20 @@ impl Node {
                     term,
                     last_log_index,
                     last_log_term,
+                    forced,
                 },
-            ) => self.on_request_vote(c, term, last_log_index, last_log_term, now, rng, out),
+            ) => self.on_request_vote(
+                c,
+                VoteRequest {
+                    term,
+                    last_log_index,
+                    last_log_term,
+                    forced,
+                },
+                now,
+                rng,
+                out,
+            ),
             (Endpoint::Node(v), Message::RequestVoteReply { term, granted }) => {
                 self.on_request_vote_reply(v, term, granted, now, rng, out)
             }
@@ -795,7 +888,7 @@ impl Node {
                 self.on_pre_vote_reply(v, term, granted, now, rng, out)
             }
             (Endpoint::Client(c), Message::ClientRequest { seq, command }) => {
-                self.on_client_request(c, seq, command, out)
+                self.on_client_request(c, seq, command, now, out)
             }
             (Endpoint::Node(l), Message::TimeoutNow { term }) => {
                 self.on_timeout_now(l, term, now, rng, out)
@@ -822,6 +915,10 @@ impl Node {
     }
 
     fn set_role(&mut self, role: Role, out: &mut Output) {
+        if role != Role::Leader {
+            // A held membership change ends with the leadership, like a transfer.
+            self.pending_change = None;
+        }
         if self.role != role {
             out.events.push(NodeEvent::RoleChanged {
                 from: self.role,
@@ -865,11 +962,23 @@ impl Node {
         }
     }
 
-    fn election_timeout<R: Rng + ?Sized>(&mut self, now: Time, rng: &mut R, out: &mut Output) {
-        if self.options.pre_vote {
+    /// The election timer ran out (or the user forced it, `forced`). Only a voter of its own
+    /// configuration campaigns: a learner, or a server the configuration leaves out, waits to
+    /// hear from a leader (thesis §4.2.1).
+    fn election_timeout<R: Rng + ?Sized>(
+        &mut self,
+        now: Time,
+        rng: &mut R,
+        out: &mut Output,
+        forced: bool,
+    ) {
+        if !self.membership().is_voter(self.id) {
+            self.set_role(Role::Follower, out);
+            self.reset_election_timer(now, rng);
+        } else if self.options.pre_vote {
             self.start_pre_vote(now, rng, out);
         } else {
-            self.start_election(now, rng, out);
+            self.start_election(now, rng, out, forced);
         }
     }
 
@@ -882,7 +991,7 @@ impl Node {
         self.votes.insert(self.id);
         self.reset_election_timer(now, rng);
         if self.has_vote_majority() {
-            self.start_election(now, rng, out);
+            self.start_election(now, rng, out, false);
             return;
         }
         let msg = Message::PreVote {
@@ -893,7 +1002,16 @@ impl Node {
         self.send_to_peers(&msg, out);
     }
 
-    fn start_election<R: Rng + ?Sized>(&mut self, now: Time, rng: &mut R, out: &mut Output) {
+    /// Starts an election in the next term. `forced` marks one the leader asked for (TimeoutNow)
+    /// or the user forced: voters grant it even if they heard from a leader recently (thesis
+    /// §3.10, §4.2.3).
+    fn start_election<R: Rng + ?Sized>(
+        &mut self,
+        now: Time,
+        rng: &mut R,
+        out: &mut Output,
+        forced: bool,
+    ) {
         out.events.push(NodeEvent::TermChanged {
             from: self.current_term,
             to: self.current_term + 1,
@@ -916,33 +1034,55 @@ impl Node {
             term: self.current_term,
             last_log_index: self.log.last_index(),
             last_log_term: self.log.last_term(),
+            forced,
         };
         self.send_to_peers(&msg, out);
     }
 
+    /// Sends `msg` to every other voter of this server's configuration (votes are asked of
+    /// voters only).
     fn send_to_peers(&self, msg: &Message, out: &mut Output) {
-        for p in 0..self.options.cluster_size {
-            if p != self.id.0 {
-                out.messages.push((Endpoint::Node(NodeId(p)), msg.clone()));
-            }
+        for p in self.membership().voters().without(self.id).iter() {
+            out.messages.push((Endpoint::Node(p), msg.clone()));
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// Whether this server heard from a leader within `window` (or is the leader): then a
+    /// candidate is most likely a server that was cut off or removed.
+    fn leader_heard_within(&self, now: Time, window: Time) -> bool {
+        self.role == Role::Leader
+            || self
+                .last_leader_contact
+                .is_some_and(|t| now < t.saturating_add(window))
+    }
+
     fn on_request_vote<R: Rng + ?Sized>(
         &mut self,
         candidate: NodeId,
-        term: Term,
-        last_log_index: LogIndex,
-        last_log_term: Term,
+        request: VoteRequest,
         now: Time,
         rng: &mut R,
         out: &mut Output,
     ) {
-        if term > self.current_term {
+        let VoteRequest {
+            term,
+            last_log_index,
+            last_log_term,
+            forced,
+        } = request;
+        // §6: a server that heard from a current leader within the minimum election timeout
+        // neither adopts the candidate's newer term nor votes, so a removed server that times out
+        // cannot depose a working leader. Elections the leader asked for are exempt.
+        let ignore = term > self.current_term
+            && !forced
+            && !self.options.safety.vote_despite_live_leader
+            && self.leader_heard_within(now, self.options.cluster_election_timeout_min_us);
+        if term > self.current_term && !ignore {
             self.become_follower(term, None, now, rng, out);
         }
-        let refusal = if term < self.current_term {
+        let refusal = if ignore {
+            Some(DenyReason::LeaderIsAlive)
+        } else if term < self.current_term {
             Some(DenyReason::StaleTerm)
         } else if let Some(v) = self.voted_for.filter(|&v| v != candidate) {
             Some(DenyReason::AlreadyVoted(v))
@@ -1018,10 +1158,10 @@ impl Node {
         self.quorum().is_majority(|id| self.votes.contains(&id))
     }
 
-    /// The servers whose votes count, and how they make a majority. Membership is fixed for
-    /// now: every server of the cluster is a voter.
+    /// The servers whose votes count, and how they make a majority: those of the configuration
+    /// in use (§6).
     pub fn quorum(&self) -> Quorum {
-        Quorum::simple(Voters::first(self.options.cluster_size))
+        self.membership().quorum
     }
 
     fn on_pre_vote(
@@ -1035,10 +1175,7 @@ impl Node {
     ) {
         // A pre-vote changes nothing here: no term update, no votedFor, no timer reset. That is
         // what makes it harmless for a server cut off from the cluster to ask.
-        let leader_alive = self.role == Role::Leader
-            || self
-                .last_leader_contact
-                .is_some_and(|t| now < t + self.options.election_timeout_min_us);
+        let leader_alive = self.leader_heard_within(now, self.options.election_timeout_min_us);
         let refusal = if term <= self.current_term {
             Some(DenyReason::StaleTerm)
         } else if !self.options.safety.vote_without_log_check
@@ -1090,13 +1227,14 @@ impl Node {
             return;
         }
         if self.count_vote(voter, term, true, out) {
-            self.start_election(now, rng, out);
+            self.start_election(now, rng, out, false);
         }
     }
 
     fn become_leader(&mut self, now: Time, out: &mut Output) {
         self.set_role(Role::Leader, out);
         self.leader = Some(self.id);
+        self.make_room_for(self.membership().members().with(self.id));
         let next = self.log.last_index() + 1;
         self.next_index.iter_mut().for_each(|n| *n = next);
         self.match_index.iter_mut().for_each(|m| *m = 0);
@@ -1118,7 +1256,7 @@ impl Node {
                 .then_some(now + self.options.election_timeout_min_us),
             transfer: None,
         };
-        self.advance_commit(out);
+        self.advance_commit(now, out);
     }
 
     // ----- log replication -----------------------------------------------------------------
@@ -1131,16 +1269,18 @@ impl Node {
         out.events.push(NodeEvent::EntryAppended { entry });
     }
 
+    /// Sends AppendEntries to every other member of the configuration, learners included.
     fn broadcast_append(&self, out: &mut Output) {
-        for p in 0..self.options.cluster_size {
-            if p != self.id.0 {
-                self.send_append(NodeId(p), out);
-            }
+        for p in self.membership().members().without(self.id).iter() {
+            self.send_append(p, out);
         }
     }
 
     fn send_append(&self, peer: NodeId, out: &mut Output) {
-        let next = self.next_index[peer.index()].clamp(1, self.log.last_index() + 1);
+        let Some(&next) = self.next_index.get(peer.index()) else {
+            return;
+        };
+        let next = next.clamp(1, self.log.last_index() + 1);
         let prev_log_index = next - 1;
         let prev_log_term = self.log.term_at(prev_log_index).unwrap_or(0);
         let entries = self.log.slice_from(next, MAX_ENTRIES_PER_APPEND).to_vec();
@@ -1301,7 +1441,9 @@ impl Node {
             if match_index + 1 > self.next_index[p] {
                 self.next_index[p] = match_index + 1;
             }
-            self.advance_commit(out);
+            self.advance_commit(now, out);
+            // A learner may have caught up (thesis §4.2.1).
+            self.advance_membership(now, out);
             // A transfer target still catching up gets the rest at once, not at the next
             // heartbeat; once it matches, it gets TimeoutNow.
             let catching_up = self.transfer().is_some_and(|t| t.target == follower)
@@ -1335,7 +1477,7 @@ impl Node {
 
     /// Commits the highest index stored on a majority, provided its entry is from the current
     /// term (§5.4.2): a leader never commits an older term's entry by counting replicas.
-    fn advance_commit(&mut self, out: &mut Output) {
+    fn advance_commit(&mut self, now: Time, out: &mut Output) {
         let me = self.id.index();
         self.match_index[me] = self.log.last_index();
         let n = self
@@ -1350,8 +1492,133 @@ impl Node {
                 from: self.commit_index,
                 to: n,
             });
+            let before = self.commit_index;
             self.commit_index = n;
             self.apply_committed(out);
+            if let Some((index, config)) = self.log.config_at(n).filter(|&(i, _)| i > before) {
+                out.events
+                    .push(NodeEvent::ConfigCommitted { config, index });
+            }
+            self.advance_membership(now, out);
+        }
+    }
+
+    // ----- membership changes (§6, thesis chapter 4) -------------------------------------------
+
+    /// Grows the leader's per-server vectors to cover every server of `members`.
+    fn make_room_for(&mut self, members: Voters) {
+        let slots = slots_for(members);
+        if self.next_index.len() < slots {
+            self.next_index.resize(slots, self.log.last_index() + 1);
+            self.match_index.resize(slots, 0);
+        }
+    }
+
+    /// Whether a change may start now. With single-server changes a leader first commits an
+    /// entry of its own term (the 2015 fix to thesis §4.1): otherwise a change made by an earlier
+    /// leader that this one never saw, and this one's own, could have disjoint majorities.
+    fn may_change_now(&self) -> bool {
+        !self.options.single_server_changes
+            || self.options.safety.change_before_own_term_commit
+            || self.log.term_at(self.commit_index) == Some(self.current_term)
+    }
+
+    /// Whether this leader would start `change`, and the configuration it would append first.
+    pub fn check_change(&self, change: MembershipChange) -> Result<Membership, ChangeRefusal> {
+        if !self.is_leader() {
+            return Err(ChangeRefusal::NotLeader);
+        }
+        let (index, config) = self.config_entry();
+        if self.pending_change.is_some() || index > self.commit_index {
+            return Err(ChangeRefusal::InProgress);
+        }
+        config.begin(change, self.options.single_server_changes)
+    }
+
+    /// Asks this leader to add or remove a server. The change starts at once with its first
+    /// configuration entry, or, with single-server changes, waits until an entry of this
+    /// leader's term is committed (appending a no-op if it has none to commit).
+    pub fn request_change(
+        &mut self,
+        change: MembershipChange,
+        now: Time,
+        out: &mut Output,
+    ) -> Result<(), ChangeRefusal> {
+        let next = self.check_change(change)?;
+        if self.may_change_now() {
+            self.append_config(next, ChangeStep::Requested(change), now, out);
+            return Ok(());
+        }
+        self.pending_change = Some(change);
+        out.events.push(NodeEvent::ChangeDeferred {
+            change,
+            term: self.current_term,
+        });
+        if self.log.last_term() != self.current_term {
+            self.leader_append(Command::NoOp, None, out);
+            if self.options.replicate_immediately {
+                self.broadcast_append(out);
+            }
+            self.advance_commit(now, out);
+        }
+        Ok(())
+    }
+
+    /// Appends a configuration entry; the leader uses it from now on (§6).
+    fn append_config(&mut self, config: Membership, step: ChangeStep, now: Time, out: &mut Output) {
+        self.make_room_for(config.members());
+        self.leader_append(Command::Config(config), None, out);
+        out.events.push(NodeEvent::ChangeStarted {
+            config,
+            step,
+            term: self.current_term,
+        });
+        if self.options.replicate_immediately {
+            self.broadcast_append(out);
+        }
+        self.advance_commit(now, out);
+    }
+
+    /// A leader's next step of a membership change, taken whenever its commit index or a
+    /// learner's progress moves. Each step waits for the previous configuration to commit.
+    fn advance_membership(&mut self, now: Time, out: &mut Output) {
+        if !self.is_leader() {
+            return;
+        }
+        let (index, config) = self.config_entry();
+        if index > self.commit_index {
+            return;
+        }
+        let single = self.options.single_server_changes;
+        if config.is_joint() {
+            // §6: once C_old,new is committed, the leader moves on to C_new.
+            self.append_config(config.leave_joint(), ChangeStep::LeaveJoint, now, out);
+        } else if !config.is_voter(self.id) {
+            // §6: a leader that is not part of C_new steps down once C_new is committed. It does
+            // not campaign again: it is not a voter of its own configuration.
+            out.events.push(NodeEvent::LeftCluster {
+                term: self.current_term,
+            });
+            self.set_role(Role::Follower, out);
+            self.leader = None;
+            self.votes.clear();
+            self.timers = Timers::Election {
+                deadline: now.saturating_add(self.options.election_timeout_max_us),
+            };
+        } else if !self.may_change_now() {
+        } else if let Some(learner) = config.learners.iter().find(|l| {
+            // Caught up: it holds everything committed (thesis §4.2.1 waits for a round of
+            // replication that ends within an election timeout; a full match is the simple
+            // version of that).
+            self.match_index.get(l.index()).copied().unwrap_or(0) >= self.commit_index
+        }) {
+            let voters = config.quorum.incoming().with(learner);
+            let next = config.step_to(voters, single);
+            self.append_config(next, ChangeStep::Promote(learner), now, out);
+        } else if let Some(change) = self.pending_change.take() {
+            if let Ok(next) = config.begin(change, single) {
+                self.append_config(next, ChangeStep::Requested(change), now, out);
+            }
         }
     }
 
@@ -1417,6 +1684,7 @@ impl Node {
         client: ClientId,
         seq: u64,
         command: Command,
+        now: Time,
         out: &mut Output,
     ) {
         let to = Endpoint::Client(client);
@@ -1471,8 +1739,21 @@ impl Node {
         if self.options.replicate_immediately {
             self.broadcast_append(out);
         }
-        self.advance_commit(out);
+        self.advance_commit(now, out);
     }
+}
+
+/// How many per-server slots cover every server of `set` (its highest id plus one).
+fn slots_for(set: Voters) -> usize {
+    set.iter().last().map_or(0, |id| id.index() + 1)
+}
+
+/// The arguments of a RequestVote, bundled to keep the handler's signature readable.
+struct VoteRequest {
+    term: Term,
+    last_log_index: LogIndex,
+    last_log_term: Term,
+    forced: bool,
 }
 
 /// The arguments of an AppendEntries, bundled to keep the handler's signature readable.
@@ -1511,6 +1792,14 @@ mod tests {
             },
             Safety {
                 fixed_election_timeout: true,
+                ..Safety::default()
+            },
+            Safety {
+                change_before_own_term_commit: true,
+                ..Safety::default()
+            },
+            Safety {
+                vote_despite_live_leader: true,
                 ..Safety::default()
             },
         ];

@@ -9,10 +9,13 @@
 //! every handler.
 
 use super::{LogIndex, NodeId};
+use serde::{Deserialize, Serialize};
 
 /// A set of servers, as a bit set over node ids. raftsim clusters have at most 51 servers
 /// (`sim::config::MAX_CLUSTER_SIZE`), so 64 bits hold every id.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 pub struct Voters(u64);
 
 impl Voters {
@@ -46,6 +49,26 @@ impl Voters {
             "{id} is beyond the set's capacity"
         );
         Voters(self.0 | Self::bit(id))
+    }
+
+    /// The set without `id`.
+    pub fn without(self, id: NodeId) -> Voters {
+        Voters(self.0 & !Self::bit(id))
+    }
+
+    /// The servers in either set.
+    pub fn union(self, other: Voters) -> Voters {
+        Voters(self.0 | other.0)
+    }
+
+    /// The servers in both sets.
+    pub fn intersection(self, other: Voters) -> Voters {
+        Voters(self.0 & other.0)
+    }
+
+    /// The servers in this set and not in `other`.
+    pub fn minus(self, other: Voters) -> Voters {
+        Voters(self.0 & !other.0)
     }
 
     /// How many servers the set holds.
@@ -105,7 +128,7 @@ pub fn majority(size: usize) -> usize {
 }
 
 /// The voters whose agreement decides: one set, or two during a joint change (§6).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Quorum {
     /// The configuration being moved to (or the only one).
     incoming: Voters,
@@ -138,7 +161,17 @@ impl Quorum {
 
     /// Every server whose vote counts, in either set.
     pub fn voters(&self) -> Voters {
-        Voters(self.incoming.0 | self.outgoing.0)
+        self.incoming.union(self.outgoing)
+    }
+
+    /// The configuration being moved to (the only one when not joint).
+    pub fn incoming(&self) -> Voters {
+        self.incoming
+    }
+
+    /// During a joint change, the configuration being left; empty otherwise.
+    pub fn outgoing(&self) -> Voters {
+        self.outgoing
     }
 
     /// Whether the servers for which `yes` holds (granted votes, replies heard) make a majority

@@ -1,12 +1,16 @@
 //! Export and import of a run as versioned JSON, for saving a run to a file and opening it later
 //! (or attaching it to a bug report).
 //!
-//! # Schema, version 1
+//! # Schema, version 2
+//!
+//! Version 2 added the membership actions (`AddServer`, `RemoveServer`), the option
+//! `SingleServerChanges` and the settings `single_server_changes` and two safety switches;
+//! version 1 files are version 2 files without them and still open.
 //!
 //! ```json
 //! {
 //!   "format": "raftsim-run",
-//!   "version": 1,
+//!   "version": 2,
 //!   "title": "optional free text",
 //!   "config": { ...Config, fields left out take their defaults... },
 //!   "actions": [ { "at": 1000000, "after_event": 215, "action": { "Stop": 0 } }, ... ],
@@ -46,8 +50,11 @@ use serde_json::{Map, Value};
 /// The `format` name of an exported run.
 pub const EXPORT_FORMAT: &str = "raftsim-run";
 
-/// The schema version this code writes and reads.
-pub const EXPORT_VERSION: u64 = 1;
+/// The schema version this code writes (and the newest it reads).
+pub const EXPORT_VERSION: u64 = 2;
+
+/// The oldest schema version this code reads.
+pub const OLDEST_EXPORT_VERSION: u64 = 1;
 
 /// The largest file [`import_run`] reads.
 pub const MAX_IMPORT_BYTES: usize = 20 * 1024 * 1024;
@@ -242,7 +249,7 @@ impl std::fmt::Display for ImportError {
             ),
             ImportError::UnsupportedVersion(v) => write!(
                 f,
-                "it is version {v}, an older format this raftsim no longer reads (it reads version {EXPORT_VERSION})"
+                "it is version {v}, an older format this raftsim no longer reads (it reads versions {OLDEST_EXPORT_VERSION} to {EXPORT_VERSION})"
             ),
             ImportError::UnknownField(name) => write!(
                 f,
@@ -348,7 +355,7 @@ pub fn import_run(text: &str) -> Result<ImportedRun, ImportError> {
         .get("version")
         .and_then(Value::as_u64)
         .ok_or(ImportError::MissingVersion)?;
-    if version != EXPORT_VERSION {
+    if !(OLDEST_EXPORT_VERSION..=EXPORT_VERSION).contains(&version) {
         return Err(ImportError::UnsupportedVersion(version));
     }
     check_fields(&top, |k| TOP_LEVEL_FIELDS.contains(&k), "")?;
@@ -476,7 +483,10 @@ mod tests {
     fn export_import_round_trip_verifies_hash() {
         let tl = sample();
         let text = export_timeline(&tl);
-        assert!(text.starts_with("{\n  \"format\": \"raftsim-run\",\n  \"version\": 1"));
+        assert!(text.starts_with("{\n  \"format\": \"raftsim-run\",\n  \"version\": 2"));
+        // A version 1 file (no membership actions in it) still opens.
+        let old = import_run(&text.replace("\"version\": 2", "\"version\": 1"));
+        assert!(old.is_ok_and(|run| run.verified));
         let imported = import_run(&text).unwrap_or_else(|e| panic!("{e}"));
         assert!(imported.verified);
         assert_eq!(imported.actions, tl.recorded_actions());
@@ -500,8 +510,8 @@ mod tests {
         assert!(err(&good[..good.len() / 2]).contains("ends too early"));
         assert!(err("[1]").contains("not a raftsim run"));
         assert!(err(&good.replace("raftsim-run", "other")).contains("\"other\""));
-        assert!(err(&good.replace("\"version\": 1", "\"version\": 2")).contains("newer"));
-        assert!(err(&good.replace("\"version\": 1", "\"version\": 0")).contains("older"));
+        assert!(err(&good.replace("\"version\": 2", "\"version\": 3")).contains("newer"));
+        assert!(err(&good.replace("\"version\": 2", "\"version\": 0")).contains("older"));
         assert!(err(&good
             .replace("\"title\"", "\"x\"")
             .replace("\"format\"", "\"colour\": 1, \"format\""))

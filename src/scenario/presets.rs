@@ -10,7 +10,7 @@
 //! start elections, and a fixed message latency where the timing matters: the story then does
 //! not depend on the seed.
 
-use crate::raft::{ClientId, Command, NodeId, Safety, MS, SECOND};
+use crate::raft::{ClientId, Command, NodeId, MS, SECOND};
 use crate::sim::{Action, Config, ReplayError, SafetySwitch, Time, TimedAction, World};
 
 const A: NodeId = NodeId(0);
@@ -118,7 +118,7 @@ impl Preset {
     pub fn config_with(&self, broken: bool) -> Config {
         let mut config = self.config.clone();
         if let Some(switch) = self.switch {
-            set_switch(&mut config.safety, switch, broken);
+            switch.set(&mut config.safety, broken);
         }
         config
     }
@@ -148,16 +148,6 @@ impl Preset {
         } else {
             self.when_safe
         }
-    }
-}
-
-fn set_switch(safety: &mut Safety, switch: SafetySwitch, on: bool) {
-    match switch {
-        SafetySwitch::VoteWithoutLogCheck => safety.vote_without_log_check = on,
-        SafetySwitch::CommitOldTermsByCounting => safety.commit_old_terms_by_counting = on,
-        SafetySwitch::ForgetVoteOnRestart => safety.forget_vote_on_restart = on,
-        SafetySwitch::SkipPrevLogCheck => safety.skip_prev_log_check = on,
-        SafetySwitch::FixedElectionTimeout => safety.fixed_election_timeout = on,
     }
 }
 
@@ -242,7 +232,7 @@ fn staged(size: u8, switch: SafetySwitch) -> Config {
         client_retry_timeout_us: 100 * SECOND,
         ..Config::default()
     };
-    set_switch(&mut config.safety, switch, true);
+    switch.set(&mut config.safety, true);
     config
 }
 
@@ -396,7 +386,7 @@ fn livelock() -> Preset {
         latency_max_us: 10 * MS,
         ..Config::default()
     };
-    set_switch(&mut config.safety, SafetySwitch::FixedElectionTimeout, true);
+    SafetySwitch::FixedElectionTimeout.set(&mut config.safety, true);
     Preset {
         slug: "livelock",
         title: "Split votes for ever without random timeouts",

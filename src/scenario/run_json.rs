@@ -164,6 +164,8 @@ fn safety(value: &Value, path: &str) -> Read<Safety> {
             "forget_vote_on_restart" => &mut safety.forget_vote_on_restart,
             "skip_prev_log_check" => &mut safety.skip_prev_log_check,
             "fixed_election_timeout" => &mut safety.fixed_election_timeout,
+            "change_before_own_term_commit" => &mut safety.change_before_own_term_commit,
+            "vote_despite_live_leader" => &mut safety.vote_despite_live_leader,
             _ => return Err(ReadError::UnknownField(path.clone())),
         };
         *switch = flag(v, path)?;
@@ -200,6 +202,7 @@ pub fn read_config(value: &Value, path: &str) -> Read<Config> {
             "noop_on_election" => c.noop_on_election = flag(v, p)?,
             "pre_vote" => c.pre_vote = flag(v, p)?,
             "check_quorum" => c.check_quorum = flag(v, p)?,
+            "single_server_changes" => c.single_server_changes = flag(v, p)?,
             "client_retry_timeout_us" => c.client_retry_timeout_us = uint(v, p, u64::MAX)?,
             "client_max_attempts" => c.client_max_attempts = uint(v, p, u32::MAX.into())? as u32,
             "safety" => c.safety = safety(v, p)?,
@@ -229,6 +232,8 @@ fn safety_switch(value: &Value, path: &str) -> Read<SafetySwitch> {
         ("ForgetVoteOnRestart", None) => Ok(SafetySwitch::ForgetVoteOnRestart),
         ("SkipPrevLogCheck", None) => Ok(SafetySwitch::SkipPrevLogCheck),
         ("FixedElectionTimeout", None) => Ok(SafetySwitch::FixedElectionTimeout),
+        ("ChangeBeforeOwnTermCommit", None) => Ok(SafetySwitch::ChangeBeforeOwnTermCommit),
+        ("VoteDespiteLiveLeader", None) => Ok(SafetySwitch::VoteDespiteLiveLeader),
         (name, _) => unknown_variant(path, name),
     }
 }
@@ -259,6 +264,7 @@ fn option_change(value: &Value, path: &str) -> Read<OptionChange> {
         "NoOpOnElection" => OptionChange::NoOpOnElection(flag(v, p)?),
         "PreVote" => OptionChange::PreVote(flag(v, p)?),
         "CheckQuorum" => OptionChange::CheckQuorum(flag(v, p)?),
+        "SingleServerChanges" => OptionChange::SingleServerChanges(flag(v, p)?),
         "Safety" => {
             let (switch, on) = pair(v, p)?;
             OptionChange::Safety(safety_switch(switch, p)?, flag(on, p)?)
@@ -281,6 +287,8 @@ fn action(value: &Value, path: &str) -> Read<Action> {
         "Restart" => Action::Restart(node(v, p)?),
         "Timeout" => Action::Timeout(node(v, p)?),
         "TransferLeadership" => Action::TransferLeadership(node(v, p)?),
+        "AddServer" => Action::AddServer(node(v, p)?),
+        "RemoveServer" => Action::RemoveServer(node(v, p)?),
         "Submit" => {
             let [client, to, cmd] = fields(v, p, ["client", "node", "command"])?;
             Action::Submit {
@@ -347,6 +355,8 @@ mod tests {
             Action::Restart(b),
             Action::Timeout(a),
             Action::TransferLeadership(b),
+            Action::AddServer(NodeId(5)),
+            Action::RemoveServer(a),
             Action::Submit {
                 client: ClientId(1),
                 node: b,
@@ -387,6 +397,7 @@ mod tests {
             OptionChange::CheckQuorum(true),
             OptionChange::ClientRetryTimeout(9),
             OptionChange::ClientMaxAttempts(3),
+            OptionChange::SingleServerChanges(true),
         ];
         actions.extend(changes.into_iter().map(Action::SetOption));
         actions.extend(
@@ -428,6 +439,7 @@ mod tests {
             noop_on_election: true,
             pre_vote: true,
             check_quorum: true,
+            single_server_changes: true,
             client_retry_timeout_us: 10,
             client_max_attempts: 11,
             safety: Safety {
@@ -436,6 +448,8 @@ mod tests {
                 forget_vote_on_restart: true,
                 skip_prev_log_check: true,
                 fixed_election_timeout: true,
+                change_before_own_term_commit: true,
+                vote_despite_live_leader: true,
             },
         };
         let json = serde_json::to_value(&config).expect("serialisable");

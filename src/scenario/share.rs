@@ -45,12 +45,17 @@
 //! [`crate::sim::timeline::Timeline::from_run`], which names the refused action.
 
 use crate::raft::{ClientId, Command, NodeId, Time, SECOND};
+use crate::sim::config::MAX_SLOTS;
 use crate::sim::{
     Action, Config, ConfigError, OptionChange, Replication, SafetySwitch, TimedAction,
 };
 
 /// The format version this code writes (the text before the dot).
-pub const SHARE_VERSION: u32 = 1;
+pub const SHARE_VERSION: u32 = 2;
+
+/// The oldest format version this code still reads. Version 1 is version 2 without the
+/// membership actions, option and settings, so its links keep their meaning.
+pub const OLDEST_SHARE_VERSION: u32 = 1;
 
 /// The most actions a shared or imported run may carry.
 pub const MAX_ACTIONS: usize = 100_000;
@@ -163,7 +168,7 @@ impl std::fmt::Display for ShareError {
             }
             ShareError::UnsupportedVersion(v) => write!(
                 f,
-                "it has format version \"{v}\", but this version of raftsim reads only version {SHARE_VERSION} (it may come from a newer raftsim)"
+                "it has format version \"{v}\", but this version of raftsim reads only versions {OLDEST_SHARE_VERSION} to {SHARE_VERSION} (it may come from a newer raftsim)"
             ),
             ShareError::BadCharacter { position, found } => write!(
                 f,
@@ -326,7 +331,9 @@ fn put_command(out: &mut Vec<u8>, c: Command) {
             put(out, 1);
             put(out, zigzag(n));
         }
-        Command::NoOp => put(out, 2),
+        // Clients never send configurations (the world refuses them), so this arm only keeps
+        // the match whole.
+        Command::NoOp | Command::Config(_) => put(out, 2),
     }
 }
 
@@ -374,6 +381,10 @@ fn put_option(out: &mut Vec<u8>, c: &OptionChange) {
             put(out, 8);
             put(out, u64::from(b));
         }
+        OptionChange::SingleServerChanges(b) => {
+            put(out, 12);
+            put(out, u64::from(b));
+        }
         OptionChange::ClientRetryTimeout(us) => {
             put(out, 9);
             put(out, us);
@@ -391,20 +402,13 @@ fn put_option(out: &mut Vec<u8>, c: &OptionChange) {
 }
 
 fn safety_bits(c: &Config) -> u64 {
-    let s = &c.safety;
-    [
-        s.vote_without_log_check,
-        s.commit_old_terms_by_counting,
-        s.forget_vote_on_restart,
-        s.skip_prev_log_check,
-        s.fixed_election_timeout,
-    ]
-    .iter()
-    .enumerate()
-    .fold(0, |acc, (i, &b)| acc | (u64::from(b) << i))
+    SafetySwitch::ALL
+        .iter()
+        .enumerate()
+        .fold(0, |acc, (i, s)| acc | (u64::from(s.is_on(c.safety)) << i))
 }
 
-const CONFIG_FIELDS: u32 = 18;
+const CONFIG_FIELDS: u32 = 19;
 
 fn put_config(out: &mut Vec<u8>, c: &Config) {
     let d = Config::default();
@@ -427,6 +431,7 @@ fn put_config(out: &mut Vec<u8>, c: &Config) {
         c.client_retry_timeout_us != d.client_retry_timeout_us,
         c.client_max_attempts != d.client_max_attempts,
         c.safety != d.safety,
+        c.single_server_changes != d.single_server_changes,
     ];
     let mask = differs
         .iter()
@@ -464,7 +469,8 @@ fn put_config(out: &mut Vec<u8>, c: &Config) {
             14 => put(out, u64::from(c.check_quorum)),
             15 => put(out, c.client_retry_timeout_us),
             16 => put(out, u64::from(c.client_max_attempts)),
-            _ => put(out, safety_bits(c)),
+            17 => put(out, safety_bits(c)),
+            _ => put(out, u64::from(c.single_server_changes)),
         }
     }
 }
@@ -483,6 +489,8 @@ fn action_tag(a: &Action) -> u8 {
         Action::DropMessage(_) => 9,
         Action::SetOption(_) => 10,
         Action::TransferLeadership(_) => 11,
+        Action::AddServer(_) => 12,
+        Action::RemoveServer(_) => 13,
     }
 }
 
@@ -505,7 +513,9 @@ pub fn encode_run_bytes(config: &Config, actions: &[TimedAction]) -> Vec<u8> {
             Action::Stop(n)
             | Action::Restart(n)
             | Action::Timeout(n)
-            | Action::TransferLeadership(n) => put_node(&mut out, *n),
+            | Action::TransferLeadership(n)
+            | Action::AddServer(n)
+            | Action::RemoveServer(n) => put_node(&mut out, *n),
             Action::Submit {
                 client,
                 node,
@@ -655,6 +665,7 @@ fn read_config(r: &mut Reader<'_>) -> Result<Config, ShareError> {
             14 => c.check_quorum = r.flag("CheckQuorum switch")?,
             15 => c.client_retry_timeout_us = r.varint("client retry timeout")?,
             16 => c.client_max_attempts = r.small("client attempt limit")?,
+            18 => c.single_server_changes = r.flag("single-server changes switch")?,
             _ => {
                 let bits = r.varint("safety switches")?;
                 if bits >> SafetySwitch::ALL.len() != 0 {
@@ -663,12 +674,9 @@ fn read_config(r: &mut Reader<'_>) -> Result<Config, ShareError> {
                         tag: bits,
                     });
                 }
-                let s = &mut c.safety;
-                s.vote_without_log_check = bits & 1 != 0;
-                s.commit_old_terms_by_counting = bits & 2 != 0;
-                s.forget_vote_on_restart = bits & 4 != 0;
-                s.skip_prev_log_check = bits & 8 != 0;
-                s.fixed_election_timeout = bits & 16 != 0;
+                for (i, switch) in SafetySwitch::ALL.iter().enumerate() {
+                    switch.set(&mut c.safety, bits & (1 << i) != 0);
+                }
             }
         }
     }
@@ -745,6 +753,7 @@ impl ActionReader<'_, '_> {
             8 => OptionChange::CheckQuorum(r.flag("CheckQuorum switch")?),
             9 => OptionChange::ClientRetryTimeout(r.varint("client retry timeout")?),
             11 => OptionChange::ClientMaxAttempts(r.small("client attempts")?),
+            12 => OptionChange::SingleServerChanges(r.flag("single-server changes switch")?),
             10 => {
                 let i = r.varint("safety switch")?;
                 let switch = usize::try_from(i)
@@ -771,6 +780,20 @@ impl ActionReader<'_, '_> {
             1 => Action::Restart(self.node()?),
             2 => Action::Timeout(self.node()?),
             11 => Action::TransferLeadership(self.node()?),
+            12 => {
+                // A server added in the next free slot exists from this action on.
+                let n = self.r.varint("server id")?;
+                if n > u64::from(self.cluster_size) || n >= u64::from(MAX_SLOTS) {
+                    return Err(ShareError::NodeOutOfRange {
+                        action: self.number,
+                        node: n,
+                        cluster_size: self.cluster_size,
+                    });
+                }
+                self.cluster_size = self.cluster_size.max(n as u8 + 1);
+                Action::AddServer(NodeId(n as u8))
+            }
+            13 => Action::RemoveServer(self.node()?),
             3 => Action::Submit {
                 client: self.client()?,
                 node: self.node()?,
@@ -893,7 +916,10 @@ pub fn decode_run(text: &str) -> Result<(Config, Vec<TimedAction>), ShareError> 
     if version.is_empty() || !version.bytes().all(|b| b.is_ascii_digit()) {
         return Err(ShareError::MissingVersion);
     }
-    if version != SHARE_VERSION.to_string() {
+    let known = version
+        .parse::<u32>()
+        .is_ok_and(|v| (OLDEST_SHARE_VERSION..=SHARE_VERSION).contains(&v));
+    if !known {
         let shown: String = version.chars().take(12).collect();
         return Err(ShareError::UnsupportedVersion(shown));
     }
@@ -972,7 +998,10 @@ mod tests {
 
     #[test]
     fn default_run_is_tiny() {
-        assert_eq!(encode_run(&Config::default(), &[]), "1.AAA");
+        assert_eq!(encode_run(&Config::default(), &[]), "2.AAA");
+        assert_eq!(decode_run("2.AAA"), Ok((Config::default(), Vec::new())));
+        // Version 1 links (from before membership changes) still open.
         assert_eq!(decode_run("1.AAA"), Ok((Config::default(), Vec::new())));
+        assert!(decode_run("3.AAA").is_err());
     }
 }

@@ -1,10 +1,14 @@
 //! The simulation's settings: one serialisable [`Config`] whose `Default` is the narrative's setup.
 
-use crate::raft::{NodeId, NodeOptions, Safety, Time};
+use crate::raft::{NodeId, NodeOptions, Safety, Time, Voters};
 use serde::{Deserialize, Serialize};
 
 /// The largest cluster the core accepts. The UI offers 1 to 9; tests and the soak go higher.
 pub const MAX_CLUSTER_SIZE: u8 = 51;
+
+/// The most servers a cluster can grow to by adding servers (A to I): the size of the ring the
+/// page draws.
+pub const MAX_SLOTS: u8 = 9;
 
 /// The most clients a world may have.
 pub const MAX_CLIENTS: u8 = 16;
@@ -58,6 +62,9 @@ pub struct Config {
     pub pre_vote: bool,
     /// Leaders step down when they stop hearing from a majority (thesis §6.2).
     pub check_quorum: bool,
+    /// Change membership one server at a time (thesis §4.1) instead of through a joint
+    /// configuration (§6, the default).
+    pub single_server_changes: bool,
     /// How long a client waits for an answer before retrying at the next server.
     pub client_retry_timeout_us: Time,
     /// After this many attempts a client gives up on a command (outcome `Failed`); 0 means it
@@ -85,6 +92,7 @@ impl Default for Config {
             noop_on_election: false,
             pre_vote: false,
             check_quorum: false,
+            single_server_changes: false,
             client_retry_timeout_us: 500_000,
             client_max_attempts: 0,
             safety: Safety::default(),
@@ -292,11 +300,25 @@ impl Config {
             .copied()
             .flatten()
             .unwrap_or((self.election_timeout_min_us, self.election_timeout_max_us));
+        // The servers the cluster started with share its first configuration; a server added
+        // later starts with none and learns its configuration from the leader's log.
+        let bootstrap = if id.0 < self.cluster_size {
+            Voters::first(self.cluster_size)
+        } else {
+            Voters::default()
+        };
         NodeOptions {
-            cluster_size: self.cluster_size,
+            bootstrap,
+            single_server_changes: self.single_server_changes,
             election_timeout_min_us: min,
             election_timeout_max_us: max,
             heartbeat_interval_us: self.heartbeat_interval_us,
+            cluster_election_timeout_min_us: self
+                .election_timeout_override
+                .iter()
+                .flatten()
+                .map(|&(min, _)| min)
+                .fold(self.election_timeout_min_us, Time::min),
             replicate_immediately: self.replication == Replication::Immediate,
             noop_on_election: self.noop_on_election,
             pre_vote: self.pre_vote,
@@ -324,17 +346,10 @@ impl Config {
             OptionChange::NoOpOnElection(b) => c.noop_on_election = b,
             OptionChange::PreVote(b) => c.pre_vote = b,
             OptionChange::CheckQuorum(b) => c.check_quorum = b,
+            OptionChange::SingleServerChanges(b) => c.single_server_changes = b,
             OptionChange::ClientRetryTimeout(us) => c.client_retry_timeout_us = us,
             OptionChange::ClientMaxAttempts(n) => c.client_max_attempts = n,
-            OptionChange::Safety(switch, on) => match switch {
-                SafetySwitch::VoteWithoutLogCheck => c.safety.vote_without_log_check = on,
-                SafetySwitch::CommitOldTermsByCounting => {
-                    c.safety.commit_old_terms_by_counting = on
-                }
-                SafetySwitch::ForgetVoteOnRestart => c.safety.forget_vote_on_restart = on,
-                SafetySwitch::SkipPrevLogCheck => c.safety.skip_prev_log_check = on,
-                SafetySwitch::FixedElectionTimeout => c.safety.fixed_election_timeout = on,
-            },
+            OptionChange::Safety(switch, on) => switch.set(&mut c.safety, on),
         }
         c
     }
@@ -353,17 +368,46 @@ pub enum SafetySwitch {
     SkipPrevLogCheck,
     /// See [`Safety::fixed_election_timeout`].
     FixedElectionTimeout,
+    /// See [`Safety::change_before_own_term_commit`].
+    ChangeBeforeOwnTermCommit,
+    /// See [`Safety::vote_despite_live_leader`].
+    VoteDespiteLiveLeader,
 }
 
 impl SafetySwitch {
     /// Every switch, for building a settings panel.
-    pub const ALL: [SafetySwitch; 5] = [
+    pub const ALL: [SafetySwitch; 7] = [
         SafetySwitch::VoteWithoutLogCheck,
         SafetySwitch::CommitOldTermsByCounting,
         SafetySwitch::ForgetVoteOnRestart,
         SafetySwitch::SkipPrevLogCheck,
         SafetySwitch::FixedElectionTimeout,
+        SafetySwitch::ChangeBeforeOwnTermCommit,
+        SafetySwitch::VoteDespiteLiveLeader,
     ];
+
+    /// The field of [`Safety`] this switch stands for.
+    fn field(self, safety: &mut Safety) -> &mut bool {
+        match self {
+            SafetySwitch::VoteWithoutLogCheck => &mut safety.vote_without_log_check,
+            SafetySwitch::CommitOldTermsByCounting => &mut safety.commit_old_terms_by_counting,
+            SafetySwitch::ForgetVoteOnRestart => &mut safety.forget_vote_on_restart,
+            SafetySwitch::SkipPrevLogCheck => &mut safety.skip_prev_log_check,
+            SafetySwitch::FixedElectionTimeout => &mut safety.fixed_election_timeout,
+            SafetySwitch::ChangeBeforeOwnTermCommit => &mut safety.change_before_own_term_commit,
+            SafetySwitch::VoteDespiteLiveLeader => &mut safety.vote_despite_live_leader,
+        }
+    }
+
+    /// Whether this switch is on (its rule broken) in `safety`.
+    pub fn is_on(self, mut safety: Safety) -> bool {
+        *self.field(&mut safety)
+    }
+
+    /// Turns this switch on (breaks its rule) or off in `safety`.
+    pub fn set(self, safety: &mut Safety, on: bool) {
+        *self.field(safety) = on;
+    }
 
     /// A short label for the switch, naming the paper section whose rule it breaks.
     pub fn label(self) -> &'static str {
@@ -377,6 +421,12 @@ impl SafetySwitch {
                 "accept AppendEntries without the prevLog check (§5.3)"
             }
             SafetySwitch::FixedElectionTimeout => "no randomised election timeouts (§5.2)",
+            SafetySwitch::ChangeBeforeOwnTermCommit => {
+                "change membership before committing in the leader's term (thesis §4.1)"
+            }
+            SafetySwitch::VoteDespiteLiveLeader => {
+                "vote even while a leader is heard, so removed servers disrupt (§6)"
+            }
         }
     }
 }
@@ -412,6 +462,8 @@ pub enum OptionChange {
     PreVote(bool),
     /// Turn CheckQuorum on or off.
     CheckQuorum(bool),
+    /// Change membership one server at a time (`true`) or through joint consensus (`false`).
+    SingleServerChanges(bool),
     /// New client retry timeout: used from each client's next send, and a client already
     /// waiting longer than that from now retries at that time instead.
     ClientRetryTimeout(Time),
@@ -449,6 +501,12 @@ impl OptionChange {
             OptionChange::NoOpOnElection(b) => format!("no-op entry on election {}", on(b)),
             OptionChange::PreVote(b) => format!("PreVote {}", on(b)),
             OptionChange::CheckQuorum(b) => format!("CheckQuorum {}", on(b)),
+            OptionChange::SingleServerChanges(true) => {
+                "membership now changes one server at a time".to_string()
+            }
+            OptionChange::SingleServerChanges(false) => {
+                "membership now changes through joint consensus".to_string()
+            }
             OptionChange::ClientRetryTimeout(us) => {
                 format!("client retry timeout set to {} ms", us / 1000)
             }

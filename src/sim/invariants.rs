@@ -2,8 +2,10 @@
 //! incrementally as events happen so that properties over time ("committed entries are never
 //! lost") can be checked too, not only snapshots.
 
+use crate::raft::membership::names;
 use crate::raft::{
-    majority, Command, LogIndex, Node, NodeEvent, NodeId, Removals, RequestId, Role, Term, Time,
+    majority, Command, LogIndex, Node, NodeEvent, NodeId, Quorum, Removals, RequestId, Role, Term,
+    Time, Voters,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -131,6 +133,16 @@ pub enum Violation {
         /// The last index its log holds.
         last_index: LogIndex,
     },
+    /// Two leaders of one term were elected by majorities with no server in common: their
+    /// configurations allowed disjoint majorities (the single-server change bug, thesis §4.1).
+    DisjointMajorities {
+        /// The term.
+        term: Term,
+        /// The first leader and the servers that voted for it.
+        first: (NodeId, Voters),
+        /// The second leader and the servers that voted for it.
+        second: (NodeId, Voters),
+    },
     /// The watchdog stopped a run that no longer moves forward: more events than the limit at
     /// one instant of virtual time, or in the whole run. A correct cluster answers every event
     /// with finitely many others, so this is a loop in the code, found rather than hung on.
@@ -169,6 +181,7 @@ impl Violation {
             Violation::DoubleVote { .. } => "One vote per term",
             Violation::AppliedOutOfOrder { .. } => "Entries are applied in order",
             Violation::CommitBeyondLog { .. } => "Commits stay within the log",
+            Violation::DisjointMajorities { .. } => "Majorities overlap",
             Violation::RunawayRun { .. } => "Time moves on",
         }
     }
@@ -248,6 +261,18 @@ impl std::fmt::Display for Violation {
             Violation::TermDecreased { node, from, to } => {
                 write!(f, "{node}'s term went down from {from} to {to}")
             }
+            Violation::DisjointMajorities {
+                term,
+                first,
+                second,
+            } => write!(
+                f,
+                "in term {term}, {} won with votes from {} and {} with votes from {}: no server in common",
+                first.0,
+                names(first.1),
+                second.0,
+                names(second.1)
+            ),
             Violation::DoubleVote {
                 node,
                 term,
@@ -328,7 +353,8 @@ struct LeaderLogMark {
 /// needed to check properties across time and restarts.
 #[derive(Clone, Debug, Default)]
 pub struct Checker {
-    leaders: BTreeMap<Term, NodeId>,
+    /// Per term, the first leader and the voters that elected it.
+    leaders: BTreeMap<Term, (NodeId, Voters)>,
     votes: BTreeMap<(NodeId, Term), NodeId>,
     seen: BTreeMap<(LogIndex, Term), SeenEntry>,
     committed: Vec<CommittedEntry>,
@@ -336,6 +362,9 @@ pub struct Checker {
     applied: Vec<LogIndex>,
     /// Per node: its log when last seen as leader.
     leader_logs: Vec<Option<LeaderLogMark>>,
+    /// The quorum of the server that committed the highest committed entry, when it did: the
+    /// majority that must keep holding it.
+    top_quorum: Option<Quorum>,
     found: Vec<TimedViolation>,
 }
 
@@ -352,6 +381,13 @@ impl Checker {
             leader_logs: vec![None; size],
             ..Checker::default()
         }
+    }
+
+    /// A server was added to the cluster (in the next slot).
+    pub fn add_node(&mut self) {
+        self.terms.push(0);
+        self.applied.push(0);
+        self.leader_logs.push(None);
     }
 
     /// Every violation found so far, each once, in order of detection.
@@ -409,19 +445,38 @@ impl Checker {
                 term,
                 ..
             } => {
+                let votes = node
+                    .votes_held()
+                    .iter()
+                    .fold(Voters::default(), |set, &v| set.with(v));
                 match self.leaders.get(&term) {
-                    Some(&first) if first != id => self.report(
-                        at,
-                        Violation::ElectionSafety {
-                            term,
-                            first,
-                            second: id,
-                        },
-                        new,
-                    ),
+                    Some(&(first, first_votes)) if first != id => {
+                        self.report(
+                            at,
+                            Violation::ElectionSafety {
+                                term,
+                                first,
+                                second: id,
+                            },
+                            new,
+                        );
+                        // A leader holds at least its own vote; an empty set is a node built by
+                        // hand in a test, with no election behind it.
+                        let disjoint = first_votes.intersection(votes).is_empty()
+                            && !first_votes.is_empty()
+                            && !votes.is_empty();
+                        if disjoint {
+                            let v = Violation::DisjointMajorities {
+                                term,
+                                first: (first, first_votes),
+                                second: (id, votes),
+                            };
+                            self.report(at, v, new);
+                        }
+                    }
                     Some(_) => {}
                     None => {
-                        self.leaders.insert(term, id);
+                        self.leaders.insert(term, (id, votes));
                     }
                 }
                 // Leader Completeness: every entry committed in an earlier term is in its log.
@@ -507,6 +562,7 @@ impl Checker {
                             c.commit_term = node.term();
                         }
                     } else if slot == self.committed.len() {
+                        self.top_quorum = Some(node.quorum());
                         self.committed.push(CommittedEntry {
                             term,
                             commit_term: node.term(),
@@ -669,20 +725,23 @@ impl Checker {
         }
     }
 
-    /// The highest committed entry must be stored on a majority (persistent logs of stopped
-    /// servers count). By Log Matching, so are all entries before it.
+    /// The highest committed entry must stay stored on a majority of the configuration that
+    /// committed it (persistent logs of stopped and removed servers count). By Log Matching, so
+    /// are all entries before it.
     fn check_majority_holds(&mut self, at: Time, nodes: &[Node], new: &mut Vec<Violation>) {
-        let Some(top) = self.committed.last() else {
+        let (Some(top), Some(quorum)) = (self.committed.last(), self.top_quorum) else {
             return;
         };
         let index = self.committed.len() as LogIndex;
         let term = top.term;
-        let holders = nodes
-            .iter()
-            .filter(|n| n.log().term_at(index) == Some(term))
-            .count();
-        let needed = majority(nodes.len());
-        if holders < needed {
+        let holds = |id: NodeId| {
+            nodes
+                .get(id.index())
+                .is_some_and(|n| n.log().term_at(index) == Some(term))
+        };
+        if !quorum.is_majority(holds) {
+            let holders = quorum.voters().iter().filter(|&id| holds(id)).count();
+            let needed = majority(quorum.incoming().len());
             self.report(
                 at,
                 Violation::CommittedEntryLost {

@@ -7,7 +7,9 @@
 
 use super::world::Action;
 use super::{ClientId, DropReason, MessageId, Violation};
-use crate::raft::{Command, Endpoint, MessageKind, NodeEvent, NodeId, Role, Time};
+use crate::raft::{
+    ChangeStep, Command, Endpoint, MembershipChange, MessageKind, NodeEvent, NodeId, Role, Time,
+};
 use serde::{Deserialize, Serialize};
 use std::hash::{Hash, Hasher};
 
@@ -307,6 +309,33 @@ fn describe_node_event(node: NodeId, event: &NodeEvent) -> String {
         }
         NodeEvent::TransferAborted { target, term } => format!(
             "{node} gave up handing leadership of term {term} to {target} and takes commands again"
+        ),
+        NodeEvent::ChangeStarted { config, step, .. } => match step {
+            ChangeStep::Requested(MembershipChange::Add(n)) => {
+                format!("{node} started adding {n}: it joins as a learner ({config})")
+            }
+            ChangeStep::Requested(MembershipChange::Remove(n)) => {
+                format!("{node} started removing {n}: the change to {config}")
+            }
+            ChangeStep::Promote(n) => {
+                format!("{n} caught up and now votes: {node} started the change to {config}")
+            }
+            ChangeStep::LeaveJoint => {
+                format!("the joint configuration is committed, so {node} moved on to {config}")
+            }
+        },
+        NodeEvent::ChangeDeferred { change, term } => {
+            let what = match change {
+                MembershipChange::Add(n) => format!("adding {n}"),
+                MembershipChange::Remove(n) => format!("removing {n}"),
+            };
+            format!("{node} holds {what} until an entry of term {term} is committed (thesis §4.1)")
+        }
+        NodeEvent::ConfigCommitted { config, index } => {
+            format!("the change to {config} committed (index {index})")
+        }
+        NodeEvent::LeftCluster { term } => format!(
+            "{node} is not in the committed configuration, so it stepped down as leader of term {term}"
         ),
     }
 }

@@ -2,13 +2,14 @@
 //! random number generator, the trace and the invariant checker.
 
 use super::client::{Client, OpOutcome, Operation, Waiting};
-use super::config::{Config, ConfigError, OptionChange};
+use super::config::{Config, ConfigError, OptionChange, MAX_SLOTS};
 use super::invariants::{Checker, RunawayLimit, TimedViolation, Violation};
 use super::network::{DropReason, InFlightMessage, MessageId, Network};
 use super::queue::{Event, EventQueue};
 use super::trace::{TimerKind, Trace, TraceEvent, TraceKind};
 use crate::raft::{
-    ClientId, ClientReply, Command, Endpoint, Message, Node, NodeId, Output, Role, Time,
+    ChangeRefusal, ClientId, ClientReply, Command, Endpoint, Member, Membership, MembershipChange,
+    Message, Node, NodeId, Output, Role, Time,
 };
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
@@ -57,6 +58,13 @@ pub enum Action {
     /// Ask the leader (the running leader of the highest term) to hand its leadership to this
     /// server (thesis §3.10).
     TransferLeadership(NodeId),
+    /// Ask the leader to add this server to the cluster (§6). A server in the next empty slot is
+    /// started fresh first; a server that was removed earlier rejoins with the log it kept. It
+    /// joins as a learner and votes once it has caught up.
+    AddServer(NodeId),
+    /// Ask the leader to remove this server from the cluster (§6). The server keeps running
+    /// until someone stops it.
+    RemoveServer(NodeId),
 }
 
 fn group_list(groups: &[Vec<NodeId>]) -> String {
@@ -90,6 +98,10 @@ impl Action {
             Action::SetOption(change) => change.describe(),
             Action::TransferLeadership(n) => {
                 format!("the leader was asked to hand its leadership to {n}")
+            }
+            Action::AddServer(n) => format!("the leader was asked to add {n} to the cluster"),
+            Action::RemoveServer(n) => {
+                format!("the leader was asked to remove {n} from the cluster")
             }
         }
     }
@@ -152,6 +164,21 @@ pub enum ActionError {
     AlreadyLeader(NodeId),
     /// The server is stopped, so it cannot take over.
     TargetStopped(NodeId),
+    /// The server does not vote in its configuration (or the leader's), so it does not campaign.
+    NotAVoter(NodeId),
+    /// Servers are added in order: this is not the next empty slot.
+    NotNextSlot {
+        /// The server named.
+        node: NodeId,
+        /// The next empty slot.
+        next: NodeId,
+    },
+    /// All slots (A to I) hold a server.
+    SlotsFull,
+    /// The leader refused the membership change.
+    Change(ChangeRefusal),
+    /// Clients send SET, ADD and NO-OP; configurations come from leaders only.
+    NotAClientCommand,
 }
 
 impl std::fmt::Display for ActionError {
@@ -185,6 +212,26 @@ impl std::fmt::Display for ActionError {
             ActionError::AlreadyLeader(n) => write!(f, "{n} is the leader already"),
             ActionError::TargetStopped(n) => {
                 write!(f, "{n} is stopped, so it cannot take over as leader")
+            }
+            ActionError::NotAVoter(n) => {
+                write!(
+                    f,
+                    "{n} does not vote in the configuration, so it cannot campaign"
+                )
+            }
+            ActionError::NotNextSlot { node, next } => {
+                write!(
+                    f,
+                    "servers are added in order: the next empty slot is {next}, not {node}"
+                )
+            }
+            ActionError::SlotsFull => write!(
+                f,
+                "all {MAX_SLOTS} slots hold a server already; remove one and add it back"
+            ),
+            ActionError::Change(refusal) => write!(f, "the leader refused: {refusal}"),
+            ActionError::NotAClientCommand => {
+                f.write_str("clients send SET, ADD or NO-OP; only a leader writes configurations")
             }
         }
     }
@@ -414,6 +461,29 @@ impl World {
             .max_by(|a, b| a.term().cmp(&b.term()).then(b.id().cmp(&a.id())))
             .map(|n| n.id())
     }
+    /// The configuration the cluster is using, as the page shows it: the leader's (the latest
+    /// in its log), or with no leader that of the server with the most up-to-date log; and
+    /// whether it is committed there.
+    pub fn membership(&self) -> (Membership, bool) {
+        let source = self.leader().map(|l| &self.nodes[l.index()]).or_else(|| {
+            self.nodes
+                .iter()
+                .max_by_key(|n| (n.log().last_term(), n.log().last_index(), n.term()))
+        });
+        match source {
+            Some(node) => {
+                let (index, config) = node.config_entry();
+                (config, index <= node.commit_index())
+            }
+            None => (Membership::simple(Default::default()), true),
+        }
+    }
+
+    /// What `id` is in the configuration the page shows (see [`World::membership`]).
+    pub fn member(&self, id: NodeId) -> Member {
+        self.membership().0.role_of(id)
+    }
+
     /// Every invariant violation found so far (each once). Empty means all is well.
     pub fn check_invariants(&self) -> Vec<Violation> {
         self.checker
@@ -544,23 +614,53 @@ impl World {
                 }
             }
             Action::Timeout(n) => {
-                if self.check_node(*n)?.is_stopped() {
+                let node = self.check_node(*n)?;
+                if node.is_stopped() {
                     return Err(ActionError::NodeStopped(*n));
+                }
+                if !node.membership().is_voter(*n) {
+                    return Err(ActionError::NotAVoter(*n));
                 }
             }
             Action::TransferLeadership(n) => {
                 if self.check_node(*n)?.is_stopped() {
                     return Err(ActionError::TargetStopped(*n));
                 }
-                match self.leader() {
-                    None => return Err(ActionError::NoLeader),
-                    Some(l) if l == *n => return Err(ActionError::AlreadyLeader(*n)),
-                    Some(_) => {}
+                let leader = self.leader().ok_or(ActionError::NoLeader)?;
+                if leader == *n {
+                    return Err(ActionError::AlreadyLeader(*n));
+                }
+                if !self.nodes[leader.index()].membership().is_voter(*n) {
+                    return Err(ActionError::NotAVoter(*n));
                 }
             }
-            Action::Submit { client, node, .. } => {
+            Action::AddServer(n) => {
+                if n.index() > self.nodes.len() || n.0 >= MAX_SLOTS {
+                    return Err(if self.nodes.len() >= usize::from(MAX_SLOTS) {
+                        ActionError::SlotsFull
+                    } else {
+                        ActionError::NotNextSlot {
+                            node: *n,
+                            next: NodeId(self.nodes.len() as u8),
+                        }
+                    });
+                }
+                self.check_change(MembershipChange::Add(*n))?;
+            }
+            Action::RemoveServer(n) => {
+                self.check_node(*n)?;
+                self.check_change(MembershipChange::Remove(*n))?;
+            }
+            Action::Submit {
+                client,
+                node,
+                command,
+            } => {
                 if client.index() >= self.clients.len() {
                     return Err(ActionError::UnknownClient(*client));
+                }
+                if matches!(command, Command::Config(_)) {
+                    return Err(ActionError::NotAClientCommand);
                 }
                 self.check_node(*node)?;
             }
@@ -607,6 +707,27 @@ impl World {
         Ok(())
     }
 
+    /// Whether the leader would start `change`.
+    fn check_change(&self, change: MembershipChange) -> Result<(), ActionError> {
+        let leader = self.leader().ok_or(ActionError::NoLeader)?;
+        self.nodes[leader.index()]
+            .check_change(change)
+            .map(|_| ())
+            .map_err(ActionError::Change)
+    }
+
+    /// Starts a fresh server in the next empty slot. It knows no configuration until the
+    /// leader's log reaches it, so it does not campaign (its options carry an empty bootstrap).
+    fn add_node(&mut self) {
+        let id = NodeId(self.nodes.len() as u8);
+        let mut node = Node::new(id, self.config.node_options(id));
+        node.start(self.now, &mut self.rng);
+        self.nodes.push(node);
+        self.node_timers.push((None, 0));
+        self.checker.add_node();
+        self.reschedule_node(id.index());
+    }
+
     fn check_link(&self, a: NodeId, b: NodeId) -> Result<(), ActionError> {
         self.check_node(a)?;
         self.check_node(b)?;
@@ -646,6 +767,20 @@ impl World {
                     // Validated above: a running leader other than `n` exists, so the node
                     // accepts; a refusal here would change nothing anyway.
                     let _ = self.nodes[l.index()].transfer_leadership(n, self.now, &mut self.out);
+                    self.after_node_call(l.index());
+                }
+            }
+            Action::AddServer(n) | Action::RemoveServer(n) => {
+                if n.index() == self.nodes.len() {
+                    self.add_node();
+                }
+                let change = match action {
+                    Action::AddServer(_) => MembershipChange::Add(n),
+                    _ => MembershipChange::Remove(n),
+                };
+                if let Some(l) = self.leader() {
+                    // Validated above: the leader accepts the change.
+                    let _ = self.nodes[l.index()].request_change(change, self.now, &mut self.out);
                     self.after_node_call(l.index());
                 }
             }

@@ -11,7 +11,7 @@ use super::event_list::format_time;
 
 /// The properties in the order the panel lists them, with a one-line statement each. The names
 /// match [`Violation::property`].
-pub const PROPERTIES: [(&str, &str); 11] = [
+pub const PROPERTIES: [(&str, &str); 12] = [
     ("Election Safety", "At most one leader per term."),
     (
         "Leader Append-Only",
@@ -48,6 +48,10 @@ pub const PROPERTIES: [(&str, &str); 11] = [
     (
         "Commits stay within the log",
         "No server counts as committed an entry it does not hold.",
+    ),
+    (
+        "Majorities overlap",
+        "Two leaders of one term never rest on disjoint majorities.",
     ),
     (
         "Time moves on",
@@ -90,6 +94,9 @@ pub fn involved(violation: &Violation) -> (Vec<NodeId>, Vec<LogIndex>) {
         Violation::CommitBeyondLog {
             node, commit_index, ..
         } => (vec![*node], vec![*commit_index]),
+        Violation::DisjointMajorities { first, second, .. } => {
+            (first.1.union(second.1).iter().collect(), vec![])
+        }
         Violation::RunawayRun { .. } => (vec![], vec![]),
     }
 }
@@ -172,7 +179,7 @@ pub fn invariants_panel(world: &World, folded: bool) -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::raft::NodeId;
+    use crate::raft::{NodeId, Voters};
     use crate::sim::RunawayLimit;
 
     const A: NodeId = NodeId(0);
@@ -248,6 +255,11 @@ mod tests {
                 node: A,
                 commit_index: 2,
                 last_index: 1,
+            },
+            Violation::DisjointMajorities {
+                term: 3,
+                first: (A, Voters::first(1)),
+                second: (B, Voters::first(2).without(A)),
             },
             Violation::RunawayRun {
                 limit: RunawayLimit::OneInstant,

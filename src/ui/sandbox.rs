@@ -998,6 +998,12 @@ pub fn option_switches(config: &Config) -> Vec<(&'static str, &'static str, bool
             config.check_quorum,
             OptionChange::CheckQuorum(!config.check_quorum),
         ),
+        (
+            "One server at a time",
+            "Membership changes add or remove one server per step (thesis §4.1) instead of going through a joint configuration (§6).",
+            config.single_server_changes,
+            OptionChange::SingleServerChanges(!config.single_server_changes),
+        ),
     ]
 }
 
@@ -1006,33 +1012,37 @@ pub fn safety_switches(config: &Config) -> Vec<(&'static str, &'static str, bool
     SafetySwitch::ALL
         .iter()
         .map(|&switch| {
-            let (label, why, on) = match switch {
+            let (label, why) = match switch {
                 SafetySwitch::VoteWithoutLogCheck => (
                     "Vote without the log check",
                     "§5.4.1: a node missing committed entries can win and erase them.",
-                    config.safety.vote_without_log_check,
                 ),
                 SafetySwitch::CommitOldTermsByCounting => (
                     "Commit old terms by counting",
                     "§5.4.2: an entry counted as committed can still be overwritten (Figure 8).",
-                    config.safety.commit_old_terms_by_counting,
                 ),
                 SafetySwitch::ForgetVoteOnRestart => (
                     "Forget the vote on restart",
                     "votedFor is not persisted, so a node can vote twice in one term.",
-                    config.safety.forget_vote_on_restart,
                 ),
                 SafetySwitch::SkipPrevLogCheck => (
                     "Skip the prevLog check",
                     "§5.3: followers accept entries that do not follow their log.",
-                    config.safety.skip_prev_log_check,
                 ),
                 SafetySwitch::FixedElectionTimeout => (
                     "Equal election timeouts",
                     "§5.2: without randomness split votes can repeat for ever.",
-                    config.safety.fixed_election_timeout,
+                ),
+                SafetySwitch::ChangeBeforeOwnTermCommit => (
+                    "Change membership too early",
+                    "Thesis §4.1: a new leader changes membership before committing in its term; two leaders can win one term.",
+                ),
+                SafetySwitch::VoteDespiteLiveLeader => (
+                    "Let removed servers disrupt",
+                    "§6: servers vote even while they hear a leader, so a removed server forces elections.",
                 ),
             };
+            let on = switch.is_on(config.safety);
             (label, why, on, OptionChange::Safety(switch, !on))
         })
         .collect()
