@@ -50,6 +50,8 @@ fn there_is_a_preset_for_every_switch_and_slugs_are_unique() {
         SafetySwitch::ForgetVoteOnRestart,
         SafetySwitch::SkipPrevLogCheck,
         SafetySwitch::FixedElectionTimeout,
+        SafetySwitch::ChangeBeforeOwnTermCommit,
+        SafetySwitch::VoteDespiteLiveLeader,
     ] {
         assert!(all.iter().any(|p| p.switch == Some(switch)), "{switch:?}");
     }
@@ -224,4 +226,41 @@ fn presets_are_deterministic() {
         let two = build(&p, true);
         assert_eq!(one.trace_hash(), two.trace_hash(), "{}", p.slug);
     }
+}
+
+// Thesis §4.1 (the 2015 fix): with single-server changes, a leader that changes the membership
+// before committing an entry of its own term lets two configurations with disjoint majorities
+// each elect a leader of term 3; with the rule, only A wins term 3.
+#[test]
+fn membership_change_before_own_term_commit_elects_two_leaders() {
+    let p = get("membership-bug");
+    let w = build(&p, true);
+    let found = props(&w);
+    assert!(found.contains(&"Majorities overlap"), "{found:?}");
+    assert!(found.contains(&"Election Safety"), "{found:?}");
+    let leaders: Vec<_> = w
+        .nodes()
+        .iter()
+        .filter(|n| n.is_leader() && n.term() == 3)
+        .map(|n| n.id())
+        .collect();
+    assert_eq!(leaders, [A, C]);
+    let w = build(&p, false);
+    assert_eq!(props(&w), Vec::<&str>::new());
+    assert_eq!(w.leader(), Some(A));
+    assert!(!w.nodes()[C.index()].is_leader());
+}
+
+// §6: a removed server that times out is ignored while the leader is heard; without that rule
+// it deposes leader after leader.
+#[test]
+fn a_removed_server_disrupts_only_without_the_rule() {
+    let p = get("removed-server");
+    let w = build(&p, false);
+    assert_eq!(w.leader(), Some(A));
+    assert_eq!(w.nodes()[A.index()].term(), 1);
+    assert!(w.nodes()[E.index()].term() > 2, "E kept campaigning");
+    assert!(!w.nodes()[A.index()].membership().is_voter(E));
+    let w = build(&p, true);
+    assert!(w.nodes()[A.index()].term() > 2, "the cluster followed E's terms");
 }

@@ -34,6 +34,12 @@ pub enum Outcome {
     /// The checker reports nothing, a leader is in charge, and every running server's log is
     /// the leader's.
     Repaired,
+    /// The checker reports nothing and the first leader elected is the only one: nothing
+    /// disturbed it.
+    OneLeader,
+    /// The checker reports nothing, but elections kept deposing leaders: a working cluster was
+    /// disrupted.
+    Disrupted,
 }
 
 impl Outcome {
@@ -43,7 +49,9 @@ impl Outcome {
         match self {
             Outcome::Violates(property) => found.iter().any(|v| v.property() == *property),
             Outcome::Safe => found.is_empty(),
-            Outcome::NoLeader => found.is_empty() && !ever_led(world),
+            Outcome::NoLeader => found.is_empty() && elections(world) == 0,
+            Outcome::OneLeader => found.is_empty() && elections(world) == 1,
+            Outcome::Disrupted => found.is_empty() && elections(world) > 2,
             Outcome::Repaired => {
                 let Some(leader) = world.leader().and_then(|l| world.node(l)) else {
                     return false;
@@ -59,12 +67,12 @@ impl Outcome {
     }
 }
 
-/// Whether any server ever became leader in `world`'s run (the trace keeps every event unless
+/// How many times a server became leader in `world`'s run (the trace keeps every event unless
 /// retention was limited, which presets do not do).
-fn ever_led(world: &World) -> bool {
+fn elections(world: &World) -> usize {
     use crate::raft::{NodeEvent, Role};
     use crate::sim::TraceKind;
-    world.trace().iter().any(|e| {
+    world.trace().iter().filter(|e| {
         matches!(
             e.kind,
             TraceKind::Node {
@@ -76,6 +84,7 @@ fn ever_led(world: &World) -> bool {
             }
         )
     })
+    .count()
 }
 
 /// A moment of a preset worth pointing out, for the UI's timeline.
@@ -160,6 +169,8 @@ pub fn presets() -> Vec<Preset> {
         vote_without_log_check(),
         forget_vote_on_restart(),
         skip_prev_log_check(),
+        membership_bug(),
+        removed_server(),
     ]
 }
 
@@ -374,6 +385,103 @@ fn skip_prev_log_check() -> Preset {
         marks: s.marks,
         when_broken: Outcome::Violates("Log Matching"),
         when_safe: Outcome::Safe,
+    }
+}
+
+/// The 2015 bug in single-server membership changes (thesis §4.1): two changes made by leaders
+/// of different terms, neither committed by the other, give configurations whose majorities do
+/// not overlap, and each elects a leader in the same term.
+fn membership_bug() -> Preset {
+    let mut s = Script::new();
+    // A leads term 1 over A..D and commits SET 1.
+    s.go(Action::Timeout(A)).go(submit(0, A, 1));
+    // E joins as a learner (stopped at once, so it cannot catch up yet); the learner entry
+    // commits on A..D.
+    s.with(Action::AddServer(E)).go(Action::Stop(E));
+    s.mark("A leads term 1 of A, B, C, D; E has joined as a learner and is stopped.");
+    // Cut A and E off. E catches up from A alone and becomes a voter: A, B, C, D, E is in A's
+    // and E's logs only.
+    s.go(Action::Partition(vec![vec![A, E]]))
+        .go(Action::Restart(E));
+    s.mark("Cut off with A, E caught up: A's log says A, B, C, D, E. Nobody else saw it.");
+    // B leads term 2 with C and D, then (D cut off too) removes A at once: B, C, D commits on
+    // B and C. With the rule, B first has to commit an entry of term 2, which B and C alone
+    // cannot do.
+    s.go(Action::Timeout(B))
+        .go(Action::Partition(vec![vec![A, E], vec![D]]))
+        .go(Action::RemoveServer(A));
+    s.mark("B leads term 2 and removes A: B, C, D is committed on B and C.");
+    // Now A, D, E and B, C campaign apart: C wins term 3 with B (a majority of B, C, D) and A
+    // (in term 2 now, from D) wins term 3 with D and E (a majority of A, B, C, D, E).
+    s.go(Action::Partition(vec![vec![A, D, E]]))
+        .go(Action::Timeout(C))
+        .go(Action::Timeout(A));
+    s.mark("C and A both lead term 3: the two configurations had disjoint majorities.");
+    let mut config = staged(4, SafetySwitch::ChangeBeforeOwnTermCommit);
+    config.single_server_changes = true;
+    Preset {
+        slug: "membership-bug",
+        title: "Membership changes: two leaders in one term",
+        explanation: "Single-server membership changes (thesis §4.1) with the 2015 fix switched \
+            off. A, leader of term 1, adds E; only E hears of the new configuration A, B, C, D, \
+            E. B, leader of term 2, removes A at once, before committing anything of its own \
+            term, and B, C, D commits on B and C. Those two configurations have majorities with \
+            no server in common (A, D, E and B, C), so A and C both win term 3, and the checker \
+            reports two leaders in one term on disjoint majorities. With the rule in place, B \
+            must first commit an entry of term 2, which needs D, whose log then rules out A; the \
+            change waits and only A wins term 3.",
+        switch: Some(SafetySwitch::ChangeBeforeOwnTermCommit),
+        config,
+        end_us: s.now + SECOND,
+        actions: s.actions,
+        marks: s.marks,
+        when_broken: Outcome::Violates("Majorities overlap"),
+        when_safe: Outcome::Safe,
+    }
+}
+
+/// A server removed from the cluster keeps running; once it stops hearing heartbeats it times
+/// out and campaigns in ever newer terms (§6).
+fn removed_server() -> Preset {
+    let mut s = Script::new();
+    s.after(500 * MS, Action::RemoveServer(E));
+    s.mark("A leads A to E and removes E; E keeps running but hears no more heartbeats.");
+    s.after(600 * MS, Action::Heal);
+    s.mark("E has timed out and asks for votes in a newer term, again and again.");
+    let config = Config {
+        cluster_size: 5,
+        seed: 4,
+        // A times out first and leads; E times out soonest of the rest once it is left out.
+        election_timeout_override: vec![
+            Some((150 * MS, 170 * MS)),
+            Some((260 * MS, 300 * MS)),
+            Some((260 * MS, 300 * MS)),
+            Some((260 * MS, 300 * MS)),
+            Some((180 * MS, 200 * MS)),
+        ],
+        safety: crate::raft::Safety {
+            vote_despite_live_leader: true,
+            ..Default::default()
+        },
+        ..Config::default()
+    };
+    Preset {
+        slug: "removed-server",
+        title: "A removed server that will not go away",
+        explanation: "A, leader of A to E, removes E. Being left out of the new configuration, E \
+            no longer gets heartbeats, but nobody stops it, so it times out and asks for votes in \
+            a newer term, again and again. §6 guards against this: a server that heard from a \
+            leader within the minimum election timeout neither votes nor adopts the newer term, \
+            so A keeps leading. With the switch on the servers listen to E: each request deposes \
+            the leader, elections follow one another, and no command can commit meanwhile. \
+            Nothing unsafe happens; the cluster just stops working.",
+        switch: Some(SafetySwitch::VoteDespiteLiveLeader),
+        config,
+        end_us: s.now + 2 * SECOND,
+        actions: s.actions,
+        marks: s.marks,
+        when_broken: Outcome::Disrupted,
+        when_safe: Outcome::OneLeader,
     }
 }
 
