@@ -124,11 +124,18 @@ fn grow_and_shrink_one_server_at_a_time() {
         w.apply(Action::AddServer(D)).expect("add D");
         settle_on(&mut w, &[A, B, C, D]);
         let leader = w.leader().expect("leader");
-        let other = [A, B, C, D].into_iter().find(|&n| n != leader).expect("one");
+        let other = [A, B, C, D]
+            .into_iter()
+            .find(|&n| n != leader)
+            .expect("one");
         w.apply(Action::RemoveServer(other)).expect("remove");
         let rest: Vec<_> = [A, B, C, D].into_iter().filter(|&n| n != other).collect();
         settle_on(&mut w, &rest);
-        assert!(steps(&w).iter().all(|s| !s.contains('→')), "{:?}", steps(&w));
+        assert!(
+            steps(&w).iter().all(|s| !s.contains('→')),
+            "{:?}",
+            steps(&w)
+        );
         commits_everywhere(&mut w, &rest);
         assert_clean(&w);
     }
@@ -179,7 +186,8 @@ fn the_leader_removes_itself_and_steps_down_after_the_change_commits() {
         for seed in 1..=4 {
             let mut w = world(3, seed, single_server);
             let old = elect(&mut w);
-            w.apply(Action::RemoveServer(old)).expect("remove the leader");
+            w.apply(Action::RemoveServer(old))
+                .expect("remove the leader");
             let limit = w.now() + 5 * SECOND;
             assert!(
                 w.run_until(|w| w.leader().is_some_and(|l| l != old), limit),
@@ -215,7 +223,8 @@ fn a_learner_that_cannot_catch_up_never_votes_or_campaigns() {
     let mut w = world(3, 7, false);
     elect(&mut w);
     w.apply(Action::AddServer(D)).expect("add D");
-    w.apply(Action::Partition(vec![vec![D]])).expect("cut D off");
+    w.apply(Action::Partition(vec![vec![D]]))
+        .expect("cut D off");
     let t = w.now() + 5 * SECOND;
     w.advance_to(t);
     assert_eq!(w.member(D), Member::Learner);
@@ -227,7 +236,8 @@ fn a_learner_that_cannot_catch_up_never_votes_or_campaigns() {
     );
     assert_eq!(w.apply(Action::Timeout(D)), Err(ActionError::NotAVoter(D)));
     // Removing the learner ends the change at once.
-    w.apply(Action::RemoveServer(D)).expect("remove the learner");
+    w.apply(Action::RemoveServer(D))
+        .expect("remove the learner");
     settle_on(&mut w, &[A, B, C]);
     assert_clean(&w);
 }

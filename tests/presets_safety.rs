@@ -262,5 +262,8 @@ fn a_removed_server_disrupts_only_without_the_rule() {
     assert!(w.nodes()[E.index()].term() > 2, "E kept campaigning");
     assert!(!w.nodes()[A.index()].membership().is_voter(E));
     let w = build(&p, true);
-    assert!(w.nodes()[A.index()].term() > 2, "the cluster followed E's terms");
+    assert!(
+        w.nodes()[A.index()].term() > 2,
+        "the cluster followed E's terms"
+    );
 }

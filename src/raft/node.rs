@@ -559,6 +559,23 @@ impl Node {
     pub fn membership(&self) -> Membership {
         self.config_entry().1
     }
+    /// Whether this server campaigns when its election timer runs out: it votes in the
+    /// configuration it uses, or that configuration is not known to be committed and it voted in
+    /// the one before. (A change that would remove it may never commit, and its log may be the
+    /// one the cluster needs to finish or undo that change: refusing to campaign then could leave
+    /// no server able to win.)
+    pub fn may_campaign(&self) -> bool {
+        let (index, config) = self.config_entry();
+        if config.is_voter(self.id) {
+            return true;
+        }
+        index > self.commit_index
+            && self
+                .log
+                .config_at(index - 1)
+                .map_or(Membership::simple(self.options.bootstrap), |(_, m)| m)
+                .is_voter(self.id)
+    }
     /// A change this leader holds until an entry of its term is committed.
     pub fn pending_change(&self) -> Option<MembershipChange> {
         self.pending_change
@@ -787,7 +804,7 @@ impl Node {
         rng: &mut R,
         out: &mut Output,
     ) {
-        if term < self.current_term || !self.membership().is_voter(self.id) {
+        if term < self.current_term || !self.may_campaign() {
             return;
         }
         // A newer term is adopted first (§5.1), so the election is in the term after the
@@ -962,8 +979,8 @@ impl Node {
         }
     }
 
-    /// The election timer ran out (or the user forced it, `forced`). Only a voter of its own
-    /// configuration campaigns: a learner, or a server the configuration leaves out, waits to
+    /// The election timer ran out (or the user forced it, `forced`). Only a voter campaigns (see
+    /// [`Node::may_campaign`]): a learner, or a server the configuration leaves out, waits to
     /// hear from a leader (thesis §4.2.1).
     fn election_timeout<R: Rng + ?Sized>(
         &mut self,
@@ -972,7 +989,7 @@ impl Node {
         out: &mut Output,
         forced: bool,
     ) {
-        if !self.membership().is_voter(self.id) {
+        if !self.may_campaign() {
             self.set_role(Role::Follower, out);
             self.reset_election_timer(now, rng);
         } else if self.options.pre_vote {

@@ -72,19 +72,22 @@ impl Outcome {
 fn elections(world: &World) -> usize {
     use crate::raft::{NodeEvent, Role};
     use crate::sim::TraceKind;
-    world.trace().iter().filter(|e| {
-        matches!(
-            e.kind,
-            TraceKind::Node {
-                event: NodeEvent::RoleChanged {
-                    to: Role::Leader,
+    world
+        .trace()
+        .iter()
+        .filter(|e| {
+            matches!(
+                e.kind,
+                TraceKind::Node {
+                    event: NodeEvent::RoleChanged {
+                        to: Role::Leader,
+                        ..
+                    },
                     ..
-                },
-                ..
-            }
-        )
-    })
-    .count()
+                }
+            )
+        })
+        .count()
 }
 
 /// A moment of a preset worth pointing out, for the UI's timeline.

@@ -52,6 +52,10 @@ pub(crate) struct Waiting {
     /// Redirects followed since the last timeout; bounded so stale hints cannot bounce the
     /// client between servers for ever.
     pub(crate) hops: u32,
+    /// The server the client tried last after a timeout (first: the one it was sent to). The
+    /// next timeout tries the one after it, whatever redirects happened in between, so stale
+    /// hints (a removed server still naming an old leader) cannot keep it in a loop.
+    pub(crate) probe: NodeId,
 }
 
 /// A client. It runs one command at a time, in submission order; later submissions wait in a

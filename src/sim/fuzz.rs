@@ -16,6 +16,7 @@ use super::{
     TimedViolation, TraceKind, Watchdog, World, MS, SECOND,
 };
 use crate::raft::{Command, NodeEvent, Role, Time};
+use crate::sim::config::MAX_SLOTS;
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 
@@ -117,6 +118,10 @@ pub struct FuzzSummary {
     /// The most of those belonging to one client. A client runs its commands one at a time, so
     /// this, not the total, is how many round trips the slowest client still needs.
     pub backlog_at_heal: u64,
+    /// Servers outside the configuration when the network healed (removed, or never fully
+    /// added). Clients do not know the membership, so each can cost a command one retry
+    /// timeout: it answers that it knows no leader, or names a stale one.
+    pub outsiders_at_heal: u64,
     /// Virtual time from the heal until a leader of the highest term existed (`None` without
     /// the liveness phase).
     pub heal_to_leader: Option<Time>,
@@ -387,12 +392,30 @@ fn random_action(w: &World, rng: &mut Pcg64Mcg) -> Option<Action> {
             let ids: Vec<u64> = w.in_flight().map(|m| m.id).collect();
             pick(rng, &ids).map(Action::DropMessage)
         }
-        93..=96 => Some(Action::SetOption(OptionChange::LossPerMille(
+        93..=95 => Some(Action::SetOption(OptionChange::LossPerMille(
             [0, 20, 100, 300][rng.random_range(0..4)],
         ))),
-        _ => Some(Action::SetOption(OptionChange::DuplicatePerMille(
+        96..=97 => Some(Action::SetOption(OptionChange::DuplicatePerMille(
             [0, 50, 200][rng.random_range(0..3)],
         ))),
+        // Membership changes (§6): add the next empty slot or a server removed earlier, or
+        // remove a member, learner or voter, the leader included.
+        _ => {
+            let (config, _) = w.membership();
+            if rng.random_bool(0.5) {
+                let mut outside: Vec<NodeId> = (0..size as u8)
+                    .map(NodeId)
+                    .filter(|&n| !config.members().contains(n))
+                    .collect();
+                if size < usize::from(MAX_SLOTS) {
+                    outside.push(NodeId(size as u8));
+                }
+                pick(rng, &outside).map(Action::AddServer)
+            } else {
+                let members: Vec<NodeId> = config.members().iter().collect();
+                pick(rng, &members).map(Action::RemoveServer)
+            }
+        }
     }
 }
 
@@ -421,14 +444,29 @@ fn count_elections(w: &World, seen: &mut u64) -> u64 {
         .count() as u64
 }
 
-/// Whether a running node leads in the highest term any node has reached, so that the cluster
-/// has a leader everyone will follow once messages flow, not just a deposed one that has not
-/// heard the news.
+/// Whether a running node leads in the highest term any member of the cluster has reached, so
+/// that the cluster has a leader everyone will follow once messages flow, not just a deposed one
+/// that has not heard the news. Servers removed from the cluster may campaign in ever newer
+/// terms nobody listens to (§6), so they do not count.
 fn has_current_leader(w: &World) -> bool {
-    let max_term = w.nodes().iter().map(|n| n.term()).max().unwrap_or(0);
+    let members = w.membership().0.members();
+    let max_term = w
+        .nodes()
+        .iter()
+        .filter(|n| members.contains(n.id()))
+        .map(|n| n.term())
+        .max()
+        .unwrap_or(0);
     w.nodes()
         .iter()
         .any(|n| !n.is_stopped() && n.is_leader() && n.term() == max_term)
+}
+
+/// The servers of the cluster the page shows (see [`World::membership`]): the ones that must
+/// converge. A removed server keeps the log it had.
+fn members(w: &World) -> impl Iterator<Item = &crate::raft::Node> {
+    let members = w.membership().0.members();
+    w.nodes().iter().filter(move |n| members.contains(n.id()))
 }
 
 /// Runs the schedule of `seed`: random faults for `fault_time`, checking invariants after every
@@ -592,6 +630,12 @@ fn settle(
             .count()
     };
     summary.pending_at_heal = pending(w) as u64;
+    let members = w.membership().0.members();
+    summary.outsiders_at_heal = w
+        .nodes()
+        .iter()
+        .filter(|n| !members.contains(n.id()))
+        .count() as u64;
     summary.backlog_at_heal = w
         .clients()
         .iter()
@@ -651,7 +695,7 @@ fn converge(w: &mut World, summary: &mut FuzzSummary) -> Result<(), String> {
             return false;
         };
         !pending(w)
-            && w.nodes().iter().all(|n| {
+            && members(w).all(|n| {
                 n.commit_index() == leader.commit_index()
                     && n.last_applied() == n.commit_index()
                     && n.value() == leader.value()
@@ -687,9 +731,7 @@ fn converge(w: &mut World, summary: &mut FuzzSummary) -> Result<(), String> {
         return Err("convergence: the leader was lost after settling".into());
     };
     if !converged {
-        let behind: Vec<String> = w
-            .nodes()
-            .iter()
+        let behind: Vec<String> = members(w)
             .filter(|n| {
                 n.commit_index() != leader.commit_index()
                     || n.last_applied() != n.commit_index()
@@ -714,7 +756,7 @@ fn converge(w: &mut World, summary: &mut FuzzSummary) -> Result<(), String> {
             behind.join(", ")
         ));
     }
-    for n in w.nodes() {
+    for n in members(w) {
         let prefix = leader.commit_index() as usize;
         if n.entries().get(..prefix) != leader.entries().get(..prefix) {
             return Err(format!(

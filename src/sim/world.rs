@@ -618,7 +618,7 @@ impl World {
                 if node.is_stopped() {
                     return Err(ActionError::NodeStopped(*n));
                 }
-                if !node.membership().is_voter(*n) {
+                if !node.may_campaign() {
                     return Err(ActionError::NotAVoter(*n));
                 }
             }
@@ -1174,6 +1174,7 @@ impl World {
             command,
             target: node,
             hops: 0,
+            probe: node,
         });
         self.trace.push(
             self.now,
@@ -1277,9 +1278,10 @@ impl World {
             return;
         }
         // Try the next server round-robin: the one asked may be stopped or cut off.
-        let target = NodeId(((w.target.index() + 1) % self.nodes.len()) as u8);
+        let target = NodeId(((w.probe.index() + 1) % self.nodes.len()) as u8);
         if let Some(wm) = self.clients[c].waiting.as_mut() {
             wm.target = target;
+            wm.probe = target;
             wm.hops = 0;
         }
         self.operations[w.op].attempts += 1;
