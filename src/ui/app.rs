@@ -492,21 +492,20 @@ pub fn App() -> Html {
 }
 
 /// A key to the drawing: shapes and labels, not only colours, tell roles and messages apart.
+/// Static markup, so it goes in as one string: building it element by element cost the wasm bundle
+/// far more code than the text itself.
 fn legend() -> Html {
-    html! {
-        <details class="legend">
-            <summary>
-                <span data-testid="node-key">{ "A server shows its name, term and value (its commands' result)." }</span>
-                <span class="legend-more">{ " Shapes and colours ▸" }</span>
-            </summary>
-            <ul>
-                <li><span class="key key-follower"></span>{ "follower: plain circle" }</li>
-                <li><span class="key key-candidate"></span>{ "candidate: dashed outline; under it, the votes it has and the votes it needs" }</li>
-                <li><span class="key key-leader"></span>{ "leader: double outline" }</li>
-                <li><span class="key key-stopped"></span>{ "stopped: grey with a cross" }</li>
-                <li>{ "The ring around a node is its election timer running down; a leader's shows the next heartbeat." }</li>
-                <li>{ "Messages: ● vote request, ✓/✕ vote answers, small ○ heartbeat, ■ with a number: entries, ◆ client traffic, ▲ TimeoutNow (a leader handing over)." }</li>
-            </ul>
-        </details>
-    }
+    super::static_html(concat!(
+        r#"<details class="legend"><summary>"#,
+        r#"<span data-testid="node-key">A server shows its name, term and value (its commands' result).</span>"#,
+        r#"<span class="legend-more"> Shapes and colours ▸</span>"#,
+        r#"</summary><ul>"#,
+        r#"<li><span class="key key-follower"></span>follower: plain circle</li>"#,
+        r#"<li><span class="key key-candidate"></span>candidate: dashed outline; under it, the votes it has and the votes it needs</li>"#,
+        r#"<li><span class="key key-leader"></span>leader: double outline</li>"#,
+        r#"<li><span class="key key-stopped"></span>stopped: grey with a cross</li>"#,
+        r#"<li>The ring around a node is its election timer running down; a leader's shows the next heartbeat.</li>"#,
+        r#"<li>Messages: ● vote request, ✓/✕ vote answers, small ○ heartbeat, ■ with a number: entries, ◆ client traffic, ▲ TimeoutNow (a leader handing over).</li>"#,
+        r#"</ul></details>"#,
+    ))
 }

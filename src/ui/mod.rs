@@ -33,3 +33,13 @@ pub fn start() {
     panic_report::install();
     yew::Renderer::<App>::new().render();
 }
+
+/// Markup that never changes, as one string that the browser parses (Yew's raw HTML node).
+///
+/// Each element written with `html!` compiles to its own construction code, about 400 bytes of
+/// wasm an element, so static parts of the page (keys, headings, fixed table heads) go in this way
+/// to keep the bundle within its size budget (scripts/size_check). The DOM is the same. Only for
+/// constant markup written in this crate: no listeners, and nothing from the user or the URL.
+fn static_html(markup: &'static str) -> yew::Html {
+    yew::Html::from_html_unchecked(yew::AttrValue::Static(markup))
+}
