@@ -221,7 +221,9 @@ impl Sandbox {
         // configuration, which a core unit test proves valid.
         let timeline = new_timeline(config_for(params))
             .or_else(|_| new_timeline(Config::default()))
-            .expect("the default configuration is valid");
+            // Not `expect`: printing the error would bring ConfigError's Debug formatting into
+            // the wasm bundle for a case that cannot happen.
+            .unwrap_or_else(|_| panic!("the default configuration is valid"));
         let mut sandbox = Sandbox {
             engine: Engine::Timeline(Box::new(timeline)),
             playing: params.autoplay,
