@@ -990,8 +990,11 @@ impl Node {
         forced: bool,
     ) {
         if !self.may_campaign() {
+            // Its timer stays off until a leader's AppendEntries starts it again: a server that
+            // may not campaign has nothing to time out for, and a removed one would otherwise
+            // tick for ever.
             self.set_role(Role::Follower, out);
-            self.reset_election_timer(now, rng);
+            self.timers = Timers::Idle;
         } else if self.options.pre_vote {
             self.start_pre_vote(now, rng, out);
         } else {

@@ -368,6 +368,13 @@ pub fn App() -> Html {
         1 => format!("Leader: {}", leaders[0]),
         _ => format!("Leaders: {}", leaders.join(", ")),
     };
+    // The configuration in use (§6): the leader's, committed or not.
+    let (membership, config_committed) = s.world().membership();
+    // Nothing to say while every server votes and nothing has changed.
+    let config_plain = config_committed
+        && !membership.is_joint()
+        && membership.learners.is_empty()
+        && membership.voters().len() == s.world().nodes().len();
 
     let show_side = controls.invariants
         || controls.nodes
@@ -430,7 +437,12 @@ pub fn App() -> Html {
                     // side on a wide but short screen (main.css).
                     <div class="views">
                         <div class="cluster-area" data-testid="cluster">
-                            <div class="cluster-status" data-testid="cluster-status">{ leader_text }</div>
+                            <div class="cluster-status" data-testid="cluster-status">{ leader_text }
+                                <span class="cluster-config" data-testid="cluster-config" data-committed={config_committed.to_string()}
+                                      hidden={config_plain}>
+                                    { format!(" · {membership}{}", if config_committed { "" } else { " (not committed)" }) }
+                                </span>
+                            </div>
                             if embedded {
                                 <a class="embed-brand" data-testid="brand" href={full_app_href()} target="_blank"
                                    rel="noopener" title="Open the full simulator in a new tab">{ "raftsim" }</a>

@@ -4,7 +4,7 @@
 use crate::decimal::fixed;
 use yew::prelude::*;
 
-use crate::raft::{ClientReply, Endpoint, Message, Node, NodeId, Role};
+use crate::raft::{ClientReply, Endpoint, Member, Message, Node, NodeId, Role};
 use crate::sim::{InFlightMessage, World};
 
 use super::frozen::{fingerprint, ViewCache};
@@ -149,6 +149,9 @@ fn node_view(
     let centre = geometry::node_position(id.index(), count);
     let r = geometry::node_radius(count);
     let role = sandbox.role_name(id);
+    // Its place in the configuration in use (§6): learners and servers left out are drawn
+    // apart, and say so in words.
+    let member = world.member(id);
     let now = world.now();
     let config = world.config();
     let selected = sandbox.selection() == Some(Selection::Node(id));
@@ -188,6 +191,8 @@ fn node_view(
     } else {
         match node.role() {
             Role::Leader => ("leader", String::new()),
+            Role::Follower if member == Member::Learner => ("learner", String::new()),
+            Role::Follower if member == Member::None => ("not a member", String::new()),
             Role::Candidate | Role::PreCandidate => {
                 let (word, votes) = if node.role() == Role::Candidate {
                     ("candidate", "votes")
@@ -195,7 +200,9 @@ fn node_view(
                     ("pre-candidate", "pre-votes")
                 };
                 let held = node.votes_held().len();
-                let needed = crate::raft::majority(count);
+                // Out of the voters of its own configuration (the newer half while joint).
+                let needed =
+                    crate::raft::majority(node.membership().quorum.incoming().len().max(1));
                 (word, format!("{held} of {needed} {votes}"))
             }
             Role::Follower => (
@@ -234,14 +241,20 @@ fn node_view(
         })
     };
     let label = format!(
-        "Node {id}: {role}, term {}, value {}{}",
+        "Node {id}: {role}, term {}, value {}{}{}",
         node.term(),
         node.value(),
+        match member {
+            Member::Voter => "",
+            Member::Learner => ", learner (does not vote yet)",
+            Member::None => ", not in the cluster",
+        },
         if selected { ", selected" } else { "" }
     );
     let class = classes!(
         "node",
         format!("role-{role}"),
+        format!("member-{}", member.as_str()),
         selected.then_some("selected"),
         highlights.nodes.contains(&id).then_some("violating"),
         sandbox
@@ -251,7 +264,7 @@ fn node_view(
         draft_group.map(|g| format!("group-{g}"))
     );
     html! {
-        <g class={class} data-testid={format!("node-{id}")} data-role={role}
+        <g class={class} data-testid={format!("node-{id}")} data-role={role} data-member={member.as_str()}
            data-term={node.term().to_string()} transform={format!("translate({} {})", f(centre.x), f(centre.y))}
            onclick={onclick} onkeydown={onkeydown} tabindex="0" role="button" aria-label={label}>
             <circle class="timer-track" r={f(r + 6.0)} />

@@ -5,9 +5,9 @@ use crate::decimal;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::raft::ClientId;
-use crate::sim::config::OptionChange;
-use crate::sim::{Config, MS};
+use crate::raft::{ClientId, Member, NodeId};
+use crate::sim::config::{OptionChange, MAX_SLOTS};
+use crate::sim::{Action, Config, MS};
 
 use super::event_list::format_time;
 use super::params::{Controls, MAX_UI_NODES};
@@ -112,6 +112,11 @@ pub fn node_actions(sandbox: &Sandbox, dispatch: &Callback<UiCommand>) -> Html {
         .nodes()
         .iter()
         .find_map(|n| n.transfer().map(|t| (n.id(), t.target)));
+    // Membership (§6): remove the selected server, or add it back if it is out; a new server
+    // goes in the next empty slot.
+    let out = selected.is_some_and(|n| sandbox.world().member(n.id()) == Member::None);
+    let slots = sandbox.world().nodes().len();
+    let next_slot = (slots < usize::from(MAX_SLOTS)).then(|| NodeId(slots as u8));
     html! {
         <section class="panel node-actions" aria-label="Node actions">
             <div class="panel-head"><h2>{ if none { "Node".to_string() } else { format!("Node {name}") } }</h2></div>
@@ -126,6 +131,16 @@ pub fn node_actions(sandbox: &Sandbox, dispatch: &Callback<UiCommand>) -> Html {
                 <button class="btn" data-testid="btn-transfer-leader" disabled={none || stopped || leads || no_leader}
                         onclick={emit(dispatch, UiCommand::NodeAction(NodeVerb::TakeOver))}
                         title="The leader brings this server's log up to date, then tells it to start an election at once (L)">{ "Make leader" }</button>
+                <button class="btn" data-testid="btn-remove-server" disabled={none || no_leader}
+                        onclick={emit(dispatch, UiCommand::NodeAction(NodeVerb::Membership))}
+                        title="Ask the leader to take this server out of the cluster, or to add it back (M)">
+                    { if out { "Add back" } else { "Remove" } }</button>
+            </div>
+            <div class="button-row">
+                <button class="btn" data-testid="btn-add-server" disabled={next_slot.is_none() || no_leader}
+                        onclick={emit(dispatch, UiCommand::Act(Action::AddServer(next_slot.unwrap_or(NodeId(0)))))}
+                        title="Start a new, empty server and ask the leader to add it: it learns the log, then votes">
+                    { next_slot.map_or("All 9 slots used".to_string(), |n| format!("Add server {n}")) }</button>
             </div>
             if let Some(t) = transfer {
                 <p class="hint" data-testid="transfer-status">

@@ -16,6 +16,10 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("R", "restart the selected node"),
     ("T", "make the selected node time out"),
     ("L", "make the selected node leader (leadership transfer)"),
+    (
+        "M",
+        "remove the selected node from the cluster, or add it back",
+    ),
     ("Enter (in the command box)", "send the client command"),
     ("P", "open the partition editor"),
     ("H", "heal the network"),
@@ -54,6 +58,7 @@ pub fn command_for_key(key: &str, context: KeyContext) -> Option<UiCommand> {
         "r" | "R" => UiCommand::NodeAction(NodeVerb::Restart),
         "t" | "T" => UiCommand::NodeAction(NodeVerb::Timeout),
         "l" | "L" => UiCommand::NodeAction(NodeVerb::TakeOver),
+        "m" | "M" => UiCommand::NodeAction(NodeVerb::Membership),
         "p" | "P" => UiCommand::EditPartition,
         "h" | "H" => UiCommand::Heal,
         "?" => UiCommand::ToggleHelp,

@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use crate::raft::{Node, NodeId};
+use crate::raft::{Command, Node, NodeId, Voters};
 use crate::sim::World;
 
 use super::cluster_view::term_class;
@@ -105,6 +105,7 @@ fn row(
             let emphasised = tour_entries.contains(&(id, e.index));
             html! {
                 <span class={classes!("log-entry", term_class(e.term), if committed { "committed" } else { "uncommitted" },
+                                      matches!(e.command, Command::Config(_)).then_some("config-entry"),
                                       violating.then_some("violating"), emphasised.then_some("tour-highlight"))}
                       data-testid="log-entry" data-node={id.to_string()} data-index={e.index.to_string()}
                       data-term={e.term.to_string()} data-committed={committed.to_string()}
@@ -112,7 +113,7 @@ fn row(
                       title={format!("index {}, term {}, {}{}", e.index, e.term, e.command,
                                      if committed { ", committed" } else { ", not committed" })}>
                     <span class="entry-term">{ format!("T{}", e.term) }</span>
-                    <span class="entry-command">{ e.command.to_string() }</span>
+                    <span class="entry-command">{ entry_text(&e.command) }</span>
                 </span>
             }
         });
@@ -133,7 +134,29 @@ fn row(
 
 /// The leader's `(nextIndex, matchIndex)` for `follower`.
 fn follower_progress(leader: &Node, follower: NodeId) -> Option<(u64, u64)> {
+    // A leader tracks only the members of its configuration.
+    if !leader.membership().members().contains(follower) {
+        return None;
+    }
     let next = leader.next_index()?.get(follower.index())?;
     let matched = leader.match_index()?.get(follower.index())?;
     Some((*next, *matched))
+}
+
+/// An entry's command as the log shows it: a configuration compactly (the full list is in the
+/// tooltip), e.g. "⚙ ⇢ABCD" while joint or "⚙ ABC+D" with a learner.
+fn entry_text(command: &Command) -> String {
+    let Command::Config(m) = command else {
+        return command.to_string();
+    };
+    let letters = |set: Voters| set.iter().map(|id| id.name()).collect::<String>();
+    // The cells are narrow: a joint configuration shows where it is going ("⚙ ⇢ABCD"), the
+    // tooltip and the cluster's status line the whole of it.
+    let mut text = String::from(if m.is_joint() { "⚙ ⇢" } else { "⚙ " });
+    text += &letters(m.quorum.incoming());
+    if !m.learners.is_empty() {
+        text += "+";
+        text += &letters(m.learners);
+    }
+    text
 }

@@ -5,7 +5,7 @@
 //! messages) is tested natively.
 
 use crate::decimal::short;
-use crate::raft::{ClientId, Command, NodeId};
+use crate::raft::{ClientId, Command, Member, NodeId};
 use crate::scenario::tour::{self, StepStatus, TourRunner};
 use crate::scenario::{export, presets, share};
 use crate::sim::config::{OptionChange, Replication, SafetySwitch};
@@ -151,6 +151,8 @@ pub enum NodeVerb {
     Timeout,
     /// Have the leader hand its leadership to it (thesis §3.10).
     TakeOver,
+    /// Have the leader remove it from the cluster (§6), or add it back if it is out.
+    Membership,
 }
 
 /// The sandbox: the world plus how it is being watched.
@@ -828,6 +830,10 @@ impl Sandbox {
             NodeVerb::Restart => Action::Restart(node),
             NodeVerb::Timeout => Action::Timeout(node),
             NodeVerb::TakeOver => Action::TransferLeadership(node),
+            NodeVerb::Membership if self.world().member(node) == Member::None => {
+                Action::AddServer(node)
+            }
+            NodeVerb::Membership => Action::RemoveServer(node),
         };
         self.act(action);
     }

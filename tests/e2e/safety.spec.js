@@ -10,6 +10,7 @@ const CASES = [
   ['vote-without-log-check', ['Leader Completeness']],
   ['forget-vote-on-restart', ['One vote per term', 'Election Safety']],
   ['skip-prev-log-check', ['Log Matching']],
+  ['membership-bug', ['Majorities overlap', 'Election Safety', 'Leader Completeness']],
 ];
 
 for (const [slug, properties] of CASES) {
