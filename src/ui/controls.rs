@@ -116,7 +116,7 @@ pub fn node_actions(sandbox: &Sandbox, dispatch: &Callback<UiCommand>) -> Html {
     // goes in the next empty slot.
     let out = selected.is_some_and(|n| sandbox.world().member(n.id()) == Member::None);
     let slots = sandbox.world().nodes().len();
-    let next_slot = (slots < usize::from(MAX_SLOTS)).then(|| NodeId(slots as u8));
+    let next_slot = (slots < usize::from(MAX_SLOTS)).then_some(NodeId(slots as u8));
     html! {
         <section class="panel node-actions" aria-label="Node actions">
             <div class="panel-head"><h2>{ if none { "Node".to_string() } else { format!("Node {name}") } }</h2></div>
