@@ -1645,3 +1645,121 @@ fn timeout_now_from_a_newer_term_starts_an_election_after_that_term() {
         .iter()
         .any(|(_, _, m)| matches!(m, Message::RequestVote { term: 6, .. })));
 }
+
+// §6 (thesis §4.2.3): a server that heard from a leader within the minimum election timeout
+// neither adopts a candidate's newer term nor votes; an election the leader asked for (or the
+// user forced) is exempt, and the break switch turns the rule off.
+#[test]
+fn a_server_that_hears_a_leader_ignores_vote_requests_unless_forced() {
+    let ask = |forced| Message::RequestVote {
+        term: 5,
+        last_log_index: 0,
+        last_log_term: 0,
+        forced,
+    };
+    for (forced, switch, granted) in [
+        (false, false, false),
+        (true, false, true),
+        (false, true, true),
+    ] {
+        let mut options = opts(3);
+        options.safety.vote_despite_live_leader = switch;
+        let mut net = Net::new(vec![
+            Node::new(NodeId(0), options),
+            Node::new(NodeId(1), options),
+        ]);
+        net.send(NodeId(1), NodeId(0), heartbeat_at_start(1));
+        assert_eq!(net.nodes[0].term(), 1);
+        net.now += 100 * MS; // within the 150 ms minimum election timeout
+        net.send(NodeId(2), NodeId(0), ask(forced));
+        assert_eq!(
+            net.nodes[0].term(),
+            if granted { 5 } else { 1 },
+            "{forced} {switch}"
+        );
+        assert_eq!(net.nodes[0].voted_for().is_some(), granted);
+        if !granted {
+            assert!(net.events.iter().any(|(_, e)| matches!(
+                e,
+                NodeEvent::VoteDenied {
+                    reason: DenyReason::LeaderIsAlive,
+                    ..
+                }
+            )));
+        }
+    }
+    // Once the minimum election timeout has passed without a leader, votes flow again.
+    let mut net = Net::new(vec![Node::new(NodeId(0), opts(3))]);
+    net.send(NodeId(1), NodeId(0), heartbeat_at_start(1));
+    net.now += 200 * MS;
+    net.send(NodeId(2), NodeId(0), ask(false));
+    assert_eq!(net.nodes[0].voted_for(), Some(NodeId(2)));
+}
+
+// A server whose latest configuration leaves it out, not yet known to be committed, still
+// campaigns if it voted in the configuration before: the change may never commit, and its log
+// may be the one the cluster needs. Once that configuration is known committed, it stays quiet.
+#[test]
+fn a_server_left_out_by_an_uncommitted_configuration_may_still_campaign() {
+    use raftsim::raft::Membership;
+    let only_a = Membership::simple(Voters::first(1));
+    let mut log = RaftLog::from_terms(&[1]);
+    log.push(1, Command::Config(only_a), None);
+    let b = Node::restore(NodeId(1), opts(2), 1, None, log.clone());
+    assert!(!b.membership().is_voter(NodeId(1)));
+    assert!(b.may_campaign(), "C_new (index 2) is not known committed");
+    let mut net = Net::new(vec![Node::new(NodeId(0), opts(2)), b]);
+    net.call(1, |n, now, rng, out| n.timeout_now(now, rng, out));
+    assert_eq!(net.nodes[1].role(), Role::Candidate);
+    // Told that index 2 is committed, B knows it is out and stops campaigning.
+    let commit = Message::AppendEntries {
+        term: 9,
+        prev_log_index: 2,
+        prev_log_term: 1,
+        entries: vec![],
+        leader_commit: 2,
+    };
+    net.send(NodeId(0), NodeId(1), commit);
+    assert_eq!(net.nodes[1].commit_index(), 2);
+    assert!(!net.nodes[1].may_campaign());
+    net.now += SECOND;
+    net.call(1, |n, now, rng, out| n.tick(now, rng, out));
+    assert_eq!(net.nodes[1].role(), Role::Follower);
+    assert_eq!(
+        net.nodes[1].election_deadline(),
+        None,
+        "no timer to run down"
+    );
+}
+
+// Thesis §4.1 (2015): with single-server changes a leader holds a change until an entry of its
+// own term commits (appending a no-op to get there); the held change ends with the leadership.
+#[test]
+fn a_single_server_change_waits_for_an_entry_of_the_leaders_term() {
+    use raftsim::raft::MembershipChange;
+    let mut options = opts(3);
+    options.single_server_changes = true;
+    let mut net = Net::new((0..3).map(|i| Node::new(NodeId(i), options)).collect());
+    make_leader(&mut net, &[1]);
+    let term = net.nodes[0].term();
+    let (now, mut out) = (net.now, Output::default());
+    let change = MembershipChange::Add(NodeId(3));
+    assert_eq!(net.nodes[0].request_change(change, now, &mut out), Ok(()));
+    assert_eq!(net.nodes[0].pending_change(), Some(change));
+    assert_eq!(
+        net.nodes[0].entries().last().map(|e| (e.term, e.command)),
+        Some((term, Command::NoOp))
+    );
+    assert!(out
+        .events
+        .iter()
+        .any(|e| matches!(e, NodeEvent::ChangeDeferred { .. })));
+    assert_eq!(
+        net.nodes[0].request_change(MembershipChange::Remove(NodeId(1)), now, &mut out),
+        Err(raftsim::raft::ChangeRefusal::InProgress)
+    );
+    // Restarted, it forgets the held change.
+    net.nodes[0].stop();
+    net.call(0, |n, now, rng, out| n.restart(now, rng, out));
+    assert_eq!(net.nodes[0].pending_change(), None);
+}

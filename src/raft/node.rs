@@ -643,6 +643,7 @@ impl Node {
             self.voted_for = None;
         }
         self.role = Role::Follower;
+        self.pending_change = None;
         self.commit_index = 0;
         self.last_applied = 0;
         self.value = 0;

@@ -438,10 +438,11 @@ pub fn App() -> Html {
                     <div class="views">
                         <div class="cluster-area" data-testid="cluster">
                             <div class="cluster-status" data-testid="cluster-status">{ leader_text }
-                                <span class="cluster-config" data-testid="cluster-config" data-committed={config_committed.to_string()}
-                                      hidden={config_plain}>
-                                    { format!(" · {membership}{}", if config_committed { "" } else { " (not committed)" }) }
-                                </span>
+                                if !config_plain {
+                                    <span class="cluster-config" data-testid="cluster-config" data-committed={config_committed.to_string()}>
+                                        { format!(" · {membership}{}", if config_committed { "" } else { " (not committed)" }) }
+                                    </span>
+                                }
                             </div>
                             if embedded {
                                 <a class="embed-brand" data-testid="brand" href={full_app_href()} target="_blank"

@@ -135,8 +135,6 @@ pub fn node_actions(sandbox: &Sandbox, dispatch: &Callback<UiCommand>) -> Html {
                         onclick={emit(dispatch, UiCommand::NodeAction(NodeVerb::Membership))}
                         title="Ask the leader to take this server out of the cluster, or to add it back (M)">
                     { if out { "Add back" } else { "Remove" } }</button>
-            </div>
-            <div class="button-row">
                 <button class="btn" data-testid="btn-add-server" disabled={next_slot.is_none() || no_leader}
                         onclick={emit(dispatch, UiCommand::Act(Action::AddServer(next_slot.unwrap_or(NodeId(0)))))}
                         title="Start a new, empty server and ask the leader to add it: it learns the log, then votes">
