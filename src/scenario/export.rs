@@ -21,7 +21,8 @@
 //! ```
 //!
 //! `config`, `actions` and the actions' variants are the serde forms of [`Config`] and
-//! [`TimedAction`], written by serde and read back by [`super::run_json`]. `end_event` and
+//! [`TimedAction`], written and read back by [`super::run_json`] (files written with serde by
+//! earlier versions are the same text). `end_event` and
 //! `end_time` (optional) say how far the run went after its last action; `trace_hash` (optional, 16
 //! hex digits, a string because JavaScript numbers cannot hold 64 bits) is
 //! [`crate::sim::World::trace_hash`] there, and is checked on import.
@@ -29,23 +30,23 @@
 //! # Import policy
 //!
 //! [`import_run`] checks, in this order, and stops at the first problem with an [`ImportError`]
-//! whose message names it: the size ([`MAX_IMPORT_BYTES`]), the JSON syntax (serde_json's nesting
-//! limit turns deeply nested junk into an error, not a stack overflow), the `format` name, the
-//! `version` (older and newer versions are refused, saying which), unknown fields (refused, with
-//! their path, at every level, so a typo does not silently fall back to a default), the action
+//! whose message names it: the size ([`MAX_IMPORT_BYTES`]), the JSON syntax (the nesting limit of
+//! [`super::json`], serde_json's, turns deeply nested junk into an error, not a stack overflow),
+//! the `format` name, the `version` (older and newer versions are refused, saying which), unknown
+//! fields (refused, with their path, at every level, so a typo does not silently fall back to a
+//! default), the action
 //! count ([`MAX_ACTIONS`], checked before converting any action), each field's type and range
 //! (numbers too large for 64 bits, times beyond [`MAX_RUN_TIME_US`]), the configuration
 //! ([`Config::validate`]), then a full replay, which names the first action the world refuses, and
 //! the trace hash. Nothing is returned until all of it passed, so the caller's current run stays
 //! untouched on error.
 
+use super::json::{self, Map, Value, Writer};
 use super::run_json::{self, ReadError};
 use super::share::{MAX_ACTIONS, MAX_RUN_EVENTS, MAX_RUN_TIME_US};
 use crate::raft::Time;
 use crate::sim::timeline::Timeline;
 use crate::sim::{ActionError, Config, ConfigError, ReplayError, TimedAction};
-use serde::Serialize;
-use serde_json::{Map, Value};
 
 /// The `format` name of an exported run.
 pub const EXPORT_FORMAT: &str = "raftsim-run";
@@ -98,37 +99,37 @@ impl RunMeta {
     }
 }
 
-#[derive(Serialize)]
-struct ExportFile<'a> {
-    format: &'static str,
-    version: u64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    title: Option<&'a str>,
-    config: &'a Config,
-    actions: &'a [TimedAction],
-    #[serde(skip_serializing_if = "Option::is_none")]
-    end_event: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    end_time: Option<Time>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    trace_hash: Option<String>,
-}
-
-/// The run as pretty JSON (see the module documentation for the schema).
+/// The run as pretty JSON (see the module documentation for the schema), exactly as
+/// `serde_json::to_string_pretty` writes it (a test checks it byte for byte).
 pub fn export_run(config: &Config, actions: &[TimedAction], meta: &RunMeta) -> String {
-    let file = ExportFile {
-        format: EXPORT_FORMAT,
-        version: EXPORT_VERSION,
-        title: meta.title.as_deref(),
-        config,
-        actions,
-        end_event: meta.end_event,
-        end_time: meta.end_time,
-        trace_hash: meta.trace_hash.map(|h| format!("{h:016x}")),
-    };
-    // Serialising plain data with string keys cannot fail; an empty string would be refused by
-    // `import_run` rather than misread.
-    serde_json::to_string_pretty(&file).unwrap_or_default()
+    let mut w = Writer::new(true);
+    w.begin_object();
+    w.key("format");
+    w.string(EXPORT_FORMAT);
+    w.key("version");
+    w.u64(EXPORT_VERSION);
+    if let Some(title) = &meta.title {
+        w.key("title");
+        w.string(title);
+    }
+    w.key("config");
+    run_json::write_config(&mut w, config);
+    w.key("actions");
+    run_json::write_timed_actions(&mut w, actions);
+    if let Some(n) = meta.end_event {
+        w.key("end_event");
+        w.u64(n);
+    }
+    if let Some(t) = meta.end_time {
+        w.key("end_time");
+        w.u64(t);
+    }
+    if let Some(h) = meta.trace_hash {
+        w.key("trace_hash");
+        w.string(&format!("{h:016x}"));
+    }
+    w.end_object();
+    w.finish()
 }
 
 /// The whole recorded run of `timeline` (its future included when positioned in the past), with
@@ -299,7 +300,7 @@ fn bad(field: impl Into<String>, message: impl std::fmt::Display) -> ImportError
     }
 }
 
-fn read_u64(obj: &Map<String, Value>, field: &'static str) -> Result<Option<u64>, ImportError> {
+fn read_u64(obj: &Map, field: &'static str) -> Result<Option<u64>, ImportError> {
     match obj.get(field) {
         None | Some(Value::Null) => Ok(None),
         Some(v) => v
@@ -311,7 +312,7 @@ fn read_u64(obj: &Map<String, Value>, field: &'static str) -> Result<Option<u64>
 
 /// Refuses keys of `given` that `known` lacks.
 fn check_fields(
-    given: &Map<String, Value>,
+    given: &Map,
     known: impl Fn(&str) -> bool,
     prefix: &str,
 ) -> Result<(), ImportError> {
@@ -329,15 +330,14 @@ pub fn import_run(text: &str) -> Result<ImportedRun, ImportError> {
     if text.trim().is_empty() {
         return Err(ImportError::Empty);
     }
-    let value: Value = serde_json::from_str(text).map_err(|e| {
+    let value = json::parse(text).map_err(|e| {
         if e.is_eof() {
             ImportError::Truncated
         } else {
-            // The place, not serde_json's wording: its messages would bring every I/O error
-            // text of std into the wasm bundle, and a line and column find the mistake.
+            // The place: a line and column find the mistake.
             ImportError::Malformed {
-                line: e.line(),
-                column: e.column(),
+                line: e.line,
+                column: e.column,
             }
         }
     })?;
@@ -348,7 +348,7 @@ pub fn import_run(text: &str) -> Result<ImportedRun, ImportError> {
         Some(Value::String(s)) if s == EXPORT_FORMAT => {}
         Some(Value::String(s)) => return Err(ImportError::WrongFormat(Some(s.clone()))),
         // Not text: reported like a missing name (writing the value out would cost the wasm
-        // bundle serde_json's whole value printer for this one message).
+        // bundle a JSON value printer for this one message).
         Some(_) | None => return Err(ImportError::WrongFormat(None)),
     }
     let version = top
@@ -477,6 +477,70 @@ mod tests {
         assert_eq!(tl.apply(Action::Stop(leader)), Ok(()));
         tl.advance_to(3 * SECOND);
         tl
+    }
+
+    /// What `export_run` wrote with serde before [`super::super::json`].
+    #[derive(serde::Serialize)]
+    struct SerdeExportFile<'a> {
+        format: &'static str,
+        version: u64,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        title: Option<&'a str>,
+        config: &'a Config,
+        actions: &'a [TimedAction],
+        #[serde(skip_serializing_if = "Option::is_none")]
+        end_event: Option<u64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        end_time: Option<Time>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        trace_hash: Option<String>,
+    }
+
+    fn serde_export(config: &Config, actions: &[TimedAction], meta: &RunMeta) -> String {
+        serde_json::to_string_pretty(&SerdeExportFile {
+            format: EXPORT_FORMAT,
+            version: EXPORT_VERSION,
+            title: meta.title.as_deref(),
+            config,
+            actions,
+            end_event: meta.end_event,
+            end_time: meta.end_time,
+            trace_hash: meta.trace_hash.map(|h| format!("{h:016x}")),
+        })
+        .expect("serialisable")
+    }
+
+    #[test]
+    fn exported_text_is_what_serde_wrote_byte_for_byte() {
+        let tl = sample();
+        let config = tl.initial_config();
+        let actions = tl.recorded_actions();
+        let mut meta = RunMeta::of(&tl);
+        assert_eq!(
+            export_run(config, actions, &meta),
+            serde_export(config, actions, &meta)
+        );
+        meta.title = Some("Figure 8 \"again\"\n\ttabbed \\ é 🦀 \u{1f}".to_string());
+        assert_eq!(
+            export_run(config, actions, &meta),
+            serde_export(config, actions, &meta)
+        );
+        // No metadata, no actions, every setting changed.
+        let busy = Config {
+            seed: u64::MAX,
+            election_timeout_override: vec![Some((1, 2)), None],
+            ..Config::default()
+        };
+        let none = RunMeta::default();
+        assert_eq!(
+            export_run(&busy, &[], &none),
+            serde_export(&busy, &[], &none)
+        );
+        // A file serde wrote imports as before, title and all.
+        let old =
+            import_run(&serde_export(config, actions, &meta)).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(old.meta, meta);
+        assert_eq!(old.actions, actions);
     }
 
     #[test]

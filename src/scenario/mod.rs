@@ -2,6 +2,7 @@
 //! (de)serialisation of runs for share links and JSON import/export.
 
 pub mod export;
+pub mod json;
 pub mod presets;
 pub mod run_json;
 pub mod share;

@@ -1,9 +1,13 @@
 //! Reads the JSON forms of [`Config`] and [`TimedAction`] that [`super::export`] writes.
 //!
-//! The forms are the ones serde derives (and `export_run` writes with serde): structs as objects,
+//! The forms are the ones serde derives (and serde wrote before [`super::json`]): structs as objects,
 //! enums externally tagged (`"Heal"`, `{"Stop": 0}`, `{"CutLink": [0, 1]}`,
 //! `{"Submit": {"client": 0, "node": 1, "command": {"Set": 5}}}`), newtype ids as plain numbers.
 //! `config` may leave fields out (they take their defaults); everything else must be complete.
+//!
+//! Both directions by hand, over [`super::json`] rather than serde_json, which the browser build
+//! does without. Writing gives the text serde's derives wrote (tests compare them byte for byte),
+//! so files exported before and after read the same.
 //!
 //! Why by hand rather than `serde_json::from_value`: serde's derived visitors for these types,
 //! with the serde_json value deserializer they need, cost the gzipped wasm bundle about 5 KB, and
@@ -12,9 +16,10 @@
 //! path and refuse unknown fields everywhere (so a typo is reported, not silently ignored). A test
 //! checks that what serde writes, this reads back unchanged.
 
+use super::json::{Map, Value, Writer};
+use crate::raft::quorum::Voters;
 use crate::raft::{ClientId, Command, NodeId, Safety, Time};
 use crate::sim::{Action, Config, OptionChange, Replication, SafetySwitch, TimedAction};
-use serde_json::{Map, Value};
 
 /// Why a value could not be read.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -61,7 +66,7 @@ fn flag(value: &Value, path: &str) -> Read<bool> {
         .map_or_else(|| bad(path, "expected true or false"), Ok)
 }
 
-fn object<'a>(value: &'a Value, path: &str) -> Read<&'a Map<String, Value>> {
+fn object<'a>(value: &'a Value, path: &str) -> Read<&'a Map> {
     value
         .as_object()
         .map_or_else(|| bad(path, "expected an object"), Ok)
@@ -70,7 +75,7 @@ fn object<'a>(value: &'a Value, path: &str) -> Read<&'a Map<String, Value>> {
 fn list<'a>(value: &'a Value, path: &str) -> Read<&'a [Value]> {
     value
         .as_array()
-        .map_or_else(|| bad(path, "expected a list"), |a| Ok(a.as_slice()))
+        .map_or_else(|| bad(path, "expected a list"), Ok)
 }
 
 /// A list of exactly two values, the form of a pair or a two-field tuple variant.
@@ -82,15 +87,15 @@ fn pair<'a>(value: &'a Value, path: &str) -> Read<(&'a Value, &'a Value)> {
 }
 
 /// Refuses a field of `obj` that is not in `known`.
-fn refuse_unknown(obj: &Map<String, Value>, path: &str, known: &[&str]) -> Read<()> {
-    match obj.keys().find(|k| !known.contains(&k.as_str())) {
+fn refuse_unknown(obj: &Map, path: &str, known: &[&str]) -> Read<()> {
+    match obj.keys().find(|k| !known.contains(k)) {
         Some(unknown) => Err(ReadError::UnknownField(join(path, unknown))),
         None => Ok(()),
     }
 }
 
 /// The field `name` of `obj`, which must be present.
-fn required<'a>(obj: &'a Map<String, Value>, path: &str, name: &str) -> Read<&'a Value> {
+fn required<'a>(obj: &'a Map, path: &str, name: &str) -> Read<&'a Value> {
     obj.get(name)
         .map_or_else(|| bad(path, format!("the field \"{name}\" is missing")), Ok)
 }
@@ -119,7 +124,7 @@ fn variant<'a>(value: &'a Value, path: &str) -> Read<(&'a str, Option<&'a Value>
         Value::Object(obj) if obj.len() == 1 => Ok(obj
             .iter()
             .next()
-            .map(|(name, content)| (name.as_str(), Some(content)))
+            .map(|(name, content)| (name, Some(content)))
             .unwrap_or(("", None))),
         _ => bad(path, "expected a variant name, or an object with one field"),
     }
@@ -156,9 +161,9 @@ fn timeout_override(value: &Value, path: &str) -> Read<Option<(Time, Time)>> {
 
 fn safety(value: &Value, path: &str) -> Read<Safety> {
     let mut safety = Safety::default();
-    for (key, v) in object(value, path)? {
+    for (key, v) in object(value, path)?.iter() {
         let path = &join(path, key);
-        let switch = match key.as_str() {
+        let switch = match key {
             "vote_without_log_check" => &mut safety.vote_without_log_check,
             "commit_old_terms_by_counting" => &mut safety.commit_old_terms_by_counting,
             "forget_vote_on_restart" => &mut safety.forget_vote_on_restart,
@@ -179,9 +184,9 @@ pub fn read_config(value: &Value, path: &str) -> Read<Config> {
     let mut c = Config::default();
     let u8_max = u64::from(u8::MAX);
     let u16_max = u64::from(u16::MAX);
-    for (key, v) in object(value, path)? {
+    for (key, v) in object(value, path)?.iter() {
         let p = &join(path, key);
-        match key.as_str() {
+        match key {
             "seed" => c.seed = uint(v, p, u64::MAX)?,
             "cluster_size" => c.cluster_size = uint(v, p, u8_max)? as u8,
             "clients" => c.clients = uint(v, p, u8_max)? as u8,
@@ -342,9 +347,249 @@ pub fn read_timed_action(value: &Value, path: &str) -> Read<TimedAction> {
     })
 }
 
+// Writing: the same forms, as serde's derives write them (a test compares the text with
+// serde_json's byte for byte).
+
+fn write_node(w: &mut Writer, n: NodeId) {
+    w.u64(n.0.into());
+}
+
+fn write_pair(w: &mut Writer, a: u64, b: u64) {
+    w.begin_array();
+    w.item();
+    w.u64(a);
+    w.item();
+    w.u64(b);
+    w.end_array();
+}
+
+fn write_replication(w: &mut Writer, r: Replication) {
+    w.string(match r {
+        Replication::OnHeartbeat => "OnHeartbeat",
+        Replication::Immediate => "Immediate",
+    });
+}
+
+/// Writes a configuration, every field in [`Config`]'s order.
+pub fn write_config(w: &mut Writer, c: &Config) {
+    w.begin_object();
+    let time = |w: &mut Writer, key: &str, value: u64| {
+        w.key(key);
+        w.u64(value);
+    };
+    time(w, "seed", c.seed);
+    time(w, "cluster_size", c.cluster_size.into());
+    time(w, "clients", c.clients.into());
+    time(w, "election_timeout_min_us", c.election_timeout_min_us);
+    time(w, "election_timeout_max_us", c.election_timeout_max_us);
+    w.key("election_timeout_override");
+    w.begin_array();
+    for o in &c.election_timeout_override {
+        w.item();
+        match *o {
+            Some((min, max)) => write_pair(w, min, max),
+            None => w.null(),
+        }
+    }
+    w.end_array();
+    time(w, "heartbeat_interval_us", c.heartbeat_interval_us);
+    time(w, "latency_min_us", c.latency_min_us);
+    time(w, "latency_max_us", c.latency_max_us);
+    time(w, "loss_per_mille", c.loss_per_mille.into());
+    time(w, "duplicate_per_mille", c.duplicate_per_mille.into());
+    w.key("replication");
+    write_replication(w, c.replication);
+    let flag = |w: &mut Writer, key: &str, on: bool| {
+        w.key(key);
+        w.bool(on);
+    };
+    flag(w, "noop_on_election", c.noop_on_election);
+    flag(w, "pre_vote", c.pre_vote);
+    flag(w, "check_quorum", c.check_quorum);
+    flag(w, "single_server_changes", c.single_server_changes);
+    time(w, "client_retry_timeout_us", c.client_retry_timeout_us);
+    time(w, "client_max_attempts", c.client_max_attempts.into());
+    w.key("safety");
+    w.begin_object();
+    let s = &c.safety;
+    flag(w, "vote_without_log_check", s.vote_without_log_check);
+    flag(
+        w,
+        "commit_old_terms_by_counting",
+        s.commit_old_terms_by_counting,
+    );
+    flag(w, "forget_vote_on_restart", s.forget_vote_on_restart);
+    flag(w, "skip_prev_log_check", s.skip_prev_log_check);
+    flag(w, "fixed_election_timeout", s.fixed_election_timeout);
+    flag(
+        w,
+        "change_before_own_term_commit",
+        s.change_before_own_term_commit,
+    );
+    flag(w, "vote_despite_live_leader", s.vote_despite_live_leader);
+    w.end_object();
+    w.end_object();
+}
+
+fn write_command(w: &mut Writer, c: &Command) {
+    match *c {
+        Command::Set(n) => w.variant("Set", |w| w.i64(n)),
+        Command::Add(n) => w.variant("Add", |w| w.i64(n)),
+        Command::NoOp => w.string("NoOp"),
+        // Clients never send configurations (the world refuses them); written all the same.
+        Command::Config(m) => w.variant("Config", |w| {
+            let bits = |v: Voters| v.iter().fold(0u64, |b, n| b | 1u64 << n.0);
+            w.begin_object();
+            w.key("quorum");
+            w.begin_object();
+            w.key("incoming");
+            w.u64(bits(m.quorum.incoming()));
+            w.key("outgoing");
+            w.u64(bits(m.quorum.outgoing()));
+            w.end_object();
+            w.key("learners");
+            w.u64(bits(m.learners));
+            w.end_object();
+        }),
+    }
+}
+
+fn safety_switch_name(s: SafetySwitch) -> &'static str {
+    match s {
+        SafetySwitch::VoteWithoutLogCheck => "VoteWithoutLogCheck",
+        SafetySwitch::CommitOldTermsByCounting => "CommitOldTermsByCounting",
+        SafetySwitch::ForgetVoteOnRestart => "ForgetVoteOnRestart",
+        SafetySwitch::SkipPrevLogCheck => "SkipPrevLogCheck",
+        SafetySwitch::FixedElectionTimeout => "FixedElectionTimeout",
+        SafetySwitch::ChangeBeforeOwnTermCommit => "ChangeBeforeOwnTermCommit",
+        SafetySwitch::VoteDespiteLiveLeader => "VoteDespiteLiveLeader",
+    }
+}
+
+fn write_option_change(w: &mut Writer, c: &OptionChange) {
+    let range = |w: &mut Writer, name: &str, min: u64, max: u64| {
+        w.variant(name, |w| {
+            w.begin_object();
+            w.key("min_us");
+            w.u64(min);
+            w.key("max_us");
+            w.u64(max);
+            w.end_object();
+        });
+    };
+    let number = |w: &mut Writer, name: &str, n: u64| w.variant(name, |w| w.u64(n));
+    let flag = |w: &mut Writer, name: &str, on: bool| w.variant(name, |w| w.bool(on));
+    match *c {
+        OptionChange::Latency { min_us, max_us } => range(w, "Latency", min_us, max_us),
+        OptionChange::LossPerMille(n) => number(w, "LossPerMille", n.into()),
+        OptionChange::DuplicatePerMille(n) => number(w, "DuplicatePerMille", n.into()),
+        OptionChange::ElectionTimeout { min_us, max_us } => {
+            range(w, "ElectionTimeout", min_us, max_us)
+        }
+        OptionChange::HeartbeatInterval(t) => number(w, "HeartbeatInterval", t),
+        OptionChange::Replication(r) => w.variant("Replication", |w| write_replication(w, r)),
+        OptionChange::NoOpOnElection(on) => flag(w, "NoOpOnElection", on),
+        OptionChange::PreVote(on) => flag(w, "PreVote", on),
+        OptionChange::CheckQuorum(on) => flag(w, "CheckQuorum", on),
+        OptionChange::SingleServerChanges(on) => flag(w, "SingleServerChanges", on),
+        OptionChange::ClientRetryTimeout(t) => number(w, "ClientRetryTimeout", t),
+        OptionChange::ClientMaxAttempts(n) => number(w, "ClientMaxAttempts", n.into()),
+        OptionChange::Safety(switch, on) => w.variant("Safety", |w| {
+            w.begin_array();
+            w.item();
+            w.string(safety_switch_name(switch));
+            w.item();
+            w.bool(on);
+            w.end_array();
+        }),
+    }
+}
+
+fn write_action(w: &mut Writer, a: &Action) {
+    let node = |w: &mut Writer, name: &str, n: NodeId| w.variant(name, |w| write_node(w, n));
+    let link = |w: &mut Writer, name: &str, a: NodeId, b: NodeId| {
+        w.variant(name, |w| write_pair(w, a.0.into(), b.0.into()))
+    };
+    match a {
+        Action::Stop(n) => node(w, "Stop", *n),
+        Action::Restart(n) => node(w, "Restart", *n),
+        Action::Timeout(n) => node(w, "Timeout", *n),
+        Action::Submit {
+            client,
+            node,
+            command,
+        } => w.variant("Submit", |w| {
+            w.begin_object();
+            w.key("client");
+            w.u64(client.0.into());
+            w.key("node");
+            write_node(w, *node);
+            w.key("command");
+            write_command(w, command);
+            w.end_object();
+        }),
+        Action::Partition(groups) => w.variant("Partition", |w| {
+            w.begin_array();
+            for group in groups {
+                w.item();
+                w.begin_array();
+                for &n in group {
+                    w.item();
+                    write_node(w, n);
+                }
+                w.end_array();
+            }
+            w.end_array();
+        }),
+        Action::Heal => w.string("Heal"),
+        Action::CutLink(a, b) => link(w, "CutLink", *a, *b),
+        Action::CutOneWay { from, to } => w.variant("CutOneWay", |w| {
+            w.begin_object();
+            w.key("from");
+            write_node(w, *from);
+            w.key("to");
+            write_node(w, *to);
+            w.end_object();
+        }),
+        Action::RestoreLink(a, b) => link(w, "RestoreLink", *a, *b),
+        Action::DropMessage(id) => w.variant("DropMessage", |w| w.u64(*id)),
+        Action::SetOption(c) => w.variant("SetOption", |w| write_option_change(w, c)),
+        Action::TransferLeadership(n) => node(w, "TransferLeadership", *n),
+        Action::AddServer(n) => node(w, "AddServer", *n),
+        Action::RemoveServer(n) => node(w, "RemoveServer", *n),
+    }
+}
+
+/// Writes one entry of a run's action list: `at`, `after_event` (`null` if none) and `action`.
+pub fn write_timed_action(w: &mut Writer, ta: &TimedAction) {
+    w.begin_object();
+    w.key("at");
+    w.u64(ta.at);
+    w.key("after_event");
+    match ta.after_event {
+        Some(n) => w.u64(n),
+        None => w.null(),
+    }
+    w.key("action");
+    write_action(w, &ta.action);
+    w.end_object();
+}
+
+/// Writes a list of actions.
+pub fn write_timed_actions(w: &mut Writer, actions: &[TimedAction]) {
+    w.begin_array();
+    for ta in actions {
+        w.item();
+        write_timed_action(w, ta);
+    }
+    w.end_array();
+}
+
 #[cfg(test)]
 mod tests {
+    use super::super::json::parse;
     use super::*;
+    use crate::raft::Membership;
     use crate::sim::MS;
 
     /// One of every action and option change, so each variant's form is checked.
@@ -416,9 +661,40 @@ mod tests {
                 after_event: (i % 2 == 0).then_some(i as u64),
                 action,
             };
-            let json = serde_json::to_value(&timed).expect("serialisable");
-            assert_eq!(read_timed_action(&json, "action"), Ok(timed), "{json}");
+            for pretty in [false, true] {
+                let serde_text = if pretty {
+                    serde_json::to_string_pretty(&timed)
+                } else {
+                    serde_json::to_string(&timed)
+                }
+                .expect("serialisable");
+                let mut w = Writer::new(pretty);
+                write_timed_action(&mut w, &timed);
+                assert_eq!(w.finish(), serde_text);
+                let json = parse(&serde_text).expect("JSON");
+                assert_eq!(read_timed_action(&json, "action"), Ok(timed.clone()));
+            }
         }
+    }
+
+    /// A configuration command, which clients never send, is still written as serde wrote it.
+    #[test]
+    fn a_configuration_command_is_written_as_serde_wrote_it() {
+        let m = Membership {
+            quorum: crate::raft::Quorum::joint(Voters::first(3), Voters::first(2).with(NodeId(63))),
+            learners: Voters::first(64),
+        };
+        let action = Action::Submit {
+            client: ClientId(u16::MAX),
+            node: NodeId(u8::MAX),
+            command: Command::Config(m),
+        };
+        let mut w = Writer::new(false);
+        write_action(&mut w, &action);
+        assert_eq!(
+            w.finish(),
+            serde_json::to_string(&action).expect("serialisable")
+        );
     }
 
     #[test]
@@ -452,10 +728,21 @@ mod tests {
                 vote_despite_live_leader: true,
             },
         };
-        let json = serde_json::to_value(&config).expect("serialisable");
-        assert_eq!(read_config(&json, "config"), Ok(config));
+        for pretty in [false, true] {
+            let serde_text = if pretty {
+                serde_json::to_string_pretty(&config)
+            } else {
+                serde_json::to_string(&config)
+            }
+            .expect("serialisable");
+            let mut w = Writer::new(pretty);
+            write_config(&mut w, &config);
+            assert_eq!(w.finish(), serde_text);
+            let json = parse(&serde_text).expect("JSON");
+            assert_eq!(read_config(&json, "config"), Ok(config.clone()));
+        }
         // Fields left out take their defaults.
-        let partial = serde_json::json!({ "seed": 9, "safety": {} });
+        let partial = parse(r#"{ "seed": 9, "safety": {} }"#).expect("JSON");
         assert_eq!(
             read_config(&partial, "config"),
             Ok(Config {
@@ -466,7 +753,7 @@ mod tests {
     }
 
     fn error(json: &str) -> ReadError {
-        let value: Value = serde_json::from_str(json).expect("valid JSON");
+        let value = parse(json).expect("valid JSON");
         read_timed_action(&value, "action 1").expect_err(json)
     }
 
@@ -510,12 +797,12 @@ mod tests {
             error(r#"{"at":1,"action":{"CutOneWay":{"from":0,"to":1,"via":2}}}"#),
             ReadError::UnknownField("action 1.action.CutOneWay.via".into())
         );
-        let config: Value = serde_json::from_str(r#"{"safety":{"pre_vote":true}}"#).expect("JSON");
+        let config = parse(r#"{"safety":{"pre_vote":true}}"#).expect("JSON");
         assert_eq!(
             read_config(&config, "config"),
             Err(ReadError::UnknownField("config.safety.pre_vote".into()))
         );
-        let config: Value = serde_json::from_str(r#"{"clients":300}"#).expect("JSON");
+        let config = parse(r#"{"clients":300}"#).expect("JSON");
         assert!(matches!(
             read_config(&config, "config"),
             Err(ReadError::Bad { path, message }) if path == "config.clients" && message.contains("255")

@@ -16,6 +16,8 @@ use super::{
     TimedViolation, TraceKind, Watchdog, World, MS, SECOND,
 };
 use crate::raft::{Command, NodeEvent, Role, Time};
+use crate::scenario::json::Writer;
+use crate::scenario::run_json;
 use crate::sim::config::MAX_SLOTS;
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
@@ -154,16 +156,13 @@ impl std::fmt::Display for FuzzFailure {
         for v in &self.violations {
             writeln!(f, "  at {} us: {}", v.at, v.violation)?;
         }
-        writeln!(
-            f,
-            "config: {}",
-            serde_json::to_string(&self.config).unwrap_or_default()
-        )?;
-        writeln!(
-            f,
-            "actions: {}",
-            serde_json::to_string(&self.actions).unwrap_or_default()
-        )
+        // Compact JSON, as serde_json::to_string writes it.
+        let mut config = Writer::new(false);
+        run_json::write_config(&mut config, &self.config);
+        writeln!(f, "config: {}", config.finish())?;
+        let mut actions = Writer::new(false);
+        run_json::write_timed_actions(&mut actions, &self.actions);
+        writeln!(f, "actions: {}", actions.finish())
     }
 }
 

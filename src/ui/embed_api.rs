@@ -5,8 +5,7 @@
 //! JSON object with a `"raftsim"` field naming the command or event; anything else is ignored,
 //! so a host page can use postMessage for its own purposes too.
 
-use serde::Serialize;
-use serde_json::Value;
+use crate::scenario::json::{self, Value, Writer};
 
 use crate::raft::{NodeEvent, Role};
 use crate::sim::{TraceEvent, TraceKind, World};
@@ -88,8 +87,8 @@ const COMMANDS: [&str; 10] = [
 ///
 /// Read by hand from the parsed JSON rather than with a serde derive: this was the wasm's last
 /// serde `Deserialize`, and with it went serde_json's value deserializer, about 12 KB gzipped.
-pub fn parse_host_message(json: &str) -> Result<HostCommand, HostMessageError> {
-    let value: Value = serde_json::from_str(json).map_err(|_| HostMessageError::NotForUs)?;
+pub fn parse_host_message(text: &str) -> Result<HostCommand, HostMessageError> {
+    let value = json::parse(text).map_err(|_| HostMessageError::NotForUs)?;
     let Some(message) = value.as_object() else {
         return Err(HostMessageError::NotForUs);
     };
@@ -114,7 +113,7 @@ pub fn parse_host_message(json: &str) -> Result<HostCommand, HostMessageError> {
     };
     if let Some(extra) = message
         .keys()
-        .find(|k| *k != "raftsim" && !allowed.contains(&k.as_str()))
+        .find(|k| *k != "raftsim" && !allowed.contains(k))
     {
         return invalid(format!("\"{name}\" has no field \"{}\"", shorten(extra)));
     }
@@ -210,8 +209,12 @@ impl HostCommand {
 }
 
 /// Something raftsim tells the host page.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(tag = "raftsim", rename_all = "kebab-case")]
+///
+/// Written as a JSON object whose `"raftsim"` field names the event in kebab case
+/// (`{"raftsim":"leader-elected","time_us":...}`), with the variant's fields after it: the form a
+/// serde derive with `#[serde(tag = "raftsim", rename_all = "kebab-case")]` writes (a test checks
+/// it byte for byte).
+#[derive(Clone, Debug, PartialEq)]
 pub enum EmbedEvent {
     /// The app has started and listens for commands.
     Ready {
@@ -277,8 +280,94 @@ pub enum EmbedEvent {
 impl EmbedEvent {
     /// The event as JSON text.
     pub fn to_json(&self) -> String {
-        // Serialising these plain structs cannot fail; an empty object is a harmless fallback.
-        serde_json::to_string(self).unwrap_or_else(|_| "{}".to_string())
+        let mut w = Writer::new(false);
+        w.begin_object();
+        let name = match self {
+            EmbedEvent::Ready { .. } => "ready",
+            EmbedEvent::LeaderElected { .. } => "leader-elected",
+            EmbedEvent::Committed { .. } => "committed",
+            EmbedEvent::ClientAnswered { .. } => "client-answered",
+            EmbedEvent::Violation { .. } => "violation",
+            EmbedEvent::State { .. } => "state",
+            EmbedEvent::Error { .. } => "error",
+        };
+        w.key("raftsim");
+        w.string(name);
+        let number = |w: &mut Writer, key: &str, n: u64| {
+            w.key(key);
+            w.u64(n);
+        };
+        let text = |w: &mut Writer, key: &str, s: &str| {
+            w.key(key);
+            w.string(s);
+        };
+        match self {
+            EmbedEvent::Ready { version } => number(&mut w, "version", (*version).into()),
+            EmbedEvent::LeaderElected {
+                time_us,
+                node,
+                term,
+            } => {
+                number(&mut w, "time_us", *time_us);
+                text(&mut w, "node", node);
+                number(&mut w, "term", *term);
+            }
+            EmbedEvent::Committed {
+                time_us,
+                node,
+                index,
+            } => {
+                number(&mut w, "time_us", *time_us);
+                text(&mut w, "node", node);
+                number(&mut w, "index", *index);
+            }
+            EmbedEvent::ClientAnswered {
+                time_us,
+                client,
+                value,
+            } => {
+                number(&mut w, "time_us", *time_us);
+                text(&mut w, "client", client);
+                w.key("value");
+                w.i64(*value);
+            }
+            EmbedEvent::Violation {
+                time_us,
+                property,
+                text: what,
+            } => {
+                number(&mut w, "time_us", *time_us);
+                text(&mut w, "property", property);
+                text(&mut w, "text", what);
+            }
+            EmbedEvent::State {
+                time_us,
+                playing,
+                leader,
+                term,
+                values,
+            } => {
+                number(&mut w, "time_us", *time_us);
+                w.key("playing");
+                w.bool(*playing);
+                w.key("leader");
+                match leader {
+                    Some(name) => w.string(name),
+                    None => w.null(),
+                }
+                number(&mut w, "term", *term);
+                w.key("values");
+                w.begin_array();
+                for &v in values {
+                    w.item();
+                    w.i64(v);
+                }
+                w.end_array();
+            }
+            EmbedEvent::Error { message } => text(&mut w, "message", message),
+        }
+        w.end_object();
+        w.finish()
     }
 
     /// The `state` event for the world as it is now.
@@ -493,6 +582,146 @@ mod tests {
         }
         .to_json();
         assert_eq!(json, r#"{"raftsim":"ready","version":1}"#);
+    }
+
+    /// What the serde derive this replaced wrote.
+    #[derive(serde::Serialize)]
+    #[serde(tag = "raftsim", rename_all = "kebab-case")]
+    enum SerdeEvent<'a> {
+        Ready {
+            version: u32,
+        },
+        LeaderElected {
+            time_us: u64,
+            node: &'a str,
+            term: u64,
+        },
+        Committed {
+            time_us: u64,
+            node: &'a str,
+            index: u64,
+        },
+        ClientAnswered {
+            time_us: u64,
+            client: &'a str,
+            value: i64,
+        },
+        Violation {
+            time_us: u64,
+            property: &'a str,
+            text: &'a str,
+        },
+        State {
+            time_us: u64,
+            playing: bool,
+            leader: Option<&'a str>,
+            term: u64,
+            values: &'a [i64],
+        },
+        Error {
+            message: &'a str,
+        },
+    }
+
+    #[test]
+    fn events_are_written_as_serde_wrote_them() {
+        let odd = "a \"quote\", a \\ backslash, \n\t\u{1} control, é and 🦀";
+        let pairs = [
+            (
+                EmbedEvent::Ready { version: 1 },
+                SerdeEvent::Ready { version: 1 },
+            ),
+            (
+                EmbedEvent::LeaderElected {
+                    time_us: u64::MAX,
+                    node: "B".into(),
+                    term: 3,
+                },
+                SerdeEvent::LeaderElected {
+                    time_us: u64::MAX,
+                    node: "B",
+                    term: 3,
+                },
+            ),
+            (
+                EmbedEvent::Committed {
+                    time_us: 0,
+                    node: odd.into(),
+                    index: 9,
+                },
+                SerdeEvent::Committed {
+                    time_us: 0,
+                    node: odd,
+                    index: 9,
+                },
+            ),
+            (
+                EmbedEvent::ClientAnswered {
+                    time_us: 5,
+                    client: "client 1".into(),
+                    value: i64::MIN,
+                },
+                SerdeEvent::ClientAnswered {
+                    time_us: 5,
+                    client: "client 1",
+                    value: i64::MIN,
+                },
+            ),
+            (
+                EmbedEvent::Violation {
+                    time_us: 7,
+                    property: "Election Safety".into(),
+                    text: odd.into(),
+                },
+                SerdeEvent::Violation {
+                    time_us: 7,
+                    property: "Election Safety",
+                    text: odd,
+                },
+            ),
+            (
+                EmbedEvent::State {
+                    time_us: 8,
+                    playing: true,
+                    leader: None,
+                    term: 2,
+                    values: vec![],
+                },
+                SerdeEvent::State {
+                    time_us: 8,
+                    playing: true,
+                    leader: None,
+                    term: 2,
+                    values: &[],
+                },
+            ),
+            (
+                EmbedEvent::State {
+                    time_us: 8,
+                    playing: false,
+                    leader: Some("C".into()),
+                    term: 2,
+                    values: vec![-1, 0, 5],
+                },
+                SerdeEvent::State {
+                    time_us: 8,
+                    playing: false,
+                    leader: Some("C"),
+                    term: 2,
+                    values: &[-1, 0, 5],
+                },
+            ),
+            (
+                EmbedEvent::Error {
+                    message: odd.into(),
+                },
+                SerdeEvent::Error { message: odd },
+            ),
+        ];
+        for (event, serde_event) in pairs {
+            let expected = serde_json::to_string(&serde_event).expect("serialisable");
+            assert_eq!(event.to_json(), expected);
+        }
     }
 
     /// The host hears each live event once: going back in time and forward again, or opening
