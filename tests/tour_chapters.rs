@@ -2,11 +2,11 @@
 //! their conditions, the named servers do what the captions say, the invariant checker stays
 //! quiet, and rebuilding any step gives the same trace (so Back and share links work).
 
-use raftsim::raft::{Command, NodeEvent, Role};
+use raftsim::raft::{Command, Member, NodeEvent, Quorum, Role, Voters};
 use raftsim::scenario::tour::{
-    chapter, chapters, world_at, Chapter, StepStatus, TourError, TourRunner,
+    chapter, chapters, world_at, Chapter, Condition, StepStatus, TourError, TourRunner,
 };
-use raftsim::sim::{NodeId, OpOutcome, TraceKind, World, MS};
+use raftsim::sim::{Action, Config, NodeId, OpOutcome, TraceKind, World, MS, SECOND};
 
 const A: NodeId = NodeId(0);
 const B: NodeId = NodeId(1);
@@ -60,7 +60,8 @@ fn the_chapters_of_the_story_exist_in_order() {
             "reelection",
             "split-vote",
             "replication",
-            "partition"
+            "partition",
+            "membership"
         ]
     );
     for c in chapters() {
@@ -268,6 +269,200 @@ fn partition_two_leaders_then_one_log() {
     );
 }
 
+/// The configuration the page shows, as it reads, and whether it is committed.
+fn shows(w: &World) -> (String, bool) {
+    let (m, committed) = w.membership();
+    (m.to_string(), committed)
+}
+
+/// The configurations leaders appended in `w` after trace event `from`, as they read.
+fn changes_since(w: &World, from: usize) -> Vec<String> {
+    w.trace()[from..]
+        .iter()
+        .filter_map(|e| match &e.kind {
+            TraceKind::Node {
+                event: NodeEvent::ChangeStarted { config, .. },
+                ..
+            } => Some(config.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+// §6, Figure 11 and thesis §4.2.1: D, then E, starts empty, learns the log without a vote, and
+// enters through the joint configuration; the leader A removes itself, steps down once C_new is
+// committed, B wins term 2 among B, C, D, E, and A, knowing it is out, never campaigns.
+#[test]
+fn membership_grows_to_five_then_the_leader_leaves() {
+    let c = ch("membership");
+    let w = run_all(c);
+    let n = |w: &World, id: NodeId| w.nodes()[id.index()].clone();
+
+    // Step 0: A leads A, B, C in term 1.
+    assert_eq!(w[0].leader(), Some(A));
+    assert_eq!(term(&w[0], A), 1);
+    assert_eq!(w[0].nodes().len(), 3);
+    assert_eq!(shows(&w[0]), ("A, B, C".into(), true));
+
+    // Step 1: D starts with an empty log, and is a learner that has received the log.
+    let (_, entered) = TourRunner::start("membership", 1).expect("starts");
+    assert_eq!(n(&entered, D).log().last_index(), 0, "D starts empty");
+    assert_eq!(entered.member(D), Member::Learner);
+    assert_eq!(w[1].member(D), Member::Learner);
+    let d = n(&w[1], D);
+    assert_eq!(d.log(), n(&w[1], A).log(), "D holds A's whole log");
+    assert!(!d.membership().is_voter(D));
+    assert_eq!(d.membership().to_string(), "A, B, C + D learning");
+    assert_eq!(w[1].leader(), Some(A));
+
+    // Step 2: caught up, D is promoted through the joint configuration, just appended.
+    assert_eq!(shows(&w[2]), ("A, B, C → A, B, C, D".into(), false));
+    assert!(w[2].membership().0.is_joint());
+    assert_eq!(
+        w[2].membership().0.quorum,
+        Quorum::joint(Voters::first(3), Voters::first(4))
+    );
+
+    // Step 3: A appended C_new once the joint configuration committed; C_new is committed.
+    assert_eq!(shows(&w[3]), ("A, B, C, D".into(), true));
+    assert_eq!(
+        changes_since(&w[3], 0),
+        ["A, B, C + D learning", "A, B, C → A, B, C, D", "A, B, C, D"]
+    );
+    assert_eq!((w[3].leader(), term(&w[3], A)), (Some(A), 1));
+
+    // Step 4: E the same way; five voters, A still leads term 1.
+    let from = w[3].trace().len();
+    assert_eq!(w[4].nodes().len(), 5);
+    assert_eq!(shows(&w[4]), ("A, B, C, D, E".into(), true));
+    assert_eq!(
+        changes_since(&w[4], from),
+        [
+            "A, B, C, D + E learning",
+            "A, B, C, D → A, B, C, D, E",
+            "A, B, C, D, E"
+        ]
+    );
+    assert_eq!((w[4].leader(), term(&w[4], A)), (Some(A), 1));
+
+    // Step 5 only explains: A and B are a majority of A, B, C and C, D, E one of A to E, with no
+    // server in common; the joint configuration accepts neither alone.
+    assert_eq!(w[5].trace_hash(), w[4].trace_hash());
+    let abc = Voters::first(3);
+    let all = Voters::first(5);
+    let ab = abc.without(C);
+    let cde = all.minus(ab);
+    assert!(Quorum::simple(abc).is_majority(|x| ab.contains(x)));
+    assert!(Quorum::simple(all).is_majority(|x| cde.contains(x)));
+    assert!(ab.intersection(cde).is_empty());
+    let joint = Quorum::joint(abc, all);
+    assert!(!joint.is_majority(|x| ab.contains(x)));
+    assert!(!joint.is_majority(|x| cde.contains(x)));
+
+    // Step 6: A runs its own removal through the joint configuration, then steps down once
+    // C_new is committed on it.
+    let from = w[5].trace().len();
+    assert_eq!(
+        changes_since(&w[6], from),
+        ["A, B, C, D, E → B, C, D, E", "B, C, D, E"]
+    );
+    let a = n(&w[6], A);
+    assert_eq!(a.role(), Role::Follower);
+    assert_eq!(a.membership().to_string(), "B, C, D, E");
+    assert_eq!(
+        a.commit_index(),
+        a.config_entry().0,
+        "C_new is committed on A"
+    );
+    assert_eq!(w[6].member(A), Member::None);
+    assert_eq!(w[6].leader(), None);
+    assert!(w[6].trace()[from..].iter().any(|e| matches!(
+        e.kind,
+        TraceKind::Node {
+            node: A,
+            event: NodeEvent::LeftCluster { .. }
+        }
+    )));
+
+    // Step 7: B leads term 2 with three votes, a majority of four.
+    assert_eq!(w[7].leader(), Some(B));
+    let b = n(&w[7], B);
+    assert_eq!(b.term(), 2);
+    assert_eq!(b.votes_held().len(), 3);
+    assert!(b.votes_held().iter().all(|&v| v != A));
+    for id in [C, D, E] {
+        assert_eq!(term(&w[7], id), 2, "{id}");
+    }
+
+    // Step 8: SET 5 reaches B, C, D and E and commits on B, and with it the configuration B, C,
+    // D, E; A, still running, stays a follower in term 1, never campaigned, and never gets SET 5.
+    let end = &w[8];
+    assert!(matches!(
+        end.operations()[0].outcome,
+        OpOutcome::Ok { value: 5, .. }
+    ));
+    assert_eq!(shows(end), ("B, C, D, E".into(), true));
+    for id in [B, C, D, E] {
+        assert!(
+            n(end, id)
+                .entries()
+                .iter()
+                .any(|e| e.command == Command::Set(5)),
+            "{id}"
+        );
+    }
+    let a = n(end, A);
+    assert!(!a.is_stopped());
+    assert_eq!((a.role(), a.term()), (Role::Follower, 1));
+    assert!(a.entries().iter().all(|e| e.command != Command::Set(5)));
+    let campaigned = end.trace().iter().any(|e| {
+        matches!(
+            e.kind,
+            TraceKind::Node { node: A, event: NodeEvent::ElectionStarted { term } } if term > 1
+        )
+    });
+    assert!(!campaigned, "A never campaigns after leaving");
+    // And it stays that way.
+    let mut later = end.clone();
+    later.advance_to(end.now() + 3 * SECOND);
+    assert_eq!(later.leader(), Some(B));
+    assert_eq!(term(&later, B), 2);
+    assert_eq!(role(&later, A), Role::Follower);
+}
+
+// The membership conditions read the configuration the page shows: which member a server is,
+// and the configuration as written out, committed or not.
+#[test]
+fn membership_conditions_follow_the_configuration_on_the_page() {
+    let mut w = World::new(Config {
+        cluster_size: 3,
+        seed: 1,
+        ..Config::default()
+    })
+    .expect("valid");
+    let committed = |reads| Condition::Configuration {
+        reads,
+        committed: true,
+    };
+    let learning = Condition::Configuration {
+        reads: "A, B, C + D learning",
+        committed: false,
+    };
+    assert!(committed("A, B, C").holds(&w, 0));
+    assert!(!committed("A, B").holds(&w, 0));
+    assert!(Condition::Member(A, Member::Voter).holds(&w, 0));
+    assert!(Condition::Member(D, Member::None).holds(&w, 0));
+    assert!(w.run_until(|w| w.leader().is_some(), 2 * SECOND));
+    w.apply(Action::AddServer(D)).expect("add D");
+    assert!(Condition::Member(D, Member::Learner).holds(&w, 0));
+    assert!(!Condition::Member(D, Member::Voter).holds(&w, 0));
+    assert!(learning.holds(&w, 0));
+    assert!(!committed("A, B, C + D learning").holds(&w, 0));
+    assert!(w.run_until(|w| committed("A, B, C, D").holds(w, 0), 4 * SECOND));
+    assert!(Condition::Member(D, Member::Voter).holds(&w, 0));
+    assert!(!learning.holds(&w, 0));
+}
+
 // Determinism (same config and actions give the same trace): rebuilding a step twice, going Back,
 // and animating frame by frame all land on the same trace as the instant replay.
 #[test]
@@ -410,4 +605,13 @@ fn captions_are_our_own_words_and_short() {
             }
         }
     }
+}
+
+// Every caption ships in the wasm bundle: the membership chapter keeps its text (title and
+// captions) under 2,000 bytes.
+#[test]
+fn the_membership_chapter_text_is_short() {
+    let c = ch("membership");
+    let bytes: usize = c.title.len() + c.steps.iter().map(|s| s.caption.len()).sum::<usize>();
+    assert!(bytes < 2000, "{bytes} bytes");
 }

@@ -12,7 +12,9 @@
 //!
 //! Step numbers are counted from 0 throughout this module.
 
-use crate::raft::{ClientId, Command, LogIndex, MessageKind, NodeId, Role, Term, MS, SECOND};
+use crate::raft::{
+    ClientId, Command, LogIndex, Member, MessageKind, NodeId, Role, Term, MS, SECOND,
+};
 use crate::sim::{Action, ActionError, Config, ConfigError, OpOutcome, Time, World};
 use std::sync::OnceLock;
 
@@ -67,6 +69,18 @@ pub enum Condition {
     LogsMatch,
     /// The client's latest command has been answered successfully.
     ClientAnswered(ClientId),
+    /// This server is this kind of member (voter, learner or none) of the configuration the
+    /// page shows ([`World::member`]).
+    Member(NodeId, Member),
+    /// The configuration the page shows ([`World::membership`]) reads like this, as its
+    /// `Display` writes it ("A, B, C + D learning", "A, B, C → A, B, C, D"), and is committed
+    /// (or not) on the server it is taken from.
+    Configuration {
+        /// The configuration, written out.
+        reads: &'static str,
+        /// Whether it is committed.
+        committed: bool,
+    },
     /// Every one of these holds.
     All(Vec<Condition>),
 }
@@ -111,6 +125,11 @@ impl Condition {
                 .rev()
                 .find(|o| o.client == *client)
                 .is_some_and(|o| matches!(o.outcome, OpOutcome::Ok { .. })),
+            Condition::Member(id, member) => world.member(*id) == *member,
+            Condition::Configuration { reads, committed } => {
+                let (config, is_committed) = world.membership();
+                is_committed == *committed && config.to_string() == *reads
+            }
             Condition::All(all) => all.iter().all(|c| c.holds(world, entered_at)),
         }
     }
@@ -556,6 +575,16 @@ fn three_servers() -> Config {
     }
 }
 
+/// [`three_servers`], where D and E, added later, take the slowest timeouts (260-300 ms), so
+/// that B is the one to time out first once the leader A has left.
+fn membership_servers() -> Config {
+    Config {
+        election_timeout_min_us: 260 * MS,
+        election_timeout_max_us: 300 * MS,
+        ..three_servers()
+    }
+}
+
 fn build_chapters() -> Vec<Chapter> {
     use Condition::*;
     use MessageKind::*;
@@ -849,6 +878,72 @@ fn build_chapters() -> Vec<Chapter> {
                 .messages(&[AppendEntries]),
                 step(
                     "That is Raft in short: a leader chosen by a majority and entries committed by a majority keep every server consistent, through crashes and partitions alike.",
+                    Nothing,
+                ),
+            ],
+        },
+        Chapter {
+            slug: "membership",
+            title: "Membership changes",
+            config: membership_servers(),
+            steps: vec![
+                step(
+                    "A leads a cluster of three. The servers whose votes count form its configuration, here A, B, C.",
+                    NodeRole(A, Role::Leader),
+                )
+                .nodes(&[A, B, C]),
+                step(
+                    "We add D, which starts with an empty log. It joins as a learner: A sends it the log, but D has no vote yet.",
+                    All(vec![Member(D, crate::raft::Member::Learner), EntryOn { node: D, index: 1 }]),
+                )
+                .act(Action::AddServer(D))
+                .nodes(&[D])
+                .messages(&[AppendEntries]),
+                step(
+                    "D has caught up, so A moves to the joint configuration A, B, C → A, B, C, D. While it lasts, every election and every commit needs a majority of A, B, C and one of A, B, C, D.",
+                    Configuration { reads: "A, B, C → A, B, C, D", committed: false },
+                )
+                .nodes(&[A, D]),
+                step(
+                    "Once the joint configuration is committed, A appends A, B, C, D alone. When that commits too, D is a full voter.",
+                    Configuration { reads: "A, B, C, D", committed: true },
+                )
+                .nodes(&[D]),
+                step(
+                    "E joins the same way: learner, joint configuration, then A, B, C, D, E. With five servers, a majority is now three.",
+                    Configuration { reads: "A, B, C, D, E", committed: true },
+                )
+                .act(Action::AddServer(E))
+                .nodes(&[E]),
+                step(
+                    "Why not switch every server straight to the new list? They learn of it at different times, so A and B, a majority of A, B, C, could elect one leader while C, D and E, a majority of A to E, elect another in the same term. Needing both majorities, as the joint step does, rules that out.",
+                    Nothing,
+                )
+                .nodes(&[A, B, C, D, E]),
+                step(
+                    "Now we remove A, the leader. A still runs the change through A, B, C, D, E → B, C, D, E, and steps down once B, C, D, E is committed.",
+                    All(vec![NodeRole(A, Role::Follower), Member(A, crate::raft::Member::None)]),
+                )
+                .act(Action::RemoveServer(A))
+                .nodes(&[A]),
+                step(
+                    "With no more heartbeats, B times out first. It wins term 2 with three votes, a majority of B, C, D, E.",
+                    NodeRole(B, Role::Leader),
+                )
+                .nodes(&[B])
+                .messages(&[RequestVote, RequestVoteReply]),
+                step(
+                    "A keeps running but knows it was removed, so it never campaigns. Client 1's SET 5 goes to B and into the logs of B, C, D and E, not A. Committing it also commits the configuration before it.",
+                    All(vec![
+                        ClientAnswered(CLIENT1),
+                        Configuration { reads: "B, C, D, E", committed: true },
+                    ]),
+                )
+                .act(submit(CLIENT1, B, Command::Set(5)))
+                .nodes(&[A, B])
+                .messages(&[AppendEntries]),
+                step(
+                    "A removed server that missed the news would keep calling elections, but servers that hear from a leader ignore it, as the scenario removed-server shows. The scenario membership-bug shows how one-at-a-time changes can go wrong. Press Try it yourself to add and remove servers.",
                     Nothing,
                 ),
             ],

@@ -49,7 +49,7 @@ async function waitUntilDone(page) {
   await expect(page.getByTestId('tour')).toHaveAttribute('data-status', 'done', { timeout: 30_000 });
 }
 
-const CHAPTERS = ['consensus', 'roles', 'election', 'reelection', 'split-vote', 'replication', 'partition'];
+const CHAPTERS = ['consensus', 'roles', 'election', 'reelection', 'split-vote', 'replication', 'partition', 'membership'];
 
 for (const [width, height] of [[1440, 900], [1280, 720], [390, 844]]) {
   test(`during the tour at ${width}×${height}, the caption, Next, the cluster and the logs are on screen together`, async ({ page }) => {
@@ -111,7 +111,7 @@ test('when a step finishes the play button says Play, and the last step does not
   await play.click();
   await expect(page.getByTestId('tour')).toHaveAttribute('data-step', '2');
   // The very last step.
-  await page.goto('/?tour=partition&step=8&speed=1');
+  await page.goto('/?tour=membership&step=10&speed=1');
   await waitUntilDone(page);
   await expect(page.getByTestId('tour-next')).toBeDisabled();
   await expect(page.getByTestId('tour-status')).not.toContainText('Next');

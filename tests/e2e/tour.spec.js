@@ -26,7 +26,7 @@ test('the whole tour, forward and back', async ({ page }) => {
       .not.toBe(`${chapter}/${step}`);
   }
   const chapters = [...new Set(seen.map((s) => s.chapter))];
-  expect(chapters).toEqual(['consensus', 'roles', 'election', 'reelection', 'split-vote', 'replication', 'partition']);
+  expect(chapters).toEqual(['consensus', 'roles', 'election', 'reelection', 'split-vote', 'replication', 'partition', 'membership']);
   expect(new Set(seen.map((s) => s.caption)).size).toBe(seen.length);
 
   // The story's results, as the page shows them.
