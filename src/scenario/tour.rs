@@ -943,7 +943,7 @@ fn build_chapters() -> Vec<Chapter> {
                 .nodes(&[A, B])
                 .messages(&[AppendEntries]),
                 step(
-                    "A removed server that missed the news would keep calling elections, but servers that hear from a leader ignore it, as the scenario removed-server shows. The scenario membership-bug shows how one-at-a-time changes can go wrong. Press Try it yourself to add and remove servers.",
+                    "A removed server that missed the news keeps calling elections, which servers that hear a leader ignore (see the scenario \"A removed server that will not go away\"). \"Membership changes: two leaders in one term\" shows how one-at-a-time changes can go wrong. Press Try it yourself to add and remove servers.",
                     Nothing,
                 ),
             ],
