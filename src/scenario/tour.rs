@@ -916,7 +916,7 @@ fn build_chapters() -> Vec<Chapter> {
                 .act(Action::AddServer(E))
                 .nodes(&[E]),
                 step(
-                    "Why not switch every server straight to the new list? They learn of it at different times, so A and B, a majority of A, B, C, could elect one leader while C, D and E, a majority of A to E, elect another in the same term. Needing both majorities, as the joint step does, rules that out.",
+                    "Why not switch straight to A to E? Servers learn of it at different times: A, B (a majority of the old list) and C, D, E (one of the new) could elect two leaders in one term. Needing both majorities rules that out.",
                     Nothing,
                 )
                 .nodes(&[A, B, C, D, E]),
@@ -943,7 +943,7 @@ fn build_chapters() -> Vec<Chapter> {
                 .nodes(&[A, B])
                 .messages(&[AppendEntries]),
                 step(
-                    "A removed server that missed the news keeps calling elections, which servers that hear a leader ignore (see the scenario \"A removed server that will not go away\"). \"Membership changes: two leaders in one term\" shows how one-at-a-time changes can go wrong. Press Try it yourself to add and remove servers.",
+                    "Scenarios show a removed server calling elections, and one-at-a-time changes electing two leaders in one term. Now try adding and removing servers yourself.",
                     Nothing,
                 ),
             ],

@@ -23,7 +23,7 @@ use super::hooks::use_animation_frame;
 use super::inspector::inspector;
 use super::invariants_panel::invariants_panel;
 use super::keyboard::{command_for_key, KeyContext, SHORTCUTS};
-use super::log_table::{log_table, log_table_version};
+use super::log_table::{log_table, log_table_version, MAX_SHOWN, TOUR_SHOWN};
 use super::params::{parse_query, Theme};
 use super::sandbox::{Sandbox, UiCommand};
 use super::share_panel::{download_run, page_base, share_url, SharePanel};
@@ -304,7 +304,12 @@ pub fn App() -> Html {
         s.world().violations().last(),
         s.world().config().safety,
     ));
-    let log_version = log_table_version(s.world(), tour_entries);
+    let log_window = if s.tour().is_some() {
+        TOUR_SHOWN
+    } else {
+        MAX_SHOWN
+    };
+    let log_version = log_table_version(s.world(), tour_entries, log_window);
     let events_version = event_list_version(s.world(), s.show_message_events());
     let toggle_help = {
         let dispatch = dispatch.clone();
@@ -439,9 +444,11 @@ pub fn App() -> Html {
                         <div class="cluster-area" data-testid="cluster">
                             <div class="cluster-status" data-testid="cluster-status">{ leader_text }
                                 if !config_plain {
+                                    { " · " }
                                     <span class="cluster-config" data-testid="cluster-config" data-committed={config_committed.to_string()}>
-                                        { format!(" · {membership}{}", if config_committed { "" } else { " (not committed)" }) }
+                                        { membership.to_string() }
                                     </span>
+                                    if !config_committed { { " (not committed)" } }
                                 }
                             </div>
                             if embedded {
@@ -453,7 +460,7 @@ pub fn App() -> Html {
                         if controls.log {
                             <section class="panel logs" aria-label="Logs">
                                 <div class="panel-head"><h2>{ "Logs" }</h2></div>
-                                { cache.view("log", log_version, || log_table(s.world(), tour_entries)) }
+                                { cache.view("log", log_version, || log_table(s.world(), tour_entries, log_window)) }
                             </section>
                         }
                     </div>

@@ -11,10 +11,14 @@ use super::frozen::fingerprint;
 use super::invariants_panel::Highlights;
 
 /// At most this many of the latest indices are drawn, so a long run stays readable and cheap.
-const MAX_SHOWN: u64 = 40;
+pub const MAX_SHOWN: u64 = 40;
+
+/// During the tour, the latest few only: the captions talk about the newest entries, and a row
+/// must fit beside the ring on a laptop and across a phone without scrolling.
+pub const TOUR_SHOWN: u64 = 2;
 
 /// A fingerprint of everything the table shows, so it is rebuilt only when that changes.
-pub fn log_table_version(world: &World, tour_entries: &[(NodeId, u64)]) -> u64 {
+pub fn log_table_version(world: &World, tour_entries: &[(NodeId, u64)], window: u64) -> u64 {
     let nodes: Vec<_> = world
         .nodes()
         .iter()
@@ -32,22 +36,31 @@ pub fn log_table_version(world: &World, tour_entries: &[(NodeId, u64)]) -> u64 {
             )
         })
         .collect();
-    fingerprint(&(nodes, world.violations().last(), tour_entries))
+    fingerprint(&(nodes, world.violations().last(), tour_entries, window))
 }
 
 /// The table.
-pub fn log_table(world: &World, tour_entries: &[(NodeId, u64)]) -> Html {
+/// The table of every node's log: the latest `window` indices at most.
+pub fn log_table(world: &World, tour_entries: &[(NodeId, u64)], window: u64) -> Html {
     let last_index = world
         .nodes()
         .iter()
         .map(|n| n.log().last_index())
         .max()
         .unwrap_or(0);
-    let first_shown = last_index.saturating_sub(MAX_SHOWN - 1).max(1);
+    let first_shown = last_index.saturating_sub(window.max(1) - 1).max(1);
     let leader = world.leader().and_then(|l| world.node(l));
     let columns = (last_index + 1).saturating_sub(first_shown).max(1);
+    // Earlier entries left out are marked on the first index shown ("…5"), not on a line of
+    // their own, so the table stays as short as the rows.
     let header_cells = (first_shown..=last_index).map(|i| {
-        html! { <span class="log-index" style={format!("grid-column:{}", i - first_shown + 1)}>{ i }</span> }
+        let elided = i == first_shown && first_shown > 1;
+        html! {
+            <span class="log-index" style={format!("grid-column:{}", i - first_shown + 1)}
+                  title={elided.then(|| format!("{} earlier entries not shown", first_shown - 1))}>
+                { if elided { format!("…{i}") } else { i.to_string() } }
+            </span>
+        }
     });
     let grid_style = format!("grid-template-columns: repeat({columns}, var(--log-cell))");
     let highlights = Highlights::of(world);
@@ -61,9 +74,6 @@ pub fn log_table(world: &World, tour_entries: &[(NodeId, u64)]) -> Html {
                         <th scope="col" title="commit index">{ "commit" }</th>
                         <th scope="col" title="the leader's nextIndex and matchIndex for this node">{ "next / match" }</th>
                         <th scope="col" class="entries-head">
-                            if first_shown > 1 {
-                                <span class="log-elided">{ format!("{} earlier… ", first_shown - 1) }</span>
-                            }
                             <div class="log-grid" style={grid_style.clone()}>{ for header_cells }</div>
                         </th>
                     </tr>
@@ -112,7 +122,11 @@ fn row(
                       style={format!("grid-column:{}", e.index - first_shown + 1)}
                       title={format!("index {}, term {}, {}{}", e.index, e.term, e.command,
                                      if committed { ", committed" } else { ", not committed" })}>
-                    <span class="entry-term">{ format!("T{}", e.term) }</span>
+                    // A configuration's set of servers fills the cell; its term shows in its
+                    // colour and tooltip, so the row stays one line high.
+                    if !matches!(e.command, Command::Config(_)) {
+                        <span class="entry-term">{ format!("T{}", e.term) }</span>
+                    }
                     <span class="entry-command">{ entry_text(&e.command) }</span>
                 </span>
             }
@@ -144,16 +158,17 @@ fn follower_progress(leader: &Node, follower: NodeId) -> Option<(u64, u64)> {
 }
 
 /// An entry's command as the log shows it: a configuration compactly (the full list is in the
-/// tooltip), e.g. "⚙ ⇢ABCD" while joint or "⚙ ABC+D" with a learner.
+/// tooltip), e.g. "→{ABCD}" while joint or "{ABC}+D" with a learner.
 fn entry_text(command: &Command) -> String {
     let Command::Config(m) = command else {
         return command.to_string();
     };
     let letters = |set: Voters| set.iter().map(|id| id.name()).collect::<String>();
-    // The cells are narrow: a joint configuration shows where it is going ("⚙ ⇢ABCD"), the
-    // tooltip and the cluster's status line the whole of it.
-    let mut text = String::from(if m.is_joint() { "⚙ ⇢" } else { "⚙ " });
+    // The cells are narrow: a configuration is written as a set, and a joint one shows where
+    // it is going ("→{ABCD}"); the tooltip and the cluster's status line give all of it.
+    let mut text = String::from(if m.is_joint() { "→{" } else { "{" });
     text += &letters(m.quorum.incoming());
+    text += "}";
     if !m.learners.is_empty() {
         text += "+";
         text += &letters(m.learners);
