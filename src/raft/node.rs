@@ -1610,7 +1610,6 @@ impl Node {
         if index > self.commit_index {
             return;
         }
-        let single = self.options.single_server_changes;
         if config.is_joint() {
             // §6: once C_old,new is committed, the leader moves on to C_new.
             self.append_config(config.leave_joint(), ChangeStep::LeaveJoint, now, out);
@@ -1623,16 +1622,25 @@ impl Node {
             self.set_role(Role::Follower, out);
             self.leader = None;
             self.votes.clear();
-            self.timers = Timers::Election {
-                deadline: now.saturating_add(self.options.election_timeout_max_us),
-            };
-        } else if !self.may_change_now() {
-        } else if let Some(learner) = config.learners.iter().find(|l| {
-            // Caught up: it holds everything committed (thesis §4.2.1 waits for a round of
-            // replication that ends within an election timeout; a full match is the simple
-            // version of that).
-            self.match_index.get(l.index()).copied().unwrap_or(0) >= self.commit_index
-        }) {
+            // Its timer is of no use: it may not campaign (see `election_timeout`).
+            self.timers = Timers::Idle;
+        } else if self.may_change_now() {
+            self.start_next_change(config, now, out);
+        }
+    }
+
+    /// With the configuration in use committed, starts what is waiting: promoting a learner
+    /// that has caught up, else a change that was held for an entry of this leader's term.
+    fn start_next_change(&mut self, config: Membership, now: Time, out: &mut Output) {
+        let single = self.options.single_server_changes;
+        // Caught up: it holds everything committed (thesis §4.2.1 waits for a round of
+        // replication that ends within an election timeout; a full match is the simple version
+        // of that).
+        let caught_up = config
+            .learners
+            .iter()
+            .find(|l| self.match_index.get(l.index()).copied().unwrap_or(0) >= self.commit_index);
+        if let Some(learner) = caught_up {
             let voters = config.quorum.incoming().with(learner);
             let next = config.step_to(voters, single);
             self.append_config(next, ChangeStep::Promote(learner), now, out);
