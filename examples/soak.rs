@@ -42,6 +42,7 @@ struct Totals {
     elections: u64,
     commits: u64,
     completed: u64,
+    membership_changes: u64,
     ops_checked: u64,
     max_lin_steps: u64,
     /// The seed whose history took the most search steps.
@@ -67,6 +68,7 @@ impl Totals {
         self.elections += s.elections;
         self.commits += s.committed;
         self.completed += s.completed;
+        self.membership_changes += s.membership_changes;
         self.ops_checked += s.ops_checked;
         self.max_lin_steps = self.max_lin_steps.max(s.lin_steps);
         self.max_term = self.max_term.max(s.max_term);
@@ -214,6 +216,7 @@ fn main() {
                 t.elections += local.elections;
                 t.commits += local.commits;
                 t.completed += local.completed;
+                t.membership_changes += local.membership_changes;
                 t.ops_checked += local.ops_checked;
                 if local.max_lin_steps > t.max_lin_steps {
                     t.max_lin_steps_seed = local.max_lin_steps_seed;
@@ -278,6 +281,10 @@ fn main() {
     println!("  elections won:        {}", t.elections);
     println!("  entries committed:    {}", t.commits);
     println!("  commands completed:   {}", t.completed);
+    println!(
+        "  membership changes:   {} (servers added or removed)",
+        t.membership_changes
+    );
     println!(
         "  operations checked:   {} for linearizability (at most {} search steps, seed {})",
         t.ops_checked, t.max_lin_steps, t.max_lin_steps_seed

@@ -345,6 +345,8 @@ fn membership_grows_to_five_then_the_leader_leaves() {
     );
     assert_eq!((w[4].leader(), term(&w[4], A)), (Some(A), 1));
 
+    // Step 5 colours the two majorities it talks about apart.
+    assert_eq!(c.steps[5].highlight.groups, vec![vec![A, B], vec![C, D, E]]);
     // Step 5 only explains: A and B are a majority of A, B, C and C, D, E one of A to E, with no
     // server in common; the joint configuration accepts neither alone.
     assert_eq!(w[5].trace_hash(), w[4].trace_hash());

@@ -211,6 +211,9 @@ pub struct Highlight {
     pub entries: Vec<(NodeId, LogIndex)>,
     /// Kinds of message to emphasise while in flight.
     pub messages: Vec<MessageKind>,
+    /// Groups of servers to tell apart, coloured like the partition editor's first two groups
+    /// (the caption names them), e.g. two majorities with nobody in common.
+    pub groups: Vec<Vec<NodeId>>,
 }
 
 /// One step of a chapter.
@@ -540,6 +543,10 @@ impl Step {
     }
     fn entries(mut self, e: &[(NodeId, LogIndex)]) -> Step {
         self.highlight.entries = e.to_vec();
+        self
+    }
+    fn groups(mut self, g: &[&[NodeId]]) -> Step {
+        self.highlight.groups = g.iter().map(|g| g.to_vec()).collect();
         self
     }
     fn messages(mut self, m: &[MessageKind]) -> Step {
@@ -919,7 +926,7 @@ fn build_chapters() -> Vec<Chapter> {
                     "Why not switch straight to A to E? Servers learn of it at different times: A, B (a majority of the old list) and C, D, E (one of the new) could elect two leaders in one term. Needing both majorities rules that out.",
                     Nothing,
                 )
-                .nodes(&[A, B, C, D, E]),
+                .groups(&[&[A, B], &[C, D, E]]),
                 step(
                     "Now we remove A, the leader. A still runs the change through A, B, C, D, E → B, C, D, E, and steps down once B, C, D, E is committed.",
                     All(vec![NodeRole(A, Role::Follower), Member(A, crate::raft::Member::None)]),

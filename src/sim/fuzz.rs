@@ -103,6 +103,8 @@ pub struct FuzzSummary {
     pub events: u64,
     /// Actions applied.
     pub actions: u64,
+    /// Membership changes the leader accepted (add or remove server actions applied).
+    pub membership_changes: u64,
     /// Client commands completed.
     pub completed: u64,
     /// Highest term reached.
@@ -588,6 +590,11 @@ pub fn run_schedule_world(
     summary.elections += elections;
     summary.events = w.events_processed();
     summary.actions = w.actions().len() as u64;
+    summary.membership_changes = w
+        .actions()
+        .iter()
+        .filter(|a| matches!(a.action, Action::AddServer(_) | Action::RemoveServer(_)))
+        .count() as u64;
     summary.completed = w
         .operations()
         .iter()

@@ -158,6 +158,16 @@ fn node_view(
     let draft_group = sandbox
         .partition_draft()
         .and_then(|d| d.get(id.index()).copied());
+    // Groups a tour step tells apart (two majorities, say), coloured like the editor's groups;
+    // the caption names them, so they carry no badge.
+    let tour_group = sandbox.tour().and_then(|t| {
+        let groups = &t.highlight().groups;
+        // Styled as the editor's coloured groups 1 and 2 (its group 0 keeps the plain look).
+        groups
+            .iter()
+            .position(|g| g.contains(&id))
+            .map(|g| g as u8 + 1)
+    });
 
     // The election timer counts down as an arc around followers and candidates; a leader shows
     // the time to its next heartbeat instead.
@@ -261,7 +271,7 @@ fn node_view(
             .tour()
             .is_some_and(|t| t.highlight().nodes.contains(&id))
             .then_some("tour-highlight"),
-        draft_group.map(|g| format!("group-{g}"))
+        draft_group.or(tour_group).map(|g| format!("group-{g}"))
     );
     html! {
         <g class={class} data-testid={format!("node-{id}")} data-role={role} data-member={member.as_str()}

@@ -61,3 +61,11 @@ test('a change in progress refuses another, in words', async ({ page }) => {
   await expect(page.getByTestId('error-banner')).toContainText('one at a time');
   await expect(page.locator('[data-testid="node-E"]')).toHaveCount(0);
 });
+
+test('the membership chapter colours the two disjoint majorities apart', async ({ page }) => {
+  const errors = await openApp(page, '?tour=membership&step=6&speed=1');
+  await expect(page.getByTestId('tour')).toHaveAttribute('data-status', 'done', { timeout: 30_000 });
+  for (const node of ['A', 'B']) await expect(member(page, node)).toHaveClass(/group-1/);
+  for (const node of ['C', 'D', 'E']) await expect(member(page, node)).toHaveClass(/group-2/);
+  expect(errors).toEqual([]);
+});
