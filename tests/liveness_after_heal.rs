@@ -25,8 +25,11 @@ use raftsim::sim::{Time, MS, SECOND};
 const SEEDS: std::ops::Range<u64> = 1_000_000..1_002_000;
 
 /// A current leader exists at most this long after the heal, on every seed. Election timeouts
-/// are 150-300 ms; the slowest seed (775 ms) needs a few split or pre-vote-blocked rounds.
-const LEADER_BOUND: Time = 1_000 * MS;
+/// are 150-300 ms; the slowest seed needs a few split or pre-vote-blocked rounds. Before
+/// membership changes joined the faults the slowest took 775 ms; with them, fewer servers may
+/// hold the up-to-date log or be allowed to campaign, and the slowest of 2,000 took 1,034 ms
+/// (seed 1001694: only C, restarted at the heal, could win, after five split terms).
+const LEADER_BOUND: Time = 1_500 * MS;
 
 /// The 99th percentile of the time to a leader after the heal, over the seeds (measured: 368 ms
 /// with 5 servers, 416 ms with 1 to 9).
