@@ -1763,3 +1763,41 @@ fn a_single_server_change_waits_for_an_entry_of_the_leaders_term() {
     net.call(0, |n, now, rng, out| n.restart(now, rng, out));
     assert_eq!(net.nodes[0].pending_change(), None);
 }
+
+// The §6 guard is about newer terms (a removed server's): a candidate of the server's own term is
+// judged by Figure 2's rules alone, so one that has not voted in the term still votes, even right
+// after hearing from the leader (harmless: the leader's voters refuse that candidate).
+#[test]
+fn the_leader_guard_leaves_same_term_votes_to_figure_2() {
+    let mut net = Net::new(vec![Node::new(NodeId(0), opts(3))]);
+    net.send(NodeId(1), NodeId(0), heartbeat_at_start(2));
+    net.now += 10 * MS;
+    let ask = Message::RequestVote {
+        term: 2,
+        last_log_index: 0,
+        last_log_term: 0,
+        forced: false,
+    };
+    net.send(NodeId(2), NodeId(0), ask);
+    assert_eq!(net.nodes[0].voted_for(), Some(NodeId(2)));
+    assert_eq!(net.nodes[0].term(), 2);
+}
+
+// A server joining mid-term gets nextIndex = the leader's last index + 1 when it is added (as
+// Figure 2 initialises every follower's on election), so the first AppendEntries it is sent
+// carries the very configuration that adds it.
+#[test]
+fn a_new_server_is_first_sent_the_configuration_that_adds_it() {
+    use raftsim::raft::MembershipChange;
+    let mut net = Net::new((0..3).map(|i| Node::new(NodeId(i), opts(3))).collect());
+    make_leader(&mut net, &[1]);
+    let before = net.nodes[0].log().last_index();
+    let (now, mut out) = (net.now, Output::default());
+    net.nodes[0]
+        .request_change(MembershipChange::Add(NodeId(3)), now, &mut out)
+        .expect("a leader with a committed configuration adds a server");
+    let config_index = net.nodes[0].log().last_index();
+    assert_eq!(config_index, before + 1);
+    assert_eq!(net.nodes[0].next_index().map(|n| n[3]), Some(config_index));
+    assert_eq!(net.nodes[0].match_index().map(|m| m[3]), Some(0));
+}
