@@ -70,23 +70,10 @@ impl Outcome {
 /// How many times a server became leader in `world`'s run (the trace keeps every event unless
 /// retention was limited, which presets do not do).
 fn elections(world: &World) -> usize {
-    use crate::raft::{NodeEvent, Role};
-    use crate::sim::TraceKind;
     world
         .trace()
         .iter()
-        .filter(|e| {
-            matches!(
-                e.kind,
-                TraceKind::Node {
-                    event: NodeEvent::RoleChanged {
-                        to: Role::Leader,
-                        ..
-                    },
-                    ..
-                }
-            )
-        })
+        .filter(|e| e.kind.is_election_won())
         .count()
 }
 

@@ -13,9 +13,9 @@
 use super::linearizability::{check_history, LinearizabilityResult};
 use super::{
     Action, ClientId, Config, NodeId, OpOutcome, OptionChange, Replication, TimedAction,
-    TimedViolation, TraceKind, Watchdog, World, MS, SECOND,
+    TimedViolation, Watchdog, World, MS, SECOND,
 };
-use crate::raft::{Command, NodeEvent, Role, Time};
+use crate::raft::{Command, Time};
 use crate::scenario::json::Writer;
 use crate::scenario::run_json;
 use crate::sim::config::MAX_SLOTS;
@@ -430,18 +430,7 @@ fn count_elections(w: &World, seen: &mut u64) -> u64 {
     let events = w.trace();
     events[events.len().saturating_sub(new)..]
         .iter()
-        .filter(|e| {
-            matches!(
-                e.kind,
-                TraceKind::Node {
-                    event: NodeEvent::RoleChanged {
-                        to: Role::Leader,
-                        ..
-                    },
-                    ..
-                }
-            )
-        })
+        .filter(|e| e.kind.is_election_won())
         .count() as u64
 }
 

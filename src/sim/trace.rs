@@ -160,6 +160,20 @@ fn role_word(role: Role) -> &'static str {
 }
 
 impl TraceKind {
+    /// Whether this is a server becoming leader (an election won).
+    pub fn is_election_won(&self) -> bool {
+        matches!(
+            self,
+            TraceKind::Node {
+                event: NodeEvent::RoleChanged {
+                    to: Role::Leader,
+                    ..
+                },
+                ..
+            }
+        )
+    }
+
     /// The event in plain words, e.g. "B timed out and started term 3", for the UI's event list.
     pub fn describe(&self) -> String {
         match self {
