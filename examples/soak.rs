@@ -43,6 +43,9 @@ struct Totals {
     commits: u64,
     completed: u64,
     membership_changes: u64,
+    snapshots_taken: u64,
+    snapshots_installed: u64,
+    reads: u64,
     ops_checked: u64,
     max_lin_steps: u64,
     /// The seed whose history took the most search steps.
@@ -69,6 +72,9 @@ impl Totals {
         self.commits += s.committed;
         self.completed += s.completed;
         self.membership_changes += s.membership_changes;
+        self.snapshots_taken += s.snapshots_taken;
+        self.snapshots_installed += s.snapshots_installed;
+        self.reads += s.reads;
         self.ops_checked += s.ops_checked;
         self.max_lin_steps = self.max_lin_steps.max(s.lin_steps);
         self.max_term = self.max_term.max(s.max_term);
@@ -217,6 +223,9 @@ fn main() {
                 t.commits += local.commits;
                 t.completed += local.completed;
                 t.membership_changes += local.membership_changes;
+                t.snapshots_taken += local.snapshots_taken;
+                t.snapshots_installed += local.snapshots_installed;
+                t.reads += local.reads;
                 t.ops_checked += local.ops_checked;
                 if local.max_lin_steps > t.max_lin_steps {
                     t.max_lin_steps_seed = local.max_lin_steps_seed;
@@ -285,6 +294,11 @@ fn main() {
         "  membership changes:   {} (servers added or removed)",
         t.membership_changes
     );
+    println!(
+        "  snapshots:            {} taken, {} installed by InstallSnapshot",
+        t.snapshots_taken, t.snapshots_installed
+    );
+    println!("  reads (GET) answered: {}", t.reads);
     println!(
         "  operations checked:   {} for linearizability (at most {} search steps, seed {})",
         t.ops_checked, t.max_lin_steps, t.max_lin_steps_seed

@@ -310,7 +310,7 @@ fn membership_runs_replay_exactly_and_through_share_links() {
     again.advance_to(t);
     assert_eq!(again.trace_hash(), w.trace_hash());
     let link = raftsim::scenario::share::encode_run(w.initial_config(), w.actions());
-    assert!(link.starts_with("2."));
+    assert!(link.starts_with("3."));
     let (config, actions) = raftsim::scenario::share::decode_run(&link).expect("decodes");
     let mut shared = World::replay(config, &actions).expect("replay");
     shared.advance_to(t);

@@ -107,6 +107,7 @@ fn heartbeat_at_start(term: Term) -> Message {
         prev_log_term: 0,
         entries: vec![],
         leader_commit: 0,
+        sent_at: 0,
     }
 }
 
@@ -201,6 +202,7 @@ fn follower_rejects_stale_append_entries() {
             prev_log_term: 1,
             entries: vec![],
             leader_commit: 1,
+            sent_at: 0,
         },
     );
     assert!(matches!(
@@ -231,6 +233,7 @@ fn follower_truncates_conflicts_and_follows_leader_commit() {
             prev_log_term: 1,
             entries,
             leader_commit: 10,
+            sent_at: 0,
         },
     );
     let n = &net.nodes[0];
@@ -264,6 +267,7 @@ fn heartbeat_commit_is_bounded_by_verified_prefix() {
             prev_log_term: 1,
             entries: vec![],
             leader_commit: 3,
+            sent_at: 0,
         },
     );
     assert_eq!(net.nodes[0].commit_index(), 1);
@@ -336,6 +340,7 @@ fn leader_steps_down_on_higher_term() {
             match_index: 0,
             conflict_term: None,
             conflict_index: 0,
+            sent_at: 0,
         },
     );
     assert_eq!(net.nodes[0].role(), Role::Follower);
@@ -555,6 +560,7 @@ fn figure8_leader_does_not_commit_old_term_by_counting() {
                     match_index: 2,
                     conflict_term: None,
                     conflict_index: 0,
+                    sent_at: 0,
                 },
             );
         }
@@ -602,6 +608,7 @@ fn figure8_leader_does_not_commit_old_term_by_counting() {
                     match_index: 3,
                     conflict_term: None,
                     conflict_index: 0,
+                    sent_at: 0,
                 },
             );
         }
@@ -684,6 +691,7 @@ fn ack(net: &mut Net, follower: u8, term: Term) {
             match_index: 0,
             conflict_term: None,
             conflict_index: 0,
+            sent_at: 0,
         },
     );
 }
@@ -1199,6 +1207,7 @@ fn a_heartbeat_that_commits_nothing_new_reports_nothing() {
         prev_log_term: 1,
         entries: vec![],
         leader_commit,
+        sent_at: 0,
     };
     net.send(NodeId(0), NodeId(1), heartbeat(1));
     assert_eq!(net.nodes[1].commit_index(), 1);
@@ -1238,6 +1247,7 @@ fn rejection(term: Term, conflict_term: Option<Term>, conflict_index: u64) -> Me
         match_index: 0,
         conflict_term,
         conflict_index,
+        sent_at: 0,
     }
 }
 
@@ -1281,6 +1291,7 @@ fn a_stale_rejection_does_not_undo_what_a_follower_acknowledged() {
             match_index: 4,
             conflict_term: None,
             conflict_index: 0,
+            sent_at: 0,
         },
     );
     assert_eq!(net.nodes[0].match_index().map(|m| m[1]), Some(4));
@@ -1370,6 +1381,7 @@ fn followers_apply_client_commands_without_answering() {
             prev_log_term: 0,
             entries: vec![entry],
             leader_commit: 1,
+            sent_at: 0,
         },
     );
     assert_eq!(net.nodes[1].value(), 5);
@@ -1560,6 +1572,7 @@ fn a_transfer_ends_with_the_leadership_and_sends_timeout_now_once() {
                 match_index: 1,
                 conflict_term: None,
                 conflict_index: 0,
+                sent_at: 0,
             },
         );
     }
@@ -1718,6 +1731,7 @@ fn a_server_left_out_by_an_uncommitted_configuration_may_still_campaign() {
         prev_log_term: 1,
         entries: vec![],
         leader_commit: 2,
+        sent_at: 0,
     };
     net.send(NodeId(0), NodeId(1), commit);
     assert_eq!(net.nodes[1].commit_index(), 2);

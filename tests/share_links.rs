@@ -3,7 +3,7 @@
 //! panic or a huge allocation.
 
 use proptest::prelude::*;
-use raftsim::raft::{ClientId, Command, NodeId};
+use raftsim::raft::{ClientId, Command, NodeId, ReadMode};
 use raftsim::scenario::export::{export_run, export_timeline, import_run, ImportError, RunMeta};
 use raftsim::scenario::share::{
     base64url_decode, base64url_encode, decode_run, decode_run_bytes, encode_run, encode_run_bytes,
@@ -187,6 +187,7 @@ fn arb_action() -> impl Strategy<Value = Action> {
         any::<i64>().prop_map(Command::Set),
         any::<i64>().prop_map(Command::Add),
         Just(Command::NoOp),
+        Just(Command::Get),
     ];
     let option = prop_oneof![
         (any::<u64>(), any::<u64>())
@@ -207,6 +208,8 @@ fn arb_action() -> impl Strategy<Value = Action> {
         any::<u64>().prop_map(OptionChange::ClientRetryTimeout),
         any::<u32>().prop_map(OptionChange::ClientMaxAttempts),
         any::<bool>().prop_map(OptionChange::SingleServerChanges),
+        any::<u64>().prop_map(OptionChange::SnapshotThreshold),
+        (0usize..3).prop_map(|i| OptionChange::ReadMode(ReadMode::ALL[i])),
         (0usize..SafetySwitch::ALL.len(), any::<bool>())
             .prop_map(|(i, b)| OptionChange::Safety(SafetySwitch::ALL[i], b)),
     ];
@@ -282,6 +285,8 @@ fn arb_config() -> impl Strategy<Value = Config> {
                     single_server_changes: b[1] && b[3],
                     client_retry_timeout_us: retry,
                     client_max_attempts: max,
+                    snapshot_threshold: if b[5] { retry % 50 } else { 0 },
+                    read_mode: ReadMode::ALL[(max % 3) as usize],
                     safety: raftsim::sim::Safety {
                         vote_without_log_check: b[4],
                         commit_old_terms_by_counting: b[5],
@@ -290,6 +295,7 @@ fn arb_config() -> impl Strategy<Value = Config> {
                         fixed_election_timeout: b[0] && b[7],
                         change_before_own_term_commit: b[2] && b[5],
                         vote_despite_live_leader: b[4] && b[6],
+                        serve_reads_locally: b[1] && b[7],
                     },
                 }
             },

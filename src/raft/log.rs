@@ -1,7 +1,8 @@
 //! The replicated log and the commands it carries (§5.3).
 
-use super::{LogIndex, Membership, Term};
+use super::{LogIndex, Membership, Snapshot, Term};
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// The identity of a client of the cluster, counted from 0 and shown as "client 1", "client 2", ...
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -44,6 +45,9 @@ pub enum Command {
     Set(i64),
     /// Add to the value, wrapping on overflow so that every input has a defined result.
     Add(i64),
+    /// Read the value. Changes nothing; a GET goes into the log only when reads are served
+    /// through the log (§8), and is otherwise answered by the leader without an entry.
+    Get,
     /// Change nothing. A new leader may append one so that it can commit entries of its own term
     /// (§8), which in turn commits everything before it.
     NoOp,
@@ -59,7 +63,7 @@ impl Command {
         match self {
             Command::Set(n) => n,
             Command::Add(n) => value.wrapping_add(n),
-            Command::NoOp | Command::Config(_) => value,
+            Command::Get | Command::NoOp | Command::Config(_) => value,
         }
     }
 }
@@ -69,6 +73,7 @@ impl std::fmt::Display for Command {
         match self {
             Command::Set(n) => write!(f, "SET {n}"),
             Command::Add(n) => write!(f, "ADD {n}"),
+            Command::Get => f.write_str("GET"),
             Command::NoOp => f.write_str("NO-OP"),
             Command::Config(m) => write!(f, "CONFIG {m}"),
         }
@@ -80,7 +85,7 @@ impl std::fmt::Display for Command {
 pub enum CommandParseError {
     /// The text was empty or only spaces.
     Empty,
-    /// The first word was not SET, ADD or NOOP.
+    /// The first word was not SET, ADD, GET or NOOP.
     UnknownVerb(String),
     /// SET or ADD without a number after it.
     MissingNumber,
@@ -95,7 +100,7 @@ impl std::fmt::Display for CommandParseError {
         match self {
             CommandParseError::Empty => f.write_str("type a command such as SET 5 or ADD 2"),
             CommandParseError::UnknownVerb(v) => {
-                write!(f, "unknown command \"{v}\": use SET n or ADD n")
+                write!(f, "unknown command \"{v}\": use SET n, ADD n or GET")
             }
             CommandParseError::MissingNumber => {
                 f.write_str("the command needs a number, e.g. SET 5")
@@ -113,7 +118,7 @@ impl std::error::Error for CommandParseError {}
 impl std::str::FromStr for Command {
     type Err = CommandParseError;
 
-    /// Reads `SET n`, `ADD n` or `NOOP` (any case, any spacing), as typed in the UI's command box.
+    /// Reads `SET n`, `ADD n`, `GET` or `NOOP` (any case, any spacing), as typed in the UI's command box.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let mut words = s.split_whitespace();
         let verb = words.next().ok_or(CommandParseError::Empty)?;
@@ -121,11 +126,16 @@ impl std::str::FromStr for Command {
         let make: fn(i64) -> Command = match upper.as_str() {
             "SET" => Command::Set,
             "ADD" => Command::Add,
-            "NOOP" | "NO-OP" => {
+            "NOOP" | "NO-OP" | "GET" => {
+                let command = if upper == "GET" {
+                    Command::Get
+                } else {
+                    Command::NoOp
+                };
                 return match words.next() {
-                    None => Ok(Command::NoOp),
+                    None => Ok(command),
                     Some(t) => Err(CommandParseError::TrailingText(t.to_string())),
-                }
+                };
             }
             _ => return Err(CommandParseError::UnknownVerb(verb.to_string())),
         };
@@ -153,14 +163,20 @@ pub struct LogEntry {
     pub request: Option<RequestId>,
 }
 
-/// A Raft log: entries with contiguous indices starting at 1.
+/// A Raft log: entries with contiguous indices, starting at 1 or, once compacted, just after
+/// the last index its snapshot covers (§7).
 ///
-/// The log keeps the invariant `entries[i].index == i + 1` so that lookups by index are O(1).
-/// Entries are private and only ever appended or cut off at the end, so every change to an
-/// existing entry shows in [`RaftLog::removals`]; that is how the invariant checker sees, in
-/// constant time, that a leader never deletes or rewrites an entry anywhere in its log.
+/// The log keeps the invariant `entries[i].index == start + i` (with `start` one past the
+/// snapshot's last index) so that lookups by index are O(1). Entries are private and only ever
+/// appended or cut off at the end (compaction removes committed entries from the front, which
+/// the snapshot then stands for), so every change to an existing entry shows in
+/// [`RaftLog::removals`]; that is how the invariant checker sees, in constant time, that a
+/// leader never deletes or rewrites an entry anywhere in its log.
 #[derive(Clone, Debug, Default)]
 pub struct RaftLog {
+    /// The snapshot that replaces the entries up to its last index, if the log was compacted.
+    /// Shared, because it is immutable and checkpoints of the world copy logs often.
+    snapshot: Option<Arc<Snapshot>>,
     entries: Vec<LogEntry>,
     /// Bookkeeping of truncations; not part of the log's content (equality ignores it).
     removals: Removals,
@@ -178,10 +194,11 @@ pub struct Removals {
     pub last_from: LogIndex,
 }
 
-/// Two logs are equal when they hold the same entries, whatever truncations led there.
+/// Two logs are equal when they hold the same snapshot and entries, whatever truncations led
+/// there.
 impl PartialEq for RaftLog {
     fn eq(&self, other: &RaftLog) -> bool {
-        self.entries == other.entries
+        self.snapshot == other.snapshot && self.entries == other.entries
     }
 }
 
@@ -203,48 +220,62 @@ impl RaftLog {
         log
     }
 
-    /// All entries, in index order.
+    /// The entries after the snapshot (all of them if there is none), in index order.
     pub fn entries(&self) -> &[LogEntry] {
         &self.entries
     }
 
-    /// The number of entries, which is also the index of the last one.
+    /// The snapshot standing for the compacted start of the log, if any.
+    pub fn snapshot(&self) -> Option<&Snapshot> {
+        self.snapshot.as_deref()
+    }
+
+    /// The last index the snapshot covers (`lastIncludedIndex`), or 0 without one. Entries up to
+    /// it are committed and no longer held one by one.
+    pub fn snapshot_index(&self) -> LogIndex {
+        self.snapshot.as_ref().map_or(0, |s| s.last_index)
+    }
+
+    /// The number of entries held one by one (after the snapshot).
     pub fn len(&self) -> usize {
         self.entries.len()
     }
 
-    /// Whether the log holds no entries.
+    /// Whether the log holds no entries after its snapshot.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
 
-    /// The index of the last entry, or 0 when the log is empty.
+    /// The index of the last entry (or the snapshot's last index), 0 when there is neither.
     pub fn last_index(&self) -> LogIndex {
-        self.entries.len() as LogIndex
+        self.snapshot_index() + self.entries.len() as LogIndex
     }
 
-    /// The term of the last entry, or 0 when the log is empty.
+    /// The term of the last entry (or of the snapshot's last entry), 0 when there is neither.
     pub fn last_term(&self) -> Term {
-        self.entries.last().map_or(0, |e| e.term)
+        match self.entries.last() {
+            Some(e) => e.term,
+            None => self.snapshot.as_ref().map_or(0, |s| s.last_term),
+        }
     }
 
-    /// The entry at `index`, if the log has one there.
+    /// The entry at `index`, if the log holds one there (not one the snapshot replaced).
     pub fn get(&self, index: LogIndex) -> Option<&LogEntry> {
-        if index == 0 {
-            return None;
-        }
-        usize::try_from(index - 1)
+        let offset = index.checked_sub(self.snapshot_index() + 1)?;
+        usize::try_from(offset)
             .ok()
             .and_then(|i| self.entries.get(i))
     }
 
     /// The term of the entry at `index`; index 0 has term 0 so that the consistency check of an
-    /// AppendEntries at the very start of the log always passes.
+    /// AppendEntries at the very start of the log always passes, and the snapshot's last index
+    /// has the snapshot's term for the same check just after it. `None` past the end and for
+    /// the indices the snapshot replaced before its last one.
     pub fn term_at(&self, index: LogIndex) -> Option<Term> {
-        if index == 0 {
-            Some(0)
-        } else {
-            self.get(index).map(|e| e.term)
+        match &self.snapshot {
+            Some(s) if index == s.last_index => Some(s.last_term),
+            _ if index == 0 => Some(0),
+            _ => self.get(index).map(|e| e.term),
         }
     }
 
@@ -269,10 +300,18 @@ impl RaftLog {
         self.entries.push(entry);
     }
 
-    /// The latest configuration entry at or before `index`, with its index.
+    /// The latest configuration at or before `index`, with the index of its entry. Past the
+    /// snapshot's entries it is the snapshot's configuration, given with the snapshot's last
+    /// index (its own entry may be gone; it is committed either way).
     pub fn config_at(&self, index: LogIndex) -> Option<(LogIndex, Membership)> {
         let pos = self.configs.partition_point(|&i| i <= index);
-        let at = *self.configs.get(pos.checked_sub(1)?)?;
+        let from_snapshot = || {
+            let s = self.snapshot.as_ref().filter(|s| s.last_index <= index)?;
+            Some((s.last_index, s.config))
+        };
+        let Some(&at) = pos.checked_sub(1).and_then(|p| self.configs.get(p)) else {
+            return from_snapshot();
+        };
         match self.get(at)?.command {
             Command::Config(m) => Some((at, m)),
             _ => None,
@@ -286,19 +325,42 @@ impl RaftLog {
     }
 
     /// Deletes the entry at `index` and everything after it; returns how many were removed.
+    /// Entries the snapshot replaced are committed and stay (`index` is raised past them).
     pub fn truncate_from(&mut self, index: LogIndex) -> usize {
-        let keep = index.saturating_sub(1) as usize;
+        let base = self.snapshot_index();
+        let keep_to = index.saturating_sub(1).max(base);
+        let keep = (keep_to - base) as usize;
         let removed = self.entries.len().saturating_sub(keep);
         self.entries.truncate(keep);
-        let configs_kept = self.configs.partition_point(|&i| i <= keep as LogIndex);
+        let configs_kept = self.configs.partition_point(|&i| i <= keep_to);
         self.configs.truncate(configs_kept);
         if removed > 0 {
             self.removals = Removals {
                 count: self.removals.count + 1,
-                last_from: keep as LogIndex + 1,
+                last_from: keep_to + 1,
             };
         }
         removed
+    }
+
+    /// Replaces the entries up to `snapshot.last_index` with `snapshot` (§7): a server's own
+    /// compaction, or an InstallSnapshot whose last entry this log holds (Figure 13, step 6:
+    /// the entries after it are kept). Any other log is discarded whole (step 7). Returns
+    /// whether entries after the snapshot were kept.
+    pub fn install(&mut self, snapshot: Arc<Snapshot>) -> bool {
+        let last = snapshot.last_index;
+        let keeps_suffix = last >= self.snapshot_index()
+            && self.term_at(last) == Some(snapshot.last_term)
+            && last <= self.last_index();
+        if keeps_suffix {
+            let drop = (last - self.snapshot_index()) as usize;
+            self.entries.drain(..drop.min(self.entries.len()));
+        } else {
+            self.entries.clear();
+        }
+        self.configs.retain(|&i| i > last);
+        self.snapshot = Some(snapshot);
+        keeps_suffix
     }
 
     /// The truncations this log has been through (see [`Removals`]).
@@ -307,8 +369,9 @@ impl RaftLog {
     }
 
     /// Up to `max` entries starting at `from` (which may be one past the end, giving none).
+    /// Entries the snapshot replaced are not available: the slice starts after them.
     pub fn slice_from(&self, from: LogIndex, max: usize) -> &[LogEntry] {
-        let start = (from.max(1) - 1) as usize;
+        let start = from.saturating_sub(self.snapshot_index() + 1) as usize;
         if start >= self.entries.len() {
             return &[];
         }
@@ -318,9 +381,10 @@ impl RaftLog {
 
     /// The first index holding an entry of `term`, searching backwards from `from`. Used for the
     /// fast log back-up hint: a follower reports the first index of the conflicting term.
+    /// It stops at the snapshot's last index, the first index whose term it still knows.
     pub fn first_index_of_term_before(&self, term: Term, from: LogIndex) -> LogIndex {
         let mut i = from.min(self.last_index());
-        while i > 1 && self.term_at(i - 1) == Some(term) {
+        while i > 1 && i > self.snapshot_index() && self.term_at(i - 1) == Some(term) {
             i -= 1;
         }
         i
@@ -331,10 +395,18 @@ impl RaftLog {
     pub fn last_index_of_term(&self, term: Term) -> Option<LogIndex> {
         let pos = self.entries.partition_point(|e| e.term <= term);
         if pos == 0 {
-            return None;
+            let s = self.snapshot.as_ref()?;
+            return (s.last_term == term).then_some(s.last_index);
         }
         let e = &self.entries[pos - 1];
         (e.term == term).then_some(e.index)
+    }
+
+    /// Whether the log holds the entry (`index`, `term`), counting the snapshot as the entries
+    /// it replaced. A snapshot covers only committed entries (the invariant checker makes sure),
+    /// so it holds every committed entry up to its last index.
+    pub fn holds(&self, index: LogIndex, term: Term) -> bool {
+        index < self.snapshot_index() || self.term_at(index) == Some(term)
     }
 
     /// Whether a candidate whose log ends at (`last_term`, `last_index`) is at least as up to date
@@ -346,7 +418,7 @@ impl RaftLog {
 
     /// The index of the last entry carrying `request` among the entries after `after`.
     pub fn find_request_after(&self, request: RequestId, after: LogIndex) -> Option<&LogEntry> {
-        let start = after as usize;
+        let start = after.saturating_sub(self.snapshot_index()) as usize;
         self.entries
             .get(start..)
             .and_then(|tail| tail.iter().rev().find(|e| e.request == Some(request)))

@@ -1,7 +1,7 @@
 //! The messages servers and clients exchange: the two RPCs of Figure 2 with their replies, the
 //! PreVote round of the Raft thesis (§9.6), and client requests and responses.
 
-use super::{ClientId, Command, LogEntry, LogIndex, NodeId, Term};
+use super::{ClientId, Command, LogEntry, LogIndex, NodeId, Snapshot, Term, Time};
 use serde::{Deserialize, Serialize};
 
 /// Who sends or receives a message: a server or a client.
@@ -71,6 +71,10 @@ pub enum MessageKind {
     ClientResponse,
     /// See [`Message::TimeoutNow`].
     TimeoutNow,
+    /// See [`Message::InstallSnapshot`].
+    InstallSnapshot,
+    /// See [`Message::InstallSnapshotReply`].
+    InstallSnapshotReply,
 }
 
 impl MessageKind {
@@ -86,6 +90,8 @@ impl MessageKind {
             MessageKind::ClientRequest => "ClientRequest",
             MessageKind::ClientResponse => "ClientResponse",
             MessageKind::TimeoutNow => "TimeoutNow",
+            MessageKind::InstallSnapshot => "InstallSnapshot",
+            MessageKind::InstallSnapshotReply => "InstallSnapshotReply",
         }
     }
 }
@@ -125,6 +131,11 @@ pub enum Message {
         entries: Vec<LogEntry>,
         /// The leader's commit index.
         leader_commit: LogIndex,
+        /// When the leader sent it. The reply echoes it, so that the leader knows how recently
+        /// each follower still followed it: what ReadIndex and lease reads rest on (thesis
+        /// §6.4). Not one of Figure 2's fields.
+        #[serde(default)]
+        sent_at: Time,
     },
     /// The answer to an AppendEntries.
     AppendEntriesReply {
@@ -141,6 +152,9 @@ pub enum Message {
         /// On failure, the first index the follower holds for `conflict_term`, or one past the end
         /// of its log when `conflict_term` is `None`.
         conflict_index: LogIndex,
+        /// The `sent_at` of the AppendEntries this answers.
+        #[serde(default)]
+        sent_at: Time,
     },
     /// PreVote: "would you vote for me in `term`?", sent before incrementing the real term.
     PreVote {
@@ -178,6 +192,23 @@ pub enum Message {
         /// The leader's term.
         term: Term,
     },
+    /// Invoked by the leader to send a follower its snapshot, when the entries the follower
+    /// needs next are no longer in the leader's log (§7, Figure 13). Sent in one piece, so
+    /// Figure 13's `offset` is always 0 and `done` always true.
+    InstallSnapshot {
+        /// The leader's term.
+        term: Term,
+        /// The snapshot: `lastIncludedIndex`, `lastIncludedTerm` and the state machine's data.
+        snapshot: Box<Snapshot>,
+    },
+    /// The answer to an InstallSnapshot.
+    InstallSnapshotReply {
+        /// The follower's current term, for the leader to update itself.
+        term: Term,
+        /// The snapshot's `lastIncludedIndex`: the follower's log now matches the leader's up to
+        /// there (not in Figure 13, which leaves the leader to remember what it sent).
+        last_index: LogIndex,
+    },
 }
 
 impl Message {
@@ -193,6 +224,8 @@ impl Message {
             Message::ClientRequest { .. } => MessageKind::ClientRequest,
             Message::ClientResponse { .. } => MessageKind::ClientResponse,
             Message::TimeoutNow { .. } => MessageKind::TimeoutNow,
+            Message::InstallSnapshot { .. } => MessageKind::InstallSnapshot,
+            Message::InstallSnapshotReply { .. } => MessageKind::InstallSnapshotReply,
         }
     }
 
@@ -211,6 +244,8 @@ impl Message {
             | Message::AppendEntriesReply { term, .. }
             | Message::PreVote { term, .. }
             | Message::PreVoteReply { term, .. }
+            | Message::InstallSnapshot { term, .. }
+            | Message::InstallSnapshotReply { term, .. }
             | Message::TimeoutNow { term } => Some(*term),
             Message::ClientRequest { .. } | Message::ClientResponse { .. } => None,
         }
@@ -258,6 +293,7 @@ impl Message {
                 prev_log_term,
                 entries,
                 leader_commit,
+                ..
             } => {
                 let listed = if entries.is_empty() {
                     "none (a heartbeat)".to_string()
@@ -282,6 +318,7 @@ impl Message {
                 match_index,
                 conflict_term,
                 conflict_index,
+                ..
             } => vec![
                 ("term", term.to_string()),
                 ("success", yes_no(*success)),
@@ -296,6 +333,24 @@ impl Message {
                 vec![("seq", seq.to_string()), ("command", command.to_string())]
             }
             Message::TimeoutNow { term } => vec![("term", term.to_string())],
+            Message::InstallSnapshot { term, snapshot } => vec![
+                ("term", term.to_string()),
+                ("lastIncludedIndex", snapshot.last_index.to_string()),
+                ("lastIncludedTerm", snapshot.last_term.to_string()),
+                (
+                    "data",
+                    format!(
+                        "value {}, {} client session(s), configuration {}",
+                        snapshot.value,
+                        snapshot.sessions.len(),
+                        snapshot.config
+                    ),
+                ),
+            ],
+            Message::InstallSnapshotReply { term, last_index } => vec![
+                ("term", term.to_string()),
+                ("lastIncludedIndex", last_index.to_string()),
+            ],
             Message::ClientResponse { seq, reply } => vec![
                 ("seq", seq.to_string()),
                 (
@@ -364,6 +419,13 @@ impl Message {
                 }
             },
             Message::TimeoutNow { term } => format!("TimeoutNow(term {term})"),
+            Message::InstallSnapshot { term, snapshot } => format!(
+                "InstallSnapshot(term {term}, up to {})",
+                snapshot.last_index
+            ),
+            Message::InstallSnapshotReply { term, last_index } => {
+                format!("InstallSnapshotReply(term {term}, up to {last_index})")
+            }
         }
     }
 }
@@ -390,6 +452,7 @@ mod tests {
             prev_log_term: 1,
             entries: vec![entry],
             leader_commit: 1,
+            sent_at: 0,
         };
         assert_eq!(
             append.fields(),
@@ -489,6 +552,7 @@ mod words {
                     prev_log_term: 0,
                     entries: vec![],
                     leader_commit: 1,
+                    sent_at: 0,
                 },
                 "AppendEntries(term 3, 0 entries, commit 1)",
             ),
@@ -499,6 +563,7 @@ mod words {
                     match_index: 4,
                     conflict_term: None,
                     conflict_index: 0,
+                    sent_at: 0,
                 },
                 "AppendEntriesReply(term 3, ok up to 4)",
             ),
@@ -509,6 +574,7 @@ mod words {
                     match_index: 0,
                     conflict_term: Some(2),
                     conflict_index: 2,
+                    sent_at: 0,
                 },
                 "AppendEntriesReply(term 3, mismatch)",
             ),

@@ -13,15 +13,18 @@ pub mod message;
 pub mod node;
 pub mod quorum;
 pub mod role;
+pub mod snapshot;
 
 pub use log::{ClientId, Command, CommandParseError, LogEntry, RaftLog, Removals, RequestId};
 pub use membership::{ChangeRefusal, Member, Membership, MembershipChange};
 pub use message::{ClientReply, Endpoint, Message, MessageKind};
 pub use node::{
-    ChangeStep, DenyReason, Node, NodeEvent, NodeOptions, Output, Safety, Transfer, TransferRefusal,
+    ChangeStep, DenyReason, Node, NodeEvent, NodeOptions, Output, ReadMode, ReadPath, Safety,
+    Transfer, TransferRefusal,
 };
 pub use quorum::{majority, Quorum, Voters};
 pub use role::Role;
+pub use snapshot::{Session, Sessions, Snapshot};
 
 /// Virtual time in microseconds since the simulation started.
 ///

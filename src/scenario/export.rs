@@ -1,16 +1,18 @@
 //! Export and import of a run as versioned JSON, for saving a run to a file and opening it later
 //! (or attaching it to a bug report).
 //!
-//! # Schema, version 2
+//! # Schema, version 3
 //!
+//! Version 3 added the command `Get`, the options `SnapshotThreshold` and `ReadMode`, the
+//! settings `snapshot_threshold` and `read_mode` and the safety switch `serve_reads_locally`.
 //! Version 2 added the membership actions (`AddServer`, `RemoveServer`), the option
-//! `SingleServerChanges` and the settings `single_server_changes` and two safety switches;
-//! version 1 files are version 2 files without them and still open.
+//! `SingleServerChanges` and the settings `single_server_changes` and two safety switches.
+//! Files of versions 1 and 2 are version 3 files without what came later, and still open.
 //!
 //! ```json
 //! {
 //!   "format": "raftsim-run",
-//!   "version": 2,
+//!   "version": 3,
 //!   "title": "optional free text",
 //!   "config": { ...Config, fields left out take their defaults... },
 //!   "actions": [ { "at": 1000000, "after_event": 215, "action": { "Stop": 0 } }, ... ],
@@ -52,7 +54,7 @@ use crate::sim::{ActionError, Config, ConfigError, ReplayError, TimedAction};
 pub const EXPORT_FORMAT: &str = "raftsim-run";
 
 /// The schema version this code writes (and the newest it reads).
-pub const EXPORT_VERSION: u64 = 2;
+pub const EXPORT_VERSION: u64 = 3;
 
 /// The oldest schema version this code reads.
 pub const OLDEST_EXPORT_VERSION: u64 = 1;
@@ -547,7 +549,7 @@ mod tests {
     fn export_import_round_trip_verifies_hash() {
         let tl = sample();
         let text = export_timeline(&tl);
-        assert!(text.starts_with("{\n  \"format\": \"raftsim-run\",\n  \"version\": 2"));
+        assert!(text.starts_with("{\n  \"format\": \"raftsim-run\",\n  \"version\": 3"));
         // A version 1 file (no membership actions in it) still opens.
         let old = import_run(&text.replace("\"version\": 2", "\"version\": 1"));
         assert!(old.is_ok_and(|run| run.verified));
@@ -574,8 +576,8 @@ mod tests {
         assert!(err(&good[..good.len() / 2]).contains("ends too early"));
         assert!(err("[1]").contains("not a raftsim run"));
         assert!(err(&good.replace("raftsim-run", "other")).contains("\"other\""));
-        assert!(err(&good.replace("\"version\": 2", "\"version\": 3")).contains("newer"));
-        assert!(err(&good.replace("\"version\": 2", "\"version\": 0")).contains("older"));
+        assert!(err(&good.replace("\"version\": 3", "\"version\": 4")).contains("newer"));
+        assert!(err(&good.replace("\"version\": 3", "\"version\": 0")).contains("older"));
         assert!(err(&good
             .replace("\"title\"", "\"x\"")
             .replace("\"format\"", "\"colour\": 1, \"format\""))

@@ -18,7 +18,7 @@
 
 use super::json::{Map, Value, Writer};
 use crate::raft::quorum::Voters;
-use crate::raft::{ClientId, Command, NodeId, Safety, Time};
+use crate::raft::{ClientId, Command, NodeId, ReadMode, Safety, Time};
 use crate::sim::{Action, Config, OptionChange, Replication, SafetySwitch, TimedAction};
 
 /// Why a value could not be read.
@@ -148,6 +148,23 @@ fn replication(value: &Value, path: &str) -> Read<Replication> {
     }
 }
 
+fn read_mode(value: &Value, path: &str) -> Read<ReadMode> {
+    match variant(value, path)? {
+        ("Log", None) => Ok(ReadMode::Log),
+        ("ReadIndex", None) => Ok(ReadMode::ReadIndex),
+        ("Lease", None) => Ok(ReadMode::Lease),
+        (name, _) => unknown_variant(path, name),
+    }
+}
+
+fn read_mode_name(m: ReadMode) -> &'static str {
+    match m {
+        ReadMode::Log => "Log",
+        ReadMode::ReadIndex => "ReadIndex",
+        ReadMode::Lease => "Lease",
+    }
+}
+
 fn timeout_override(value: &Value, path: &str) -> Read<Option<(Time, Time)>> {
     if value.is_null() {
         return Ok(None);
@@ -171,6 +188,7 @@ fn safety(value: &Value, path: &str) -> Read<Safety> {
             "fixed_election_timeout" => &mut safety.fixed_election_timeout,
             "change_before_own_term_commit" => &mut safety.change_before_own_term_commit,
             "vote_despite_live_leader" => &mut safety.vote_despite_live_leader,
+            "serve_reads_locally" => &mut safety.serve_reads_locally,
             _ => return Err(ReadError::UnknownField(path.clone())),
         };
         *switch = flag(v, path)?;
@@ -210,6 +228,8 @@ pub fn read_config(value: &Value, path: &str) -> Read<Config> {
             "single_server_changes" => c.single_server_changes = flag(v, p)?,
             "client_retry_timeout_us" => c.client_retry_timeout_us = uint(v, p, u64::MAX)?,
             "client_max_attempts" => c.client_max_attempts = uint(v, p, u32::MAX.into())? as u32,
+            "snapshot_threshold" => c.snapshot_threshold = uint(v, p, u64::MAX)?,
+            "read_mode" => c.read_mode = read_mode(v, p)?,
             "safety" => c.safety = safety(v, p)?,
             _ => return Err(ReadError::UnknownField(p.clone())),
         }
@@ -226,6 +246,7 @@ fn command(value: &Value, path: &str) -> Read<Command> {
         ("Set", Some(v)) => int(v).map(Command::Set),
         ("Add", Some(v)) => int(v).map(Command::Add),
         ("NoOp", None) => Ok(Command::NoOp),
+        ("Get", None) => Ok(Command::Get),
         (name, _) => unknown_variant(path, name),
     }
 }
@@ -239,6 +260,7 @@ fn safety_switch(value: &Value, path: &str) -> Read<SafetySwitch> {
         ("FixedElectionTimeout", None) => Ok(SafetySwitch::FixedElectionTimeout),
         ("ChangeBeforeOwnTermCommit", None) => Ok(SafetySwitch::ChangeBeforeOwnTermCommit),
         ("VoteDespiteLiveLeader", None) => Ok(SafetySwitch::VoteDespiteLiveLeader),
+        ("ServeReadsLocally", None) => Ok(SafetySwitch::ServeReadsLocally),
         (name, _) => unknown_variant(path, name),
     }
 }
@@ -270,6 +292,8 @@ fn option_change(value: &Value, path: &str) -> Read<OptionChange> {
         "PreVote" => OptionChange::PreVote(flag(v, p)?),
         "CheckQuorum" => OptionChange::CheckQuorum(flag(v, p)?),
         "SingleServerChanges" => OptionChange::SingleServerChanges(flag(v, p)?),
+        "SnapshotThreshold" => OptionChange::SnapshotThreshold(time(v)?),
+        "ReadMode" => OptionChange::ReadMode(read_mode(v, p)?),
         "Safety" => {
             let (switch, on) = pair(v, p)?;
             OptionChange::Safety(safety_switch(switch, p)?, flag(on, p)?)
@@ -409,6 +433,9 @@ pub fn write_config(w: &mut Writer, c: &Config) {
     flag(w, "single_server_changes", c.single_server_changes);
     time(w, "client_retry_timeout_us", c.client_retry_timeout_us);
     time(w, "client_max_attempts", c.client_max_attempts.into());
+    time(w, "snapshot_threshold", c.snapshot_threshold);
+    w.key("read_mode");
+    w.string(read_mode_name(c.read_mode));
     w.key("safety");
     w.begin_object();
     let s = &c.safety;
@@ -427,6 +454,7 @@ pub fn write_config(w: &mut Writer, c: &Config) {
         s.change_before_own_term_commit,
     );
     flag(w, "vote_despite_live_leader", s.vote_despite_live_leader);
+    flag(w, "serve_reads_locally", s.serve_reads_locally);
     w.end_object();
     w.end_object();
 }
@@ -436,6 +464,7 @@ fn write_command(w: &mut Writer, c: &Command) {
         Command::Set(n) => w.variant("Set", |w| w.i64(n)),
         Command::Add(n) => w.variant("Add", |w| w.i64(n)),
         Command::NoOp => w.string("NoOp"),
+        Command::Get => w.string("Get"),
         // Clients never send configurations (the world refuses them); written all the same.
         Command::Config(m) => w.variant("Config", |w| {
             let bits = |v: Voters| v.iter().fold(0u64, |b, n| b | 1u64 << n.0);
@@ -463,6 +492,7 @@ fn safety_switch_name(s: SafetySwitch) -> &'static str {
         SafetySwitch::FixedElectionTimeout => "FixedElectionTimeout",
         SafetySwitch::ChangeBeforeOwnTermCommit => "ChangeBeforeOwnTermCommit",
         SafetySwitch::VoteDespiteLiveLeader => "VoteDespiteLiveLeader",
+        SafetySwitch::ServeReadsLocally => "ServeReadsLocally",
     }
 }
 
@@ -494,6 +524,8 @@ fn write_option_change(w: &mut Writer, c: &OptionChange) {
         OptionChange::SingleServerChanges(on) => flag(w, "SingleServerChanges", on),
         OptionChange::ClientRetryTimeout(t) => number(w, "ClientRetryTimeout", t),
         OptionChange::ClientMaxAttempts(n) => number(w, "ClientMaxAttempts", n.into()),
+        OptionChange::SnapshotThreshold(n) => number(w, "SnapshotThreshold", n),
+        OptionChange::ReadMode(m) => w.variant("ReadMode", |w| w.string(read_mode_name(m))),
         OptionChange::Safety(switch, on) => w.variant("Safety", |w| {
             w.begin_array();
             w.item();
@@ -617,6 +649,11 @@ mod tests {
                 node: a,
                 command: Command::NoOp,
             },
+            Action::Submit {
+                client: ClientId(1),
+                node: b,
+                command: Command::Get,
+            },
             Action::Partition(vec![vec![a, b], vec![NodeId(2)], vec![]]),
             Action::Heal,
             Action::CutLink(a, b),
@@ -643,6 +680,9 @@ mod tests {
             OptionChange::ClientRetryTimeout(9),
             OptionChange::ClientMaxAttempts(3),
             OptionChange::SingleServerChanges(true),
+            OptionChange::SnapshotThreshold(25),
+            OptionChange::ReadMode(ReadMode::Log),
+            OptionChange::ReadMode(ReadMode::Lease),
         ];
         actions.extend(changes.into_iter().map(Action::SetOption));
         actions.extend(
@@ -718,6 +758,8 @@ mod tests {
             single_server_changes: true,
             client_retry_timeout_us: 10,
             client_max_attempts: 11,
+            snapshot_threshold: 12,
+            read_mode: ReadMode::Lease,
             safety: Safety {
                 vote_without_log_check: true,
                 commit_old_terms_by_counting: true,
@@ -726,6 +768,7 @@ mod tests {
                 fixed_election_timeout: true,
                 change_before_own_term_commit: true,
                 vote_despite_live_leader: true,
+                serve_reads_locally: true,
             },
         };
         for pretty in [false, true] {

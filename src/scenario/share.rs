@@ -1,7 +1,7 @@
 //! Share links: a compact, URL-safe, versioned encoding of a run (a [`Config`] plus its action
 //! list), for the `?run=...` parameter.
 //!
-//! # Format, version 1
+//! # Format, version 3 (versions 1 and 2 are subsets; see [`OLDEST_SHARE_VERSION`])
 //!
 //! `1.` followed by the unpadded base64url (RFC 4648 §5: `A-Z a-z 0-9 - _`) of a byte string.
 //! Every number in it is an unsigned LEB128 varint (7 bits a byte, low bits first, at most 10
@@ -16,19 +16,22 @@
 //!    8 `latency_max_us`, 9 `loss_per_mille`, 10 `duplicate_per_mille`, 11 `replication`
 //!    (0 on heartbeat, 1 immediate), 12 `noop_on_election`, 13 `pre_vote`, 14 `check_quorum`
 //!    (0 or 1), 15 `client_retry_timeout_us`, 16 `client_max_attempts`, 17 `safety` (a bit set in
-//!    [`SafetySwitch::ALL`] order). A bit above 17 is an error (a field this version does not know).
+//!    [`SafetySwitch::ALL`] order), 18 `single_server_changes` (0 or 1), 19 `snapshot_threshold`,
+//!    20 `read_mode` (an index in [`ReadMode::ALL`]). A bit above 20 is an error (a field this
+//!    version does not know).
 //! 2. The number of actions, then each action:
 //!    - a header byte: the action tag in the low 4 bits, bit 4 set when `after_event` is present;
 //!    - `at` as the zigzag of its wrapping difference from the previous action's `at` (0 first);
 //!    - if present, `after_event` as the zigzag of its wrapping difference from the previous
 //!      present `after_event` (0 first), so recorded logs cost a byte or two per action;
 //!    - the payload: tags 0 Stop, 1 Restart, 2 Timeout take a node id; 3 Submit takes client, node
-//!      and a command (0 SET n, 1 ADD n with n zigzag, 2 NO-OP); 4 Partition takes a group count,
+//!      and a command (0 SET n, 1 ADD n with n zigzag, 2 NO-OP, 3 GET); 4 Partition takes a group count,
 //!      then per group a count and node ids; 5 Heal takes nothing; 6 CutLink, 7 CutOneWay
 //!      (from, to) and 8 RestoreLink take two node ids; 9 DropMessage takes a message id; 10
 //!      SetOption takes an option tag and its values (0 latency min max, 1 loss, 2 duplication, 3
 //!      election timeout min max, 4 heartbeat, 5 replication, 6 no-op, 7 PreVote, 8
-//!      CheckQuorum, 9 client retry timeout, 10 safety switch index and 0/1, 11 client attempts;
+//!      CheckQuorum, 9 client retry timeout, 10 safety switch index and 0/1, 11 client attempts,
+//!      12 single-server changes, 13 snapshot threshold, 14 read mode index;
 //!      tags are only ever added, so old links keep their meaning); 11 TransferLeadership takes
 //!      a node id.
 //!
@@ -44,17 +47,19 @@
 //! (a restart of a running server, say) is checked when the run is replayed, e.g. by
 //! [`crate::sim::timeline::Timeline::from_run`], which names the refused action.
 
-use crate::raft::{ClientId, Command, NodeId, Time, SECOND};
+use crate::raft::{ClientId, Command, NodeId, ReadMode, Time, SECOND};
 use crate::sim::config::MAX_SLOTS;
 use crate::sim::{
     Action, Config, ConfigError, OptionChange, Replication, SafetySwitch, TimedAction,
 };
 
 /// The format version this code writes (the text before the dot).
-pub const SHARE_VERSION: u32 = 2;
+pub const SHARE_VERSION: u32 = 3;
 
 /// The oldest format version this code still reads. Version 1 is version 2 without the
-/// membership actions, option and settings, so its links keep their meaning.
+/// membership actions, option and settings, and version 2 is version 3 without GET, the
+/// snapshot and read settings and options and the stale-read switch, so their links keep their
+/// meaning.
 pub const OLDEST_SHARE_VERSION: u32 = 1;
 
 /// The most actions a shared or imported run may carry.
@@ -331,6 +336,7 @@ fn put_command(out: &mut Vec<u8>, c: Command) {
             put(out, 1);
             put(out, zigzag(n));
         }
+        Command::Get => put(out, 3),
         // Clients never send configurations (the world refuses them), so this arm only keeps
         // the match whole.
         Command::NoOp | Command::Config(_) => put(out, 2),
@@ -393,6 +399,14 @@ fn put_option(out: &mut Vec<u8>, c: &OptionChange) {
             put(out, 11);
             put(out, u64::from(n));
         }
+        OptionChange::SnapshotThreshold(n) => {
+            put(out, 13);
+            put(out, n);
+        }
+        OptionChange::ReadMode(m) => {
+            put(out, 14);
+            put(out, read_mode_index(m));
+        }
         OptionChange::Safety(s, on) => {
             put(out, 10);
             put(out, switch_index(s));
@@ -408,7 +422,11 @@ fn safety_bits(c: &Config) -> u64 {
         .fold(0, |acc, (i, s)| acc | (u64::from(s.is_on(c.safety)) << i))
 }
 
-const CONFIG_FIELDS: u32 = 19;
+fn read_mode_index(m: ReadMode) -> u64 {
+    ReadMode::ALL.iter().position(|&x| x == m).unwrap_or(0) as u64
+}
+
+const CONFIG_FIELDS: u32 = 21;
 
 fn put_config(out: &mut Vec<u8>, c: &Config) {
     let d = Config::default();
@@ -432,6 +450,8 @@ fn put_config(out: &mut Vec<u8>, c: &Config) {
         c.client_max_attempts != d.client_max_attempts,
         c.safety != d.safety,
         c.single_server_changes != d.single_server_changes,
+        c.snapshot_threshold != d.snapshot_threshold,
+        c.read_mode != d.read_mode,
     ];
     let mask = differs
         .iter()
@@ -470,7 +490,9 @@ fn put_config(out: &mut Vec<u8>, c: &Config) {
             15 => put(out, c.client_retry_timeout_us),
             16 => put(out, u64::from(c.client_max_attempts)),
             17 => put(out, safety_bits(c)),
-            _ => put(out, u64::from(c.single_server_changes)),
+            18 => put(out, u64::from(c.single_server_changes)),
+            19 => put(out, c.snapshot_threshold),
+            _ => put(out, read_mode_index(c.read_mode)),
         }
     }
 }
@@ -612,6 +634,17 @@ impl Reader<'_> {
     fn zigzag(&mut self, what: &'static str) -> Result<i64, ShareError> {
         self.varint(what).map(unzigzag)
     }
+
+    fn read_mode(&mut self) -> Result<ReadMode, ShareError> {
+        let i = self.varint("read mode")?;
+        usize::try_from(i)
+            .ok()
+            .and_then(|i| ReadMode::ALL.get(i).copied())
+            .ok_or(ShareError::UnknownTag {
+                what: "read mode",
+                tag: i,
+            })
+    }
 }
 
 fn read_config(r: &mut Reader<'_>) -> Result<Config, ShareError> {
@@ -666,6 +699,8 @@ fn read_config(r: &mut Reader<'_>) -> Result<Config, ShareError> {
             15 => c.client_retry_timeout_us = r.varint("client retry timeout")?,
             16 => c.client_max_attempts = r.small("client attempt limit")?,
             18 => c.single_server_changes = r.flag("single-server changes switch")?,
+            19 => c.snapshot_threshold = r.varint("snapshot threshold")?,
+            20 => c.read_mode = r.read_mode()?,
             _ => {
                 let bits = r.varint("safety switches")?;
                 if bits >> SafetySwitch::ALL.len() != 0 {
@@ -722,6 +757,7 @@ impl ActionReader<'_, '_> {
             0 => Ok(Command::Set(self.r.zigzag("command value")?)),
             1 => Ok(Command::Add(self.r.zigzag("command value")?)),
             2 => Ok(Command::NoOp),
+            3 => Ok(Command::Get),
             tag => Err(ShareError::UnknownTag {
                 what: "command",
                 tag,
@@ -754,6 +790,8 @@ impl ActionReader<'_, '_> {
             9 => OptionChange::ClientRetryTimeout(r.varint("client retry timeout")?),
             11 => OptionChange::ClientMaxAttempts(r.small("client attempts")?),
             12 => OptionChange::SingleServerChanges(r.flag("single-server changes switch")?),
+            13 => OptionChange::SnapshotThreshold(r.varint("snapshot threshold")?),
+            14 => OptionChange::ReadMode(r.read_mode()?),
             10 => {
                 let i = r.varint("safety switch")?;
                 let switch = usize::try_from(i)
@@ -998,10 +1036,12 @@ mod tests {
 
     #[test]
     fn default_run_is_tiny() {
-        assert_eq!(encode_run(&Config::default(), &[]), "2.AAA");
+        assert_eq!(encode_run(&Config::default(), &[]), "3.AAA");
+        assert_eq!(decode_run("3.AAA"), Ok((Config::default(), Vec::new())));
+        // Version 2 links (from before snapshots and reads) still open.
         assert_eq!(decode_run("2.AAA"), Ok((Config::default(), Vec::new())));
         // Version 1 links (from before membership changes) still open.
         assert_eq!(decode_run("1.AAA"), Ok((Config::default(), Vec::new())));
-        assert!(decode_run("3.AAA").is_err());
+        assert!(decode_run("4.AAA").is_err());
     }
 }

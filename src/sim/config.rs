@@ -1,6 +1,6 @@
 //! The simulation's settings: one serialisable [`Config`] whose `Default` is the narrative's setup.
 
-use crate::raft::{NodeId, NodeOptions, Safety, Time, Voters};
+use crate::raft::{NodeId, NodeOptions, ReadMode, Safety, Time, Voters};
 use serde::{Deserialize, Serialize};
 
 /// The largest cluster the core accepts. The UI offers 1 to 9; tests and the soak go higher.
@@ -70,6 +70,12 @@ pub struct Config {
     /// After this many attempts a client gives up on a command (outcome `Failed`); 0 means it
     /// keeps trying for ever.
     pub client_max_attempts: u32,
+    /// Each server snapshots its state machine once this many applied entries follow its last
+    /// snapshot (§7); 0 turns compaction off (the default, so logs read as in the paper's
+    /// figures).
+    pub snapshot_threshold: u64,
+    /// How leaders answer GET (§8, thesis §6.4).
+    pub read_mode: ReadMode,
     /// Safety rules deliberately switched off; all on (no switch set) by default.
     pub safety: Safety,
 }
@@ -95,6 +101,8 @@ impl Default for Config {
             single_server_changes: false,
             client_retry_timeout_us: 500_000,
             client_max_attempts: 0,
+            snapshot_threshold: 0,
+            read_mode: ReadMode::default(),
             safety: Safety::default(),
         }
     }
@@ -323,6 +331,8 @@ impl Config {
             noop_on_election: self.noop_on_election,
             pre_vote: self.pre_vote,
             check_quorum: self.check_quorum,
+            snapshot_threshold: self.snapshot_threshold,
+            read_mode: self.read_mode,
             safety: self.safety,
         }
     }
@@ -349,6 +359,8 @@ impl Config {
             OptionChange::SingleServerChanges(b) => c.single_server_changes = b,
             OptionChange::ClientRetryTimeout(us) => c.client_retry_timeout_us = us,
             OptionChange::ClientMaxAttempts(n) => c.client_max_attempts = n,
+            OptionChange::SnapshotThreshold(n) => c.snapshot_threshold = n,
+            OptionChange::ReadMode(m) => c.read_mode = m,
             OptionChange::Safety(switch, on) => switch.set(&mut c.safety, on),
         }
         c
@@ -372,11 +384,13 @@ pub enum SafetySwitch {
     ChangeBeforeOwnTermCommit,
     /// See [`Safety::vote_despite_live_leader`].
     VoteDespiteLiveLeader,
+    /// See [`Safety::serve_reads_locally`].
+    ServeReadsLocally,
 }
 
 impl SafetySwitch {
     /// Every switch, for building a settings panel.
-    pub const ALL: [SafetySwitch; 7] = [
+    pub const ALL: [SafetySwitch; 8] = [
         SafetySwitch::VoteWithoutLogCheck,
         SafetySwitch::CommitOldTermsByCounting,
         SafetySwitch::ForgetVoteOnRestart,
@@ -384,6 +398,7 @@ impl SafetySwitch {
         SafetySwitch::FixedElectionTimeout,
         SafetySwitch::ChangeBeforeOwnTermCommit,
         SafetySwitch::VoteDespiteLiveLeader,
+        SafetySwitch::ServeReadsLocally,
     ];
 
     /// The field of [`Safety`] this switch stands for.
@@ -396,6 +411,7 @@ impl SafetySwitch {
             SafetySwitch::FixedElectionTimeout => &mut safety.fixed_election_timeout,
             SafetySwitch::ChangeBeforeOwnTermCommit => &mut safety.change_before_own_term_commit,
             SafetySwitch::VoteDespiteLiveLeader => &mut safety.vote_despite_live_leader,
+            SafetySwitch::ServeReadsLocally => &mut safety.serve_reads_locally,
         }
     }
 
@@ -426,6 +442,9 @@ impl SafetySwitch {
             }
             SafetySwitch::VoteDespiteLiveLeader => {
                 "vote even while a leader is heard, so removed servers disrupt (§6)"
+            }
+            SafetySwitch::ServeReadsLocally => {
+                "answer GET from any server's state at once, leader or not (§8)"
             }
         }
     }
@@ -469,6 +488,10 @@ pub enum OptionChange {
     ClientRetryTimeout(Time),
     /// New number of sends after which a client gives up on a command (0: never gives up).
     ClientMaxAttempts(u32),
+    /// New snapshot threshold (0: no compaction), used from each server's next applied entry.
+    SnapshotThreshold(u64),
+    /// New way of answering GET, for reads that arrive from now on.
+    ReadMode(ReadMode),
     /// Switch one safety rule off (`true`) or back on (`false`).
     Safety(SafetySwitch, bool),
 }
@@ -514,6 +537,11 @@ impl OptionChange {
             OptionChange::ClientMaxAttempts(n) => {
                 format!("clients give up after {n} attempts")
             }
+            OptionChange::SnapshotThreshold(0) => "log compaction off".to_string(),
+            OptionChange::SnapshotThreshold(n) => {
+                format!("servers snapshot every {n} applied entries")
+            }
+            OptionChange::ReadMode(m) => format!("GET now served {}", m.describe()),
             OptionChange::Safety(switch, broken) => {
                 if broken {
                     format!("safety rule broken: {}", switch.label())

@@ -4,8 +4,8 @@
 
 use crate::raft::membership::names;
 use crate::raft::{
-    majority, Command, LogIndex, Node, NodeEvent, NodeId, Quorum, Removals, RequestId, Role, Term,
-    Time, Voters,
+    majority, ClientId, Command, LogIndex, Node, NodeEvent, NodeId, Quorum, Removals, RequestId,
+    Role, Term, Time, Voters,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -143,6 +143,33 @@ pub enum Violation {
         /// The second leader and the servers that voted for it.
         second: (NodeId, Voters),
     },
+    /// A server's snapshot covers an entry that is not committed, or one other than the entry
+    /// committed at its last index (§7: a snapshot holds committed entries only).
+    UncommittedSnapshot {
+        /// The server.
+        node: NodeId,
+        /// The snapshot's last included index.
+        index: LogIndex,
+        /// The snapshot's last included term.
+        term: Term,
+    },
+    /// What the clients saw cannot be explained by any order of their operations that respects
+    /// real time: some operation returned a value no such order gives (a stale read, say).
+    NotLinearizable {
+        /// The operation that no order can place (an index into the world's operations).
+        op: usize,
+        /// Its client.
+        client: ClientId,
+        /// Its command.
+        command: Command,
+        /// The value it returned.
+        observed: i64,
+        /// A value it could have returned instead, if the search found one.
+        expected: Option<i64>,
+        /// A write that completed before `op` was sent and whose effect `op` does not show,
+        /// with its client and command, if there is one.
+        before: Option<(usize, ClientId, Command)>,
+    },
     /// The watchdog stopped a run that no longer moves forward: more events than the limit at
     /// one instant of virtual time, or in the whole run. A correct cluster answers every event
     /// with finitely many others, so this is a loop in the code, found rather than hung on.
@@ -182,6 +209,8 @@ impl Violation {
             Violation::AppliedOutOfOrder { .. } => "Entries are applied in order",
             Violation::CommitBeyondLog { .. } => "Commits stay within the log",
             Violation::DisjointMajorities { .. } => "Majorities overlap",
+            Violation::UncommittedSnapshot { .. } => "Snapshots hold committed entries",
+            Violation::NotLinearizable { .. } => "Linearizable",
             Violation::RunawayRun { .. } => "Time moves on",
         }
     }
@@ -260,6 +289,30 @@ impl std::fmt::Display for Violation {
             ),
             Violation::TermDecreased { node, from, to } => {
                 write!(f, "{node}'s term went down from {from} to {to}")
+            }
+            Violation::UncommittedSnapshot { node, index, term } => write!(
+                f,
+                "{node}'s snapshot ends at index {index} (term {term}), which is not the committed entry there"
+            ),
+            Violation::NotLinearizable {
+                client,
+                command,
+                observed,
+                expected,
+                before,
+                ..
+            } => {
+                write!(f, "{client}'s {command} returned {observed}")?;
+                if let Some(e) = expected {
+                    write!(f, " where {e} was due")?;
+                }
+                match before {
+                    Some((_, c, cmd)) => write!(
+                        f,
+                        ", yet {c}'s {cmd} had finished before it was sent: no order of the operations explains that"
+                    ),
+                    None => f.write_str(": no order of the operations explains that"),
+                }
             }
             Violation::DisjointMajorities {
                 term,
@@ -418,10 +471,11 @@ impl Checker {
         Some((e.term, e.applied.map(|a| a.2)))
     }
 
-    /// A node restarted: its applied index starts again from 0.
-    pub fn on_restart(&mut self, node: NodeId) {
+    /// A node restarted: its applied index starts again from `applied` (its snapshot's last
+    /// index, or 0).
+    pub fn on_restart(&mut self, node: NodeId, applied: LogIndex) {
         if let Some(a) = self.applied.get_mut(node.index()) {
-            *a = 0;
+            *a = applied;
         }
         if let Some(l) = self.leader_logs.get_mut(node.index()) {
             *l = None;
@@ -481,7 +535,7 @@ impl Checker {
                 }
                 // Leader Completeness: every entry committed in an earlier term is in its log.
                 let missing = self.committed.iter().enumerate().find(|(i, c)| {
-                    c.commit_term < term && node.log().term_at(*i as LogIndex + 1) != Some(c.term)
+                    c.commit_term < term && !node.log().holds(*i as LogIndex + 1, c.term)
                 });
                 if let Some((i, c)) = missing {
                     let v = Violation::LeaderCompleteness {
@@ -575,7 +629,7 @@ impl Checker {
                             if other.role() == Role::Leader
                                 && !other.is_stopped()
                                 && other.term() > node.term()
-                                && other.log().term_at(index) != Some(term)
+                                && !other.log().holds(index, term)
                             {
                                 let v = Violation::LeaderCompleteness {
                                     leader: other.id(),
@@ -641,7 +695,46 @@ impl Checker {
                     self.report(at, v, new);
                 }
             }
+            NodeEvent::SnapshotTaken { index, term } => {
+                self.check_snapshot(at, id, index, term, new)
+            }
+            NodeEvent::SnapshotInstalled {
+                index, term, value, ..
+            } => {
+                self.check_snapshot(at, id, index, term, new);
+                // Installing a snapshot applies everything up to its last index at once.
+                if let Some(a) = self.applied.get_mut(id.index()) {
+                    *a = index;
+                }
+                let applied = self
+                    .committed
+                    .get((index.max(1) - 1) as usize)
+                    .and_then(|c| c.applied);
+                if let Some((first, _, first_value)) = applied.filter(|a| a.2 != value) {
+                    let v = Violation::DivergentValue {
+                        index,
+                        first: (first, first_value),
+                        second: (id, value),
+                    };
+                    self.report(at, v, new);
+                }
+            }
             _ => {}
+        }
+    }
+
+    /// A snapshot must end at a committed entry: the one committed at its last index.
+    fn check_snapshot(
+        &mut self,
+        at: Time,
+        node: NodeId,
+        index: LogIndex,
+        term: Term,
+        new: &mut Vec<Violation>,
+    ) {
+        if self.committed_at(index).map(|c| c.0) != Some(term) {
+            let v = Violation::UncommittedSnapshot { node, index, term };
+            self.report(at, v, new);
         }
     }
 
@@ -737,7 +830,7 @@ impl Checker {
         let holds = |id: NodeId| {
             nodes
                 .get(id.index())
-                .is_some_and(|n| n.log().term_at(index) == Some(term))
+                .is_some_and(|n| n.log().holds(index, term))
         };
         if !quorum.is_majority(holds) {
             let holders = quorum.voters().iter().filter(|&id| holds(id)).count();

@@ -358,10 +358,10 @@ pub fn check_history_with(ops: &[Operation], opts: CheckOptions) -> Linearizabil
             // Never sent, so it cannot have taken effect.
             continue;
         };
-        // Unknown NOOPs change nothing and report nothing, so they cannot constrain any order
-        // (the session rule gains nothing from them either: a later command discards them
-        // anyway). Dropping them shrinks the search.
-        if observed.is_none() && o.command == Command::NoOp {
+        // Unknown NOOPs and GETs change nothing and report nothing, so they cannot constrain
+        // any order (the session rule gains nothing from them either: a later command discards
+        // them anyway). Dropping them shrinks the search.
+        if observed.is_none() && matches!(o.command, Command::NoOp | Command::Get) {
             continue;
         }
         model.push(ModelOp {
@@ -560,7 +560,9 @@ pub fn check_history_with(ops: &[Operation], opts: CheckOptions) -> Linearizabil
             let (w, b) = bit(m);
             gone[w] |= b;
             let kill_mark = kills.len();
-            if opts.client_sessions {
+            // A GET answered without a log entry leaves the session table alone, so only other
+            // commands discard older ones.
+            if opts.client_sessions && op.command != Command::Get {
                 for &u in &by_client[op.client] {
                     if model[u].seq >= op.seq {
                         break;

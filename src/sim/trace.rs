@@ -8,7 +8,8 @@
 use super::world::Action;
 use super::{ClientId, DropReason, MessageId, Violation};
 use crate::raft::{
-    ChangeStep, Command, Endpoint, MembershipChange, MessageKind, NodeEvent, NodeId, Role, Time,
+    ChangeStep, Command, Endpoint, MembershipChange, MessageKind, NodeEvent, NodeId, ReadPath,
+    Role, Time,
 };
 use serde::{Deserialize, Serialize};
 use std::hash::{Hash, Hasher};
@@ -351,6 +352,35 @@ fn describe_node_event(node: NodeId, event: &NodeEvent) -> String {
         NodeEvent::LeftCluster { term } => format!(
             "{node} is not in the committed configuration, so it stepped down as leader of term {term}"
         ),
+        NodeEvent::SnapshotTaken { index, term } => {
+            format!("{node} replaced its log up to index {index} (term {term}) with a snapshot")
+        }
+        NodeEvent::SnapshotInstalled {
+            index,
+            value,
+            kept_suffix,
+            ..
+        } => format!(
+            "{node} installed the leader's snapshot up to index {index} (value {value}){}",
+            if *kept_suffix {
+                ", keeping the entries after it"
+            } else {
+                " in place of its log"
+            }
+        ),
+        NodeEvent::ReadServed {
+            client,
+            index,
+            value,
+            path,
+        } => {
+            let how = match path {
+                ReadPath::ReadIndex => "a majority confirmed it still leads",
+                ReadPath::Lease => "its lease holds",
+                ReadPath::Local => "from its own state, unchecked",
+            };
+            format!("{node} answered {client}'s GET with {value} (as of index {index}): {how}")
+        }
     }
 }
 

@@ -4,6 +4,9 @@
 use super::client::{Client, OpOutcome, Operation, Waiting};
 use super::config::{Config, ConfigError, OptionChange, MAX_SLOTS};
 use super::invariants::{Checker, RunawayLimit, TimedViolation, Violation};
+use super::linearizability::{
+    check_history_with, CheckOptions, LinearizabilityResult, LinearizabilityViolation,
+};
 use super::network::{DropReason, InFlightMessage, MessageId, Network};
 use super::queue::{Event, EventQueue};
 use super::trace::{TimerKind, Trace, TraceEvent, TraceKind};
@@ -316,7 +319,20 @@ pub struct World {
     instant: (Time, u64),
     /// Set when the watchdog stopped the run: no further event is processed.
     halted: bool,
+    /// Whether the client history is checked for linearizability each time an operation
+    /// completes (see [`World::set_live_linearizability`]).
+    live_linearizability: bool,
 }
+
+/// The longest client history the world checks live: each check searches the whole history, so
+/// checking every completion of a long run would cost time quadratic in its length. Beyond this
+/// the check stops (and [`World::linearizability_checked`] says so); the fuzzer checks whole
+/// histories of any length after the run.
+pub const LIVE_LINEARIZABILITY_MAX_OPS: usize = 2_000;
+
+/// The search budget of one live check: a few milliseconds at most. A history that needs more
+/// is left undecided rather than slow the page.
+const LIVE_LINEARIZABILITY_MAX_STEPS: u64 = 200_000;
 
 impl World {
     /// A new world: every server a follower in term 0 with its election timer running, clients
@@ -356,6 +372,7 @@ impl World {
             watchdog: Watchdog::default(),
             instant: (0, 0),
             halted: false,
+            live_linearizability: true,
         };
         for i in 0..size {
             world.reschedule_node(i);
@@ -482,6 +499,18 @@ impl World {
     /// What `id` is in the configuration the page shows (see [`World::membership`]).
     pub fn member(&self, id: NodeId) -> Member {
         self.membership().0.role_of(id)
+    }
+
+    /// Turns the live linearizability check on (the default) or off. The fuzzer turns it off
+    /// and checks the whole history once the run is over.
+    pub fn set_live_linearizability(&mut self, on: bool) {
+        self.live_linearizability = on;
+    }
+
+    /// Whether the live linearizability check covers the whole client history so far (it stops
+    /// past [`LIVE_LINEARIZABILITY_MAX_OPS`] operations, or when switched off).
+    pub fn linearizability_checked(&self) -> bool {
+        self.live_linearizability && self.operations.len() <= LIVE_LINEARIZABILITY_MAX_OPS
     }
 
     /// Every invariant violation found so far (each once). Empty means all is well.
@@ -754,8 +783,9 @@ impl World {
                 self.reschedule_node(n.index());
             }
             Action::Restart(n) => {
-                self.checker.on_restart(n);
-                self.nodes[n.index()].restart(self.now, &mut self.rng, &mut self.out);
+                let node = &mut self.nodes[n.index()];
+                node.restart(self.now, &mut self.rng, &mut self.out);
+                self.checker.on_restart(n, node.last_applied());
                 self.after_node_call(n.index());
             }
             Action::Timeout(n) => {
@@ -1217,6 +1247,7 @@ impl World {
                 );
                 self.clients[c].waiting = None;
                 self.cancel_client_timer(c);
+                self.check_linearizability();
                 self.start_next_op(c);
             }
             ClientReply::Redirect { leader } => {
@@ -1252,6 +1283,31 @@ impl World {
                 }
                 // Without a leader to try, the client waits for its retry timer.
             }
+        }
+    }
+
+    /// Checks the client history so far and reports the first violation (once: a history that
+    /// is not linearizable stays so as it grows).
+    fn check_linearizability(&mut self) {
+        let reported = || {
+            self.checker
+                .violations()
+                .iter()
+                .any(|v| matches!(v.violation, Violation::NotLinearizable { .. }))
+        };
+        if !self.linearizability_checked() || reported() {
+            return;
+        }
+        let options = CheckOptions {
+            max_steps: LIVE_LINEARIZABILITY_MAX_STEPS,
+            ..CheckOptions::default()
+        };
+        if let LinearizabilityResult::Violation(v) = check_history_with(&self.operations, options) {
+            let violation = not_linearizable(&self.operations, &v);
+            let mut fresh = std::mem::take(&mut self.fresh_violations);
+            self.checker.report(self.now, violation, &mut fresh);
+            self.fresh_violations = fresh;
+            self.flush_violations();
         }
     }
 
@@ -1295,5 +1351,28 @@ impl World {
             },
         );
         self.send_request(c);
+    }
+}
+
+/// The checker's finding in the terms of the safety monitor: the operation no order can place
+/// and, to show why, the latest write that had finished before it was sent (real time puts it
+/// first, yet the operation does not show its effect).
+fn not_linearizable(ops: &[Operation], v: &LinearizabilityViolation) -> Violation {
+    let before = ops
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| !matches!(o.command, Command::Get | Command::NoOp))
+        .filter(|(_, o)| matches!(o.outcome, OpOutcome::Ok { .. }))
+        .filter_map(|(i, o)| Some((i, o, o.completed_at?)))
+        .filter(|&(_, _, done)| done < v.operation.invoked_at)
+        .max_by_key(|&(i, _, done)| (done, i))
+        .map(|(i, o, _)| (i, o.client, o.command));
+    Violation::NotLinearizable {
+        op: v.op,
+        client: v.operation.client,
+        command: v.operation.command,
+        observed: v.observed,
+        expected: v.expected.first().copied(),
+        before,
     }
 }

@@ -389,6 +389,8 @@ fn message_style(message: &Message) -> (&'static str, String) {
             ClientReply::Redirect { .. } => ("msg-client-redirect", "↪".to_string()),
         },
         Message::TimeoutNow { .. } => ("msg-timeout-now", "!".to_string()),
+        Message::InstallSnapshot { .. } => ("msg-snapshot", "S".to_string()),
+        Message::InstallSnapshotReply { .. } => ("msg-append-ok", String::new()),
     }
 }
 

@@ -11,7 +11,7 @@ use super::event_list::format_time;
 
 /// The properties in the order the panel lists them, with a one-line statement each. The names
 /// match [`Violation::property`].
-pub const PROPERTIES: [(&str, &str); 12] = [
+pub const PROPERTIES: [(&str, &str); 14] = [
     ("Election Safety", "At most one leader per term."),
     (
         "Leader Append-Only",
@@ -52,6 +52,14 @@ pub const PROPERTIES: [(&str, &str); 12] = [
     (
         "Majorities overlap",
         "Two leaders of one term never rest on disjoint majorities.",
+    ),
+    (
+        "Snapshots hold committed entries",
+        "A snapshot replaces only entries that are committed.",
+    ),
+    (
+        "Linearizable",
+        "Every GET, SET and ADD seems to happen at one instant in its span.",
     ),
     (
         "Time moves on",
@@ -97,7 +105,8 @@ pub fn involved(violation: &Violation) -> (Vec<NodeId>, Vec<LogIndex>) {
         Violation::DisjointMajorities { first, second, .. } => {
             (first.1.union(second.1).iter().collect(), vec![])
         }
-        Violation::RunawayRun { .. } => (vec![], vec![]),
+        Violation::UncommittedSnapshot { node, index, .. } => (vec![*node], vec![*index]),
+        Violation::NotLinearizable { .. } | Violation::RunawayRun { .. } => (vec![], vec![]),
     }
 }
 
@@ -260,6 +269,19 @@ mod tests {
                 term: 3,
                 first: (A, Voters::first(1)),
                 second: (B, Voters::first(2).without(A)),
+            },
+            Violation::UncommittedSnapshot {
+                node: A,
+                index: 3,
+                term: 1,
+            },
+            Violation::NotLinearizable {
+                op: 2,
+                client: crate::raft::ClientId(0),
+                command: crate::raft::Command::Get,
+                observed: 5,
+                expected: Some(7),
+                before: Some((1, crate::raft::ClientId(1), crate::raft::Command::Set(7))),
             },
             Violation::RunawayRun {
                 limit: RunawayLimit::OneInstant,

@@ -1049,6 +1049,10 @@ pub fn safety_switches(config: &Config) -> Vec<(&'static str, &'static str, bool
                     "Let removed servers disrupt",
                     "§6: servers vote even while they hear a leader, so a removed server forces elections.",
                 ),
+                SafetySwitch::ServeReadsLocally => (
+                    "Read from any server",
+                    "§8: any server answers GET from its own state at once, so a deposed leader returns stale values.",
+                ),
             };
             let on = switch.is_on(config.safety);
             (label, why, on, OptionChange::Safety(switch, !on))

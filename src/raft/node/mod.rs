@@ -9,12 +9,18 @@
 
 use super::{
     ChangeRefusal, ClientId, ClientReply, Command, Endpoint, LogEntry, LogIndex, Membership,
-    MembershipChange, Message, NodeId, Quorum, RaftLog, RequestId, Role, Term, Time, Voters,
+    MembershipChange, Message, NodeId, Quorum, RaftLog, RequestId, Role, Session, Sessions, Term,
+    Time, Voters,
 };
 use rand::Rng;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use std::collections::BTreeSet;
+
+mod compaction;
+mod reads;
+
+use reads::PendingRead;
+pub use reads::{ReadMode, ReadPath};
 
 /// The most entries one AppendEntries carries. A bound keeps messages small when a follower is far
 /// behind; the rest follows on later messages.
@@ -47,6 +53,10 @@ pub struct Safety {
     /// Grant votes (and adopt the candidate's term) even when a leader was heard from within the
     /// minimum election timeout (§6), so a removed server that times out disrupts the cluster.
     pub vote_despite_live_leader: bool,
+    /// Answer a GET at once from the state of whichever server receives it, leader or not,
+    /// without checking that it is (still) the leader (§8), so a deposed leader cut off from
+    /// the cluster answers with a stale value.
+    pub serve_reads_locally: bool,
 }
 
 impl Safety {
@@ -59,6 +69,7 @@ impl Safety {
             || self.fixed_election_timeout
             || self.change_before_own_term_commit
             || self.vote_despite_live_leader
+            || self.serve_reads_locally
     }
 }
 
@@ -89,6 +100,10 @@ pub struct NodeOptions {
     /// A leader steps down when it has not heard from a majority within an election timeout
     /// (thesis §6.2).
     pub check_quorum: bool,
+    /// Take a snapshot once this many applied entries follow the last one (§7); 0 never does.
+    pub snapshot_threshold: u64,
+    /// How a leader answers GET (§8, thesis §6.4).
+    pub read_mode: ReadMode,
     /// Safety rules that are deliberately broken.
     pub safety: Safety,
 }
@@ -106,6 +121,8 @@ impl Default for NodeOptions {
             noop_on_election: false,
             pre_vote: false,
             check_quorum: false,
+            snapshot_threshold: 0,
+            read_mode: ReadMode::default(),
             safety: Safety::default(),
         }
     }
@@ -303,6 +320,38 @@ pub enum NodeEvent {
         /// The term it led.
         term: Term,
     },
+    /// The server replaced its log up to `index` (its last applied entry) with a snapshot (§7).
+    SnapshotTaken {
+        /// The snapshot's last included index.
+        index: LogIndex,
+        /// The snapshot's last included term.
+        term: Term,
+    },
+    /// The server installed a snapshot the leader sent (Figure 13) and reset its state machine
+    /// to it.
+    SnapshotInstalled {
+        /// The snapshot's last included index.
+        index: LogIndex,
+        /// The snapshot's last included term.
+        term: Term,
+        /// The state machine's value in it.
+        value: i64,
+        /// Whether entries after the snapshot were kept (the log held its last entry) or the
+        /// whole log was discarded.
+        kept_suffix: bool,
+    },
+    /// The server answered a client's GET without a log entry.
+    ReadServed {
+        /// The client.
+        client: ClientId,
+        /// The last applied index, whose value the read returns: at or after the read index
+        /// (for a local read, whatever the server has applied).
+        index: LogIndex,
+        /// The value returned.
+        value: i64,
+        /// How the server knew it could answer.
+        path: ReadPath,
+    },
 }
 
 /// Why a leader appended a configuration entry.
@@ -350,15 +399,6 @@ pub struct Output {
     pub messages: Vec<(Endpoint, Message)>,
     /// Events, in the order they happened.
     pub events: Vec<NodeEvent>,
-}
-
-/// The latest command applied for one client, kept by the state machine so a retried command is
-/// applied once and answered with its original result.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Session {
-    seq: u64,
-    value: i64,
-    index: LogIndex,
 }
 
 /// The timers of a server, by what it is doing. A leader has a heartbeat (and, with CheckQuorum,
@@ -414,7 +454,7 @@ pub struct Node {
     commit_index: LogIndex,
     last_applied: LogIndex,
     value: i64,
-    sessions: BTreeMap<ClientId, Session>,
+    sessions: Sessions,
     leader: Option<NodeId>,
     votes: BTreeSet<NodeId>,
     timers: Timers,
@@ -426,6 +466,14 @@ pub struct Node {
     heard_from: BTreeSet<NodeId>,
     /// A requested membership change held until an entry of this leader's term commits.
     pending_change: Option<MembershipChange>,
+    /// GETs waiting for the leader to confirm its leadership or to apply up to the read index.
+    pending_reads: Vec<PendingRead>,
+    /// Per server, the send time of the latest AppendEntries of this term it answered: it
+    /// still followed this leader then (thesis §6.4).
+    acked_at: Vec<Option<Time>>,
+    /// Set once this leader sent TimeoutNow: another server may now be elected without waiting
+    /// for an election timeout, so this leader's lease means nothing for the rest of its term.
+    lease_void: bool,
 }
 
 impl Node {
@@ -456,7 +504,7 @@ impl Node {
             commit_index: 0,
             last_applied: 0,
             value: 0,
-            sessions: BTreeMap::new(),
+            sessions: Sessions::new(),
             leader: None,
             votes: BTreeSet::new(),
             timers: Timers::Idle,
@@ -465,6 +513,9 @@ impl Node {
             match_index: vec![0; size],
             heard_from: BTreeSet::new(),
             pending_change: None,
+            pending_reads: Vec::new(),
+            acked_at: vec![None; size],
+            lease_void: false,
         }
     }
 
@@ -628,8 +679,8 @@ impl Node {
     }
 
     /// Restarts a stopped server from its persistent state. Volatile state starts over: it is a
-    /// follower with commit index 0 and value 0, and it rebuilds the value by re-applying entries
-    /// as it learns the commit index again.
+    /// follower whose state machine is its snapshot's (or empty, with commit index 0), and it
+    /// rebuilds the value by re-applying entries as it learns the commit index again.
     pub fn restart<R: Rng + ?Sized>(&mut self, now: Time, rng: &mut R, out: &mut Output) {
         self.stopped = false;
         if self.role != Role::Follower {
@@ -644,10 +695,23 @@ impl Node {
         }
         self.role = Role::Follower;
         self.pending_change = None;
-        self.commit_index = 0;
-        self.last_applied = 0;
-        self.value = 0;
-        self.sessions.clear();
+        self.pending_reads.clear();
+        // The state machine starts from the snapshot, if there is one (§7): it is persistent and
+        // holds only committed entries.
+        match self.log.snapshot() {
+            Some(s) => {
+                self.commit_index = s.last_index;
+                self.last_applied = s.last_index;
+                self.value = s.value;
+                self.sessions = s.sessions.clone();
+            }
+            None => {
+                self.commit_index = 0;
+                self.last_applied = 0;
+                self.value = 0;
+                self.sessions.clear();
+            }
+        }
         self.leader = None;
         self.votes.clear();
         self.last_leader_contact = None;
@@ -655,6 +719,13 @@ impl Node {
         self.heard_from.clear();
         self.next_index.iter_mut().for_each(|n| *n = 1);
         self.match_index.iter_mut().for_each(|m| *m = 0);
+        self.acked_at.iter_mut().for_each(|a| *a = None);
+        if self.options.read_mode == ReadMode::Lease {
+            // A leader's lease counts on this server not voting for anyone else until an
+            // election timeout after it last heard from that leader (§6). A crash made it
+            // forget when that was, so it waits a whole timeout from now instead.
+            self.last_leader_contact = Some(now);
+        }
         self.reset_election_timer(now, rng);
     }
 
@@ -664,6 +735,7 @@ impl Node {
         if self.stopped {
             return;
         }
+        self.compact_if_due(out);
         debug_assert_eq!(
             matches!(self.timers, Timers::Leader { .. }),
             self.role == Role::Leader,
@@ -701,7 +773,7 @@ impl Node {
                     quorum_deadline = Some(now + self.options.election_timeout_min_us);
                 }
                 if heartbeat <= now {
-                    self.broadcast_append(out);
+                    self.broadcast_append(now, out);
                     heartbeat = now + self.options.heartbeat_interval_us;
                 }
                 self.timers = Timers::Leader {
@@ -767,7 +839,7 @@ impl Node {
             term: self.current_term,
         });
         if !self.send_timeout_now_if_caught_up(out) {
-            self.send_append(target, out);
+            self.send_append(target, now, out);
         }
         Ok(())
     }
@@ -785,6 +857,7 @@ impl Node {
         };
         if !t.timeout_now_sent && self.match_index[t.target.index()] == last {
             t.timeout_now_sent = true;
+            self.lease_void = true;
             out.events.push(NodeEvent::TimeoutNowSent {
                 target: t.target,
                 term,
@@ -828,6 +901,7 @@ impl Node {
         if self.stopped {
             return;
         }
+        self.compact_if_due(out);
         match (from, msg) {
             (
                 Endpoint::Node(c),
@@ -860,6 +934,7 @@ impl Node {
                     prev_log_term,
                     entries,
                     leader_commit,
+                    sent_at,
                 },
             ) => self.on_append_entries(
                 l,
@@ -869,6 +944,7 @@ impl Node {
                     prev_log_term,
                     entries,
                     leader_commit,
+                    sent_at,
                 },
                 now,
                 rng,
@@ -882,18 +958,36 @@ impl Node {
                     match_index,
                     conflict_term,
                     conflict_index,
+                    sent_at,
                 },
             ) => self.on_append_reply(
                 f,
-                term,
-                success,
-                match_index,
-                conflict_term,
-                conflict_index,
+                AppendReply {
+                    term,
+                    success,
+                    match_index,
+                    conflict_term,
+                    conflict_index,
+                    sent_at,
+                },
                 now,
                 rng,
                 out,
             ),
+            (Endpoint::Node(l), Message::InstallSnapshot { term, snapshot }) => {
+                self.on_install_snapshot(l, term, *snapshot, now, rng, out)
+            }
+            (Endpoint::Node(f), Message::InstallSnapshotReply { term, last_index }) => {
+                let reply = AppendReply {
+                    term,
+                    success: true,
+                    match_index: last_index,
+                    conflict_term: None,
+                    conflict_index: 0,
+                    sent_at: 0,
+                };
+                self.on_append_reply(f, reply, now, rng, out)
+            }
             (
                 Endpoint::Node(c),
                 Message::PreVote {
@@ -934,8 +1028,10 @@ impl Node {
 
     fn set_role(&mut self, role: Role, out: &mut Output) {
         if role != Role::Leader {
-            // A held membership change ends with the leadership, like a transfer.
+            // A held membership change ends with the leadership, like a transfer, and so do
+            // reads waiting for it (their clients retry elsewhere).
             self.pending_change = None;
+            self.pending_reads.clear();
         }
         if self.role != role {
             out.events.push(NodeEvent::RoleChanged {
@@ -1259,6 +1355,9 @@ impl Node {
         let next = self.log.last_index() + 1;
         self.next_index.iter_mut().for_each(|n| *n = next);
         self.match_index.iter_mut().for_each(|m| *m = 0);
+        self.acked_at.clear();
+        self.acked_at.resize(self.next_index.len(), None);
+        self.lease_void = false;
         self.heard_from.clear();
         if self.options.noop_on_election {
             self.leader_append(Command::NoOp, None, out);
@@ -1268,7 +1367,7 @@ impl Node {
         self.next_index[me] = self.log.last_index() + 1;
         // Upon election: send initial empty AppendEntries RPCs (heartbeat) to each server
         // (Figure 2, Leaders), which also tells everyone who won.
-        self.broadcast_append(out);
+        self.broadcast_append(now, out);
         self.timers = Timers::Leader {
             heartbeat: now + self.options.heartbeat_interval_us,
             quorum_deadline: self
@@ -1291,17 +1390,23 @@ impl Node {
     }
 
     /// Sends AppendEntries to every other member of the configuration, learners included.
-    fn broadcast_append(&self, out: &mut Output) {
+    fn broadcast_append(&self, now: Time, out: &mut Output) {
         for p in self.membership().members().without(self.id).iter() {
-            self.send_append(p, out);
+            self.send_append(p, now, out);
         }
     }
 
-    fn send_append(&self, peer: NodeId, out: &mut Output) {
+    /// Sends `peer` what it needs next: entries from its `nextIndex`, or the snapshot when those
+    /// entries are compacted away (§7).
+    fn send_append(&self, peer: NodeId, now: Time, out: &mut Output) {
         let Some(&next) = self.next_index.get(peer.index()) else {
             return;
         };
         let next = next.clamp(1, self.log.last_index() + 1);
+        if next <= self.log.snapshot_index() {
+            self.send_snapshot(peer, out);
+            return;
+        }
         let prev_log_index = next - 1;
         let prev_log_term = self.log.term_at(prev_log_index).unwrap_or(0);
         let entries = self.log.slice_from(next, MAX_ENTRIES_PER_APPEND).to_vec();
@@ -1313,6 +1418,7 @@ impl Node {
                 prev_log_term,
                 entries,
                 leader_commit: self.commit_index,
+                sent_at: now,
             },
         ));
     }
@@ -1325,6 +1431,7 @@ impl Node {
         rng: &mut R,
         out: &mut Output,
     ) {
+        let sent_at = args.sent_at;
         let reject = |node: &Node, out: &mut Output, conflict_term, conflict_index| {
             out.messages.push((
                 Endpoint::Node(leader),
@@ -1334,6 +1441,7 @@ impl Node {
                     match_index: 0,
                     conflict_term,
                     conflict_index,
+                    sent_at,
                 },
             ));
         };
@@ -1356,11 +1464,15 @@ impl Node {
         self.reset_election_timer(now, rng);
 
         // 2. Reply false if the log has no entry at prevLogIndex whose term matches prevLogTerm.
+        // Entries this server's snapshot replaced are committed, so they match the leader's
+        // (Log Matching); the snapshot's part of the request is skipped.
+        let base = self.log.snapshot_index();
         let have = self.log.term_at(args.prev_log_index);
-        let matches = match have {
-            Some(t) => t == args.prev_log_term || self.options.safety.skip_prev_log_check,
-            None => false,
-        };
+        let matches = args.prev_log_index < base
+            || match have {
+                Some(t) => t == args.prev_log_term || self.options.safety.skip_prev_log_check,
+                None => false,
+            };
         if !matches {
             out.events.push(NodeEvent::AppendRejected {
                 leader,
@@ -1385,6 +1497,10 @@ impl Node {
         for entry in args.entries {
             if entry.index != last_new + 1 {
                 break;
+            }
+            if entry.index <= base {
+                last_new = entry.index;
+                continue;
             }
             match self.log.term_at(entry.index) {
                 Some(t) if t == entry.term => {}
@@ -1425,23 +1541,29 @@ impl Node {
                 match_index: last_new,
                 conflict_term: None,
                 conflict_index: 0,
+                sent_at,
             },
         ));
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// An AppendEntries reply, or an InstallSnapshot reply read as a successful one up to the
+    /// snapshot's last index.
     fn on_append_reply<R: Rng + ?Sized>(
         &mut self,
         follower: NodeId,
-        term: Term,
-        success: bool,
-        match_index: LogIndex,
-        conflict_term: Option<Term>,
-        conflict_index: LogIndex,
+        reply: AppendReply,
         now: Time,
         rng: &mut R,
         out: &mut Output,
     ) {
+        let AppendReply {
+            term,
+            success,
+            match_index,
+            conflict_term,
+            conflict_index,
+            sent_at,
+        } = reply;
         if term > self.current_term {
             self.become_follower(term, None, now, rng, out);
             return;
@@ -1454,6 +1576,11 @@ impl Node {
             return;
         }
         self.heard_from.insert(follower);
+        // Whatever the answer, the follower was in this leader's term when it answered.
+        if sent_at > 0 {
+            let acked = &mut self.acked_at[p];
+            *acked = Some(acked.map_or(sent_at, |a| a.max(sent_at)));
+        }
         if success {
             let match_index = match_index.min(self.log.last_index());
             if match_index > self.match_index[p] {
@@ -1472,7 +1599,7 @@ impl Node {
             if (self.options.replicate_immediately || catching_up)
                 && self.next_index[p] <= self.log.last_index()
             {
-                self.send_append(follower, out);
+                self.send_append(follower, now, out);
             }
         } else {
             // Back up nextIndex using the follower's hint: past the whole conflicting term if we
@@ -1491,9 +1618,10 @@ impl Node {
             // would only multiply traffic.
             if new_next < self.next_index[p] {
                 self.next_index[p] = new_next;
-                self.send_append(follower, out);
+                self.send_append(follower, now, out);
             }
         }
+        self.serve_reads(now, out);
     }
 
     /// Commits the highest index stored on a majority, provided its entry is from the current
@@ -1505,6 +1633,7 @@ impl Node {
             .quorum()
             .committed_index(|id| self.match_index.get(id.index()).copied().unwrap_or(0));
         if n <= self.commit_index {
+            self.serve_reads(now, out);
             return;
         }
         let own_term = self.log.term_at(n) == Some(self.current_term);
@@ -1522,6 +1651,7 @@ impl Node {
             }
             self.advance_membership(now, out);
         }
+        self.serve_reads(now, out);
     }
 
     // ----- membership changes (§6, thesis chapter 4) -------------------------------------------
@@ -1532,6 +1662,7 @@ impl Node {
         if self.next_index.len() < slots {
             self.next_index.resize(slots, self.log.last_index() + 1);
             self.match_index.resize(slots, 0);
+            self.acked_at.resize(slots, None);
         }
     }
 
@@ -1576,11 +1707,7 @@ impl Node {
             term: self.current_term,
         });
         if self.log.last_term() != self.current_term {
-            self.leader_append(Command::NoOp, None, out);
-            if self.options.replicate_immediately {
-                self.broadcast_append(out);
-            }
-            self.advance_commit(now, out);
+            self.append_noop(now, out);
         }
         Ok(())
     }
@@ -1595,7 +1722,17 @@ impl Node {
             term: self.current_term,
         });
         if self.options.replicate_immediately {
-            self.broadcast_append(out);
+            self.broadcast_append(now, out);
+        }
+        self.advance_commit(now, out);
+    }
+
+    /// Appends a no-op so that an entry of this leader's term can commit (§8), which what it
+    /// is holding (a membership change, a read) waits for.
+    fn append_noop(&mut self, now: Time, out: &mut Output) {
+        self.leader_append(Command::NoOp, None, out);
+        if self.options.replicate_immediately {
+            self.broadcast_append(now, out);
         }
         self.advance_commit(now, out);
     }
@@ -1717,6 +1854,10 @@ impl Node {
         out: &mut Output,
     ) {
         let to = Endpoint::Client(client);
+        if command == Command::Get && self.options.safety.serve_reads_locally {
+            self.serve_read_locally(client, seq, out);
+            return;
+        }
         if self.role != Role::Leader {
             let leader = self.leader.filter(|&l| l != self.id);
             out.messages.push((
@@ -1755,6 +1896,10 @@ impl Node {
         if self.transfer().is_some() {
             return;
         }
+        if command == Command::Get && self.options.read_mode != ReadMode::Log {
+            self.on_read(client, seq, now, out);
+            return;
+        }
         let request = RequestId { client, seq };
         if self
             .log
@@ -1766,7 +1911,7 @@ impl Node {
         }
         self.leader_append(command, Some(request), out);
         if self.options.replicate_immediately {
-            self.broadcast_append(out);
+            self.broadcast_append(now, out);
         }
         self.advance_commit(now, out);
     }
@@ -1792,6 +1937,17 @@ struct AppendArgs {
     prev_log_term: Term,
     entries: Vec<LogEntry>,
     leader_commit: LogIndex,
+    sent_at: Time,
+}
+
+/// The contents of an AppendEntries reply, bundled likewise.
+struct AppendReply {
+    term: Term,
+    success: bool,
+    match_index: LogIndex,
+    conflict_term: Option<Term>,
+    conflict_index: LogIndex,
+    sent_at: Time,
 }
 
 #[cfg(test)]
