@@ -2,9 +2,10 @@
 //! switch on, the checker catches the violation the paper warns about; with the same script and
 //! the switch off, nothing is violated.
 
-use raftsim::raft::Role;
+use raftsim::raft::{ClientId, Command, Role};
 use raftsim::scenario::presets::{preset, presets, Outcome, Preset};
 use raftsim::sim::{NodeId, SafetySwitch, World, SECOND};
+use raftsim::sim::{OpOutcome, Violation};
 
 const A: NodeId = NodeId(0);
 const B: NodeId = NodeId(1);
@@ -44,15 +45,7 @@ fn every_preset_shows_its_point_both_ways() {
 #[test]
 fn there_is_a_preset_for_every_switch_and_slugs_are_unique() {
     let all = presets();
-    for switch in [
-        SafetySwitch::VoteWithoutLogCheck,
-        SafetySwitch::CommitOldTermsByCounting,
-        SafetySwitch::ForgetVoteOnRestart,
-        SafetySwitch::SkipPrevLogCheck,
-        SafetySwitch::FixedElectionTimeout,
-        SafetySwitch::ChangeBeforeOwnTermCommit,
-        SafetySwitch::VoteDespiteLiveLeader,
-    ] {
+    for switch in SafetySwitch::ALL {
         assert!(all.iter().any(|p| p.switch == Some(switch)), "{switch:?}");
     }
     let mut slugs: Vec<_> = all.iter().map(|p| p.slug).collect();
@@ -266,4 +259,48 @@ fn a_removed_server_disrupts_only_without_the_rule() {
         w.nodes()[A.index()].term() > 2,
         "the cluster followed E's terms"
     );
+}
+
+// §8: a leader cut off from the majority answers a read from its own state only with the
+// switch; without it the read waits for a confirmed leader and returns the newer value.
+#[test]
+fn a_deposed_leader_reads_stale_only_with_the_switch() {
+    let p = get("stale-read");
+    let get_op = |w: &World| {
+        w.operations()
+            .iter()
+            .position(|o| o.command == Command::Get)
+            .expect("the script sends a GET")
+    };
+    let w = build(&p, true);
+    let op = get_op(&w);
+    assert!(matches!(
+        w.operations()[op].outcome,
+        OpOutcome::Ok { value: 5, .. }
+    ));
+    let found = w.check_invariants();
+    let Some(Violation::NotLinearizable {
+        op: reported,
+        client,
+        observed,
+        before,
+        ..
+    }) = found
+        .iter()
+        .find(|v| matches!(v, Violation::NotLinearizable { .. }))
+    else {
+        panic!("no linearizability violation: {found:?}");
+    };
+    assert_eq!((*reported, *client, *observed), (op, ClientId(0), 5));
+    assert_eq!(
+        before.map(|b| (b.1, b.2)),
+        Some((ClientId(1), Command::Set(7))),
+        "the write the read missed is named"
+    );
+    let w = build(&p, false);
+    assert!(matches!(
+        w.operations()[get_op(&w)].outcome,
+        OpOutcome::Ok { value: 7, .. }
+    ));
+    assert!(w.check_invariants().is_empty());
 }

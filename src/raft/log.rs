@@ -355,10 +355,13 @@ impl RaftLog {
         if keeps_suffix {
             let drop = (last - self.snapshot_index()) as usize;
             self.entries.drain(..drop.min(self.entries.len()));
+            self.configs.retain(|&i| i > last);
         } else {
+            // The configuration entries go with the rest: one past `last` would otherwise
+            // shadow the snapshot's configuration once the log grows past it again.
             self.entries.clear();
+            self.configs.clear();
         }
-        self.configs.retain(|&i| i > last);
         self.snapshot = Some(snapshot);
         keeps_suffix
     }

@@ -161,6 +161,7 @@ pub fn presets() -> Vec<Preset> {
         skip_prev_log_check(),
         membership_bug(),
         removed_server(),
+        stale_read(),
     ]
 }
 
@@ -472,6 +473,40 @@ fn removed_server() -> Preset {
         marks: s.marks,
         when_broken: Outcome::Disrupted,
         when_safe: Outcome::OneLeader,
+    }
+}
+
+/// A leader cut off from the cluster answers a read from its own state after a new leader has
+/// committed a newer value (§8).
+fn stale_read() -> Preset {
+    let mut s = Script::new();
+    s.go(Action::Timeout(A)).go(submit(0, A, 5));
+    s.mark("A leads term 1 and SET 5 is committed on every server.");
+    s.go(Action::Partition(vec![vec![A]]))
+        .go(Action::Timeout(C))
+        .go(submit(1, C, 7));
+    s.mark("A is cut off but still thinks it leads; C leads term 2 and commits SET 7.");
+    s.go(Action::Submit {
+        client: ClientId(0),
+        node: A,
+        command: Command::Get,
+    });
+    s.mark("Client 1 asks A for the value, after SET 7 finished.");
+    let mut config = staged(5, SafetySwitch::ServeReadsLocally);
+    // A client that gets no answer tries the next server soon, so the safe run ends with the
+    // read answered by the new leader.
+    config.client_retry_timeout_us = 300 * MS;
+    Preset {
+        slug: "stale-read",
+        title: "A stale read from a deposed leader",
+        explanation: "A leads and SET 5 is committed. Then A is cut off from the others, who             elect C and commit SET 7; A has heard nothing of it and still believes it leads.             Client 1 now asks A for the value. With the switch on, a server answers a GET from             its own state at once, so A says 5, although SET 7 had finished before the GET was             sent: no order of the three operations explains that, and the monitor reports the             history as not linearizable. Raft (§8) makes a leader check first that it still             leads: with ReadIndex, A needs a majority to answer a round of heartbeats, which it             cannot get, so it never answers; the client tries another server, is sent to C, and             reads 7.",
+        switch: Some(SafetySwitch::ServeReadsLocally),
+        config,
+        end_us: s.now + 2 * SECOND,
+        actions: s.actions,
+        marks: s.marks,
+        when_broken: Outcome::Violates("Linearizable"),
+        when_safe: Outcome::Safe,
     }
 }
 

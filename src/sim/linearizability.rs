@@ -36,7 +36,7 @@
 
 use super::{OpOutcome, Operation, Time};
 use crate::raft::Command;
-use std::collections::{BTreeSet, HashSet};
+use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// The default search budget of [`check_history`]: far more than any simulated history needs
@@ -193,9 +193,15 @@ fn start_times(ops: &[Operation], sequential: bool) -> Vec<Option<Time>> {
 /// Indices of `ops` by client, then sequence number (then position, for hand-made histories
 /// that leave `seq` at 0).
 fn client_order(ops: &[Operation]) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..ops.len()).collect();
-    order.sort_by_key(|&i| (ops[i].client, ops[i].seq, i));
-    order
+    sorted_by(ops.len(), |i| (u64::from(ops[i].client.0), ops[i].seq))
+}
+
+/// The indices `0..n` sorted by `key(i)`, ties by index. Every sort in this module goes through
+/// here, on one element type: each distinct sort instance costs kilobytes of wasm.
+fn sorted_by(n: usize, key: impl Fn(usize) -> (u64, u64)) -> Vec<usize> {
+    let mut keyed: Vec<(u64, u64, u64)> = (0..n).map(|i| (key(i).0, key(i).1, i as u64)).collect();
+    keyed.sort_unstable();
+    keyed.into_iter().map(|k| k.2 as usize).collect()
 }
 
 /// A command reduced to what the search needs.
@@ -320,11 +326,32 @@ struct Frame {
     killed: usize,
 }
 
+/// A small sorted set of register values (at most [`MAX_CANDIDATES`] are ever kept). A sorted
+/// vector rather than a `BTreeSet`, whose code would cost the wasm bundle kilobytes.
+#[derive(Clone, Debug, Default)]
+struct Values(Vec<i64>);
+
+impl Values {
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    fn insert(&mut self, value: i64) {
+        if let Err(at) = self.0.binary_search(&value) {
+            self.0.insert(at, value);
+        }
+    }
+}
+
 /// Where the search got stuck furthest: the blocking command and the register values seen there.
 struct Frontier {
     placed: usize,
     op: usize,
-    values: BTreeSet<i64>,
+    values: Values,
 }
 
 /// Whether some completed candidate (a call before the first unplaced response) that depends on
@@ -344,9 +371,12 @@ fn enables(main: &List, entries: &[Entry], model: &[ModelOp], value: i64) -> boo
 /// [`check_history`] with explicit options.
 pub fn check_history_with(ops: &[Operation], opts: CheckOptions) -> LinearizabilityResult {
     let starts = start_times(ops, opts.sequential_clients);
-    let mut clients: Vec<super::ClientId> = ops.iter().map(|o| o.client).collect();
-    clients.sort_unstable();
-    clients.dedup();
+    let mut clients: Vec<super::ClientId> = Vec::new();
+    for o in ops {
+        if let Err(at) = clients.binary_search(&o.client) {
+            clients.insert(at, o.client);
+        }
+    }
     let mut model = Vec::with_capacity(ops.len());
     let mut original = Vec::with_capacity(ops.len());
     for (i, o) in ops.iter().enumerate() {
@@ -407,7 +437,14 @@ pub fn check_history_with(ops: &[Operation], opts: CheckOptions) -> Linearizabil
             times.push((ret, true, m));
         }
     }
-    times.sort_unstable();
+    // By time, calls before returns, then by command (the index breaks the last ties alike).
+    let times: Vec<(Time, bool, usize)> = sorted_by(times.len(), |k| {
+        let (at, is_return, m) = times[k];
+        (at, u64::from(is_return) << 63 | m as u64)
+    })
+    .into_iter()
+    .map(|k| times[k])
+    .collect();
     let mut entries: Vec<Entry> = vec![Entry {
         op: NIL,
         partner: NIL,
@@ -435,10 +472,10 @@ pub fn check_history_with(ops: &[Operation], opts: CheckOptions) -> Linearizabil
     // candidates whenever they were sent before the first unplaced response; trying them only
     // after the completed candidates finds the common explanation (the unknown command did not
     // take effect, or not yet) first.
-    let mut unknown_ops: Vec<usize> = (0..model.len())
+    let unknown_ops: Vec<usize> = sorted_by(model.len(), |m| (model[m].start, m as u64))
+        .into_iter()
         .filter(|&m| model[m].observed.is_none())
         .collect();
-    unknown_ops.sort_by_key(|&m| (model[m].start, m));
     let mut unknown_node = vec![NIL; model.len()];
     for (k, &m) in unknown_ops.iter().enumerate() {
         unknown_node[m] = k + 1;
@@ -450,7 +487,10 @@ pub fn check_history_with(ops: &[Operation], opts: CheckOptions) -> Linearizabil
         by_client[model[m].client].push(m);
     }
     for list in &mut by_client {
-        list.sort_by_key(|&m| model[m].seq);
+        *list = sorted_by(list.len(), |k| (model[list[k]].seq, 0))
+            .into_iter()
+            .map(|k| list[k])
+            .collect();
     }
 
     let total_ok = model.iter().filter(|m| m.observed.is_some()).count();
@@ -468,7 +508,7 @@ pub fn check_history_with(ops: &[Operation], opts: CheckOptions) -> Linearizabil
     let mut cursor = Cursor::Main(main.next[0]);
     let mut steps = 0u64;
     // Values from which each completed command was tried and did not fit.
-    let mut rejected: Vec<BTreeSet<i64>> = vec![BTreeSet::new(); model.len()];
+    let mut rejected: Vec<Values> = vec![Values::default(); model.len()];
     let mut frontier: Option<Frontier> = None;
 
     loop {
@@ -621,7 +661,7 @@ pub fn check_history_with(ops: &[Operation], opts: CheckOptions) -> Linearizabil
                     frontier = Some(Frontier {
                         placed,
                         op: blocker,
-                        values: BTreeSet::from([state]),
+                        values: Values(vec![state]),
                     })
                 }
             }
@@ -654,14 +694,14 @@ pub fn check_history_with(ops: &[Operation], opts: CheckOptions) -> Linearizabil
     let f = frontier.unwrap_or(Frontier {
         placed: 0,
         op: 0,
-        values: BTreeSet::new(),
+        values: Values::default(),
     });
     let m = model[f.op];
     // Prefer the values the command was actually tried on; fall back to those at its response.
     let before: Vec<i64> = if rejected[f.op].is_empty() {
-        f.values.into_iter().collect()
+        f.values.0
     } else {
-        rejected[f.op].iter().copied().collect()
+        rejected[f.op].0.clone()
     };
     let expected = before.iter().map(|&v| m.command.apply(v)).collect();
     let op = original[f.op];

@@ -525,7 +525,7 @@ fn legend() -> Html {
         r#"<li><span class="key key-leader"></span>leader: double outline</li>"#,
         r#"<li><span class="key key-stopped"></span>stopped: grey with a cross</li>"#,
         r#"<li>The ring around a node is its election timer running down; a leader's shows the next heartbeat.</li>"#,
-        r#"<li>Messages: ● vote request, ✓/✕ vote answers, small ○ heartbeat, ■ with a number: entries, ◆ client traffic, ▲ TimeoutNow (a leader handing over).</li>"#,
+        r#"<li>Messages: ● vote request, ✓/✕ vote answers, small ○ heartbeat, ■ with a number: entries, ◆ client traffic, ▲ TimeoutNow (a leader handing over), ▬ S InstallSnapshot (a snapshot for a follower far behind).</li>"#,
         r#"</ul></details>"#,
     ))
 }

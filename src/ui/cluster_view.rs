@@ -426,6 +426,10 @@ fn message_view(sandbox: &Sandbox, m: &InFlightMessage, dispatch: &Callback<UiCo
         }
         // A triangle: a warning to the one server it goes to.
         "msg-timeout-now" => html! { <path class="msg-shape" d="M 0 -9 L 9 7 L -9 7 Z" /> },
+        // A wide block: a whole state machine in one message.
+        "msg-snapshot" => {
+            html! { <rect class="msg-shape" x="-13" y="-8" width="26" height="16" rx="3" /> }
+        }
         _ => html! { <circle class="msg-shape" r="7.5" /> },
     };
     html! {

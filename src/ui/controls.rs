@@ -5,7 +5,7 @@ use crate::decimal;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::raft::{ClientId, Member, NodeId};
+use crate::raft::{ClientId, Member, NodeId, ReadMode};
 use crate::sim::config::{OptionChange, MAX_SLOTS};
 use crate::sim::{Action, Config, MS};
 
@@ -407,6 +407,28 @@ fn number_input(
     }
 }
 
+/// How leaders answer GET (§8, thesis §6.4), as a menu.
+fn read_mode_select(current: ReadMode, dispatch: &Callback<UiCommand>) -> Html {
+    let dispatch = dispatch.clone();
+    let onchange = Callback::from(move |e: Event| {
+        let select: HtmlSelectElement = e.target_unchecked_into();
+        let chosen = select.value().parse::<usize>().ok();
+        if let Some(&mode) = chosen.and_then(|i| ReadMode::ALL.get(i)) {
+            dispatch.emit(UiCommand::SetOption(OptionChange::ReadMode(mode)));
+        }
+    });
+    html! {
+        <label class="field small">
+            <span>{ "GET served" }</span>
+            <select data-testid="read-mode" onchange={onchange}>
+                { for ReadMode::ALL.iter().enumerate().map(|(i, &mode)| html! {
+                    <option value={i.to_string()} selected={mode == current}>{ mode.describe() }</option>
+                }) }
+            </select>
+        </label>
+    }
+}
+
 /// Cluster size, seed, timing, faults, options and the "break Raft" switches.
 pub fn settings_panel(sandbox: &Sandbox, dispatch: &Callback<UiCommand>) -> Html {
     let config: &Config = sandbox.world().config();
@@ -482,6 +504,10 @@ pub fn settings_panel(sandbox: &Sandbox, dispatch: &Callback<UiCommand>) -> Html
                 { number_input("duplication", "Duplication", u64::from(config.duplicate_per_mille / 10), 10, Box::new(|v| u16::try_from(v).ok().filter(|p| *p <= 1000).map(OptionChange::DuplicatePerMille)), dispatch) }
             </div>
             <h3>{ "Options" }</h3>
+            <div class="settings-grid">
+                { number_input("snapshot-threshold", "Snapshot every (entries, 0 = never)", config.snapshot_threshold, 1, Box::new(|v| Some(OptionChange::SnapshotThreshold(v))), dispatch) }
+                { read_mode_select(config.read_mode, dispatch) }
+            </div>
             <div class="switches">{ for option_switches(config).into_iter().map(switch) }</div>
             <h3>{ "Break Raft on purpose" }</h3>
             <div class="switches danger-zone">{ for safety_switches(config).into_iter().map(switch) }</div>

@@ -5,7 +5,7 @@
 use yew::prelude::*;
 
 use crate::raft::{LogIndex, NodeId};
-use crate::sim::{Violation, World};
+use crate::sim::{OpOutcome, Violation, World};
 
 use super::event_list::format_time;
 
@@ -145,14 +145,28 @@ pub fn invariants_panel(world: &World, folded: bool) -> Html {
     let rows = PROPERTIES.iter().map(|(name, statement)| {
         let first = violations.iter().find(|v| v.violation.property() == *name);
         let ok = first.is_none();
+        // The one property about clients rather than servers goes by the name the page's
+        // scripts know it by.
+        let key = if *name == "Linearizable" {
+            "linearizable"
+        } else {
+            name
+        };
+        let unchecked = key == "linearizable" && ok && !world.linearizability_checked();
         html! {
             <li class={classes!("invariant", if ok { "ok" } else { "broken" })} data-testid="invariant"
-                data-property={*name} data-ok={ok.to_string()}>
+                data-property={key} data-ok={ok.to_string()}>
                 <span class="invariant-mark" aria-hidden="true">{ if ok { "✓" } else { "✕" } }</span>
                 <span class="invariant-name">{ *name }</span>
                 <span class="invariant-statement">{ *statement }</span>
+                if unchecked {
+                    <span class="invariant-statement">{ "(checked live for the first 2,000 operations)" }</span>
+                }
                 if let Some(v) = first {
                     <span class="invariant-failure">{ format!("at {}: {}", format_time(v.at), v.violation) }</span>
+                    if let Violation::NotLinearizable { op, before, .. } = v.violation {
+                        { operations_timeline(world, op, before.map(|b| b.0)) }
+                    }
                 }
             </li>
         }
@@ -182,6 +196,72 @@ pub fn invariants_panel(world: &World, folded: bool) -> Html {
                 <ul class="invariant-list">{ for rows }</ul>
             </details>
         </section>
+    }
+}
+
+/// A small timeline of the client operations around a linearizability violation: one lane per
+/// client, a bar from each operation's invocation to its answer, the two that cannot be
+/// ordered highlighted.
+fn operations_timeline(world: &World, op: usize, before: Option<usize>) -> Html {
+    let ops = world.operations();
+    let span = |i: usize| {
+        let o = &ops[i];
+        (o.invoked_at, o.completed_at.unwrap_or(world.now()))
+    };
+    let focus: Vec<usize> = [Some(op), before]
+        .into_iter()
+        .flatten()
+        .filter(|&i| i < ops.len())
+        .collect();
+    let (Some(start), Some(end)) = (
+        focus.iter().map(|&i| span(i).0).min(),
+        focus.iter().map(|&i| span(i).1).max(),
+    ) else {
+        return Html::default();
+    };
+    let pad = (end - start) / 4 + 1;
+    let (t0, t1) = (start.saturating_sub(pad), end + pad);
+    let shown: Vec<usize> = (0..ops.len())
+        .filter(|&i| span(i).0 <= t1 && span(i).1 >= t0)
+        .take(16)
+        .collect();
+    // Lanes in client order, without a sort (each sort instance costs kilobytes of wasm).
+    let clients: Vec<_> = world
+        .clients()
+        .iter()
+        .map(|c| c.id())
+        .filter(|&c| shown.iter().any(|&i| ops[i].client == c))
+        .collect();
+    // Whole units: the drawing needs no finer, and integer text keeps float formatting out of
+    // the bundle (see `crate::decimal`).
+    let x = |t: u64| 40 + (t.clamp(t0, t1) - t0) * 250 / (t1 - t0);
+    let bars = shown.iter().map(|&i| {
+        let o = &ops[i];
+        let lane = clients.iter().position(|&c| c == o.client).unwrap_or(0);
+        let y = 8 + lane * 26;
+        let (a, b) = span(i);
+        let result = match o.outcome {
+            OpOutcome::Ok { value, .. } => format!("{} → {value}", o.command),
+            OpOutcome::Pending => format!("{} …", o.command),
+            OpOutcome::Failed => format!("{} ✕", o.command),
+        };
+        let hot = focus.contains(&i);
+        html! {
+            <g class={classes!("lin-op", hot.then_some("lin-hot"))} data-testid="lin-op" data-op={i.to_string()} data-hot={hot.to_string()}>
+                <rect x={x(a).to_string()} y={y.to_string()} width={(x(b) - x(a)).max(3).to_string()} height="8" rx="2" />
+                <text x={x(a).to_string()} y={(y + 19).to_string()}>{ result }</text>
+            </g>
+        }
+    });
+    let lanes = clients.iter().enumerate().map(|(lane, c)| {
+        html! { <text class="lin-client" x="0" y={(16 + lane * 26).to_string()}>{ format!("C{}", c.0 + 1) }</text> }
+    });
+    let height = clients.len() * 26 + 6;
+    html! {
+        <svg class="lin-timeline" data-testid="lin-timeline" viewBox={format!("0 0 300 {height}")}
+             role="img" aria-label="The client operations around the violation; the two that cannot be ordered are highlighted">
+            { for lanes }{ for bars }
+        </svg>
     }
 }
 

@@ -28,6 +28,7 @@ pub fn log_table_version(world: &World, tour_entries: &[(NodeId, u64)], window: 
             let shown = n.entries().len().saturating_sub(MAX_SHOWN as usize);
             (
                 &n.entries()[shown..],
+                n.log().snapshot_index(),
                 n.commit_index(),
                 n.is_stopped(),
                 n.role(),
@@ -73,6 +74,7 @@ pub fn log_table(world: &World, tour_entries: &[(NodeId, u64)], window: u64) -> 
                         <th scope="col">{ "node" }</th>
                         <th scope="col" title="commit index">{ "commit" }</th>
                         <th scope="col" title="the leader's nextIndex and matchIndex for this node">{ "next / match" }</th>
+                        <th scope="col" title="the snapshot that replaced the start of the log (§7)">{ "snapshot" }</th>
                         <th scope="col" class="entries-head">
                             <div class="log-grid" style={grid_style.clone()}>{ for header_cells }</div>
                         </th>
@@ -85,7 +87,8 @@ pub fn log_table(world: &World, tour_entries: &[(NodeId, u64)], window: u64) -> 
             <p class="log-key">
                 <dfn>{ "commit" }</dfn>{ ": the last entry the server knows is committed. " }
                 <dfn>{ "next / match" }</dfn>{ ": the entry the leader sends that follower next / the last one it knows the follower holds. " }
-                { "Solid entries are committed; dashed ones are not yet." }
+                { "Solid entries are committed; dashed ones are not yet. " }
+                <dfn>{ "snapshot" }</dfn>{ ": \"≤12\" means the server replaced entries 1 to 12 with a snapshot of its state; hatching marks where they were." }
             </p>
         </div>
     }
@@ -105,6 +108,23 @@ fn row(
     let replication = leader
         .filter(|l| l.id() != id)
         .and_then(|l| follower_progress(l, id));
+    let snapshot = node.log().snapshot();
+    let compacted = snapshot
+        .filter(|s| s.last_index >= first_shown)
+        .map(|s| {
+            let span = s.last_index + 1 - first_shown;
+            html! { <span class="log-compacted" aria-hidden="true" style={format!("grid-column:1 / span {span}")}></span> }
+        });
+    let snapshot_block = snapshot.map(|s| {
+        html! {
+            <span class={classes!("log-snapshot", term_class(s.last_term))} data-testid="log-snapshot"
+                  data-node={id.to_string()} data-index={s.last_index.to_string()} data-term={s.last_term.to_string()}
+                  title={format!("snapshot of entries 1 to {} (last term {}): value {}, {} client session(s)",
+                                 s.last_index, s.last_term, s.value, s.sessions.len())}>
+                { format!("≤{}", s.last_index) }
+            </span>
+        }
+    });
     let entries = node
         .entries()
         .iter()
@@ -141,7 +161,8 @@ fn row(
             </th>
             <td class="num">{ node.commit_index() }</td>
             <td class="num">{ replication.map(|(next, matched)| format!("{next} / {matched}")).unwrap_or_default() }</td>
-            <td class="entries"><div class="log-grid" style={grid_style.to_string()}>{ for entries }</div></td>
+            <td>{ for snapshot_block }</td>
+            <td class="entries"><div class="log-grid" style={grid_style.to_string()}>{ for compacted }{ for entries }</div></td>
         </tr>
     }
 }

@@ -493,6 +493,10 @@ impl Node {
         log: RaftLog,
     ) -> Node {
         let size = slots_for(options.bootstrap);
+        // The state machine starts from the snapshot, as after a restart (see `restart`).
+        let (applied, value, sessions) = log.snapshot().map_or((0, 0, Sessions::new()), |s| {
+            (s.last_index, s.value, s.sessions.clone())
+        });
         Node {
             id,
             options,
@@ -501,10 +505,10 @@ impl Node {
             voted_for,
             log,
             role: Role::Follower,
-            commit_index: 0,
-            last_applied: 0,
-            value: 0,
-            sessions: Sessions::new(),
+            commit_index: applied,
+            last_applied: applied,
+            value,
+            sessions,
             leader: None,
             votes: BTreeSet::new(),
             timers: Timers::Idle,
@@ -1445,9 +1449,20 @@ impl Node {
                 },
             ));
         };
-        // 1. Reply false if term < currentTerm (§5.1).
+        // 1. Reply false if term < currentTerm (§5.1). The reply echoes no send time: this
+        // server does not follow that leader, so its answer backs no lease or read.
         if args.term < self.current_term {
-            reject(self, out, None, 0);
+            out.messages.push((
+                Endpoint::Node(leader),
+                Message::AppendEntriesReply {
+                    term: self.current_term,
+                    success: false,
+                    match_index: 0,
+                    conflict_term: None,
+                    conflict_index: 0,
+                    sent_at: 0,
+                },
+            ));
             return;
         }
         if args.term == self.current_term && self.role == Role::Leader {
