@@ -935,11 +935,7 @@ fn views_of_a_node_match_its_role() {
     assert_eq!(net.nodes[0].options().bootstrap, Voters::first(3));
     net.call(0, |n, now, rng, out| n.timeout_now(now, rng, out));
     assert_eq!(
-        net.nodes[0]
-            .votes_held()
-            .iter()
-            .copied()
-            .collect::<Vec<_>>(),
+        net.nodes[0].votes_held().iter().collect::<Vec<_>>(),
         vec![NodeId(0)]
     );
     assert_eq!(net.nodes[0].voted_for(), Some(NodeId(0)));

@@ -145,7 +145,7 @@ fn split_vote_two_candidates_two_votes_each_then_a_leader() {
         assert_eq!(n.role(), Role::Candidate);
         assert_eq!(n.term(), 1);
         assert_eq!(
-            n.votes_held().iter().copied().collect::<Vec<_>>(),
+            n.votes_held().iter().collect::<Vec<_>>(),
             vec![cand, follower]
                 .into_iter()
                 .collect::<std::collections::BTreeSet<_>>()
@@ -391,7 +391,7 @@ fn membership_grows_to_five_then_the_leader_leaves() {
     let b = n(&w[7], B);
     assert_eq!(b.term(), 2);
     assert_eq!(b.votes_held().len(), 3);
-    assert!(b.votes_held().iter().all(|&v| v != A));
+    assert!(b.votes_held().iter().all(|v| v != A));
     for id in [C, D, E] {
         assert_eq!(term(&w[7], id), 2, "{id}");
     }

@@ -3,7 +3,6 @@
 
 use super::{ClientId, LogIndex, Membership, Term};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// The latest command applied for one client, kept by the state machine so that a retried
 /// command is applied once and answered with its original result (the client dedupe table of
@@ -18,8 +17,47 @@ pub struct Session {
     pub index: LogIndex,
 }
 
-/// The client dedupe table, by client.
-pub type Sessions = BTreeMap<ClientId, Session>;
+/// The client dedupe table: the latest session of each client, in client order. A sorted
+/// vector (there are a handful of clients) rather than a map, whose code would cost the wasm
+/// bundle kilobytes.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Sessions(Vec<(ClientId, Session)>);
+
+impl Sessions {
+    /// An empty table.
+    pub fn new() -> Sessions {
+        Sessions::default()
+    }
+
+    /// The session of `client`, if it has one.
+    pub fn get(&self, client: &ClientId) -> Option<&Session> {
+        let at = self.0.binary_search_by_key(client, |e| e.0).ok()?;
+        self.0.get(at).map(|e| &e.1)
+    }
+
+    /// Records `session` as `client`'s latest.
+    pub fn insert(&mut self, client: ClientId, session: Session) {
+        match self.0.binary_search_by_key(&client, |e| e.0) {
+            Ok(at) => self.0[at].1 = session,
+            Err(at) => self.0.insert(at, (client, session)),
+        }
+    }
+
+    /// How many clients have a session.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether no client has a session.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Forgets every session.
+    pub fn clear(&mut self) {
+        self.0.clear();
+    }
+}
 
 /// A snapshot of the state machine (Figure 12): what applying every entry up to
 /// `last_index` produced, plus what a server needs to carry on from there.
@@ -37,4 +75,14 @@ pub struct Snapshot {
     /// The latest configuration at or before `last_index` (§7: "the latest configuration as of
     /// the last included index"), since the entry that held it may be gone.
     pub config: Membership,
+}
+
+impl FromIterator<(ClientId, Session)> for Sessions {
+    fn from_iter<I: IntoIterator<Item = (ClientId, Session)>>(iter: I) -> Sessions {
+        let mut sessions = Sessions::new();
+        for (client, session) in iter {
+            sessions.insert(client, session);
+        }
+        sessions
+    }
 }

@@ -8,7 +8,6 @@ use crate::raft::{
     Role, Term, Time, Voters,
 };
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// A broken safety property, naming the nodes, indices and terms involved.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -402,14 +401,42 @@ struct LeaderLogMark {
     removals: Removals,
 }
 
+/// A map from a pair of numbers, kept as a vector sorted by key. The checker's keys (terms,
+/// indices) mostly arrive in order, so an insert is usually a push; and one small generic type
+/// costs the wasm bundle far less than a `BTreeMap` per key type.
+#[derive(Clone, Debug)]
+struct SortedMap<V>(Vec<((u64, u64), V)>);
+
+impl<V> Default for SortedMap<V> {
+    fn default() -> Self {
+        SortedMap(Vec::new())
+    }
+}
+
+impl<V> SortedMap<V> {
+    fn get(&self, key: (u64, u64)) -> Option<&V> {
+        let at = self.0.binary_search_by_key(&key, |e| e.0).ok()?;
+        self.0.get(at).map(|e| &e.1)
+    }
+
+    fn insert(&mut self, key: (u64, u64), value: V) {
+        match self.0.binary_search_by_key(&key, |e| e.0) {
+            Ok(at) => self.0[at].1 = value,
+            Err(at) => self.0.insert(at, (key, value)),
+        }
+    }
+}
+
 /// The incremental invariant checker. The world feeds it every node event; it keeps the history
 /// needed to check properties across time and restarts.
 #[derive(Clone, Debug, Default)]
 pub struct Checker {
     /// Per term, the first leader and the voters that elected it.
-    leaders: BTreeMap<Term, (NodeId, Voters)>,
-    votes: BTreeMap<(NodeId, Term), NodeId>,
-    seen: BTreeMap<(LogIndex, Term), SeenEntry>,
+    leaders: SortedMap<(NodeId, Voters)>,
+    /// Per (voter, term), the candidate it voted for.
+    votes: SortedMap<NodeId>,
+    /// Per (index, term), the entry first seen there.
+    seen: SortedMap<SeenEntry>,
     committed: Vec<CommittedEntry>,
     terms: Vec<Term>,
     applied: Vec<LogIndex>,
@@ -499,11 +526,8 @@ impl Checker {
                 term,
                 ..
             } => {
-                let votes = node
-                    .votes_held()
-                    .iter()
-                    .fold(Voters::default(), |set, &v| set.with(v));
-                match self.leaders.get(&term) {
+                let votes = node.votes_held();
+                match self.leaders.get((term, 0)) {
                     Some(&(first, first_votes)) if first != id => {
                         self.report(
                             at,
@@ -530,7 +554,7 @@ impl Checker {
                     }
                     Some(_) => {}
                     None => {
-                        self.leaders.insert(term, (id, votes));
+                        self.leaders.insert((term, 0), (id, votes));
                     }
                 }
                 // Leader Completeness: every entry committed in an earlier term is in its log.
@@ -560,7 +584,7 @@ impl Checker {
                 } else {
                     None
                 };
-                match self.seen.get(&(entry.index, entry.term)) {
+                match self.seen.get((entry.index, entry.term)) {
                     Some(s) => {
                         let differs = s.command != entry.command
                             || s.request != entry.request
@@ -747,7 +771,7 @@ impl Checker {
         candidate: NodeId,
         new: &mut Vec<Violation>,
     ) {
-        match self.votes.get(&(voter, term)) {
+        match self.votes.get((u64::from(voter.0), term)) {
             Some(&first) if first != candidate => self.report(
                 at,
                 Violation::DoubleVote {
@@ -760,7 +784,7 @@ impl Checker {
             ),
             Some(_) => {}
             None => {
-                self.votes.insert((voter, term), candidate);
+                self.votes.insert((u64::from(voter.0), term), candidate);
             }
         }
     }

@@ -5,9 +5,9 @@
 //! when a partition starts is lost, and one on its way when it heals gets through, which is what a
 //! real network does and what the UI can animate.
 
-use crate::raft::{Endpoint, Message, NodeId, Time};
+use crate::raft::{Endpoint, Message, NodeId, Time, Voters};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::VecDeque;
 
 /// The id of a message in the network, unique within a world and increasing in sending order.
 pub type MessageId = u64;
@@ -68,8 +68,9 @@ pub struct Network {
     in_flight: VecDeque<InFlightMessage>,
     /// Partition group of each node; `None` when the network is whole.
     groups: Option<Vec<u8>>,
-    /// Cut directed links `(from, to)`.
-    cut: BTreeSet<(NodeId, NodeId)>,
+    /// Cut directed links: for each sender, the receivers it cannot reach. A bit set per server
+    /// rather than a set of pairs, whose map code would cost the wasm bundle kilobytes.
+    cut: Vec<Voters>,
     next_id: MessageId,
 }
 
@@ -115,12 +116,17 @@ impl Network {
 
     /// The cut directed links `(from, to)`, in order.
     pub fn cut_links(&self) -> impl Iterator<Item = (NodeId, NodeId)> + '_ {
-        self.cut.iter().copied()
+        self.cut
+            .iter()
+            .enumerate()
+            .flat_map(|(from, to)| to.iter().map(move |to| (NodeId(from as u8), to)))
     }
 
     /// Whether messages from `from` to `to` are currently blocked by a cut.
     pub fn is_cut(&self, from: NodeId, to: NodeId) -> bool {
-        self.cut.contains(&(from, to))
+        self.cut
+            .get(from.index())
+            .is_some_and(|set| set.contains(to))
     }
 
     /// Whether a message from `from` would currently get through to `to`, ignoring loss and the
@@ -134,7 +140,7 @@ impl Network {
                 return Some(DropReason::Partition);
             }
         }
-        if self.cut.contains(&(a, b)) {
+        if self.is_cut(a, b) {
             return Some(DropReason::LinkCut);
         }
         None
@@ -161,11 +167,22 @@ impl Network {
     }
 
     pub(crate) fn cut(&mut self, from: NodeId, to: NodeId) -> bool {
-        self.cut.insert((from, to))
+        if self.is_cut(from, to) {
+            return false;
+        }
+        if self.cut.len() <= from.index() {
+            self.cut.resize(from.index() + 1, Voters::default());
+        }
+        self.cut[from.index()] = self.cut[from.index()].with(to);
+        true
     }
 
     pub(crate) fn restore(&mut self, from: NodeId, to: NodeId) -> bool {
-        self.cut.remove(&(from, to))
+        let was = self.is_cut(from, to);
+        if was {
+            self.cut[from.index()] = self.cut[from.index()].without(to);
+        }
+        was
     }
 
     pub(crate) fn heal(&mut self) {

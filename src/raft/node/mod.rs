@@ -14,7 +14,6 @@ use super::{
 };
 use rand::Rng;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
 
 mod compaction;
 mod reads;
@@ -456,14 +455,14 @@ pub struct Node {
     value: i64,
     sessions: Sessions,
     leader: Option<NodeId>,
-    votes: BTreeSet<NodeId>,
+    votes: Voters,
     timers: Timers,
     last_leader_contact: Option<Time>,
 
     // Volatile state on leaders, reinitialised after election.
     next_index: Vec<LogIndex>,
     match_index: Vec<LogIndex>,
-    heard_from: BTreeSet<NodeId>,
+    heard_from: Voters,
     /// A requested membership change held until an entry of this leader's term commits.
     pending_change: Option<MembershipChange>,
     /// GETs waiting for the leader to confirm its leadership or to apply up to the read index.
@@ -510,12 +509,12 @@ impl Node {
             value,
             sessions,
             leader: None,
-            votes: BTreeSet::new(),
+            votes: Voters::default(),
             timers: Timers::Idle,
             last_leader_contact: None,
             next_index: vec![1; size],
             match_index: vec![0; size],
-            heard_from: BTreeSet::new(),
+            heard_from: Voters::default(),
             pending_change: None,
             pending_reads: Vec::new(),
             acked_at: vec![None; size],
@@ -547,8 +546,8 @@ impl Node {
         self.voted_for
     }
     /// The votes a (pre-)candidate or leader holds in its current campaign, its own included.
-    pub fn votes_held(&self) -> &BTreeSet<NodeId> {
-        &self.votes
+    pub fn votes_held(&self) -> Voters {
+        self.votes
     }
     /// The log.
     pub fn log(&self) -> &RaftLog {
@@ -717,10 +716,10 @@ impl Node {
             }
         }
         self.leader = None;
-        self.votes.clear();
+        self.votes = Voters::default();
         self.last_leader_contact = None;
         self.timers = Timers::Idle;
-        self.heard_from.clear();
+        self.heard_from = Voters::default();
         self.next_index.iter_mut().for_each(|n| *n = 1);
         self.match_index.iter_mut().for_each(|m| *m = 0);
         self.acked_at.iter_mut().for_each(|a| *a = None);
@@ -765,7 +764,7 @@ impl Node {
                     transfer = None;
                 }
                 if quorum_deadline.is_some_and(|d| d <= now) {
-                    let heard = |id: NodeId| id == self.id || self.heard_from.contains(&id);
+                    let heard = |id: NodeId| id == self.id || self.heard_from.contains(id);
                     if !self.quorum().is_majority(heard) {
                         out.events.push(NodeEvent::LostQuorum {
                             term: self.current_term,
@@ -773,7 +772,7 @@ impl Node {
                         self.become_follower(self.current_term, None, now, rng, out);
                         return;
                     }
-                    self.heard_from.clear();
+                    self.heard_from = Voters::default();
                     quorum_deadline = Some(now + self.options.election_timeout_min_us);
                 }
                 if heartbeat <= now {
@@ -1066,7 +1065,7 @@ impl Node {
             self.leader = None;
         }
         self.set_role(Role::Follower, out);
-        self.votes.clear();
+        self.votes = Voters::default();
         if leader.is_some() {
             self.leader = leader;
         } else if self.leader == Some(self.id) {
@@ -1108,8 +1107,8 @@ impl Node {
         out.events.push(NodeEvent::PreVoteStarted { term });
         self.set_role(Role::PreCandidate, out);
         self.leader = None;
-        self.votes.clear();
-        self.votes.insert(self.id);
+        self.votes = Voters::default();
+        self.votes = self.votes.with(self.id);
         self.reset_election_timer(now, rng);
         if self.has_vote_majority() {
             self.start_election(now, rng, out, false);
@@ -1144,8 +1143,8 @@ impl Node {
         });
         self.set_role(Role::Candidate, out);
         self.leader = None;
-        self.votes.clear();
-        self.votes.insert(self.id);
+        self.votes = Voters::default();
+        self.votes = self.votes.with(self.id);
         self.reset_election_timer(now, rng);
         if self.has_vote_majority() {
             self.become_leader(now, out);
@@ -1263,7 +1262,8 @@ impl Node {
     /// Records a granted (pre-)vote, reporting it if it is new, and says whether the votes now
     /// make a majority (§5.2).
     fn count_vote(&mut self, voter: NodeId, term: Term, pre_vote: bool, out: &mut Output) -> bool {
-        if self.votes.insert(voter) {
+        if !self.votes.contains(voter) {
+            self.votes = self.votes.with(voter);
             out.events.push(NodeEvent::VoteReceived {
                 voter,
                 term,
@@ -1276,7 +1276,7 @@ impl Node {
 
     /// Whether the (pre-)votes held, this server's own included, make a majority (§5.2).
     fn has_vote_majority(&self) -> bool {
-        self.quorum().is_majority(|id| self.votes.contains(&id))
+        self.quorum().is_majority(|id| self.votes.contains(id))
     }
 
     /// The servers whose votes count, and how they make a majority: those of the configuration
@@ -1362,7 +1362,7 @@ impl Node {
         self.acked_at.clear();
         self.acked_at.resize(self.next_index.len(), None);
         self.lease_void = false;
-        self.heard_from.clear();
+        self.heard_from = Voters::default();
         if self.options.noop_on_election {
             self.leader_append(Command::NoOp, None, out);
         }
@@ -1590,7 +1590,7 @@ impl Node {
         if p >= self.next_index.len() {
             return;
         }
-        self.heard_from.insert(follower);
+        self.heard_from = self.heard_from.with(follower);
         // Whatever the answer, the follower was in this leader's term when it answered.
         if sent_at > 0 {
             let acked = &mut self.acked_at[p];
@@ -1773,7 +1773,7 @@ impl Node {
             });
             self.set_role(Role::Follower, out);
             self.leader = None;
-            self.votes.clear();
+            self.votes = Voters::default();
             // Its timer is of no use: it may not campaign (see `election_timeout`).
             self.timers = Timers::Idle;
         } else if self.may_change_now() {
