@@ -61,7 +61,9 @@ fn the_chapters_of_the_story_exist_in_order() {
             "split-vote",
             "replication",
             "partition",
-            "membership"
+            "membership",
+            "compaction",
+            "reads"
         ]
     );
     for c in chapters() {
@@ -616,4 +618,66 @@ fn the_membership_chapter_text_is_short() {
     let c = ch("membership");
     let bytes: usize = c.title.len() + c.steps.iter().map(|s| s.caption.len()).sum::<usize>();
     assert!(bytes < 2000, "{bytes} bytes");
+}
+
+// §7 and Figure 13: A and B compact their logs into snapshots while C is down; C comes back
+// with an empty log and catches up by InstallSnapshot, then by ordinary entries.
+#[test]
+fn compaction_a_returning_server_catches_up_by_snapshot() {
+    let c = ch("compaction");
+    let w = run_all(c);
+    let after_commands = &w[2];
+    for n in [A, B] {
+        let log = after_commands.nodes()[n.index()].log();
+        assert_eq!(log.snapshot_index(), 4, "{n} compacted entries 1 to 4");
+        assert_eq!(log.entries().first().map(|e| e.index), Some(5));
+    }
+    assert!(after_commands.nodes()[C.index()].log().is_empty());
+    let end = w.last().expect("steps");
+    assert!(end.trace().iter().any(|e| matches!(
+        &e.kind,
+        TraceKind::Node {
+            node: C,
+            event: NodeEvent::SnapshotInstalled {
+                index: 4,
+                kept_suffix: false,
+                ..
+            },
+            ..
+        }
+    )));
+    for n in [A, B, C] {
+        assert_eq!(end.nodes()[n.index()].value(), 15);
+    }
+}
+
+// §8 and thesis §6.4: a leader cut off from the majority does not answer a read (ReadIndex);
+// the client is answered by the new leader with the newer value.
+#[test]
+fn reads_a_deposed_leader_does_not_answer() {
+    let w = run_all(ch("reads"));
+    let asked = &w[3];
+    let get = asked
+        .operations()
+        .iter()
+        .find(|o| o.command == Command::Get)
+        .expect("client 1 sent GET");
+    assert_eq!(get.outcome, OpOutcome::Pending, "B must not answer");
+    assert_eq!(role(asked, B), Role::Leader, "B still believes it leads");
+    let end = w.last().expect("steps");
+    let get = end
+        .operations()
+        .iter()
+        .find(|o| o.command == Command::Get)
+        .expect("client 1 sent GET");
+    assert!(matches!(get.outcome, OpOutcome::Ok { value: 8, .. }));
+    assert!(end.check_invariants().is_empty());
+    assert!(end.trace().iter().any(|e| matches!(
+        &e.kind,
+        TraceKind::Node {
+            node: C,
+            event: NodeEvent::ReadServed { value: 8, .. },
+            ..
+        }
+    )));
 }

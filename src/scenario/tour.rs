@@ -69,6 +69,15 @@ pub enum Condition {
     LogsMatch,
     /// The client's latest command has been answered successfully.
     ClientAnswered(ClientId),
+    /// The client's latest command has been answered with this value.
+    ClientGot(ClientId, i64),
+    /// This running server's log starts with a snapshot covering at least this index (§7).
+    SnapshotOn {
+        /// The server.
+        node: NodeId,
+        /// The index.
+        index: LogIndex,
+    },
     /// This server is this kind of member (voter, learner or none) of the configuration the
     /// page shows ([`World::member`]).
     Member(NodeId, Member),
@@ -119,12 +128,14 @@ impl Condition {
                     None => true,
                 }
             }
-            Condition::ClientAnswered(client) => world
-                .operations()
-                .iter()
-                .rev()
-                .find(|o| o.client == *client)
-                .is_some_and(|o| matches!(o.outcome, OpOutcome::Ok { .. })),
+            Condition::ClientAnswered(client) => {
+                latest_outcome(world, *client).is_some_and(|o| matches!(o, OpOutcome::Ok { .. }))
+            }
+            Condition::ClientGot(client, value) => latest_outcome(world, *client)
+                .is_some_and(|o| matches!(o, OpOutcome::Ok { value: v, .. } if v == *value)),
+            Condition::SnapshotOn { node: id, index } => {
+                node(*id).is_some_and(|n| n.log().snapshot_index() >= *index)
+            }
             Condition::Member(id, member) => world.member(*id) == *member,
             Condition::Configuration { reads, committed } => {
                 let (config, is_committed) = world.membership();
@@ -149,6 +160,16 @@ impl Condition {
             _ => None,
         }
     }
+}
+
+/// The outcome of the client's latest command, if it sent any.
+fn latest_outcome(world: &World, client: ClientId) -> Option<OpOutcome> {
+    let op = world
+        .operations()
+        .iter()
+        .rev()
+        .find(|o| o.client == client)?;
+    Some(op.outcome)
 }
 
 /// Whether some term has two or more candidates that, between them, hold every vote of the
@@ -955,7 +976,129 @@ fn build_chapters() -> Vec<Chapter> {
                 ),
             ],
         },
+        Chapter {
+            slug: "compaction",
+            title: "Snapshots",
+            config: Config {
+                snapshot_threshold: 4,
+                ..three_servers()
+            },
+            steps: vec![
+                step(
+                    "A leads B and C. Every command adds an entry to every log, and a real server cannot keep a log that grows for ever.",
+                    NodeRole(A, Role::Leader),
+                )
+                .nodes(&[A]),
+                step(
+                    "C crashes. A and B are still a majority, so the cluster carries on without it.",
+                    After(100 * MS),
+                )
+                .act(Action::Stop(C))
+                .nodes(&[C]),
+                step(
+                    "Client 1 sends five commands. Once a server has applied four entries since its last snapshot, it writes down its state (the value, which command of each client it applied last, the configuration) and drops those entries: the snapshot stands for them (§7).",
+                    All(vec![
+                        EntryCommittedEverywhere(5),
+                        SnapshotOn { node: A, index: 4 },
+                        SnapshotOn { node: B, index: 4 },
+                    ]),
+                )
+                .act(submit(CLIENT1, A, Command::Set(1)))
+                .act(submit(CLIENT1, A, Command::Add(2)))
+                .act(submit(CLIENT1, A, Command::Add(3)))
+                .act(submit(CLIENT1, A, Command::Add(4)))
+                .act(submit(CLIENT1, A, Command::Add(5)))
+                .nodes(&[A, B])
+                .limit(4 * SECOND),
+                step(
+                    "In the log table, A's and B's logs now start with a snapshot block; hatching marks where entries 1 to 4 were. The snapshot keeps the index and term of the last entry it replaced, so the consistency check still works at its edge.",
+                    Nothing,
+                )
+                .entries(&[(A, 5), (B, 5)]),
+                step(
+                    "C comes back with an empty log. A would send it entry 1, but A no longer has entry 1. So A sends its snapshot instead, in an InstallSnapshot message.",
+                    SnapshotOn { node: C, index: 4 },
+                )
+                .act(Action::Restart(C))
+                .nodes(&[A, C])
+                .messages(&[InstallSnapshot]),
+                step(
+                    "C replaces its log with the snapshot and its value with the snapshot's. Entry 5 follows as usual, and all three servers hold 15 again.",
+                    All(vec![EntryCommittedEverywhere(5), ValueEverywhere(15)]),
+                )
+                .nodes(&[C])
+                .messages(&[AppendEntries]),
+                step(
+                    "In the sandbox every server takes a snapshot every 10 entries (Settings can change that). Stop a server, send a few commands, restart it, and watch InstallSnapshot bring it back.",
+                    Nothing,
+                ),
+            ],
+        },
+        Chapter {
+            slug: "reads",
+            title: "Reading the value",
+            config: reads_servers(),
+            steps: vec![
+                step(
+                    "B leads five servers, and client 1's SET 5 is committed. Reading looks simple: ask the leader, it knows the value.",
+                    All(vec![ClientAnswered(CLIENT1), ValueEverywhere(5)]),
+                )
+                .act(submit(CLIENT1, B, Command::Set(5)))
+                .nodes(&[B]),
+                step(
+                    "But is the leader still the leader? The network splits, A and B on one side. C, D and E elect C in term 2, while B, hearing nothing, believes it still leads.",
+                    All(vec![NodeRole(C, Role::Leader), TwoLeaders]),
+                )
+                .act(Action::Partition(vec![vec![A, B], vec![C, D, E]]))
+                .nodes(&[B, C])
+                .limit(3 * SECOND),
+                step(
+                    "Client 2 sets the value to 8 through C. C, D and E are a majority, so SET 8 is committed, and client 2 is told so.",
+                    ClientAnswered(CLIENT2),
+                )
+                .act(submit(CLIENT2, C, Command::Set(8)))
+                .nodes(&[C]),
+                step(
+                    "Now client 1 asks B for the value with GET. Answering from its own state, B would say 5, although SET 8 had already finished: a stale read. So B first notes its commit index and sends a round of heartbeats (this is ReadIndex): it may answer only once a majority replies.",
+                    After(300 * MS),
+                )
+                .act(submit(CLIENT1, B, Command::Get))
+                .nodes(&[B])
+                .messages(&[AppendEntries, AppendEntriesReply]),
+                step(
+                    "Only A replies, two servers of five, so B never answers. Client 1 gives up waiting and tries the next server, C, which confirms its leadership with D and E and answers 8.",
+                    ClientGot(CLIENT1, 8),
+                )
+                .nodes(&[C])
+                .limit(3 * SECOND),
+                step(
+                    "A faster way is a lease: once a majority has answered a heartbeat, none of them will vote for anyone else for an election timeout, so the leader may answer at once until then. It trusts the servers' clocks; Settings lets you choose how GET is served.",
+                    Nothing,
+                ),
+                step(
+                    "The stale-read scenario shows what goes wrong when any server may answer at once. Now send GET yourself, and try cutting off the leader first.",
+                    Nothing,
+                ),
+            ],
+        },
     ]
+}
+
+/// Five servers where B times out first and leads term 1, and C first of the rest once B is cut
+/// off; clients retry after half a second.
+fn reads_servers() -> Config {
+    Config {
+        cluster_size: 5,
+        seed: 1,
+        election_timeout_override: vec![
+            Some((330 * MS, 360 * MS)),
+            Some((150 * MS, 160 * MS)),
+            Some((250 * MS, 270 * MS)),
+            Some((330 * MS, 360 * MS)),
+            Some((330 * MS, 360 * MS)),
+        ],
+        ..Config::default()
+    }
 }
 
 /// The seed that makes A and B collide in term 1 of the split-vote chapter (found by search; the

@@ -247,7 +247,7 @@ fn operations_timeline(world: &World, op: usize, before: Option<usize>) -> Html 
         };
         let hot = focus.contains(&i);
         html! {
-            <g class={classes!("lin-op", hot.then_some("lin-hot"))} data-testid="lin-op" data-op={i.to_string()} data-hot={hot.to_string()}>
+            <g class={classes!("lin-op", hot.then_some("lin-hot"), hot.then_some("violating"))} data-testid="lin-op" data-op={i.to_string()} data-hot={hot.to_string()}>
                 <rect x={x(a).to_string()} y={y.to_string()} width={(x(b) - x(a)).max(3).to_string()} height="8" rx="2" />
                 <text x={x(a).to_string()} y={(y + 19).to_string()}>{ result }</text>
             </g>

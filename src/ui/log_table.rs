@@ -49,7 +49,20 @@ pub fn log_table(world: &World, tour_entries: &[(NodeId, u64)], window: u64) -> 
         .map(|n| n.log().last_index())
         .max()
         .unwrap_or(0);
-    let first_shown = last_index.saturating_sub(window.max(1) - 1).max(1);
+    // Indices every server has compacted into a snapshot are left out: the snapshot column
+    // stands for them. (A server with an empty log holds nothing either way.)
+    let compacted_everywhere = world
+        .nodes()
+        .iter()
+        .filter(|n| n.log().last_index() > 0)
+        .map(|n| n.log().snapshot_index())
+        .min()
+        .unwrap_or(0);
+    let first_shown = last_index
+        .saturating_sub(window.max(1) - 1)
+        .max(compacted_everywhere + 1)
+        .min(last_index.max(1));
+    let snapshots = world.nodes().iter().any(|n| n.log().snapshot().is_some());
     let leader = world.leader().and_then(|l| world.node(l));
     let columns = (last_index + 1).saturating_sub(first_shown).max(1);
     // Earlier entries left out are marked on the first index shown ("…5"), not on a line of
@@ -74,21 +87,25 @@ pub fn log_table(world: &World, tour_entries: &[(NodeId, u64)], window: u64) -> 
                         <th scope="col">{ "node" }</th>
                         <th scope="col" title="commit index">{ "commit" }</th>
                         <th scope="col" title="the leader's nextIndex and matchIndex for this node">{ "next / match" }</th>
-                        <th scope="col" title="the snapshot that replaced the start of the log (§7)">{ "snapshot" }</th>
+                        if snapshots {
+                            <th scope="col" title="the snapshot that replaced the start of the log (§7)">{ "snapshot" }</th>
+                        }
                         <th scope="col" class="entries-head">
                             <div class="log-grid" style={grid_style.clone()}>{ for header_cells }</div>
                         </th>
                     </tr>
                 </thead>
                 <tbody>
-                    { for world.nodes().iter().map(|node| row(node, leader, first_shown, &grid_style, &highlights, tour_entries)) }
+                    { for world.nodes().iter().map(|node| row(node, leader, first_shown, &grid_style, &highlights, tour_entries, snapshots)) }
                 </tbody>
             </table>
             <p class="log-key">
                 <dfn>{ "commit" }</dfn>{ ": the last entry the server knows is committed. " }
                 <dfn>{ "next / match" }</dfn>{ ": the entry the leader sends that follower next / the last one it knows the follower holds. " }
-                { "Solid entries are committed; dashed ones are not yet. " }
-                <dfn>{ "snapshot" }</dfn>{ ": \"≤12\" means the server replaced entries 1 to 12 with a snapshot of its state; hatching marks where they were." }
+                { "Solid entries are committed; dashed ones are not yet." }
+                if snapshots {
+                    { " " }<dfn>{ "snapshot" }</dfn>{ ": \"≤12\" means the server replaced entries 1 to 12 with a snapshot of its state; hatching marks where they were." }
+                }
             </p>
         </div>
     }
@@ -101,6 +118,7 @@ fn row(
     grid_style: &str,
     highlights: &Highlights,
     tour_entries: &[(NodeId, u64)],
+    snapshot_column: bool,
 ) -> Html {
     let node_named = highlights.nodes.is_empty() || highlights.nodes.contains(&node.id());
     let id = node.id();
@@ -161,7 +179,9 @@ fn row(
             </th>
             <td class="num">{ node.commit_index() }</td>
             <td class="num">{ replication.map(|(next, matched)| format!("{next} / {matched}")).unwrap_or_default() }</td>
-            <td>{ for snapshot_block }</td>
+            if snapshot_column {
+                <td>{ for snapshot_block }</td>
+            }
             <td class="entries"><div class="log-grid" style={grid_style.to_string()}>{ for compacted }{ for entries }</div></td>
         </tr>
     }
