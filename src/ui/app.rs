@@ -19,7 +19,7 @@ use super::event_list::{event_list, event_list_version};
 use super::experiments_panel::ExperimentsPanel;
 use super::frame_probe;
 use super::frozen::{fingerprint, ViewCache};
-use super::hooks::use_animation_frame;
+use super::hooks::{use_animation_frame, use_mut_ref_from, use_state_from};
 use super::inspector::inspector;
 use super::invariants_panel::invariants_panel;
 use super::keyboard::{command_for_key, KeyContext, SHORTCUTS};
@@ -133,19 +133,19 @@ pub fn App() -> Html {
     });
     let controls = params.controls();
     let embedded = params.embed;
-    let embed_open = use_state(|| false);
+    let embed_open = use_state_from(false);
     // In a small frame the tour's caption shows its first lines until the reader asks for more.
-    let caption_open = use_state(|| false);
-    let experiments_open = use_state(|| params.experiments);
+    let caption_open = use_state_from(false);
+    let experiments_open = use_state_from(params.experiments);
     {
         let theme = params.theme;
         use_effect_with(theme, |theme| apply_theme(*theme));
     }
     let redraw = use_force_update();
-    let last_frame_ms = use_mut_ref(|| None::<f64>);
+    let last_frame_ms = use_mut_ref_from(None::<f64>);
     let command_input = use_node_ref();
     let bench = params.bench;
-    let frame_started_ms = use_mut_ref(|| None::<f64>);
+    let frame_started_ms = use_mut_ref_from(None::<f64>);
     let view_cache = use_mut_ref(ViewCache::default);
 
     let dispatch = {

@@ -8,6 +8,7 @@ use web_sys::{
 };
 use yew::prelude::*;
 
+use super::hooks::use_state_from;
 use super::params::{Controls, Theme, CONTROL_NAMES};
 
 /// What the embedded page should show, besides the options chosen in the dialog.
@@ -113,7 +114,7 @@ pub struct EmbedDialogProps {
 pub fn EmbedDialog(props: &EmbedDialogProps) -> Html {
     let options = use_state(EmbedOptions::default);
     let snippet_ref = use_node_ref();
-    let copied = use_state(|| false);
+    let copied = use_state_from(false);
     let url = embed_url(&props.source, &options);
     let snippet = iframe_snippet(&url, &options);
     let dialog_ref = use_node_ref();
