@@ -5,6 +5,7 @@ mod use_animation_frame;
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use gloo_events::EventListener;
 use yew::prelude::*;
 
 pub use use_animation_frame::use_animation_frame;
@@ -21,4 +22,22 @@ pub fn use_state_from<T: 'static>(initial: T) -> UseStateHandle<T> {
 #[hook]
 pub fn use_mut_ref_from<T: 'static>(initial: T) -> Rc<RefCell<T>> {
     use_mut_ref(move || initial)
+}
+
+/// Runs `start` once, when the component mounts, and keeps the event listener it returns until
+/// the component unmounts (dropping it removes the listener). Boxed, so every such effect shares
+/// one copy of Yew's effect hook in the wasm bundle rather than one per closure.
+#[hook]
+pub fn use_mount_listener(start: Box<dyn FnOnce() -> Option<EventListener>>) {
+    use_effect_with((), move |_| {
+        let listener = start();
+        move || drop(listener)
+    });
+}
+
+/// `use_effect` (after every render) with a boxed closure, for the same reason as
+/// [`use_mount_listener`].
+#[hook]
+pub fn use_effect_boxed(effect: Box<dyn FnOnce()>) {
+    use_effect(effect);
 }
