@@ -19,7 +19,9 @@ use super::event_list::{event_list, event_list_version};
 use super::experiments_panel::ExperimentsPanel;
 use super::frame_probe;
 use super::frozen::{fingerprint, ViewCache};
-use super::hooks::use_animation_frame;
+use super::hooks::{
+    use_animation_frame, use_effect_boxed, use_mount_listener, use_mut_ref_from, use_state_from,
+};
 use super::inspector::inspector;
 use super::invariants_panel::invariants_panel;
 use super::keyboard::{command_for_key, KeyContext, SHORTCUTS};
@@ -133,19 +135,19 @@ pub fn App() -> Html {
     });
     let controls = params.controls();
     let embedded = params.embed;
-    let embed_open = use_state(|| false);
+    let embed_open = use_state_from(false);
     // In a small frame the tour's caption shows its first lines until the reader asks for more.
-    let caption_open = use_state(|| false);
-    let experiments_open = use_state(|| params.experiments);
+    let caption_open = use_state_from(false);
+    let experiments_open = use_state_from(params.experiments);
     {
         let theme = params.theme;
         use_effect_with(theme, |theme| apply_theme(*theme));
     }
     let redraw = use_force_update();
-    let last_frame_ms = use_mut_ref(|| None::<f64>);
+    let last_frame_ms = use_mut_ref_from(None::<f64>);
     let command_input = use_node_ref();
     let bench = params.bench;
-    let frame_started_ms = use_mut_ref(|| None::<f64>);
+    let frame_started_ms = use_mut_ref_from(None::<f64>);
     let view_cache = use_mut_ref(ViewCache::default);
 
     let dispatch = {
@@ -180,20 +182,20 @@ pub fn App() -> Html {
     };
     use_animation_frame(playing, on_frame);
     // Runs after every render, once the DOM is patched: the end of a frame's work.
-    use_effect(move || {
+    use_effect_boxed(Box::new(move || {
         if let (Some(start), Some(end)) =
             (frame_started_ms.borrow_mut().take(), frame_probe::now_ms())
         {
             frame_probe::record(end - start);
         }
-    });
+    }));
 
     // Keyboard shortcuts, registered once on the document and removed when the app unmounts.
     {
         let dispatch = dispatch.clone();
         let sandbox = sandbox.clone();
-        use_effect_with((), move |_| {
-            let listener = web_sys::window()
+        use_mount_listener(Box::new(move || {
+            web_sys::window()
                 .and_then(|w| w.document())
                 .map(|document| {
                     // Not passive: Space and the arrow keys must not also scroll the page.
@@ -223,20 +225,19 @@ pub fn App() -> Html {
                             dispatch.emit(command);
                         }
                     })
-                });
-            move || drop(listener)
-        });
+                })
+        }));
     }
 
     // The postMessage API: commands from the host page, events back to it.
     {
         let redraw = redraw.clone();
         let sandbox = sandbox.clone();
-        use_effect_with((), move |_| {
+        use_mount_listener(Box::new(move || {
             post_to_host(&EmbedEvent::Ready {
                 version: PROTOCOL_VERSION,
             });
-            let listener = web_sys::window().map(|window| {
+            web_sys::window().map(|window| {
                 EventListener::new(&window, "message", move |event| {
                     let Some(event) = event.dyn_ref::<web_sys::MessageEvent>() else {
                         return;
@@ -272,14 +273,13 @@ pub fn App() -> Html {
                         Err(HostMessageError::NotForUs) => {}
                     }
                 })
-            });
-            move || drop(listener)
-        });
+            })
+        }));
     }
     {
         let sandbox = sandbox.clone();
         let reporter = use_mut_ref(HostReporter::default);
-        use_effect(move || {
+        use_effect_boxed(Box::new(move || {
             if in_frame() {
                 let s = sandbox.borrow();
                 for event in reporter
@@ -289,7 +289,7 @@ pub fn App() -> Html {
                     post_to_host(&event);
                 }
             }
-        });
+        }));
     }
 
     let s = sandbox.borrow();

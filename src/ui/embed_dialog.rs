@@ -8,6 +8,7 @@ use web_sys::{
 };
 use yew::prelude::*;
 
+use super::hooks::{use_mount_listener, use_state_from};
 use super::params::{Controls, Theme, CONTROL_NAMES};
 
 /// What the embedded page should show, besides the options chosen in the dialog.
@@ -113,7 +114,7 @@ pub struct EmbedDialogProps {
 pub fn EmbedDialog(props: &EmbedDialogProps) -> Html {
     let options = use_state(EmbedOptions::default);
     let snippet_ref = use_node_ref();
-    let copied = use_state(|| false);
+    let copied = use_state_from(false);
     let url = embed_url(&props.source, &options);
     let snippet = iframe_snippet(&url, &options);
     let dialog_ref = use_node_ref();
@@ -123,11 +124,11 @@ pub fn EmbedDialog(props: &EmbedDialogProps) -> Html {
     {
         let on_close = props.on_close.clone();
         let dialog_ref = dialog_ref.clone();
-        use_effect_with((), move |_| {
+        use_mount_listener(Box::new(move || {
             if let Some(dialog) = dialog_ref.cast::<HtmlElement>() {
                 let _ = dialog.focus();
             }
-            let listener = web_sys::window()
+            web_sys::window()
                 .and_then(|w| w.document())
                 .map(|document| {
                     EventListener::new(&document, "keydown", move |event| {
@@ -138,9 +139,8 @@ pub fn EmbedDialog(props: &EmbedDialogProps) -> Html {
                             on_close.emit(());
                         }
                     })
-                });
-            move || drop(listener)
-        });
+                })
+        }));
     }
 
     let set_size = |is_width: bool| {

@@ -15,7 +15,7 @@ use yew::prelude::*;
 use crate::sim::experiment::{to_csv, ExperimentRun, ExperimentSpec, SeriesResult};
 
 use super::frame_probe::now_ms;
-use super::hooks::use_animation_frame;
+use super::hooks::{use_animation_frame, use_state_from};
 
 /// How long one animation frame may spend on trials, in milliseconds.
 const SLICE_BUDGET_MS: f64 = 10.0;
@@ -56,7 +56,7 @@ pub fn ExperimentsPanel() -> Html {
     let trials = use_state(|| 200usize);
     let running: Rc<RefCell<Option<Running>>> = use_mut_ref(|| None);
     let redraw = use_force_update();
-    let error = use_state(|| None::<String>);
+    let error = use_state_from(None::<String>);
 
     let active = running
         .borrow()

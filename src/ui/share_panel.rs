@@ -11,6 +11,7 @@ use yew::prelude::*;
 
 use crate::scenario::export;
 
+use super::hooks::use_state_from;
 use super::sandbox::{Sandbox, UiCommand};
 
 /// Imported files larger than this are refused before they are read.
@@ -75,7 +76,7 @@ pub struct SharePanelProps {
 /// The panel.
 #[component]
 pub fn SharePanel(props: &SharePanelProps) -> Html {
-    let link = use_state(|| None::<String>);
+    let link = use_state_from(None::<String>);
     // The file reader's "load" listener must live until the file has been read.
     let reading: Rc<RefCell<Option<EventListener>>> = use_mut_ref(|| None);
 
