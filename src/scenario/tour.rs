@@ -1011,7 +1011,7 @@ fn build_chapters() -> Vec<Chapter> {
                 .nodes(&[A, B])
                 .limit(4 * SECOND),
                 step(
-                    "In the log table, A's and B's logs now start with a snapshot block; hatching marks where entries 1 to 4 were. The snapshot keeps the index and term of the last entry it replaced, so the consistency check still works at its edge.",
+                    "In the log table, A's and B's logs now start with a snapshot, ≤4, in place of entries 1 to 4. It keeps the index and term of the last entry it replaced, so the consistency check still works at its edge.",
                     Nothing,
                 )
                 .entries(&[(A, 5), (B, 5)]),

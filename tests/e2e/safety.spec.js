@@ -11,6 +11,7 @@ const CASES = [
   ['forget-vote-on-restart', ['One vote per term', 'Election Safety']],
   ['skip-prev-log-check', ['Log Matching']],
   ['membership-bug', ['Majorities overlap', 'Election Safety', 'Leader Completeness']],
+  ['stale-read', ['linearizable']],
 ];
 
 for (const [slug, properties] of CASES) {

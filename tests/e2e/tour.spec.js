@@ -9,7 +9,7 @@ async function waitUntilDone(page) {
 }
 
 test('the whole tour, forward and back', async ({ page }) => {
-  test.setTimeout(240_000);
+  test.setTimeout(300_000);
   const errors = await openApp(page, '?tour=consensus&step=1&speed=1');
   const tour = page.getByTestId('tour');
   const seen = [];
@@ -26,7 +26,7 @@ test('the whole tour, forward and back', async ({ page }) => {
       .not.toBe(`${chapter}/${step}`);
   }
   const chapters = [...new Set(seen.map((s) => s.chapter))];
-  expect(chapters).toEqual(['consensus', 'roles', 'election', 'reelection', 'split-vote', 'replication', 'partition', 'membership']);
+  expect(chapters).toEqual(['consensus', 'roles', 'election', 'reelection', 'split-vote', 'replication', 'partition', 'membership', 'compaction', 'reads']);
   expect(new Set(seen.map((s) => s.caption)).size).toBe(seen.length);
 
   // The story's results, as the page shows them.
@@ -39,6 +39,9 @@ test('the whole tour, forward and back', async ({ page }) => {
   const twoLeaders = seen.filter((s) => s.chapter === 'partition')
     .some((s) => s.cluster.nodes.filter((n) => n.includes(':leader:')).length === 2);
   expect(twoLeaders).toBe(true);
+  // A returning server gets the snapshot, and a read is answered by the new leader only.
+  expect(last('compaction').nodes.every((n) => n.endsWith(':15'))).toBe(true);
+  expect(last('reads').nodes.filter((n) => n.includes(':leader:')).length).toBeGreaterThan(0);
 
   // Back through every step: same caption, same cluster.
   for (let i = seen.length - 2; i >= 0; i--) {
