@@ -703,3 +703,54 @@ fn the_same_seed_and_actions_give_the_same_trace_with_snapshots_and_reads() {
         "another seed, another run"
     );
 }
+
+// The live check searches only what follows the settled start of the history, so it keeps
+// working however long the run: a stale read after 3,000 operations is still caught, and the
+// unsettled part stays a handful of operations while clients take turns.
+#[test]
+fn the_live_check_still_catches_a_stale_read_after_thousands_of_operations() {
+    let mut w = world(Config {
+        seed: 3,
+        safety: Safety {
+            serve_reads_locally: true,
+            ..Safety::default()
+        },
+        ..Config::default()
+    });
+    let old = elect(&mut w);
+    for k in 0..3_000i64 {
+        let client = if k % 2 == 0 { CLIENT1 } else { CLIENT2 };
+        let command = if k % 3 == 0 {
+            Command::Get
+        } else {
+            Command::Add(1)
+        };
+        let op = submit(&mut w, client, old, command);
+        assert!(matches!(
+            wait_done(&mut w, op, SECOND),
+            OpOutcome::Ok { .. }
+        ));
+        run_for(&mut w, MS);
+    }
+    assert!(w.linearizability_checked(), "the live check is still on");
+    assert_clean(&w);
+    w.apply(Action::Partition(vec![vec![old]])).expect("valid");
+    let limit = w.now() + 3 * SECOND;
+    assert!(w.run_until(|w| w.leader().is_some_and(|l| l != old), limit));
+    let new = w.leader().expect("checked");
+    let set = submit(&mut w, CLIENT2, new, Command::Set(-1));
+    assert!(matches!(
+        wait_done(&mut w, set, SECOND),
+        OpOutcome::Ok { .. }
+    ));
+    run_for(&mut w, 10 * MS);
+    let get = submit(&mut w, CLIENT1, old, Command::Get);
+    wait_done(&mut w, get, SECOND);
+    let found: Vec<_> = w
+        .check_invariants()
+        .into_iter()
+        .filter(|v| matches!(v, Violation::NotLinearizable { .. }))
+        .collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(matches!(found[0], Violation::NotLinearizable { op, .. } if op == get));
+}

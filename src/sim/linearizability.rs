@@ -166,6 +166,60 @@ pub fn check_history(ops: &[Operation]) -> LinearizabilityResult {
     check_history_with(ops, CheckOptions::default())
 }
 
+/// The start of a client history that no later operation can reorder, summed up: the
+/// operations before index `from` are known linearizable and leave the register holding
+/// `value`. The live check searches only what comes after, so checking after every completion
+/// costs what the recent history costs, not the whole run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SettledPrefix {
+    /// The first operation not yet settled.
+    pub from: usize,
+    /// The register's value after the settled operations.
+    pub value: i64,
+}
+
+impl SettledPrefix {
+    /// Moves the boundary as far as it safely goes within `ops[self.from..]`, which must have
+    /// just been found linearizable from `self.value`. A boundary at `k` is safe when every
+    /// operation before it completed `Ok` before any operation from `k` on was submitted (so
+    /// real time puts all of them first), and the one that completed last began after all the
+    /// others had completed (so every order ends with it, and the value it reported is the
+    /// register's). The boundary only moves when a later operation exists: one submitted in
+    /// the very microsecond of the last completion would count as concurrent with it.
+    pub fn advance(&mut self, ops: &[Operation]) {
+        let window = ops.get(self.from..).unwrap_or_default();
+        let mut latest: Option<(Time, Time, i64)> = None; // (completed, started, value)
+        let mut others_done: Option<Time> = None; // the latest completion of the others
+        let mut cut = None;
+        for (k, o) in window.iter().enumerate() {
+            if let Some((done, started, value)) = latest {
+                if o.invoked_at > done && others_done.is_none_or(|d| started > d) {
+                    cut = Some((k, value));
+                }
+            }
+            let (OpOutcome::Ok { value, .. }, Some(done)) = (o.outcome, o.completed_at) else {
+                break;
+            };
+            let other = match latest {
+                Some((d, _, _)) if done <= d => done,
+                _ => {
+                    let previous = latest.map(|l| l.0);
+                    latest = Some((done, o.invoked_at, value));
+                    match previous {
+                        Some(d) => d,
+                        None => continue,
+                    }
+                }
+            };
+            others_done = Some(others_done.map_or(other, |d| d.max(other)));
+        }
+        if let Some((k, value)) = cut {
+            self.from += k;
+            self.value = value;
+        }
+    }
+}
+
 /// When each command was really sent: its submission time, or with `sequential` the later of
 /// that and the completion of the same client's previous command. `None` for a command that was
 /// never sent because it is queued behind one still pending (unless it somehow completed, which a
@@ -758,6 +812,113 @@ mod tests {
     }
 
     use Command::{Add, NoOp, Set};
+
+    #[test]
+    fn the_settled_prefix_stops_where_later_operations_could_reorder() {
+        let mut p = SettledPrefix::default();
+        // One at a time: everything but the last can settle (the last waits for a successor).
+        let ops = vec![
+            op(0, Set(1), 0, 10, Out::Ok(1)),
+            op(1, Add(2), 20, 30, Out::Ok(3)),
+            op(0, Add(1), 40, 50, Out::Ok(4)),
+        ];
+        p.advance(&ops);
+        assert_eq!(p, SettledPrefix { from: 2, value: 3 });
+        // Two overlapping writes: either may be last, so no boundary after them.
+        let ops = vec![
+            op(0, Set(1), 0, 10, Out::Ok(1)),
+            op(1, Set(2), 5, 12, Out::Ok(2)),
+            op(0, Add(1), 40, 50, Out::Ok(3)),
+        ];
+        let mut p = SettledPrefix::default();
+        p.advance(&ops);
+        assert_eq!(p.from, 0);
+        // A pending or failed operation may still take effect: nothing settles past it.
+        for out in [Out::Pending, Out::Failed] {
+            let ops = vec![
+                op(0, Set(1), 0, 10, Out::Ok(1)),
+                op(1, Set(2), 20, 30, out),
+                op(0, Add(1), 40, 50, Out::Ok(2)),
+                op(0, Add(1), 60, 70, Out::Ok(3)),
+            ];
+            let mut p = SettledPrefix::default();
+            p.advance(&ops);
+            assert_eq!(p, SettledPrefix { from: 1, value: 1 });
+        }
+        // An operation sent in the very microsecond another completed counts as concurrent.
+        let ops = vec![
+            op(0, Set(1), 0, 10, Out::Ok(1)),
+            op(1, Set(2), 10, 30, Out::Ok(2)),
+        ];
+        let mut p = SettledPrefix::default();
+        p.advance(&ops);
+        assert_eq!(p.from, 0);
+    }
+
+    // Checking the rest of a history from its settled prefix gives the same verdict as checking
+    // all of it, on random histories.
+    #[test]
+    fn checking_from_the_settled_prefix_agrees_with_checking_everything() {
+        let mut rng = Pcg64Mcg::seed_from_u64(42);
+        for case in 0..2_000 {
+            let n = rng.random_range(2..10);
+            let mut t = 0;
+            let mut value = 0i64;
+            let ops: Vec<Operation> = (0..n)
+                .map(|_| {
+                    t += rng.random_range(0..4u64);
+                    let start = t;
+                    let end = start + rng.random_range(0..6u64);
+                    let command = if rng.random_bool(0.5) {
+                        Set(rng.random_range(0..3))
+                    } else {
+                        Add(1)
+                    };
+                    value = command.apply(value);
+                    // Mostly the true value, sometimes a wrong one.
+                    let seen = if rng.random_bool(0.9) {
+                        value
+                    } else {
+                        rng.random_range(0..4)
+                    };
+                    op(rng.random_range(0..3), command, start, end, Out::Ok(seen))
+                })
+                .collect();
+            let plain = |initial_value| CheckOptions {
+                initial_value,
+                sequential_clients: false,
+                client_sessions: false,
+                ..CheckOptions::default()
+            };
+            // Check as the world does: at each completion, in time order, what has been
+            // invoked by then (what completes later is still pending), from the settled prefix.
+            let mut ends: Vec<Time> = ops.iter().filter_map(|o| o.completed_at).collect();
+            ends.sort_unstable();
+            let mut p = SettledPrefix::default();
+            let mut verdict = true;
+            for &now in &ends {
+                let visible: Vec<Operation> = ops
+                    .iter()
+                    .filter(|o| o.invoked_at <= now)
+                    .map(|o| match o.completed_at {
+                        Some(c) if c > now => Operation {
+                            completed_at: None,
+                            outcome: OpOutcome::Pending,
+                            ..o.clone()
+                        },
+                        _ => o.clone(),
+                    })
+                    .collect();
+                if !check_history_with(&visible[p.from..], plain(p.value)).is_ok() {
+                    verdict = false;
+                    break;
+                }
+                p.advance(&visible);
+            }
+            let whole_plain = check_history_with(&ops, plain(0)).is_ok();
+            assert_eq!(verdict, whole_plain, "case {case}: {ops:#?}");
+        }
+    }
 
     fn violation(r: LinearizabilityResult) -> LinearizabilityViolation {
         match r {

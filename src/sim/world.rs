@@ -6,6 +6,7 @@ use super::config::{Config, ConfigError, OptionChange, MAX_SLOTS};
 use super::invariants::{Checker, RunawayLimit, TimedViolation, Violation};
 use super::linearizability::{
     check_history_with, CheckOptions, LinearizabilityResult, LinearizabilityViolation,
+    SettledPrefix,
 };
 use super::network::{DropReason, InFlightMessage, MessageId, Network};
 use super::queue::{Event, EventQueue};
@@ -319,15 +320,17 @@ pub struct World {
     instant: (Time, u64),
     /// Set when the watchdog stopped the run: no further event is processed.
     halted: bool,
-    /// Whether the client history is checked for linearizability each time an operation
-    /// completes (see [`World::set_live_linearizability`]).
-    live_linearizability: bool,
+    /// The client history checked for linearizability each time an operation completes, from
+    /// this settled prefix on; `None` when the live check is off (see
+    /// [`World::set_live_linearizability`]).
+    live_linearizability: Option<SettledPrefix>,
 }
 
-/// The longest client history the world checks live: each check searches the whole history, so
-/// checking every completion of a long run would cost time quadratic in its length. Beyond this
-/// the check stops (and [`World::linearizability_checked`] says so); the fuzzer checks whole
-/// histories of any length after the run.
+/// The most unsettled operations the world checks live. The check searches only the history
+/// after its settled prefix (see [`SettledPrefix`]), which stays short while clients take
+/// turns; operations that overlap for ever (a command pending through a whole run) keep it
+/// growing, and past this the live check stops (and [`World::linearizability_checked`] says
+/// so). The fuzzer checks whole histories of any length after the run.
 pub const LIVE_LINEARIZABILITY_MAX_OPS: usize = 2_000;
 
 /// The search budget of one live check: a few milliseconds at most. A history that needs more
@@ -372,7 +375,7 @@ impl World {
             watchdog: Watchdog::default(),
             instant: (0, 0),
             halted: false,
-            live_linearizability: true,
+            live_linearizability: Some(SettledPrefix::default()),
         };
         for i in 0..size {
             world.reschedule_node(i);
@@ -504,13 +507,15 @@ impl World {
     /// Turns the live linearizability check on (the default) or off. The fuzzer turns it off
     /// and checks the whole history once the run is over.
     pub fn set_live_linearizability(&mut self, on: bool) {
-        self.live_linearizability = on;
+        self.live_linearizability = on.then_some(SettledPrefix::default());
     }
 
     /// Whether the live linearizability check covers the whole client history so far (it stops
-    /// past [`LIVE_LINEARIZABILITY_MAX_OPS`] operations, or when switched off).
+    /// past [`LIVE_LINEARIZABILITY_MAX_OPS`] unsettled operations, or when switched off).
     pub fn linearizability_checked(&self) -> bool {
-        self.live_linearizability && self.operations.len() <= LIVE_LINEARIZABILITY_MAX_OPS
+        self.live_linearizability.is_some_and(|p| {
+            self.operations.len().saturating_sub(p.from) <= LIVE_LINEARIZABILITY_MAX_OPS
+        })
     }
 
     /// Every invariant violation found so far (each once). Empty means all is well.
@@ -1295,19 +1300,30 @@ impl World {
                 .iter()
                 .any(|v| matches!(v.violation, Violation::NotLinearizable { .. }))
         };
+        let Some(mut settled) = self.live_linearizability else {
+            return;
+        };
         if !self.linearizability_checked() || reported() {
             return;
         }
         let options = CheckOptions {
+            initial_value: settled.value,
             max_steps: LIVE_LINEARIZABILITY_MAX_STEPS,
             ..CheckOptions::default()
         };
-        if let LinearizabilityResult::Violation(v) = check_history_with(&self.operations, options) {
-            let violation = not_linearizable(&self.operations, &v);
-            let mut fresh = std::mem::take(&mut self.fresh_violations);
-            self.checker.report(self.now, violation, &mut fresh);
-            self.fresh_violations = fresh;
-            self.flush_violations();
+        match check_history_with(&self.operations[settled.from..], options) {
+            LinearizabilityResult::Violation(v) => {
+                let violation = not_linearizable(&self.operations, settled.from, &v);
+                let mut fresh = std::mem::take(&mut self.fresh_violations);
+                self.checker.report(self.now, violation, &mut fresh);
+                self.fresh_violations = fresh;
+                self.flush_violations();
+            }
+            LinearizabilityResult::Ok { .. } => {
+                settled.advance(&self.operations);
+                self.live_linearizability = Some(settled);
+            }
+            LinearizabilityResult::Unknown { .. } => {}
         }
     }
 
@@ -1357,7 +1373,8 @@ impl World {
 /// The checker's finding in the terms of the safety monitor: the operation no order can place
 /// and, to show why, the latest write that had finished before it was sent (real time puts it
 /// first, yet the operation does not show its effect).
-fn not_linearizable(ops: &[Operation], v: &LinearizabilityViolation) -> Violation {
+/// `v` is about `ops[from..]`.
+fn not_linearizable(ops: &[Operation], from: usize, v: &LinearizabilityViolation) -> Violation {
     let before = ops
         .iter()
         .enumerate()
@@ -1368,7 +1385,7 @@ fn not_linearizable(ops: &[Operation], v: &LinearizabilityViolation) -> Violatio
         .max_by_key(|&(i, _, done)| (done, i))
         .map(|(i, o, _)| (i, o.client, o.command));
     Violation::NotLinearizable {
-        op: v.op,
+        op: from + v.op,
         client: v.operation.client,
         command: v.operation.command,
         observed: v.observed,

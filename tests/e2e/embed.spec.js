@@ -83,7 +83,7 @@ test('the Embed dialog builds a snippet of the current run with a live preview',
   const errors = await openApp(page, '?seed=5&nodes=4&speed=0.5');
   await page.getByTestId('btn-embed').click();
   const snippet = page.getByTestId('embed-snippet');
-  await expect(snippet).toHaveValue(/<iframe src="[^"]*\?embed=1&amp;run=2\.[A-Za-z0-9_-]+&amp;speed=0.5"/);
+  await expect(snippet).toHaveValue(/<iframe src="[^"]*\?embed=1&amp;run=3\.[A-Za-z0-9_-]+&amp;speed=0.5"/);
   await page.getByTestId('embed-dialog').getByRole('combobox').selectOption('dark');
   await expect(snippet).toHaveValue(/theme=dark/);
   const preview = page.frameLocator('[data-testid="embed-preview"]');

@@ -111,7 +111,7 @@ test('when a step finishes the play button says Play, and the last step does not
   await play.click();
   await expect(page.getByTestId('tour')).toHaveAttribute('data-step', '2');
   // The very last step.
-  await page.goto('/?tour=membership&step=10&speed=1');
+  await page.goto('/?tour=reads&step=7&speed=1');
   await waitUntilDone(page);
   await expect(page.getByTestId('tour-next')).toBeDisabled();
   await expect(page.getByTestId('tour-status')).not.toContainText('Next');

@@ -58,7 +58,7 @@ test('a share link opens the same run at the same moment in a new page', async (
   const original = await snapshot(page);
   await page.getByTestId('share-link').click();
   const url = await page.getByTestId('share-url').inputValue();
-  expect(url).toMatch(/\?run=2\.[A-Za-z0-9_-]+&at=\d+$/);
+  expect(url).toMatch(/\?run=3\.[A-Za-z0-9_-]+&at=\d+$/);
 
   const other = await context.newPage();
   const otherErrors = await openApp(other, url.slice(url.indexOf('?')));
