@@ -23,6 +23,9 @@ fn run_once(seed: u64) -> (u64, u64, u64) {
     };
     // Keep a bounded window of the trace, as a long-running UI would; the hash covers it all.
     w.set_trace_retention(Some(10_000));
+    // The live linearizability check is on, as in the UI; RAFTSIM_BENCH_NO_LIN=1 measures
+    // without it.
+    w.set_live_linearizability(std::env::var_os("RAFTSIM_BENCH_NO_LIN").is_none());
     let mut t = 0;
     let mut k: u64 = 0;
     while t < RUN_VIRTUAL {

@@ -4,7 +4,8 @@
 //! Prints p50/p95/max seek times in milliseconds, the checkpoint count, interval and estimated
 //! memory, and checks that seeking back to the end gives the live run's trace hash.
 //!
-//! Run: `cargo run --profile bench-native --example bench_seek [-- --minutes N --seeks N]`; set
+//! Run: `cargo run --profile bench-native --example bench_seek [-- --minutes N --seeks N
+//! --snapshots N]` (`--snapshots`: servers snapshot every N applied entries); set
 //! `BENCH_SEEK_PARTS=1` to also time cloning each part of the world.
 
 #[path = "../tests/common/seek_run.rs"]
@@ -46,8 +47,12 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let minutes = arg(&args, "--minutes", 30);
     let seeks = arg(&args, "--seeks", 1000) as usize;
+    let snapshots = arg(&args, "--snapshots", 0);
     let started = Instant::now();
-    let mut tl = seek_run::record_seek_run(minutes);
+    let mut tl = seek_run::record_seek_run_with(minutes, snapshots);
+    if snapshots > 0 {
+        println!("servers snapshot every {snapshots} applied entries");
+    }
     let record_s = started.elapsed().as_secs_f64();
     let end_hash = tl.world().trace_hash();
     let end_events = tl.end_event();

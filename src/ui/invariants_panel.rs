@@ -170,7 +170,7 @@ pub fn invariants_panel(world: &World, folded: bool) -> Html {
                 <span class="invariant-name">{ *name }</span>
                 <span class="invariant-statement">{ *statement }</span>
                 if unchecked {
-                    <span class="invariant-statement">{ "(checked live for the first 2,000 operations)" }</span>
+                    <span class="invariant-statement">{ "(not checked live: over 2,000 operations are still unsettled)" }</span>
                 }
                 if let Some(v) = first {
                     <span class="invariant-failure">{ format!("at {}: {}", format_time(v.at), v.violation) }</span>

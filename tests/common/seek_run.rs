@@ -7,10 +7,18 @@ use raftsim::sim::timeline::Timeline;
 use raftsim::sim::{Action, ClientId, Config, NodeId, MS, SECOND};
 
 /// Records `minutes` of virtual time of the benchmark run.
+#[allow(dead_code)] // each including crate uses one of the two
 pub fn record_seek_run(minutes: u64) -> Timeline {
+    record_seek_run_with(minutes, 0)
+}
+
+/// [`record_seek_run`] with servers that snapshot every `snapshot_threshold` applied entries
+/// (0: never), so that logs stay short.
+pub fn record_seek_run_with(minutes: u64, snapshot_threshold: u64) -> Timeline {
     let config = Config {
         cluster_size: 5,
         seed: 7,
+        snapshot_threshold,
         ..Config::default()
     };
     let mut timeline = match Timeline::new(config) {
