@@ -201,6 +201,54 @@ fn cluster_with_set_5(read_mode: ReadMode) -> Net {
 
 // ----- ReadIndex (thesis §6.4) -----------------------------------------------------------------
 
+// A client that retries a GET the leader is still confirming gets one answer, not two; reads of
+// two clients waiting at once are both answered.
+#[test]
+fn a_retried_read_is_held_once_and_two_clients_reads_both_wait() {
+    let mut net = cluster_with_set_5(ReadMode::ReadIndex);
+    net.now += 10 * MS;
+    net.ask(0, CLIENT1, 2, Command::Get);
+    net.ask(0, CLIENT1, 2, Command::Get);
+    // The same sequence number from another client is another read.
+    net.ask(0, CLIENT2, 2, Command::Get);
+    assert!(
+        net.answers(CLIENT1).is_empty(),
+        "not before a heartbeat round"
+    );
+    net.round();
+    net.round();
+    let ok = ClientReply::Ok { value: 5, index: 1 };
+    assert_eq!(net.answers(CLIENT1), vec![(2, ok)]);
+    assert_eq!(net.answers(CLIENT2), vec![(2, ok)]);
+    assert_eq!(net.reads_served().len(), 2);
+}
+
+// Thesis §6.4 step 1 needs an entry of the leader's term committed; one already in the log,
+// not yet committed, will do, so no no-op is added for it.
+#[test]
+fn a_read_waits_for_an_own_term_entry_already_in_the_log_without_a_no_op() {
+    let mut net = cluster(ReadMode::ReadIndex, 0, RaftLog::new());
+    net.ask(0, CLIENT1, 1, Command::Set(7));
+    assert_eq!(net.nodes[0].log().last_index(), 1);
+    net.ask(0, CLIENT2, 1, Command::Get);
+    assert_eq!(net.nodes[0].log().last_index(), 1, "no no-op");
+    net.round();
+    net.round();
+    assert_eq!(
+        net.answers(CLIENT2),
+        vec![(1, ClientReply::Ok { value: 7, index: 1 })]
+    );
+}
+
+#[test]
+fn read_modes_describe_themselves_apart() {
+    let words: Vec<&str> = ReadMode::ALL.iter().map(|m| m.describe()).collect();
+    assert_eq!(
+        words,
+        ["through the log", "with ReadIndex", "with a leader lease"]
+    );
+}
+
 // Thesis §6.4 steps 2 and 3: the leader notes its commit index, then sends a round of heartbeats;
 // only acknowledgements of heartbeats sent after the read arrived confirm that it still leads.
 #[test]

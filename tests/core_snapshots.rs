@@ -727,6 +727,39 @@ fn install_snapshot_with_a_stale_term_is_rejected() {
     assert_eq!(snapshot_replies(&mut net, B), vec![(3, 0)]);
 }
 
+// §5.1 and Figure 2 (Candidates): a candidate that hears from the leader of its own term steps
+// down, and so does a leader of an older term; both then install the snapshot.
+#[test]
+fn install_snapshot_from_a_current_leader_makes_a_candidate_or_old_leader_follow() {
+    // A candidate in term 2.
+    let candidate = Node::restore(A, opts(3, 0), 1, None, sets(&[1]));
+    let mut net = Net::new(vec![candidate]);
+    net.call(0, |n, now, rng, out| n.timeout_now(now, rng, out));
+    assert_eq!(
+        (net.nodes[0].role(), net.nodes[0].term()),
+        (Role::Candidate, 2)
+    );
+    net.send(B, A, install(2, snapshot(5, 2, 42, Sessions::new())));
+    let n = &net.nodes[0];
+    assert_eq!(
+        (n.role(), n.term(), n.leader_hint()),
+        (Role::Follower, 2, Some(B))
+    );
+    assert_eq!(n.value(), 42);
+
+    // A leader of term 2 hears from the leader of term 3.
+    let single = NodeOptions {
+        bootstrap: Voters::first(1),
+        ..opts(1, 0)
+    };
+    let mut net = Net::new(vec![Node::restore(A, single, 1, None, sets(&[1]))]);
+    net.call(0, |n, now, rng, out| n.timeout_now(now, rng, out));
+    assert!(net.nodes[0].is_leader());
+    net.send(B, A, install(3, snapshot(5, 3, 42, Sessions::new())));
+    let n = &net.nodes[0];
+    assert_eq!((n.role(), n.term(), n.value()), (Role::Follower, 3, 42));
+}
+
 // AppendEntries whose prevLogIndex lies inside the follower's snapshot: those entries are
 // committed, so they match the leader's (Log Matching); the follower skips them and appends the
 // rest.

@@ -384,10 +384,11 @@ impl RaftLog {
 
     /// The first index holding an entry of `term`, searching backwards from `from`. Used for the
     /// fast log back-up hint: a follower reports the first index of the conflicting term.
-    /// It stops at the snapshot's last index, the first index whose term it still knows.
+    /// It stops at the snapshot's last index, the first index whose term it still knows (the
+    /// terms before it are gone: `term_at` has none).
     pub fn first_index_of_term_before(&self, term: Term, from: LogIndex) -> LogIndex {
         let mut i = from.min(self.last_index());
-        while i > 1 && i > self.snapshot_index() && self.term_at(i - 1) == Some(term) {
+        while i > 1 && self.term_at(i - 1) == Some(term) {
             i -= 1;
         }
         i

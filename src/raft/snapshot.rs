@@ -86,3 +86,31 @@ impl FromIterator<(ClientId, Session)> for Sessions {
         sessions
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sessions_keep_the_latest_per_client_in_client_order() {
+        let s = |seq, value, index| Session { seq, value, index };
+        let mut sessions = Sessions::new();
+        assert!(sessions.is_empty());
+        assert_eq!(sessions.len(), 0);
+        sessions.insert(ClientId(2), s(1, 5, 1));
+        sessions.insert(ClientId(0), s(1, 6, 2));
+        sessions.insert(ClientId(2), s(2, 7, 3));
+        assert!(!sessions.is_empty());
+        assert_eq!(sessions.len(), 2);
+        assert_eq!(sessions.get(&ClientId(2)), Some(&s(2, 7, 3)));
+        assert_eq!(sessions.get(&ClientId(0)), Some(&s(1, 6, 2)));
+        assert_eq!(sessions.get(&ClientId(1)), None);
+        let rebuilt: Sessions = [(ClientId(0), s(1, 6, 2)), (ClientId(2), s(2, 7, 3))]
+            .into_iter()
+            .collect();
+        assert_eq!(rebuilt, sessions);
+        sessions.clear();
+        assert!(sessions.is_empty());
+        assert_eq!(sessions.get(&ClientId(0)), None);
+    }
+}

@@ -83,6 +83,7 @@ fn node_details(world: &World, node: &Node) -> Html {
             { row("votes held", if votes.is_empty() { "—".to_string() } else { votes }) }
             { row("log length", node.log().last_index().to_string()) }
             { row("last log term", node.log().last_term().to_string()) }
+            { row("snapshot", node.log().snapshot().map_or_else(|| "—".into(), |s| format!("entries 1 to {} (lastIncludedTerm {})", s.last_index, s.last_term))) }
             { row("commitIndex", node.commit_index().to_string()) }
             { row("lastApplied", node.last_applied().to_string()) }
             { row("value", node.value().to_string()) }
