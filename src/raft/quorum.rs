@@ -117,7 +117,15 @@ impl Voters {
             n += 1;
         }
         let indices = &mut indices[..n];
-        indices.sort_unstable_by(|a, b| b.cmp(a));
+        // Highest first, by insertion: n is a handful (at most 64), and the library's sort
+        // would add a copy of its code, kilobytes, to the wasm bundle for this one call.
+        for i in 1..n {
+            let mut j = i;
+            while j > 0 && indices[j - 1] < indices[j] {
+                indices.swap(j - 1, j);
+                j -= 1;
+            }
+        }
         indices[majority(n) - 1]
     }
 }
