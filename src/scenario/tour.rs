@@ -834,15 +834,7 @@ fn build_chapters() -> Vec<Chapter> {
             config: Config {
                 cluster_size: 5,
                 seed: 1,
-                // B times out first and leads term 1; cut off from B, C times out before D and
-                // E and leads term 2. A never times out while B's heartbeats reach it.
-                election_timeout_override: vec![
-                    Some((330 * MS, 360 * MS)),
-                    Some((150 * MS, 160 * MS)),
-                    Some((250 * MS, 270 * MS)),
-                    Some((330 * MS, 360 * MS)),
-                    Some((330 * MS, 360 * MS)),
-                ],
+                election_timeout_override: b_then_c_timeouts(),
                 // Client 1's SET 3 must stay unanswered on B for the whole chapter: the client
                 // waits long and never resends it elsewhere (it gives up instead).
                 client_retry_timeout_us: 30 * SECOND,
@@ -1084,19 +1076,24 @@ fn build_chapters() -> Vec<Chapter> {
     ]
 }
 
-/// Five servers where B times out first and leads term 1, and C first of the rest once B is cut
-/// off; clients retry after half a second.
+/// Election timeouts for five servers: B times out first and leads term 1; cut off from B, C
+/// times out before D and E and leads term 2. A never times out while B's heartbeats reach it.
+fn b_then_c_timeouts() -> Vec<Option<(Time, Time)>> {
+    vec![
+        Some((330 * MS, 360 * MS)),
+        Some((150 * MS, 160 * MS)),
+        Some((250 * MS, 270 * MS)),
+        Some((330 * MS, 360 * MS)),
+        Some((330 * MS, 360 * MS)),
+    ]
+}
+
+/// Five servers with [`b_then_c_timeouts`]; clients retry after half a second.
 fn reads_servers() -> Config {
     Config {
         cluster_size: 5,
         seed: 1,
-        election_timeout_override: vec![
-            Some((330 * MS, 360 * MS)),
-            Some((150 * MS, 160 * MS)),
-            Some((250 * MS, 270 * MS)),
-            Some((330 * MS, 360 * MS)),
-            Some((330 * MS, 360 * MS)),
-        ],
+        election_timeout_override: b_then_c_timeouts(),
         ..Config::default()
     }
 }

@@ -2002,6 +2002,10 @@ mod tests {
                 vote_despite_live_leader: true,
                 ..Safety::default()
             },
+            Safety {
+                serve_reads_locally: true,
+                ..Safety::default()
+            },
         ];
         for safety in each {
             assert!(safety.any_broken(), "{safety:?}");
