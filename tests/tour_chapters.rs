@@ -7,6 +7,7 @@ use raftsim::scenario::tour::{
     chapter, chapters, world_at, Chapter, Condition, StepStatus, TourError, TourRunner,
 };
 use raftsim::sim::{Action, Config, NodeId, OpOutcome, TraceKind, World, MS, SECOND};
+use std::sync::Arc;
 
 const A: NodeId = NodeId(0);
 const B: NodeId = NodeId(1);
@@ -14,13 +15,13 @@ const C: NodeId = NodeId(2);
 const D: NodeId = NodeId(3);
 const E: NodeId = NodeId(4);
 
-fn ch(slug: &str) -> &'static Chapter {
+fn ch(slug: &str) -> &'static Arc<Chapter> {
     chapter(slug).unwrap_or_else(|| panic!("chapter {slug} exists"))
 }
 
 /// Runs every step of a chapter, asserting each one reaches its condition before its limit, and
 /// returns the world after each step.
-fn run_all(c: &'static Chapter) -> Vec<World> {
+fn run_all(c: &'static Arc<Chapter>) -> Vec<World> {
     let mut w = c.fresh_world().expect("chapter config is valid");
     let mut worlds = Vec::new();
     for i in 0..c.steps.len() {
@@ -50,7 +51,7 @@ fn term(w: &World, n: NodeId) -> u64 {
 
 #[test]
 fn the_chapters_of_the_story_exist_in_order() {
-    let slugs: Vec<&str> = chapters().iter().map(|c| c.slug).collect();
+    let slugs: Vec<&str> = chapters().iter().map(|c| c.slug.as_str()).collect();
     assert_eq!(
         slugs,
         [
@@ -444,12 +445,12 @@ fn membership_conditions_follow_the_configuration_on_the_page() {
         ..Config::default()
     })
     .expect("valid");
-    let committed = |reads| Condition::Configuration {
-        reads,
+    let committed = |reads: &str| Condition::Configuration {
+        reads: reads.to_string(),
         committed: true,
     };
     let learning = Condition::Configuration {
-        reads: "A, B, C + D learning",
+        reads: "A, B, C + D learning".to_string(),
         committed: false,
     };
     assert!(committed("A, B, C").holds(&w, 0));
@@ -473,12 +474,12 @@ fn membership_conditions_follow_the_configuration_on_the_page() {
 fn world_at_is_deterministic_and_back_and_animation_agree() {
     for c in chapters() {
         for s in 0..c.steps.len() {
-            let one = world_at(c.slug, s).expect("builds");
-            let two = world_at(c.slug, s).expect("builds");
+            let one = world_at(&c.slug, s).expect("builds");
+            let two = world_at(&c.slug, s).expect("builds");
             assert_eq!(one.trace_hash(), two.trace_hash(), "{} step {s}", c.slug);
 
             // Animate step s in uneven frames, as the UI would at some speed.
-            let (runner, mut w) = TourRunner::start(c.slug, s).expect("starts");
+            let (runner, mut w) = TourRunner::start(&c.slug, s).expect("starts");
             let mut t = w.now();
             let mut frame = 3 * MS + 7;
             while runner.advance(&mut w, t) == StepStatus::Running {
@@ -496,7 +497,7 @@ fn world_at_is_deterministic_and_back_and_animation_agree() {
                 let (prev, mut pw) = runner.back().expect("not first").expect("builds");
                 assert_eq!(prev.step_index(), s - 1);
                 prev.finish(&mut pw);
-                let expected = world_at(c.slug, s - 1).expect("builds");
+                let expected = world_at(&c.slug, s - 1).expect("builds");
                 assert_eq!(
                     pw.trace_hash(),
                     expected.trace_hash(),
@@ -593,7 +594,7 @@ fn captions_are_our_own_words_and_short() {
     let reference: Vec<String> = REFERENCE.iter().flat_map(|r| sentences(r)).collect();
     for c in chapters() {
         for (i, s) in c.steps.iter().enumerate() {
-            let own = sentences(s.caption);
+            let own = sentences(&s.caption);
             assert!(
                 (1..=3).contains(&own.len()),
                 "{} step {i} has {} sentences",

@@ -3,6 +3,7 @@
 
 pub mod export;
 pub mod json;
+pub mod lesson;
 pub mod presets;
 pub mod run_json;
 pub mod share;

@@ -425,6 +425,20 @@ impl SafetySwitch {
         *self.field(safety) = on;
     }
 
+    /// The switch's name in lesson files (`break local-reads`).
+    pub fn keyword(self) -> &'static str {
+        match self {
+            SafetySwitch::VoteWithoutLogCheck => "vote-without-log-check",
+            SafetySwitch::CommitOldTermsByCounting => "commit-old-terms",
+            SafetySwitch::ForgetVoteOnRestart => "forget-vote",
+            SafetySwitch::SkipPrevLogCheck => "skip-prev-log-check",
+            SafetySwitch::FixedElectionTimeout => "fixed-timeouts",
+            SafetySwitch::ChangeBeforeOwnTermCommit => "early-membership-change",
+            SafetySwitch::VoteDespiteLiveLeader => "vote-despite-leader",
+            SafetySwitch::ServeReadsLocally => "local-reads",
+        }
+    }
+
     /// A short label for the switch, naming the paper section whose rule it breaks.
     pub fn label(self) -> &'static str {
         match self {

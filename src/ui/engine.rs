@@ -1,6 +1,7 @@
 //! What drives the world the page shows: a recording timeline in the sandbox, or the tour's
 //! runner during a tour step.
 
+use crate::scenario::lesson::Given;
 use crate::scenario::tour::{StepStatus, TourRunner};
 use crate::sim::timeline::{Timeline, TimelineOptions};
 use crate::sim::{Action, ActionError, Config, ConfigError, Time, World};
@@ -26,11 +27,31 @@ pub fn new_timeline(config: Config) -> Result<Timeline, ConfigError> {
 #[derive(Clone, Debug)]
 pub struct TourStep {
     /// The step's runner (chapter, step, caption, condition).
-    pub runner: TourRunner<'static>,
+    pub runner: TourRunner,
     /// The world, advanced only by the runner so that it freezes when the step is done.
     pub world: World,
     /// Whether the step is still running.
     pub status: StepStatus,
+    /// The reader's answer to the step's question and whether it was right; until there is
+    /// one, a step with a question waits before it runs.
+    pub answer: Option<(Given, bool)>,
+}
+
+impl TourStep {
+    /// A step just entered: running, nothing answered yet.
+    pub fn new(runner: TourRunner, world: World) -> TourStep {
+        TourStep {
+            runner,
+            world,
+            status: StepStatus::Running,
+            answer: None,
+        }
+    }
+
+    /// Whether the step asks a question that has not been answered, so it does not run yet.
+    pub fn awaits_answer(&self) -> bool {
+        self.answer.is_none() && self.runner.step().question.is_some()
+    }
 }
 
 /// The source of the world on screen.
@@ -87,6 +108,7 @@ impl Engine {
     pub fn advance_to(&mut self, to: Time) {
         match self {
             Engine::Timeline(t) => t.advance_to(to),
+            Engine::Tour(t) if t.awaits_answer() => {}
             Engine::Tour(t) => t.status = t.runner.advance(&mut t.world, to),
         }
     }
@@ -97,7 +119,7 @@ impl Engine {
             Engine::Timeline(t) => t.step(),
             Engine::Tour(t) => {
                 let next = t.world.next_event_time()?;
-                if t.status != StepStatus::Running {
+                if t.status != StepStatus::Running || t.awaits_answer() {
                     return None;
                 }
                 t.status = t.runner.advance(&mut t.world, next);

@@ -6,11 +6,13 @@
 
 use crate::decimal::short;
 use crate::raft::{ClientId, Command, Member, NodeId};
+use crate::scenario::lesson::{Answer, Given};
 use crate::scenario::tour::{self, StepStatus, TourRunner};
 use crate::scenario::{export, presets, share};
 use crate::sim::config::{OptionChange, Replication, SafetySwitch};
 use crate::sim::timeline::Timeline;
 use crate::sim::{Action, Config, MessageId, World};
+use std::sync::Arc;
 
 use super::engine::{new_timeline, timeline_options, Engine, TourStep};
 use super::params::{Params, MAX_SPEED, MAX_UI_NODES, MIN_SPEED};
@@ -103,6 +105,8 @@ pub enum UiCommand {
     TourRestart,
     /// Leave the tour and keep playing with the cluster exactly as it is.
     TryItYourself,
+    /// Answer the tour step's question; the step then runs and shows whether it was right.
+    Answer(Given),
     /// Play a preset scenario (by slug), with its safety switch on (`broken`) or off.
     LoadPreset {
         /// The preset's slug.
@@ -185,6 +189,8 @@ pub struct Sandbox {
     /// How many times the shown world jumped rather than ran on: a new run, a tour step rebuilt,
     /// a seek. The embed API reports only what happens live, and a jump is not live.
     jumps: u64,
+    /// Answers to tour questions not yet reported to the embedding page.
+    answers: Vec<(Given, bool)>,
 }
 
 /// A steady client load, so people (and the frame-time benchmark) can watch replication under
@@ -249,6 +255,7 @@ impl Sandbox {
             script: None,
             notices_raised: 0,
             jumps: 0,
+            answers: Vec::new(),
         };
         if let Some(code) = &params.run {
             sandbox.open_shared_run(code, params.at);
@@ -332,8 +339,16 @@ impl Sandbox {
     }
 
     /// The guided tour's current step, if the tour is running.
-    pub fn tour(&self) -> Option<&TourRunner<'static>> {
+    pub fn tour(&self) -> Option<&TourRunner> {
         self.engine.tour().map(|t| &t.runner)
+    }
+    /// The tour's current step with its world and the reader's answer, if the tour is running.
+    pub fn tour_step(&self) -> Option<&TourStep> {
+        self.engine.tour()
+    }
+    /// Whether the tour's current step waits for the reader to answer its question.
+    pub fn tour_awaits_answer(&self) -> bool {
+        self.engine.tour().is_some_and(TourStep::awaits_answer)
     }
     /// Whether the tour's current step has finished.
     pub fn tour_status(&self) -> StepStatus {
@@ -458,38 +473,81 @@ impl Sandbox {
     /// Opens the tour at `chapter`, step `step` (from 0). An unknown chapter or step leaves the
     /// sandbox as it is and says why.
     fn start_tour(&mut self, chapter: &str, step: usize) {
-        // A step past the end opens the chapter at its last step, and says so.
-        let last = tour::chapter(chapter).map(|c| c.steps.len().saturating_sub(1));
-        let step = match last {
-            Some(last) if step > last => {
+        match tour::chapter(chapter) {
+            Some(chapter) => self.open_chapter(Arc::clone(chapter), step),
+            None => {
+                let names: Vec<&str> = tour::chapters().iter().map(|c| c.slug.as_str()).collect();
                 self.notice(&format!(
-                    "The chapter \"{chapter}\" has {} steps, so there is no step {}; here is its last.",
-                    last + 1,
-                    step + 1
-                ));
-                last
-            }
-            _ => step,
-        };
-        match TourRunner::start(chapter, step) {
-            Ok((runner, world)) => {
-                self.install(Engine::Tour(Box::new(TourStep {
-                    runner,
-                    world,
-                    status: StepStatus::Running,
-                })));
-                self.script = None;
-                self.auto_client = None;
-                self.playing = true;
-            }
-            Err(error) => {
-                let names: Vec<&str> = tour::chapters().iter().map(|c| c.slug).collect();
-                self.notice(&format!(
-                    "Cannot open the tour: {error}. The chapters are {}.",
+                    "Cannot open the tour: there is no tour chapter called \"{chapter}\". The chapters are {}.",
                     names.join(", ")
                 ));
             }
         }
+    }
+
+    /// Opens a chapter (built in, or a teacher's lesson) at step `step` (from 0).
+    pub fn open_chapter(&mut self, chapter: Arc<tour::Chapter>, step: usize) {
+        // A step past the end opens the chapter at its last step, and says so.
+        let last = chapter.steps.len().saturating_sub(1);
+        if step > last {
+            self.notice(&format!(
+                "\"{}\" has {} steps, so there is no step {}; here is its last.",
+                chapter.title,
+                last + 1,
+                step + 1
+            ));
+        }
+        match TourRunner::start_in(&chapter, step.min(last)) {
+            Ok((runner, world)) => {
+                self.install(Engine::Tour(Box::new(TourStep::new(runner, world))));
+                self.script = None;
+                self.auto_client = None;
+                self.playing = true;
+            }
+            Err(error) => self.notice(&format!("Cannot open the lesson: {error}.")),
+        }
+    }
+
+    /// Whether the tour step waits for the reader to click a server.
+    fn awaits_server_answer(&self) -> bool {
+        self.engine.tour().is_some_and(|t| {
+            t.awaits_answer()
+                && matches!(
+                    t.runner.step().question.as_ref().map(|q| &q.answer),
+                    Some(Answer::Server(_))
+                )
+        })
+    }
+
+    /// Takes the reader's answer to the step's question, judges it on the world at the end of
+    /// the step (a copy run ahead; the run is deterministic, so it is the world the reader is
+    /// about to watch), and lets the step run.
+    fn answer(&mut self, given: Given) {
+        let Engine::Tour(step) = &mut self.engine else {
+            return;
+        };
+        let Some(question) = step.runner.step().question.as_ref() else {
+            return;
+        };
+        let valid = match (&question.answer, given) {
+            (Answer::Choices(choices), Given::Choice(i)) => i < choices.len(),
+            (Answer::Server(_), Given::Server(node)) => step.world.node(node).is_some(),
+            _ => false,
+        };
+        if !step.awaits_answer() || !valid {
+            return;
+        }
+        let mut end = step.world.clone();
+        step.runner.finish(&mut end);
+        let right = question.is_right(given, &end, step.runner.entered_at());
+        step.answer = Some((given, right));
+        self.answers.push((given, right));
+        self.playing = true;
+    }
+
+    /// The answers given since the last call, for the embedding page's events.
+    pub fn take_answers(&mut self) -> Vec<(Given, bool)> {
+        std::mem::take(&mut self.answers)
     }
 
     fn tour_next(&mut self) {
@@ -502,12 +560,13 @@ impl Sandbox {
             Some(Ok(next)) => {
                 step.runner = next;
                 step.status = StepStatus::Running;
+                step.answer = None;
                 self.playing = true;
             }
             Some(Err(error)) => self.notice(&capitalise(&error.to_string())),
             // The chapter is over: go on to the next chapter, if there is one.
-            None => match neighbour_chapter(runner.chapter().slug, 1) {
-                Some(next) => self.start_tour(next.slug, 0),
+            None => match neighbour_chapter(runner.chapter(), 1) {
+                Some(next) => self.open_chapter(Arc::clone(next), 0),
                 None => self.notice("That was the last step of the tour. Try it yourself!"),
             },
         }
@@ -521,18 +580,15 @@ impl Sandbox {
         };
         match runner.back() {
             Some(Ok((previous, world))) => {
-                self.install(Engine::Tour(Box::new(TourStep {
-                    runner: previous,
-                    world,
-                    status: StepStatus::Running,
-                })));
+                self.install(Engine::Tour(Box::new(TourStep::new(previous, world))));
                 self.playing = true;
             }
             Some(Err(error)) => self.notice(&capitalise(&error.to_string())),
             // At a chapter's first step, Back goes to the end of the previous chapter.
             None => {
-                if let Some(previous) = neighbour_chapter(runner.chapter().slug, -1) {
-                    self.start_tour(previous.slug, previous.steps.len().saturating_sub(1));
+                if let Some(previous) = neighbour_chapter(runner.chapter(), -1) {
+                    let last = previous.steps.len().saturating_sub(1);
+                    self.open_chapter(Arc::clone(previous), last);
                 }
             }
         }
@@ -737,6 +793,10 @@ impl Sandbox {
                     ));
                 }
             }
+            // While a question asks for a server, clicking one answers it.
+            UiCommand::Select(Some(Selection::Node(node))) if self.awaits_server_answer() => {
+                self.answer(Given::Server(node));
+            }
             UiCommand::Select(selection) => self.selection = selection,
             UiCommand::NodeAction(verb) => self.node_action(verb),
             UiCommand::Submit(text) => self.submit(&text),
@@ -785,11 +845,12 @@ impl Sandbox {
             UiCommand::TourNext => self.tour_next(),
             UiCommand::TourBack => self.tour_back(),
             UiCommand::TourRestart => {
-                if let Some(slug) = self.tour().map(|r| r.chapter().slug) {
-                    self.start_tour(slug, 0);
+                if let Some(chapter) = self.tour().map(|r| Arc::clone(r.chapter())) {
+                    self.open_chapter(chapter, 0);
                 }
             }
             UiCommand::TryItYourself => self.leave_tour(),
+            UiCommand::Answer(given) => self.answer(given),
             UiCommand::LoadPreset { slug, broken } => self.load_preset(&slug, broken),
             UiCommand::ClosePreset => self.script = None,
             UiCommand::StepBack => self.travel(|t| {
@@ -1067,9 +1128,13 @@ pub fn safety_switches(config: &Config) -> Vec<(&'static str, &'static str, bool
 }
 
 /// The chapter `offset` places after (or, negative, before) the chapter `slug`.
-fn neighbour_chapter(slug: &str, offset: isize) -> Option<&'static tour::Chapter> {
+/// The built-in chapter `offset` places after `chapter` (none for a teacher's lesson).
+fn neighbour_chapter(
+    chapter: &Arc<tour::Chapter>,
+    offset: isize,
+) -> Option<&'static Arc<tour::Chapter>> {
     let chapters = tour::chapters();
-    let position = chapters.iter().position(|c| c.slug == slug)?;
+    let position = chapters.iter().position(|c| Arc::ptr_eq(c, chapter))?;
     chapters.get(position.checked_add_signed(offset)?)
 }
 
@@ -1402,7 +1467,7 @@ mod tests {
         assert_eq!(
             reasons,
             vec![format!(
-                "The chapter \"election\" has {steps} steps, so there is no step {}; here is its last.",
+                "\"Leader election\" has {steps} steps, so there is no step {}; here is its last.",
                 steps + 1
             )]
         );

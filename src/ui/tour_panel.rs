@@ -4,7 +4,9 @@
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use crate::scenario::tour::{self, StepStatus};
+use crate::scenario::lesson::{Answer, Given};
+use crate::scenario::tour::{self, Chapter, StepStatus};
+use std::sync::Arc;
 
 use super::sandbox::{Sandbox, UiCommand};
 
@@ -27,6 +29,101 @@ fn caption_switch(caption_open: &UseStateHandle<bool>) -> Html {
     }
 }
 
+/// A caption's text with `*stars*` around words shown as emphasis.
+fn emphasised(text: &str) -> Html {
+    if !text.contains('*') {
+        return Html::from(text.to_string());
+    }
+    let parts: Vec<&str> = text.split('*').collect();
+    // An odd star out stays a star: only pairs emphasise.
+    let pairs = parts.len() % 2 == 1;
+    html! { <>{ for parts.iter().enumerate().map(|(i, part)| {
+        if i % 2 == 1 && pairs {
+            html! { <em>{ part.to_string() }</em> }
+        } else if i > 0 && !pairs {
+            Html::from(format!("*{part}"))
+        } else {
+            Html::from(part.to_string())
+        }
+    }) }</> }
+}
+
+/// The step's question: the choices (or the servers to click) while it waits for an answer,
+/// the reader's answer while the step runs, and the verdict with the explanation once it is done.
+fn question_box(sandbox: &Sandbox, dispatch: &Callback<UiCommand>) -> Html {
+    let Some(step) = sandbox.tour_step() else {
+        return Html::default();
+    };
+    let Some(question) = &step.runner.step().question else {
+        return Html::default();
+    };
+    let answer = |given: Given| emit(dispatch, UiCommand::Answer(given));
+    let body = match step.answer {
+        None if step.status == StepStatus::Running => match &question.answer {
+            Answer::Choices(choices) => html! {
+                <div class="button-row question-choices" role="group" aria-label="Answers">
+                    { for choices.iter().enumerate().map(|(i, c)| html! {
+                        <button class="btn" data-testid="question-choice" data-index={i.to_string()}
+                                onclick={answer(Given::Choice(i))}>{ c.text.clone() }</button>
+                    }) }
+                </div>
+            },
+            Answer::Server(_) => html! {
+                <div class="button-row question-choices" role="group" aria-label="Servers">
+                    { for sandbox.world().nodes().iter().map(|n| html! {
+                        <button class="btn" data-testid="question-server" data-node={n.id().name()}
+                                onclick={answer(Given::Server(n.id()))}>{ n.id().name() }</button>
+                    }) }
+                    <span class="hint">{ "or click the server in the cluster" }</span>
+                </div>
+            },
+        },
+        None => html! {
+            <p class="question-verdict" data-testid="question-verdict" data-right="skipped">
+                { format!("The answer: {}. ", question.right_answer_text(sandbox.world(), step.runner.entered_at())) }
+                { question.explain.clone() }
+            </p>
+        },
+        Some((given, _)) if step.status == StepStatus::Running => html! {
+            <p class="hint">{ format!("You answered {}. Watch what happens…", given_text(question, given)) }</p>
+        },
+        Some((given, right)) => {
+            let verdict = if right {
+                format!("Right: {}. ", given_text(question, given))
+            } else {
+                format!(
+                    "Not quite: you answered {}, and the answer is {}. ",
+                    given_text(question, given),
+                    question.right_answer_text(sandbox.world(), step.runner.entered_at())
+                )
+            };
+            html! {
+                <p class={classes!("question-verdict", if right { "right" } else { "wrong" })}
+                   data-testid="question-verdict" data-right={right.to_string()} role="status">
+                    <strong>{ if right { "✓ " } else { "✗ " } }</strong>{ verdict }{ question.explain.clone() }
+                </p>
+            }
+        }
+    };
+    html! {
+        <div class="tour-question" data-testid="tour-question">
+            <p class="question-text"><strong>{ "Question: " }</strong>{ question.text.clone() }</p>
+            { body }
+        </div>
+    }
+}
+
+/// What the reader answered, in words.
+fn given_text(question: &crate::scenario::lesson::Question, given: Given) -> String {
+    match (given, &question.answer) {
+        (Given::Choice(i), Answer::Choices(choices)) => {
+            choices.get(i).map(|c| c.text.clone()).unwrap_or_default()
+        }
+        (Given::Server(node), _) => node.name(),
+        _ => String::new(),
+    }
+}
+
 /// The panel, when the tour is open.
 pub fn tour_panel(
     sandbox: &Sandbox,
@@ -37,17 +134,26 @@ pub fn tour_panel(
         return Html::default();
     };
     let chapter = runner.chapter();
-    let chapters = tour::chapters();
+    // A teacher's lesson stands alone; a built-in chapter is one of the tour's.
+    let built_in = tour::chapters();
+    let lesson = [Arc::clone(chapter)];
+    let chapters: &[Arc<Chapter>] = if built_in.iter().any(|c| Arc::ptr_eq(c, chapter)) {
+        built_in
+    } else {
+        &lesson
+    };
     let step = runner.step_index();
     let steps = chapter.steps.len();
     let chapter_index = chapters
         .iter()
-        .position(|c| c.slug == chapter.slug)
+        .position(|c| Arc::ptr_eq(c, chapter))
         .unwrap_or(0);
     let at_start = chapter_index == 0 && step == 0;
     let at_end = chapter_index + 1 == chapters.len() && step + 1 == steps;
     let status = sandbox.tour_status();
+    let asking = sandbox.tour_awaits_answer();
     let (status_word, status_text) = match status {
+        StepStatus::Running if asking => ("asking", "Answer the question to see what happens."),
         StepStatus::Running => ("running", "Watch the cluster…"),
         StepStatus::Done if at_end => (
             "done",
@@ -74,7 +180,7 @@ pub fn tour_panel(
     html! {
         <section class={classes!("panel", "tour-panel", format!("tour-{status_word}"),
                                  (!**caption_open).then_some("caption-folded"))} data-testid="tour"
-                 data-chapter={chapter.slug} data-step={(step + 1).to_string()}
+                 data-chapter={chapter.slug.clone()} data-step={(step + 1).to_string()}
                  data-steps={chapter.steps.len().to_string()} data-status={status_word}
                  aria-label="Guided tour">
             <div class="tour-head">
@@ -82,7 +188,7 @@ pub fn tour_panel(
                     <span class="visually-hidden">{ "Chapter" }</span>
                     <select data-testid="tour-chapter" onchange={choose} aria-label="Chapter">
                         { for chapters.iter().enumerate().map(|(i, c)| html! {
-                            <option value={c.slug} selected={c.slug == chapter.slug}>{ format!("{}. {}", i + 1, c.title) }</option>
+                            <option value={c.slug.clone()} selected={Arc::ptr_eq(c, chapter)}>{ format!("{}. {}", i + 1, c.title) }</option>
                         }) }
                     </select>
                 </label>
@@ -90,9 +196,10 @@ pub fn tour_panel(
             </div>
             <div class="tour-text">
                 <span class="tour-count" aria-hidden="true">{ format!("{}/{steps}", step + 1) }</span>
-                <p class="tour-caption" data-testid="tour-caption" aria-live="polite">{ runner.caption() }</p>
+                <p class="tour-caption" data-testid="tour-caption" aria-live="polite">{ emphasised(runner.caption()) }</p>
                 { caption_switch(caption_open) }
             </div>
+            { question_box(sandbox, dispatch) }
             <p class="tour-status" data-testid="tour-status" role="status">{ status_text }</p>
             <div class="button-row tour-buttons">
                 <button class="btn" data-testid="tour-back" disabled={at_start}
