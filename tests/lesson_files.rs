@@ -88,6 +88,21 @@ fn built_in_chapters_from_their_files_give_the_same_worlds_as_before() {
     assert_eq!(checked, TRACES.len(), "no step went missing");
 }
 
+/// The page lists the tour's chapters before fetching any of them, from `lesson::TOUR`: its ids
+/// and titles must be the files' own, in the files' order.
+#[test]
+fn the_tour_catalogue_names_each_file_by_its_own_id_and_title() {
+    for (i, text) in BUILT_IN.iter().enumerate() {
+        let chapter = lesson::parse(text).expect("reads");
+        assert_eq!(
+            (chapter.slug.as_str(), chapter.title.as_str()),
+            lesson::TOUR[i]
+        );
+        let file = std::fs::read_to_string(lesson::tour_file(&chapter.slug)).expect("file exists");
+        assert_eq!(file, *text);
+    }
+}
+
 #[test]
 fn built_in_lessons_load_and_write_back_to_the_same_chapter() {
     for text in BUILT_IN {

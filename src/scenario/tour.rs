@@ -547,10 +547,11 @@ impl TourRunner {
     }
 }
 
-/// Every built-in chapter, in reading order.
+/// Every built-in chapter this build has compiled in (all natively, none in the browser, which
+/// fetches them: see [`lesson::TOUR`]), in reading order.
 pub fn chapters() -> &'static [Arc<Chapter>] {
     static CHAPTERS: OnceLock<Vec<Arc<Chapter>>> = OnceLock::new();
-    CHAPTERS.get_or_init(|| lesson::built_in().into_iter().map(Arc::new).collect())
+    CHAPTERS.get_or_init(|| lesson::compiled_in().into_iter().map(Arc::new).collect())
 }
 
 /// The built-in chapter with this slug.

@@ -25,8 +25,9 @@ use super::hooks::{
 use super::inspector::inspector;
 use super::invariants_panel::invariants_panel;
 use super::keyboard::{command_for_key, KeyContext, SHORTCUTS};
+use super::lesson_fetch;
 use super::log_table::{log_table, log_table_version, MAX_SHOWN, TOUR_SHOWN};
-use super::params::{parse_query, Theme};
+use super::params::{parse_query, shorten, Theme};
 use super::sandbox::{Sandbox, UiCommand};
 use super::share_panel::{download_run, page_base, share_url, SharePanel};
 use super::timeline_bar::timeline_bar;
@@ -158,6 +159,26 @@ pub fn App() -> Html {
             redraw.force_update();
         })
     };
+
+    // Lesson files the sandbox asks for (a tour chapter opened for the first time, the lesson of
+    // `?lesson=`) are fetched from the site after the render that asked.
+    {
+        let dispatch = dispatch.clone();
+        let request = sandbox.borrow_mut().take_lesson_request();
+        use_effect_boxed(Box::new(move || {
+            if let Some(request) = request {
+                lesson_fetch::fetch_lesson(request.path.clone(), move |result| {
+                    dispatch.emit(match result {
+                        Ok(text) => UiCommand::OpenLesson { request, text },
+                        Err(reason) => UiCommand::Notice(format!(
+                            "The lesson \"{}\" could not be loaded: {reason}.",
+                            shorten(&request.path)
+                        )),
+                    })
+                });
+            }
+        }));
+    }
 
     // The clock: each animation frame advances virtual time by the real time elapsed times the
     // speed. While paused no frames are requested at all.

@@ -32,9 +32,18 @@ pub struct TourStep {
     pub world: World,
     /// Whether the step is still running.
     pub status: StepStatus,
-    /// The reader's answer to the step's question and whether it was right; until there is
-    /// one, a step with a question waits before it runs.
-    pub answer: Option<(Given, bool)>,
+    /// The reader's reply to the step's question; until there is one, a step with a question
+    /// waits before it runs.
+    pub answer: Option<Reply>,
+}
+
+/// What the reader did with a step's question.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reply {
+    /// Went on without answering (Next): the step runs and the answer is shown.
+    Skipped,
+    /// Answered this, rightly or not.
+    Given(Given, bool),
 }
 
 impl TourStep {

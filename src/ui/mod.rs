@@ -16,6 +16,7 @@ mod hooks;
 mod inspector;
 mod invariants_panel;
 pub mod keyboard;
+mod lesson_fetch;
 mod log_table;
 pub mod panic_report;
 pub mod params;

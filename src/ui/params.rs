@@ -21,7 +21,7 @@ pub const DEFAULT_SEED: u64 = 1;
 /// Parameters names the page understands, including those that later features read.
 const KNOWN: &[&str] = &[
     "seed", "nodes", "speed", "tour", "step", "scenario", "embed", "run", "autoplay", "controls",
-    "theme", "bench", "view", "at",
+    "theme", "bench", "view", "at", "lesson",
 ];
 
 /// The colour scheme.
@@ -205,6 +205,9 @@ pub struct Params {
     pub step: Option<usize>,
     /// `scenario=name`: open a preset scenario (checked when it loads).
     pub scenario: Option<String>,
+    /// `lesson=file.txt`: a lesson file on the same site, relative to the page (fetched and
+    /// checked when the page starts).
+    pub lesson: Option<String>,
     /// `run=...`: a share link's encoded run (decoded when it loads).
     pub run: Option<String>,
     /// `view=experiments`: open the Experiments panel instead of the simulator.
@@ -238,6 +241,7 @@ impl Default for Params {
             tour: None,
             step: None,
             scenario: None,
+            lesson: None,
             run: None,
             experiments: false,
             at: None,
@@ -312,6 +316,13 @@ pub fn parse_query(query: &str) -> (Params, Vec<String>) {
                 )),
             },
             "scenario" => params.scenario = Some(value.to_string()),
+            "lesson" => match same_site_path(value) {
+                Some(path) => params.lesson = Some(path.to_string()),
+                None => problems.push(format!(
+                    "lesson \"{}\" must be a file on this site, such as my-lesson.txt or lessons/week2.txt; it was ignored.",
+                    shorten(value)
+                )),
+            },
             "run" => params.run = Some(value.to_string()),
             "at" => match value.parse::<u64>() {
                 Ok(at) => params.at = Some(at),
@@ -336,6 +347,20 @@ pub fn parse_query(query: &str) -> (Params, Vec<String>) {
         }
     }
     (params, problems)
+}
+
+/// The path if it is relative to the page and stays on its site: no scheme (`https:`, `data:`),
+/// no host (`//…`), no backslashes that some browsers read as slashes. The page also checks the
+/// resolved address's origin before fetching it, and its Content-Security-Policy allows only
+/// its own site.
+fn same_site_path(value: &str) -> Option<&str> {
+    let fine = !value.is_empty()
+        && value.len() <= 300
+        && !value.starts_with("//")
+        && !value.contains(':')
+        && !value.contains('\\')
+        && !value.chars().any(char::is_control);
+    fine.then_some(value)
 }
 
 fn parse_flag(value: &str) -> Option<bool> {
@@ -422,6 +447,29 @@ mod tests {
     fn empty_query_gives_defaults_and_no_problems() {
         assert_eq!(parse_query(""), (Params::default(), vec![]));
         assert_eq!(parse_query("?"), (Params::default(), vec![]));
+    }
+
+    /// `lesson` names a file on the page's own site; anything that could leave it is refused.
+    #[test]
+    fn a_lesson_must_be_a_file_on_this_site() {
+        for good in ["my-lesson.txt", "lessons/week%202.txt", "../shared/l.txt"] {
+            let (p, problems) = parse_query(&format!("lesson={good}"));
+            assert!(problems.is_empty(), "{good}: {problems:?}");
+            assert!(p.lesson.is_some(), "{good}");
+        }
+        for bad in [
+            "https://evil.example/l.txt",
+            "//evil.example/l.txt",
+            "data:text/plain,title%20x",
+            "javascript:alert(1)",
+            "%5C%5Cevil.example%5Cl.txt",
+            "",
+        ] {
+            let (p, problems) = parse_query(&format!("lesson={bad}"));
+            assert_eq!(p.lesson, None, "{bad}");
+            assert_eq!(problems.len(), 1, "{bad}");
+            assert!(problems[0].contains("must be a file on this site"), "{bad}");
+        }
     }
 
     #[test]

@@ -6,7 +6,7 @@
 
 use crate::decimal::short;
 use crate::raft::{ClientId, Command, Member, NodeId};
-use crate::scenario::lesson::{Answer, Given};
+use crate::scenario::lesson::{self, Answer, Given};
 use crate::scenario::tour::{self, StepStatus, TourRunner};
 use crate::scenario::{export, presets, share};
 use crate::sim::config::{OptionChange, Replication, SafetySwitch};
@@ -14,8 +14,8 @@ use crate::sim::timeline::Timeline;
 use crate::sim::{Action, Config, MessageId, World};
 use std::sync::Arc;
 
-use super::engine::{new_timeline, timeline_options, Engine, TourStep};
-use super::params::{Params, MAX_SPEED, MAX_UI_NODES, MIN_SPEED};
+use super::engine::{new_timeline, timeline_options, Engine, Reply, TourStep};
+use super::params::{shorten, Params, MAX_SPEED, MAX_UI_NODES, MIN_SPEED};
 use super::script::Script;
 
 /// The longest real time one animation frame may advance the simulation by. After the tab was in
@@ -107,6 +107,14 @@ pub enum UiCommand {
     TryItYourself,
     /// Answer the tour step's question; the step then runs and shows whether it was right.
     Answer(Given),
+    /// Open the lesson file the page fetched for a [`LessonRequest`] (checked first; a broken
+    /// lesson is reported with its line and leaves the page as it was).
+    OpenLesson {
+        /// What was asked for.
+        request: LessonRequest,
+        /// The file's text.
+        text: String,
+    },
     /// Play a preset scenario (by slug), with its safety switch on (`broken`) or off.
     LoadPreset {
         /// The preset's slug.
@@ -191,6 +199,10 @@ pub struct Sandbox {
     jumps: u64,
     /// Answers to tour questions not yet reported to the embedding page.
     answers: Vec<(Given, bool)>,
+    /// The built-in chapters read so far (all of them natively; fetched one by one by the page).
+    library: Vec<Arc<tour::Chapter>>,
+    /// A lesson file the page should fetch next.
+    lesson_request: Option<LessonRequest>,
 }
 
 /// A steady client load, so people (and the frame-time benchmark) can watch replication under
@@ -204,6 +216,22 @@ pub struct AutoClient {
     /// Commands sent so far; the clients take turns by it.
     sent: u64,
 }
+
+/// A lesson file the page should fetch: a built-in tour chapter the first time it is opened, or
+/// the teacher's lesson named by `?lesson=`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LessonRequest {
+    /// The file, relative to the page.
+    pub path: String,
+    /// The built-in chapter it holds (its id), or `None` for a teacher's lesson.
+    pub tour_id: Option<String>,
+    /// The step to open, from 0; [`LAST_STEP`] for the chapter's last.
+    pub step: usize,
+}
+
+/// A step number that opens a chapter at its last step, whatever its length (Back from the
+/// first step of a chapter goes there in the chapter before).
+pub const LAST_STEP: usize = usize::MAX;
 
 /// What `next` and `back` say outside the guided tour.
 const NOT_IN_A_TOUR: &str =
@@ -256,6 +284,8 @@ impl Sandbox {
             notices_raised: 0,
             jumps: 0,
             answers: Vec::new(),
+            library: tour::chapters().to_vec(),
+            lesson_request: None,
         };
         if let Some(code) = &params.run {
             sandbox.open_shared_run(code, params.at);
@@ -264,6 +294,14 @@ impl Sandbox {
             sandbox.start_tour(slug, step);
         } else if let Some(slug) = &params.scenario {
             sandbox.load_preset(slug, true);
+        } else if let Some(path) = &params.lesson {
+            // The page fetches the lesson; the cluster waits for it.
+            sandbox.playing = false;
+            sandbox.lesson_request = Some(LessonRequest {
+                path: path.clone(),
+                tour_id: None,
+                step: params.step.map_or(0, |s| s.saturating_sub(1)),
+            });
         }
         sandbox
     }
@@ -470,26 +508,80 @@ impl Sandbox {
         self.pause_on_new_violation();
     }
 
-    /// Opens the tour at `chapter`, step `step` (from 0). An unknown chapter or step leaves the
-    /// sandbox as it is and says why.
+    /// Opens the tour at `chapter`, step `step` (from 0), asking the page to fetch the chapter
+    /// first if it has not been read yet. An unknown chapter leaves the sandbox as it is and
+    /// says why.
     fn start_tour(&mut self, chapter: &str, step: usize) {
-        match tour::chapter(chapter) {
-            Some(chapter) => self.open_chapter(Arc::clone(chapter), step),
-            None => {
-                let names: Vec<&str> = tour::chapters().iter().map(|c| c.slug.as_str()).collect();
-                self.notice(&format!(
-                    "Cannot open the tour: there is no tour chapter called \"{chapter}\". The chapters are {}.",
-                    names.join(", ")
-                ));
-            }
+        if let Some(read) = self.library.iter().find(|c| c.slug == chapter) {
+            return self.open_chapter(Arc::clone(read), step);
         }
+        if lesson::TOUR.iter().any(|(id, _)| *id == chapter) {
+            self.lesson_request = Some(LessonRequest {
+                path: lesson::tour_file(chapter),
+                tour_id: Some(chapter.to_string()),
+                step,
+            });
+            return;
+        }
+        let names: Vec<&str> = lesson::TOUR.iter().map(|(id, _)| *id).collect();
+        self.notice(&format!(
+            "Cannot open the tour: there is no tour chapter called \"{}\". The chapters are {}.",
+            shorten(chapter),
+            names.join(", ")
+        ));
+    }
+
+    /// The lesson file the page should fetch, if any (taken: asked for once).
+    pub fn take_lesson_request(&mut self) -> Option<LessonRequest> {
+        self.lesson_request.take()
+    }
+
+    /// Opens a fetched lesson file: a built-in chapter is read (and kept for next time), a
+    /// teacher's lesson is read and played through once, so that a broken one is reported with
+    /// its line and leaves the page as it was.
+    fn open_lesson(&mut self, request: LessonRequest, text: &str) {
+        let read = match &request.tour_id {
+            Some(_) => lesson::parse(text),
+            None => lesson::load(text),
+        };
+        match read {
+            Ok(chapter)
+                if request
+                    .tour_id
+                    .as_ref()
+                    .is_none_or(|id| *id == chapter.slug) =>
+            {
+                let chapter = Arc::new(chapter);
+                if request.tour_id.is_some() {
+                    self.library.push(Arc::clone(&chapter));
+                }
+                self.open_chapter(chapter, request.step);
+            }
+            Ok(chapter) => self.notice(&format!(
+                "The file {} holds the lesson \"{}\", not the tour chapter it should.",
+                shorten(&request.path),
+                shorten(&chapter.slug)
+            )),
+            Err(error) => self.notice(&format!(
+                "The lesson \"{}\" cannot be opened: {error}.",
+                shorten(&request.path)
+            )),
+        }
+    }
+
+    /// The place of the chapter being played in the built-in tour, if it is one of its chapters
+    /// (a teacher's lesson stands alone).
+    pub fn tour_position(&self) -> Option<usize> {
+        let chapter = self.tour()?.chapter();
+        self.library.iter().find(|c| Arc::ptr_eq(c, chapter))?;
+        lesson::TOUR.iter().position(|(id, _)| *id == chapter.slug)
     }
 
     /// Opens a chapter (built in, or a teacher's lesson) at step `step` (from 0).
     pub fn open_chapter(&mut self, chapter: Arc<tour::Chapter>, step: usize) {
         // A step past the end opens the chapter at its last step, and says so.
         let last = chapter.steps.len().saturating_sub(1);
-        if step > last {
+        if step > last && step != LAST_STEP {
             self.notice(&format!(
                 "\"{}\" has {} steps, so there is no step {}; here is its last.",
                 chapter.title,
@@ -506,6 +598,14 @@ impl Sandbox {
             }
             Err(error) => self.notice(&format!("Cannot open the lesson: {error}.")),
         }
+    }
+
+    /// The id of the built-in chapter `offset` places after the one being played (none for a
+    /// teacher's lesson).
+    fn neighbour_chapter(&self, offset: isize) -> Option<&'static str> {
+        let position = self.tour_position()?;
+        let (id, _) = lesson::TOUR.get(position.checked_add_signed(offset)?)?;
+        Some(id)
     }
 
     /// Whether the tour step waits for the reader to click a server.
@@ -540,7 +640,7 @@ impl Sandbox {
         let mut end = step.world.clone();
         step.runner.finish(&mut end);
         let right = question.is_right(given, &end, step.runner.entered_at());
-        step.answer = Some((given, right));
+        step.answer = Some(Reply::Given(given, right));
         self.answers.push((given, right));
         self.playing = true;
     }
@@ -555,6 +655,12 @@ impl Sandbox {
             self.notice(NOT_IN_A_TOUR);
             return;
         };
+        // Next on an open question skips it: the step runs and shows the answer.
+        if step.awaits_answer() {
+            step.answer = Some(Reply::Skipped);
+            self.playing = true;
+            return;
+        }
         let runner = step.runner.clone();
         match runner.next(&mut step.world) {
             Some(Ok(next)) => {
@@ -565,8 +671,8 @@ impl Sandbox {
             }
             Some(Err(error)) => self.notice(&capitalise(&error.to_string())),
             // The chapter is over: go on to the next chapter, if there is one.
-            None => match neighbour_chapter(runner.chapter(), 1) {
-                Some(next) => self.open_chapter(Arc::clone(next), 0),
+            None => match self.neighbour_chapter(1) {
+                Some(next) => self.start_tour(next, 0),
                 None => self.notice("That was the last step of the tour. Try it yourself!"),
             },
         }
@@ -586,9 +692,8 @@ impl Sandbox {
             Some(Err(error)) => self.notice(&capitalise(&error.to_string())),
             // At a chapter's first step, Back goes to the end of the previous chapter.
             None => {
-                if let Some(previous) = neighbour_chapter(runner.chapter(), -1) {
-                    let last = previous.steps.len().saturating_sub(1);
-                    self.open_chapter(Arc::clone(previous), last);
+                if let Some(previous) = self.neighbour_chapter(-1) {
+                    self.start_tour(previous, LAST_STEP);
                 }
             }
         }
@@ -859,6 +964,7 @@ impl Sandbox {
             UiCommand::SeekTime(at) => self.travel(|t| t.seek_to_time(at)),
             UiCommand::SeekToEnd => self.travel(Timeline::seek_to_end),
             UiCommand::ImportRun(text) => self.import_run(&text),
+            UiCommand::OpenLesson { request, text } => self.open_lesson(request, &text),
             UiCommand::SetAutoClient(period) => {
                 self.auto_client = period.map(|period_us| AutoClient {
                     period_us: period_us.max(MIN_AUTO_PERIOD_US),
@@ -1128,16 +1234,6 @@ pub fn safety_switches(config: &Config) -> Vec<(&'static str, &'static str, bool
 }
 
 /// The chapter `offset` places after (or, negative, before) the chapter `slug`.
-/// The built-in chapter `offset` places after `chapter` (none for a teacher's lesson).
-fn neighbour_chapter(
-    chapter: &Arc<tour::Chapter>,
-    offset: isize,
-) -> Option<&'static Arc<tour::Chapter>> {
-    let chapters = tour::chapters();
-    let position = chapters.iter().position(|c| Arc::ptr_eq(c, chapter))?;
-    chapters.get(position.checked_add_signed(offset)?)
-}
-
 /// The message with its first letter in capitals. Every message this gets is the crate's own
 /// English, starting with an ASCII letter (user text only ever appears quoted, later on), so
 /// ASCII upper-casing is enough; it also keeps Unicode's case tables (about 6 KB gzipped) out of
@@ -1492,5 +1588,154 @@ mod tests {
         assert_eq!(s.jumps(), start + 3);
         s.handle(UiCommand::Reset { nodes: 0, seed: 9 });
         assert_eq!(s.jumps(), start + 3, "a refused reset changes nothing");
+    }
+
+    const LESSON: &str = "title Who leads?
+timeout A 150-170 ms
+timeout B 200-220 ms
+timeout C 260-300 ms
+
+step
+question Which server becomes leader?
+click server
+right leader
+explain A times out first.
+say A wins the election.
+until leader elected
+
+step
+question Is SET 5 committed at once?
+choice Yes
+right if entry 1 committed on A
+choice No
+right unless entry 1 committed on A
+say SET 5 waits for a majority.
+do send SET 5 to A
+until entry 1 on A
+";
+
+    fn open_lesson(s: &mut Sandbox, text: &str) -> Vec<String> {
+        s.handle_reporting(UiCommand::OpenLesson {
+            request: LessonRequest {
+                path: "who-leads.txt".into(),
+                tour_id: None,
+                step: 0,
+            },
+            text: text.into(),
+        })
+    }
+
+    /// A step with a question waits for the answer, judges it on the world the step ends in,
+    /// and then runs; clicking a server answers a "click the server" question.
+    #[test]
+    fn a_question_waits_for_its_answer_and_is_judged_by_the_run() {
+        let mut s = sandbox();
+        assert_eq!(open_lesson(&mut s, LESSON), Vec::<String>::new());
+        assert!(s.tour_awaits_answer());
+        play(&mut s, 2000);
+        assert_eq!(s.world().now(), 0, "nothing runs before the answer");
+        s.handle(UiCommand::Select(Some(Selection::Node(NodeId(1)))));
+        let step = s.tour_step().expect("in the lesson");
+        assert_eq!(
+            step.answer,
+            Some(Reply::Given(Given::Server(NodeId(1)), false))
+        );
+        assert_eq!(s.selection, None, "the click answered, it did not select");
+        finish_step(&mut s);
+        assert_eq!(s.tour_status(), StepStatus::Done);
+        assert_eq!(s.world().leader(), Some(NodeId(0)));
+        assert_eq!(s.take_answers(), vec![(Given::Server(NodeId(1)), false)]);
+
+        s.handle(UiCommand::TourNext);
+        assert!(s.tour_awaits_answer());
+        // An answer that is not one of the choices is ignored.
+        s.handle(UiCommand::Answer(Given::Choice(7)));
+        assert!(s.tour_awaits_answer());
+        s.handle(UiCommand::Answer(Given::Choice(1)));
+        assert_eq!(
+            s.tour_step().and_then(|t| t.answer),
+            Some(Reply::Given(Given::Choice(1), true))
+        );
+    }
+
+    /// Next on an open question skips it: the step runs, and Next again goes on.
+    #[test]
+    fn next_skips_a_question_and_runs_the_step() {
+        let mut s = sandbox();
+        open_lesson(&mut s, LESSON);
+        s.handle(UiCommand::TourNext);
+        assert_eq!(s.tour_step().and_then(|t| t.answer), Some(Reply::Skipped));
+        assert_eq!(s.tour().map(TourRunner::step_index), Some(0));
+        finish_step(&mut s);
+        assert_eq!(s.tour_status(), StepStatus::Done);
+        s.handle(UiCommand::TourNext);
+        assert_eq!(s.tour().map(TourRunner::step_index), Some(1));
+        assert!(s.take_answers().is_empty(), "a skip is no answer");
+    }
+
+    /// A broken lesson is reported with its line and leaves the page as it was.
+    #[test]
+    fn a_broken_lesson_is_reported_with_its_line_and_changes_nothing() {
+        let mut s = sandbox();
+        let broken = LESSON.replace("right leader", "right Z");
+        assert_eq!(
+            open_lesson(&mut s, &broken),
+            vec!["The lesson \"who-leads.txt\" cannot be opened: line 9: expected a server (A to I), found \"Z\".".to_string()]
+        );
+        assert!(s.tour().is_none());
+        // One that parses but cannot play: B is not stopped, so it cannot restart.
+        let unplayable = LESSON.replace("say A wins the election.", "say A wins.\ndo restart B");
+        let reasons = open_lesson(&mut s, &unplayable);
+        assert!(
+            reasons[0].contains("line 6: this step cannot start"),
+            "{reasons:?}"
+        );
+        assert!(s.tour().is_none());
+    }
+
+    /// In the browser the tour's chapters are not compiled in: opening one asks the page to
+    /// fetch its file, and the fetched text opens it (and stays for next time).
+    #[test]
+    fn a_chapter_not_read_yet_is_fetched_then_opened() {
+        let mut s = sandbox();
+        s.library.clear();
+        s.handle(UiCommand::StartTour {
+            chapter: "election".into(),
+            step: 1,
+        });
+        assert!(s.tour().is_none());
+        let request = s.take_lesson_request().expect("asks for the file");
+        assert_eq!(request.path, "lessons/election.txt");
+        assert_eq!(s.take_lesson_request(), None, "asked once");
+        let text = std::fs::read_to_string(&request.path).expect("the file exists");
+        s.handle(UiCommand::OpenLesson { request, text });
+        assert_eq!(s.tour().map(TourRunner::step_index), Some(1));
+        assert_eq!(s.tour_position(), Some(2));
+        // Back from the first step goes to the chapter before, at its last step: fetched too.
+        s.handle(UiCommand::TourBack);
+        s.handle(UiCommand::TourBack);
+        let request = s
+            .take_lesson_request()
+            .expect("asks for the chapter before");
+        assert_eq!(request.step, LAST_STEP);
+        let text = std::fs::read_to_string(&request.path).expect("the file exists");
+        s.handle(UiCommand::OpenLesson { request, text });
+        let runner = s.tour().expect("in the tour");
+        assert_eq!(runner.chapter().slug, "roles");
+        assert_eq!(runner.step_index(), runner.chapter().steps.len() - 1);
+        assert!(s.notices().is_empty(), "{:?}", s.notices());
+        // A file that holds something else is refused.
+        s.library.clear();
+        s.handle(UiCommand::StartTour {
+            chapter: "reads".into(),
+            step: 0,
+        });
+        let request = s.take_lesson_request().expect("asks");
+        let reasons = s.handle_reporting(UiCommand::OpenLesson {
+            request,
+            text: "title Mine\nstep\nsay Hello.\n".into(),
+        });
+        assert_eq!(reasons.len(), 1);
+        assert_eq!(s.tour().map(|r| r.chapter().slug.as_str()), Some("roles"));
     }
 }

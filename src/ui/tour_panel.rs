@@ -4,9 +4,9 @@
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use crate::scenario::lesson::{Answer, Given};
-use crate::scenario::tour::{self, Chapter, StepStatus};
-use std::sync::Arc;
+use crate::scenario::lesson::{self, Answer, Given};
+use crate::scenario::tour::StepStatus;
+use crate::ui::engine::Reply;
 
 use super::sandbox::{Sandbox, UiCommand};
 
@@ -58,8 +58,10 @@ fn question_box(sandbox: &Sandbox, dispatch: &Callback<UiCommand>) -> Html {
         return Html::default();
     };
     let answer = |given: Given| emit(dispatch, UiCommand::Answer(given));
+    let running = step.status == StepStatus::Running;
+    let right_answer = || question.right_answer_text(sandbox.world(), step.runner.entered_at());
     let body = match step.answer {
-        None if step.status == StepStatus::Running => match &question.answer {
+        None if running => match &question.answer {
             Answer::Choices(choices) => html! {
                 <div class="button-row question-choices" role="group" aria-label="Answers">
                     { for choices.iter().enumerate().map(|(i, c)| html! {
@@ -78,23 +80,18 @@ fn question_box(sandbox: &Sandbox, dispatch: &Callback<UiCommand>) -> Html {
                 </div>
             },
         },
-        None => html! {
-            <p class="question-verdict" data-testid="question-verdict" data-right="skipped">
-                { format!("The answer: {}. ", question.right_answer_text(sandbox.world(), step.runner.entered_at())) }
-                { question.explain.clone() }
-            </p>
-        },
-        Some((given, _)) if step.status == StepStatus::Running => html! {
+        Some(Reply::Given(given, _)) if running => html! {
             <p class="hint">{ format!("You answered {}. Watch what happens…", given_text(question, given)) }</p>
         },
-        Some((given, right)) => {
+        _ if running => html! { <p class="hint">{ "Watch what happens…" }</p> },
+        Some(Reply::Given(given, right)) => {
             let verdict = if right {
                 format!("Right: {}. ", given_text(question, given))
             } else {
                 format!(
                     "Not quite: you answered {}, and the answer is {}. ",
                     given_text(question, given),
-                    question.right_answer_text(sandbox.world(), step.runner.entered_at())
+                    right_answer()
                 )
             };
             html! {
@@ -104,10 +101,19 @@ fn question_box(sandbox: &Sandbox, dispatch: &Callback<UiCommand>) -> Html {
                 </p>
             }
         }
+        _ => html! {
+            <p class="question-verdict" data-testid="question-verdict" data-right="skipped" role="status">
+                { format!("The answer: {}. ", right_answer()) }{ question.explain.clone() }
+            </p>
+        },
     };
+    // While the question waits, its text stands in the caption's place (see tour_panel).
+    let waiting = step.answer.is_none() && running;
     html! {
-        <div class="tour-question" data-testid="tour-question">
-            <p class="question-text"><strong>{ "Question: " }</strong>{ question.text.clone() }</p>
+        <div class="tour-question" data-testid="tour-question" data-waiting={waiting.to_string()}>
+            if !waiting {
+                <p class="question-text"><strong>{ "Question: " }</strong>{ question.text.clone() }</p>
+            }
             { body }
         </div>
     }
@@ -134,20 +140,17 @@ pub fn tour_panel(
         return Html::default();
     };
     let chapter = runner.chapter();
-    // A teacher's lesson stands alone; a built-in chapter is one of the tour's.
-    let built_in = tour::chapters();
-    let lesson = [Arc::clone(chapter)];
-    let chapters: &[Arc<Chapter>] = if built_in.iter().any(|c| Arc::ptr_eq(c, chapter)) {
-        built_in
+    // A built-in chapter is one of the tour's; a teacher's lesson stands alone.
+    let position = sandbox.tour_position();
+    let lesson_only = [(chapter.slug.as_str(), chapter.title.as_str())];
+    let chapters: &[(&str, &str)] = if position.is_some() {
+        &lesson::TOUR
     } else {
-        &lesson
+        &lesson_only
     };
+    let chapter_index = position.unwrap_or(0);
     let step = runner.step_index();
     let steps = chapter.steps.len();
-    let chapter_index = chapters
-        .iter()
-        .position(|c| Arc::ptr_eq(c, chapter))
-        .unwrap_or(0);
     let at_start = chapter_index == 0 && step == 0;
     let at_end = chapter_index + 1 == chapters.len() && step + 1 == steps;
     let status = sandbox.tour_status();
@@ -187,8 +190,8 @@ pub fn tour_panel(
                 <label class="field inline tour-chapter">
                     <span class="visually-hidden">{ "Chapter" }</span>
                     <select data-testid="tour-chapter" onchange={choose} aria-label="Chapter">
-                        { for chapters.iter().enumerate().map(|(i, c)| html! {
-                            <option value={c.slug.clone()} selected={Arc::ptr_eq(c, chapter)}>{ format!("{}. {}", i + 1, c.title) }</option>
+                        { for chapters.iter().enumerate().map(|(i, (id, title))| html! {
+                            <option value={id.to_string()} selected={i == chapter_index}>{ format!("{}. {title}", i + 1) }</option>
                         }) }
                     </select>
                 </label>
@@ -196,7 +199,15 @@ pub fn tour_panel(
             </div>
             <div class="tour-text">
                 <span class="tour-count" aria-hidden="true">{ format!("{}/{steps}", step + 1) }</span>
-                <p class="tour-caption" data-testid="tour-caption" aria-live="polite">{ emphasised(runner.caption()) }</p>
+                // A question comes before the caption: the caption tells what happened.
+                if asking {
+                    <p class="tour-caption tour-ask" data-testid="tour-question-text" aria-live="polite">
+                        <strong>{ "Question: " }</strong>
+                        { runner.step().question.as_ref().map(|q| q.text.clone()).unwrap_or_default() }
+                    </p>
+                } else {
+                    <p class="tour-caption" data-testid="tour-caption" aria-live="polite">{ emphasised(runner.caption()) }</p>
+                }
                 { caption_switch(caption_open) }
             </div>
             { question_box(sandbox, dispatch) }

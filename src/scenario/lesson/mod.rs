@@ -126,7 +126,31 @@ impl Question {
     }
 }
 
-/// The built-in tour, one lesson file per chapter, in reading order.
+/// The built-in tour's chapters, in reading order: each one's id and title. The chapters are
+/// lesson files, `lessons/<id>.txt`. The page fetches a chapter's file when it is first opened
+/// (from the site, like a teacher's lesson), so the tour's text costs the page's bundle nothing;
+/// native builds (tests, tools) have the files compiled in ([`BUILT_IN`]). A test checks that
+/// these titles are the files' own.
+pub const TOUR: [(&str, &str); 10] = [
+    ("consensus", "What is distributed consensus?"),
+    ("roles", "Followers, candidates and leaders"),
+    ("election", "Leader election"),
+    ("reelection", "Re-election"),
+    ("split-vote", "Split votes"),
+    ("replication", "Log replication"),
+    ("partition", "Network partitions"),
+    ("membership", "Membership changes"),
+    ("compaction", "Snapshots"),
+    ("reads", "Reading the value"),
+];
+
+/// Where the page finds a built-in chapter's lesson file, relative to itself.
+pub fn tour_file(id: &str) -> String {
+    format!("lessons/{id}.txt")
+}
+
+/// The built-in tour's lesson files, in the order of [`TOUR`] (native builds only).
+#[cfg(not(target_arch = "wasm32"))]
 pub const BUILT_IN: [&str; 10] = [
     include_str!("../../../lessons/consensus.txt"),
     include_str!("../../../lessons/roles.txt"),
@@ -140,11 +164,15 @@ pub const BUILT_IN: [&str; 10] = [
     include_str!("../../../lessons/reads.txt"),
 ];
 
-/// Reads the built-in chapters. They are tested, so a failure here is a bug in this
-/// repository; the chapter is then left out rather than taking the page down.
-pub fn built_in() -> Vec<Chapter> {
-    BUILT_IN
+/// The built-in chapters this build has without fetching anything: all of them natively (read
+/// from [`BUILT_IN`]; they are tested, so a chapter that failed to read would be a bug here, and
+/// it is left out rather than taking a page down), none in the browser.
+pub fn compiled_in() -> Vec<Chapter> {
+    #[cfg(not(target_arch = "wasm32"))]
+    return BUILT_IN
         .iter()
         .filter_map(|text| parse(text).ok())
-        .collect()
+        .collect();
+    #[cfg(target_arch = "wasm32")]
+    Vec::new()
 }

@@ -51,8 +51,6 @@ struct Line<'a> {
     number: usize,
     /// The words after the keyword.
     words: Vec<&'a str>,
-    /// The text after the keyword, as written (for captions and questions).
-    text: &'a str,
 }
 
 impl Line<'_> {
@@ -94,16 +92,18 @@ impl Line<'_> {
         }
     }
 
+    /// The text after the keyword, its spaces as a page shows them (runs of spaces as one).
     fn text(&self, what: &str) -> Parsed<String> {
-        if self.text.is_empty() {
+        if self.words.is_empty() {
             return Err(self.expected(what, 0));
         }
-        if self.text.chars().count() > MAX_TEXT_CHARS {
+        let text = self.words.join(" ");
+        if text.chars().count() > MAX_TEXT_CHARS {
             return Err(self.error(format!(
                 "this text is longer than {MAX_TEXT_CHARS} characters"
             )));
         }
-        Ok(self.text.to_string())
+        Ok(text)
     }
 
     fn server(&self, at: usize) -> Parsed<NodeId> {
@@ -171,13 +171,18 @@ impl Line<'_> {
 
     /// A duration or a range of durations at the end of the line: `150-300 ms`, `2 s`.
     fn range(&self, at: usize) -> Parsed<(Time, Time)> {
-        let written: String = self.words.get(at..).unwrap_or_default().concat();
         let bad = || self.expected("a duration such as 300 ms, 2 s or 150-300 ms", at);
+        // "300 ms", "300ms", "150 - 300 ms"; never "3 00 ms".
+        let written = self.words.get(at..).unwrap_or_default().join(" ");
+        let written = written.replace(" -", "-").replace("- ", "-");
         let digits_end = written
             .rfind(|c: char| c.is_ascii_digit())
             .map_or(0, |i| i + 1);
         let (numbers, unit) = written.split_at(digits_end);
-        let scale = match unit {
+        if numbers.contains(' ') {
+            return Err(bad());
+        }
+        let scale = match unit.trim_start() {
             "us" | "µs" => 1,
             "ms" => MS,
             "s" => 1_000_000,
@@ -223,14 +228,12 @@ fn lines(text: &str) -> impl Iterator<Item = (usize, &str, Line<'_>)> {
             return None;
         }
         let (keyword, text) = raw.split_once(char::is_whitespace).unwrap_or((raw, ""));
-        let text = text.trim();
         Some((
             i + 1,
             keyword,
             Line {
                 number: i + 1,
                 words: text.split_whitespace().collect(),
-                text,
             },
         ))
     })
@@ -248,6 +251,8 @@ pub fn parse(text: &str) -> Parsed<Chapter> {
             ),
         });
     }
+    // Some editors start a file with a byte-order mark.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = Reader::default();
     for (number, keyword, line) in lines(text) {
         reader.line(number, &keyword.to_ascii_lowercase(), &line)?;
@@ -284,6 +289,9 @@ struct Reader {
     steps: Vec<Step>,
     /// The `until` lines of the step being read (all must hold).
     until: Vec<Condition>,
+    /// The first header line after which the settings did not work and still do not (a later
+    /// line may mend them: `election timeout 40-60 ms` after `heartbeat 20 ms`, or before it).
+    settings_error: Option<LessonError>,
 }
 
 impl Reader {
@@ -298,6 +306,9 @@ impl Reader {
     }
 
     fn start_step(&mut self, number: usize) -> Parsed<()> {
+        if let Some(error) = self.settings_error.take() {
+            return Err(error);
+        }
         self.end_step()?;
         if self.steps.len() == MAX_STEPS {
             return Err(LessonError {
@@ -351,6 +362,9 @@ impl Reader {
     }
 
     fn finish(mut self) -> Parsed<Chapter> {
+        if let Some(error) = self.settings_error.take() {
+            return Err(error);
+        }
         self.end_step()?;
         let title = self.title.ok_or(LessonError {
             line: 0,
@@ -376,6 +390,9 @@ impl Reader {
     fn header(&mut self, keyword: &str, line: &Line) -> Parsed<()> {
         let config = &mut self.config;
         match keyword {
+            "title" if self.title.is_some() => {
+                return Err(line.error("the lesson has a title already".to_string()))
+            }
             "title" => self.title = Some(line.text("the lesson's title")?),
             "id" => {
                 let id = line.word(0).unwrap_or_default();
@@ -407,6 +424,12 @@ impl Reader {
             }
             "timeout" => {
                 let node = line.server(0)?;
+                if node.0 >= config.cluster_size {
+                    return Err(line.error(format!(
+                        "{node} is not one of the {} servers (a \"servers\" line comes first)",
+                        config.cluster_size
+                    )));
+                }
                 let range = line.range(1)?;
                 let slot = node.index();
                 if config.election_timeout_override.len() <= slot {
@@ -419,9 +442,15 @@ impl Reader {
                 *config = config.with_change(&change);
             }
         }
-        config
-            .validate()
-            .map_err(|e| line.error(format!("the cluster's settings do not work: {e}")))
+        match config.validate() {
+            Ok(()) => self.settings_error = None,
+            Err(e) if self.settings_error.is_none() => {
+                self.settings_error =
+                    Some(line.error(format!("the cluster's settings do not work: {e}")));
+            }
+            Err(_) => {}
+        }
+        Ok(())
     }
 
     // ----- a step ------------------------------------------------------------------------------
@@ -452,7 +481,7 @@ impl Reader {
             "until" => self.until.extend(conditions(line, 0)?),
             "limit" => {
                 step.limit_us = line.duration(0)?;
-                if step.limit_us == 0 || step.limit_us > MAX_LIMIT_US {
+                if step.limit_us < MS || step.limit_us > MAX_LIMIT_US {
                     return Err(line.expected("a limit between 1 ms and 120 s", 0));
                 }
             }
@@ -508,6 +537,9 @@ fn question_line(question: &mut Question, keyword: &str, line: &Line) -> Parsed<
                 right: Right::Never,
             });
         }
+        ("click", Answer::Server(_)) => {
+            return Err(line.error("this question asks for a server already".to_string()))
+        }
         ("click", Answer::Choices(choices)) if choices.is_empty() => {
             if !line.is(0, "server") {
                 return Err(line.expected("\"server\"", 0));
@@ -561,6 +593,9 @@ fn highlight(highlight: &mut Highlight, line: &Line) -> Parsed<()> {
             }
         }
         Some("messages") => {
+            if line.words.len() < 2 {
+                return Err(line.expected("kinds of message, e.g. RequestVote", 1));
+            }
             for i in 1..line.words.len() {
                 let kind = message_kind(line.words[i])
                     .ok_or_else(|| line.expected("a kind of message, e.g. RequestVote", i))?;
@@ -636,7 +671,6 @@ fn action(line: &Line) -> Parsed<StepAction> {
             let rest = Line {
                 number: line.number,
                 words: line.words[2.min(line.words.len())..].to_vec(),
-                text: "",
             };
             Ok(StepAction::Do(Action::SetOption(option(&keyword, &rest)?)))
         }
@@ -673,13 +707,14 @@ fn send(line: &Line) -> Parsed<StepAction> {
     } else {
         ClientId(0)
     };
-    line.end(to + 2)?;
     if line.is(to + 1, "leader") {
         return Ok(StepAction::SubmitToLeader { client, command });
     }
+    let node = line.server(to + 1)?;
+    line.end(to + 2)?;
     Ok(StepAction::Do(Action::Submit {
         client,
-        node: line.server(to + 1)?,
+        node,
         command,
     }))
 }
@@ -726,6 +761,7 @@ fn option(keyword: &str, line: &Line) -> Parsed<OptionChange> {
             }
             OptionChange::SnapshotThreshold(line.number(1, "a number of entries")?)
         }
+        "reads" if line.words.len() > 1 => return Err(line.expected("the end of the line", 1)),
         "reads" => OptionChange::ReadMode(match line.word(0).map(str::to_ascii_lowercase).as_deref() {
             Some("log") => ReadMode::Log,
             Some("readindex") => ReadMode::ReadIndex,
@@ -772,11 +808,11 @@ fn condition(line: &Line, from: usize, to: usize) -> Parsed<Condition> {
     let part = Line {
         number: line.number,
         words: line.words[from..to].to_vec(),
-        text: "",
     };
     let w = |i: usize| part.word(i).unwrap_or_default().to_ascii_lowercase();
     let role = |word: &str| match word {
         "leader" => Some(Role::Leader),
+        "pre-candidate" => Some(Role::PreCandidate),
         "candidate" => Some(Role::Candidate),
         "follower" => Some(Role::Follower),
         _ => None,
