@@ -805,7 +805,7 @@ const ERRORS: &[(&str, usize, &str)] = &[
     (
         "title T\nstep\nsay S\ndo send SET 5 from client 17 to A\n",
         4,
-        "expected a client number (1 to 16), found \"17 to A\"",
+        "expected a client number (1 to 16), found \"17\"",
     ),
     (
         "title T\nstep\nsay S\ndo partition A B |\n",
@@ -855,12 +855,12 @@ const ERRORS: &[(&str, usize, &str)] = &[
     (
         "title T\nsnapshots every 4\nstep\nsay S\n",
         2,
-        "expected \"every N entries\" or \"off\"",
+        "expected \"entries\", found the end of the line",
     ),
     (
         "title T\nreads fast\nstep\nsay S\n",
         2,
-        "expected log, readindex or lease, found \"fast\"",
+        "expected \"log\", \"readindex\" or \"lease\", found \"fast\"",
     ),
 ];
 

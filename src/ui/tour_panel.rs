@@ -48,8 +48,8 @@ fn emphasised(text: &str) -> Html {
     }) }</> }
 }
 
-/// The step's question: the choices (or the servers to click) while it waits for an answer,
-/// the reader's answer while the step runs, and the verdict with the explanation once it is done.
+/// The step's question: the answers to pick from (choices, or the servers) while it waits, the
+/// reader's answer while the step runs, and the verdict with the explanation once it is done.
 fn question_box(sandbox: &Sandbox, dispatch: &Callback<UiCommand>) -> Html {
     let Some(step) = sandbox.tour_step() else {
         return Html::default();
@@ -57,76 +57,63 @@ fn question_box(sandbox: &Sandbox, dispatch: &Callback<UiCommand>) -> Html {
     let Some(question) = &step.runner.step().question else {
         return Html::default();
     };
-    let answer = |given: Given| emit(dispatch, UiCommand::Answer(given));
     let running = step.status == StepStatus::Running;
-    let right_answer = || question.right_answer_text(sandbox.world(), step.runner.entered_at());
-    let body = match step.answer {
-        None if running => match &question.answer {
-            Answer::Choices(choices) => html! {
-                <div class="button-row question-choices" role="group" aria-label="Answers">
-                    { for choices.iter().enumerate().map(|(i, c)| html! {
-                        <button class="btn" data-testid="question-choice" data-index={i.to_string()}
-                                onclick={answer(Given::Choice(i))}>{ c.text.clone() }</button>
-                    }) }
-                </div>
-            },
-            Answer::Server(_) => html! {
-                <div class="button-row question-choices" role="group" aria-label="Servers">
-                    { for sandbox.world().nodes().iter().map(|n| html! {
-                        <button class="btn" data-testid="question-server" data-node={n.id().name()}
-                                onclick={answer(Given::Server(n.id()))}>{ n.id().name() }</button>
-                    }) }
-                    <span class="hint">{ "or click the server in the cluster" }</span>
-                </div>
-            },
-        },
-        Some(Reply::Given(given, _)) if running => html! {
-            <p class="hint">{ format!("You answered {}. Watch what happens…", given_text(question, given)) }</p>
-        },
-        _ if running => html! { <p class="hint">{ "Watch what happens…" }</p> },
-        Some(Reply::Given(given, right)) => {
-            let verdict = if right {
-                format!("Right: {}. ", given_text(question, given))
-            } else {
-                format!(
-                    "Not quite: you answered {}, and the answer is {}. ",
-                    given_text(question, given),
-                    right_answer()
-                )
-            };
-            html! {
-                <p class={classes!("question-verdict", if right { "right" } else { "wrong" })}
-                   data-testid="question-verdict" data-right={right.to_string()} role="status">
-                    <strong>{ if right { "✓ " } else { "✗ " } }</strong>{ verdict }{ question.explain.clone() }
-                </p>
-            }
-        }
-        _ => html! {
-            <p class="question-verdict" data-testid="question-verdict" data-right="skipped" role="status">
-                { format!("The answer: {}. ", right_answer()) }{ question.explain.clone() }
-            </p>
-        },
-    };
-    // While the question waits, its text stands in the caption's place (see tour_panel).
-    let waiting = step.answer.is_none() && running;
-    html! {
-        <div class="tour-question" data-testid="tour-question" data-waiting={waiting.to_string()}>
-            if !waiting {
-                <p class="question-text"><strong>{ "Question: " }</strong>{ question.text.clone() }</p>
-            }
-            { body }
-        </div>
+    if step.answer.is_none() && running {
+        let answers: Vec<(String, Given)> = match &question.answer {
+            Answer::Choices(choices) => choices
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (c.text.clone(), Given::Choice(i)))
+                .collect(),
+            Answer::Server(_) => sandbox
+                .world()
+                .nodes()
+                .iter()
+                .map(|n| (n.id().name(), Given::Server(n.id())))
+                .collect(),
+        };
+        return html! {
+            <div class="button-row question-choices" data-testid="tour-question" role="group" aria-label="Answers">
+                { for answers.into_iter().map(|(text, given)| {
+                    let dispatch = dispatch.clone();
+                    html! {
+                        <button class="btn" data-testid="question-answer"
+                                onclick={move |_: MouseEvent| dispatch.emit(UiCommand::Answer(given))}>{ text }</button>
+                    }
+                }) }
+            </div>
+        };
     }
-}
-
-/// What the reader answered, in words.
-fn given_text(question: &crate::scenario::lesson::Question, given: Given) -> String {
-    match (given, &question.answer) {
+    let said = |given| match (given, &question.answer) {
         (Given::Choice(i), Answer::Choices(choices)) => {
             choices.get(i).map(|c| c.text.clone()).unwrap_or_default()
         }
         (Given::Server(node), _) => node.name(),
         _ => String::new(),
+    };
+    let right_answer = || question.right_answer_text(sandbox.world(), step.runner.entered_at());
+    // (the verdict's kind, its mark and words)
+    let (kind, text) = match step.answer {
+        Some(Reply::Given(given, _)) if running => {
+            ("", format!("You answered {}. Watch what happens…", said(given)))
+        }
+        _ if running => ("", "Watch what happens…".to_string()),
+        Some(Reply::Given(given, true)) => ("true", format!("✓ Right: {}. ", said(given))),
+        Some(Reply::Given(given, false)) => (
+            "false",
+            format!("✗ Not quite: you answered {}, and the answer is {}. ", said(given), right_answer()),
+        ),
+        _ => ("skipped", format!("The answer: {}. ", right_answer())),
+    };
+    let done = !kind.is_empty();
+    html! {
+        <div class="tour-question" data-testid="tour-question">
+            <p class="question-text">{ "Question: " }{ question.text.clone() }</p>
+            <p class="question-verdict" data-testid={done.then_some("question-verdict")}
+               data-right={done.then_some(kind)} role="status">
+                { text }{ if done { question.explain.clone() } else { String::new() } }
+            </p>
+        </div>
     }
 }
 

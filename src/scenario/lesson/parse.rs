@@ -172,17 +172,21 @@ impl Line<'_> {
     /// A duration or a range of durations at the end of the line: `150-300 ms`, `2 s`.
     fn range(&self, at: usize) -> Parsed<(Time, Time)> {
         let bad = || self.expected("a duration such as 300 ms, 2 s or 150-300 ms", at);
-        // "300 ms", "300ms", "150 - 300 ms"; never "3 00 ms".
-        let written = self.words.get(at..).unwrap_or_default().join(" ");
-        let written = written.replace(" -", "-").replace("- ", "-");
+        // "300 ms", "300ms", "150 - 300 ms"; never "3 00 ms" (digits on both sides of a space).
+        let words = self.words.get(at..).unwrap_or_default();
+        let digit = |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit());
+        if words
+            .windows(2)
+            .any(|w| digit(w[0].chars().last()) && digit(w[1].chars().next()))
+        {
+            return Err(bad());
+        }
+        let written = words.concat();
         let digits_end = written
             .rfind(|c: char| c.is_ascii_digit())
             .map_or(0, |i| i + 1);
         let (numbers, unit) = written.split_at(digits_end);
-        if numbers.contains(' ') {
-            return Err(bad());
-        }
-        let scale = match unit.trim_start() {
+        let scale = match unit {
             "us" | "µs" => 1,
             "ms" => MS,
             "s" => 1_000_000,
@@ -629,55 +633,143 @@ fn message_kind(name: &str) -> Option<MessageKind> {
         .find(|k| k.name().eq_ignore_ascii_case(name))
 }
 
+// ----- patterns ----------------------------------------------------------------------------------
+
+/// Reads the words of `line` from `from` to its end against `pattern`, whose words are literal
+/// words (any case) or slots: `@` a server, `#` a whole number, `±` a whole number that may be
+/// negative (kept as its two's-complement bits), `$` a client number (kept from 0), `^` on or
+/// off (1 or 0), and, last, `~` one duration, `=` a range of durations (two values) or `%` a
+/// percentage (per mille). Returns the slots' values, or where the words stopped fitting and
+/// what was expected there.
+fn fill(pattern: &str, line: &Line, from: usize) -> Result<Vec<u64>, (usize, String)> {
+    let mut values = Vec::new();
+    let mut at = from;
+    let slots: Vec<&str> = pattern.split(' ').collect();
+    for (i, slot) in slots.iter().copied().enumerate() {
+        let miss = |e: LessonError| (at, e.message);
+        match slot {
+            "@" => values.push(u64::from(line.server(at).map_err(miss)?.0)),
+            "#" => values.push(line.number(at, "a whole number").map_err(miss)?),
+            "±" => values.push(line.number::<i64>(at, "a whole number").map_err(miss)? as u64),
+            "$" => values.push(u64::from(line.client(at).map_err(miss)?.0)),
+            "^" => values.push(u64::from(line.on_off(at).map_err(miss)?)),
+            "~" => return line.duration(at).map(|d| vec![d]).map_err(miss),
+            "%" => return line.per_mille(at).map(|p| vec![u64::from(p)]).map_err(miss),
+            "=" => {
+                let (min, max) = line.range(at).map_err(miss)?;
+                values.extend([min, max]);
+                return Ok(values);
+            }
+            word if line.word(at).is_some_and(|w| w.eq_ignore_ascii_case(word)) => {}
+            _ => {
+                // What is due: this word and the literal words after it ("on heartbeat").
+                let literal = |w: &&str| w.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-');
+                let due: Vec<&str> = slots[i..].iter().copied().take_while(literal).collect();
+                return Err((at, format!("\"{}\"", due.join(" "))));
+            }
+        }
+        at += 1;
+    }
+    line.end(at).map_err(|e| (at, e.message))?;
+    Ok(values)
+}
+
+/// The first row of `rows` whose pattern (see [`fill`]) the words from `from` fit, built by its
+/// function. When none fits, the error names what the rows that went furthest expected, or
+/// `what` when none got past the first word.
+fn by_table<T>(
+    rows: &[(&str, fn(&[u64]) -> T)],
+    line: &Line,
+    from: usize,
+    what: &str,
+) -> Parsed<T> {
+    let mut furthest = from;
+    let mut wanted: Vec<String> = Vec::new();
+    for (pattern, build) in rows {
+        match fill(pattern, line, from) {
+            Ok(values) => return Ok(build(&values)),
+            // A first word that is not this row's says nothing: the row is another thing.
+            Err((at, expected)) if at == from && expected.starts_with('"') => {}
+            Err((at, expected)) if at > furthest || wanted.is_empty() => {
+                furthest = at;
+                wanted = vec![expected];
+            }
+            Err((at, expected)) if at == furthest && !wanted.contains(&expected) => {
+                wanted.push(expected)
+            }
+            Err(_) => {}
+        }
+    }
+    if wanted.is_empty() {
+        return Err(line.expected(what, from));
+    }
+    let last = wanted.pop().unwrap_or_default();
+    let listed = if wanted.is_empty() {
+        last
+    } else {
+        format!("{} or {last}", wanted.join(", "))
+    };
+    Err(missed(line, (furthest, listed)))
+}
+
+/// The error for words that stopped fitting a pattern at `at`, where `expected` was due: a
+/// slot's own "expected …, found …" message as it is, else "expected" and what was found.
+fn missed(line: &Line, (at, expected): (usize, String)) -> LessonError {
+    if expected.starts_with("expected") {
+        line.error(expected)
+    } else {
+        line.expected(&expected, at)
+    }
+}
+
+fn node(v: u64) -> NodeId {
+    NodeId(v as u8)
+}
+
 // ----- actions -----------------------------------------------------------------------------------
 
+/// The actions a step can do, but `send`, `partition` and `set`.
+const ACTIONS: [(&str, fn(&[u64]) -> Action); 11] = [
+    ("stop @", |v| Action::Stop(node(v[0]))),
+    ("restart @", |v| Action::Restart(node(v[0]))),
+    ("timeout @", |v| Action::Timeout(node(v[0]))),
+    ("heal", |_| Action::Heal),
+    ("cut @ to @", |v| Action::CutOneWay {
+        from: node(v[0]),
+        to: node(v[1]),
+    }),
+    ("cut @ @", |v| Action::CutLink(node(v[0]), node(v[1]))),
+    ("restore @ @", |v| {
+        Action::RestoreLink(node(v[0]), node(v[1]))
+    }),
+    ("drop message #", |v| Action::DropMessage(v[0])),
+    ("add server @", |v| Action::AddServer(node(v[0]))),
+    ("remove server @", |v| Action::RemoveServer(node(v[0]))),
+    ("transfer leadership to @", |v| {
+        Action::TransferLeadership(node(v[0]))
+    }),
+];
+
 fn action(line: &Line) -> Parsed<StepAction> {
-    let verb = line.word(0).unwrap_or_default().to_ascii_lowercase();
-    let done = |a: Action, used: usize| line.end(used).map(|()| StepAction::Do(a));
-    match verb.as_str() {
+    match line.word(0).unwrap_or_default().to_ascii_lowercase().as_str() {
         "stop" if line.is(1, "leader") => Ok(StepAction::StopLeader),
-        "stop" => done(Action::Stop(line.server(1)?), 2),
-        "restart" => done(Action::Restart(line.server(1)?), 2),
-        "timeout" => done(Action::Timeout(line.server(1)?), 2),
-        "heal" => done(Action::Heal, 1),
-        "partition" => done(Action::Partition(line.groups(1)?), line.words.len()),
-        "cut" if line.word(2).is_some_and(|w| w.eq_ignore_ascii_case("to")) => done(
-            Action::CutOneWay {
-                from: line.server(1)?,
-                to: line.server(3)?,
-            },
-            4,
-        ),
-        "cut" => done(Action::CutLink(line.server(1)?, line.server(2)?), 3),
-        "restore" => done(Action::RestoreLink(line.server(1)?, line.server(2)?), 3),
-        "drop" if line.word(1).is_some_and(|w| w.eq_ignore_ascii_case("message")) => {
-            done(Action::DropMessage(line.number(2, "a message number")?), 3)
-        }
-        "add" if line.word(1).is_some_and(|w| w.eq_ignore_ascii_case("server")) => {
-            done(Action::AddServer(line.server(2)?), 3)
-        }
-        "remove" if line.word(1).is_some_and(|w| w.eq_ignore_ascii_case("server")) => {
-            done(Action::RemoveServer(line.server(2)?), 3)
-        }
-        "transfer"
-            if line.word(1).is_some_and(|w| w.eq_ignore_ascii_case("leadership"))
-                && line.word(2).is_some_and(|w| w.eq_ignore_ascii_case("to")) =>
-        {
-            done(Action::TransferLeadership(line.server(3)?), 4)
-        }
         "send" => send(line),
+        "partition" => Ok(StepAction::Do(Action::Partition(line.groups(1)?))),
         "set" => {
             let keyword = line.word(1).unwrap_or_default().to_ascii_lowercase();
             let rest = Line {
                 number: line.number,
-                words: line.words[2.min(line.words.len())..].to_vec(),
+                words: line.words.get(2..).unwrap_or_default().to_vec(),
             };
             Ok(StepAction::Do(Action::SetOption(option(&keyword, &rest)?)))
         }
-        _ => Err(line.expected(
-            "an action: stop, restart, timeout, send, partition, heal, cut, restore, drop message, add server, remove server, transfer leadership to, set",
+        _ => by_table(
+            &ACTIONS,
+            line,
             0,
-        )),
+            "an action: stop, restart, timeout, send, partition, heal, cut, restore, drop message, add server, remove server, transfer leadership to, set",
+        )
+        .map(StepAction::Do),
     }
 }
 
@@ -700,10 +792,12 @@ fn send(line: &Line) -> Parsed<StepAction> {
         return Err(line.expected("a client's command: SET n, ADD n or GET", 1));
     }
     let client = if from < to {
-        if !(to == from + 3 && words[from + 1].eq_ignore_ascii_case("client")) {
-            return Err(line.expected("from client N", from));
-        }
-        line.client(from + 2)?
+        let before_to = Line {
+            number: line.number,
+            words: words[..to].to_vec(),
+        };
+        let v = fill("from client $", &before_to, from).map_err(|miss| missed(line, miss))?;
+        ClientId(v[0] as u16)
     } else {
         ClientId(0)
     };
@@ -719,73 +813,76 @@ fn send(line: &Line) -> Parsed<StepAction> {
     }))
 }
 
-/// An option, in the header (`pre-vote on`) or after `do set` (`set pre-vote on`).
+// ----- options -----------------------------------------------------------------------------------
+
+/// The options, by their keyword and the pattern of the words after it.
+const OPTIONS: [(&str, fn(&[u64]) -> OptionChange); 18] = [
+    ("election timeout =", |v| OptionChange::ElectionTimeout {
+        min_us: v[0],
+        max_us: v[1],
+    }),
+    ("heartbeat ~", |v| OptionChange::HeartbeatInterval(v[0])),
+    ("latency =", |v| OptionChange::Latency {
+        min_us: v[0],
+        max_us: v[1],
+    }),
+    ("loss %", |v| OptionChange::LossPerMille(v[0] as u16)),
+    ("duplicate %", |v| {
+        OptionChange::DuplicatePerMille(v[0] as u16)
+    }),
+    ("replication immediate", |_| {
+        OptionChange::Replication(Replication::Immediate)
+    }),
+    ("replication on heartbeat", |_| {
+        OptionChange::Replication(Replication::OnHeartbeat)
+    }),
+    ("no-op ^", |v| OptionChange::NoOpOnElection(v[0] == 1)),
+    ("pre-vote ^", |v| OptionChange::PreVote(v[0] == 1)),
+    ("check-quorum ^", |v| OptionChange::CheckQuorum(v[0] == 1)),
+    ("one-at-a-time ^", |v| {
+        OptionChange::SingleServerChanges(v[0] == 1)
+    }),
+    ("client retry ~", |v| OptionChange::ClientRetryTimeout(v[0])),
+    ("client attempts #", |v| {
+        OptionChange::ClientMaxAttempts(u32::try_from(v[0]).unwrap_or(u32::MAX))
+    }),
+    ("snapshots off", |_| OptionChange::SnapshotThreshold(0)),
+    ("snapshots every # entries", |v| {
+        OptionChange::SnapshotThreshold(v[0])
+    }),
+    ("reads log", |_| OptionChange::ReadMode(ReadMode::Log)),
+    ("reads readindex", |_| {
+        OptionChange::ReadMode(ReadMode::ReadIndex)
+    }),
+    ("reads lease", |_| OptionChange::ReadMode(ReadMode::Lease)),
+];
+
+/// An option, in the header (`pre-vote on`) or after `do set` (`set pre-vote on`): the keyword,
+/// and the line's words after it.
 fn option(keyword: &str, line: &Line) -> Parsed<OptionChange> {
-    Ok(match keyword {
-        "election" if line.word(0).is_some_and(|w| w.eq_ignore_ascii_case("timeout")) => {
-            let (min_us, max_us) = line.range(1)?;
-            OptionChange::ElectionTimeout { min_us, max_us }
-        }
-        "heartbeat" => OptionChange::HeartbeatInterval(line.duration(0)?),
-        "latency" => {
-            let (min_us, max_us) = line.range(0)?;
-            OptionChange::Latency { min_us, max_us }
-        }
-        "loss" => OptionChange::LossPerMille(line.per_mille(0)?),
-        "duplicate" => OptionChange::DuplicatePerMille(line.per_mille(0)?),
-        "replication" if line.is(0, "immediate") => {
-            OptionChange::Replication(Replication::Immediate)
-        }
-        "replication" if line.is(0, "on heartbeat") => {
-            OptionChange::Replication(Replication::OnHeartbeat)
-        }
-        "replication" => return Err(line.expected("\"immediate\" or \"on heartbeat\"", 0)),
-        "no-op" => OptionChange::NoOpOnElection(line.on_off(0)?),
-        "pre-vote" => OptionChange::PreVote(line.on_off(0)?),
-        "check-quorum" => OptionChange::CheckQuorum(line.on_off(0)?),
-        "one-at-a-time" => OptionChange::SingleServerChanges(line.on_off(0)?),
-        "client" if line.word(0).is_some_and(|w| w.eq_ignore_ascii_case("retry")) => {
-            OptionChange::ClientRetryTimeout(line.duration(1)?)
-        }
-        "client" if line.word(0).is_some_and(|w| w.eq_ignore_ascii_case("attempts")) => {
-            let n = line.number(1, "a number of attempts (0 for no limit)")?;
-            line.end(2)?;
-            OptionChange::ClientMaxAttempts(n)
-        }
-        "snapshots" if line.is(0, "off") => OptionChange::SnapshotThreshold(0),
-        "snapshots" => {
-            if !(line.word(0).is_some_and(|w| w.eq_ignore_ascii_case("every"))
-                && line.is(2, "entries"))
-            {
-                return Err(line.expected("\"every N entries\" or \"off\"", 0));
-            }
-            OptionChange::SnapshotThreshold(line.number(1, "a number of entries")?)
-        }
-        "reads" if line.words.len() > 1 => return Err(line.expected("the end of the line", 1)),
-        "reads" => OptionChange::ReadMode(match line.word(0).map(str::to_ascii_lowercase).as_deref() {
-            Some("log") => ReadMode::Log,
-            Some("readindex") => ReadMode::ReadIndex,
-            Some("lease") => ReadMode::Lease,
-            _ => return Err(line.expected("log, readindex or lease", 0)),
-        }),
-        "break" | "keep" => {
-            let name = line.word(0).unwrap_or_default();
-            let switch = SafetySwitch::ALL
-                .into_iter()
-                .find(|s| s.keyword().eq_ignore_ascii_case(name))
-                .ok_or_else(|| {
-                    let names: Vec<&str> = SafetySwitch::ALL.iter().map(|s| s.keyword()).collect();
-                    line.expected(&format!("one of {}", names.join(", ")), 0)
-                })?;
-            line.end(1)?;
-            OptionChange::Safety(switch, keyword == "break")
-        }
-        _ => {
-            return Err(line.error(format!(
-                "unknown keyword \"{keyword}\": the lesson's header has title, id, servers, clients, seed, timeout and the options election timeout, heartbeat, latency, loss, duplicate, replication, no-op, pre-vote, check-quorum, one-at-a-time, client retry, client attempts, snapshots, reads, break and keep; steps start with \"step\""
-            )))
-        }
-    })
+    if keyword == "break" || keyword == "keep" {
+        let name = line.word(0).unwrap_or_default();
+        let switch = SafetySwitch::ALL
+            .into_iter()
+            .find(|s| s.keyword().eq_ignore_ascii_case(name))
+            .ok_or_else(|| {
+                let names: Vec<&str> = SafetySwitch::ALL.iter().map(|s| s.keyword()).collect();
+                line.expected(&format!("one of {}", names.join(", ")), 0)
+            })?;
+        line.end(1)?;
+        return Ok(OptionChange::Safety(switch, keyword == "break"));
+    }
+    if !OPTIONS.iter().any(|(pattern, _)| pattern.split(' ').next() == Some(keyword)) {
+        return Err(line.error(format!(
+            "unknown keyword \"{keyword}\": the lesson's header has title, id, servers, clients, seed, timeout and the options election timeout, heartbeat, latency, loss, duplicate, replication, no-op, pre-vote, check-quorum, one-at-a-time, client retry, client attempts, snapshots, reads, break and keep; steps start with \"step\""
+        )));
+    }
+    let mut whole = Line {
+        number: line.number,
+        words: vec![keyword],
+    };
+    whole.words.extend(&line.words);
+    by_table(&OPTIONS, &whole, 0, "an option")
 }
 
 // ----- conditions --------------------------------------------------------------------------------
@@ -796,99 +893,85 @@ fn conditions(line: &Line, from: usize) -> Parsed<Vec<Condition>> {
     let mut start = from;
     for i in from..=line.words.len() {
         if i == line.words.len() || line.words[i].eq_ignore_ascii_case("and") {
-            all.push(condition(line, start, i)?);
+            let part = Line {
+                number: line.number,
+                words: line.words[start..i].to_vec(),
+            };
+            all.push(condition(&part)?);
             start = i + 1;
         }
     }
     Ok(all)
 }
 
-/// The condition written in words `from..to`.
-fn condition(line: &Line, from: usize, to: usize) -> Parsed<Condition> {
-    let part = Line {
-        number: line.number,
-        words: line.words[from..to].to_vec(),
-    };
+/// The conditions but `configuration` and `X is …`.
+const CONDITIONS: [(&str, fn(&[u64]) -> Condition); 15] = [
+    ("nothing", |_| Condition::Nothing),
+    ("after ~", |v| Condition::After(v[0])),
+    ("leader elected", |_| Condition::LeaderElected),
+    ("leader other than @", |v| {
+        Condition::LeaderElectedOtherThan(node(v[0]))
+    }),
+    ("entry # committed everywhere", |v| {
+        Condition::EntryCommittedEverywhere(v[0])
+    }),
+    ("entry # committed on @", |v| Condition::EntryCommittedOn {
+        index: v[0],
+        node: node(v[1]),
+    }),
+    ("entry # on @", |v| Condition::EntryOn {
+        index: v[0],
+        node: node(v[1]),
+    }),
+    ("snapshot # on @", |v| Condition::SnapshotOn {
+        index: v[0],
+        node: node(v[1]),
+    }),
+    ("value ± everywhere", |v| {
+        Condition::ValueEverywhere(v[0] as i64)
+    }),
+    ("term # everywhere", |v| Condition::TermAtLeast(v[0])),
+    ("two leaders", |_| Condition::TwoLeaders),
+    ("split vote", |_| Condition::SplitVote),
+    ("logs match", |_| Condition::LogsMatch),
+    ("client $ answered", |v| {
+        Condition::ClientAnswered(ClientId(v[0] as u16))
+    }),
+    ("client $ got ±", |v| {
+        Condition::ClientGot(ClientId(v[0] as u16), v[1] as i64)
+    }),
+];
+
+/// One condition: the whole of `part`.
+fn condition(part: &Line) -> Parsed<Condition> {
     let w = |i: usize| part.word(i).unwrap_or_default().to_ascii_lowercase();
-    let role = |word: &str| match word {
-        "leader" => Some(Role::Leader),
-        "pre-candidate" => Some(Role::PreCandidate),
-        "candidate" => Some(Role::Candidate),
-        "follower" => Some(Role::Follower),
-        _ => None,
-    };
-    let member = |word: &str| match word {
-        "voter" => Some(crate::raft::Member::Voter),
-        "learner" => Some(crate::raft::Member::Learner),
-        "outside" => Some(crate::raft::Member::None),
-        _ => None,
-    };
-    let then_end = |c: Condition, used: usize| part.end(used).map(|()| c);
-    use Condition::*;
-    match (w(0).as_str(), w(1).as_str()) {
-        ("nothing", _) => then_end(Nothing, 1),
-        ("after", _) => Ok(After(part.duration(1)?)),
-        ("leader", "elected") => then_end(LeaderElected, 2),
-        ("leader", "other") if w(2) == "than" => {
-            then_end(LeaderElectedOtherThan(part.server(3)?), 4)
-        }
-        ("entry", _) if part.is(2, "committed everywhere") => then_end(
-            EntryCommittedEverywhere(part.number(1, "an entry's index")?),
-            4,
-        ),
-        ("entry", _) if w(2) == "committed" && w(3) == "on" => then_end(
-            EntryCommittedOn {
-                node: part.server(4)?,
-                index: part.number(1, "an entry's index")?,
-            },
-            5,
-        ),
-        ("entry", _) if w(2) == "on" => then_end(
-            EntryOn {
-                node: part.server(3)?,
-                index: part.number(1, "an entry's index")?,
-            },
-            4,
-        ),
-        ("snapshot", _) if w(2) == "on" => then_end(
-            SnapshotOn {
-                node: part.server(3)?,
-                index: part.number(1, "an entry's index")?,
-            },
-            4,
-        ),
-        ("value", _) if part.is(2, "everywhere") => {
-            then_end(ValueEverywhere(part.number(1, "a value")?), 3)
-        }
-        ("term", _) if part.is(2, "everywhere") => {
-            then_end(TermAtLeast(part.number(1, "a term")?), 3)
-        }
-        ("two", "leaders") => then_end(TwoLeaders, 2),
-        ("split", "vote") => then_end(SplitVote, 2),
-        ("logs", "match") => then_end(LogsMatch, 2),
-        ("client", _) if part.is(2, "answered") => then_end(ClientAnswered(part.client(1)?), 3),
-        ("client", _) if w(2) == "got" => {
-            then_end(ClientGot(part.client(1)?, part.number(3, "a value")?), 4)
-        }
-        ("configuration", _) => configuration(&part),
-        (_, "is") => {
-            let node = part.server(0)?;
-            if let Some(r) = role(&w(2)) {
-                then_end(NodeRole(node, r), 3)
-            } else if let Some(m) = member(&w(2)) {
-                then_end(Condition::Member(node, m), 3)
-            } else {
-                Err(part.expected(
-                    "a role (leader, candidate, follower) or a membership (voter, learner, outside)",
-                    2,
-                ))
-            }
-        }
-        _ => Err(part.expected(
-            "a condition, e.g. \"A is leader\", \"entry 2 committed on B\", \"after 300 ms\"",
-            0,
-        )),
+    if w(0) == "configuration" {
+        return configuration(part);
     }
+    if w(1) == "is" {
+        let node = part.server(0)?;
+        part.end(3)?;
+        use crate::raft::Member;
+        return Ok(match w(2).as_str() {
+            "leader" => Condition::NodeRole(node, Role::Leader),
+            "candidate" => Condition::NodeRole(node, Role::Candidate),
+            "follower" => Condition::NodeRole(node, Role::Follower),
+            "pre-candidate" => Condition::NodeRole(node, Role::PreCandidate),
+            "voter" => Condition::Member(node, Member::Voter),
+            "learner" => Condition::Member(node, Member::Learner),
+            "outside" => Condition::Member(node, Member::None),
+            _ => return Err(part.expected(
+                "a role (leader, candidate, follower) or a membership (voter, learner, outside)",
+                2,
+            )),
+        });
+    }
+    by_table(
+        &CONDITIONS,
+        part,
+        0,
+        "a condition, e.g. \"A is leader\", \"entry 2 committed on B\", \"after 300 ms\"",
+    )
 }
 
 /// `configuration A, B, C → A, B, C, D uncommitted`: the configuration as the page writes it.
