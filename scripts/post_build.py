@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Trunk post-build hook: minifies the wasm-bindgen JS of a release build, then adds a
 Content-Security-Policy to the built index.html. (One hook, so the two edits of index.html
-happen in order.)
+happen in order.) After the simulator's page, it builds the Experiments page
+(experiments/index.html, its own wasm) into the same distribution, under experiments/: Trunk
+builds one page per run, and a page of its own keeps the experiments' code out of the
+simulator's bundle (scripts/size_check).
 
 Minifying: Trunk's own JS minifier cannot read wasm-bindgen's module (`export default`), so the
 release build runs terser (npm, pinned in package.json, installed by scripts/setup) over it and
@@ -21,6 +24,10 @@ import os
 import re
 import subprocess
 import sys
+
+# The repository (this file is scripts/post_build.py): Trunk's TRUNK_SOURCE_DIR is the directory
+# of the page being built, which for experiments/index.html is not the root.
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 POLICY = (
     "default-src 'none'; "
@@ -42,8 +49,7 @@ POLICY = (
 def minify_js(staging: str, html: str) -> str:
     """Minifies every JS file of the build in place and returns index.html with their new
     integrity hashes."""
-    root = os.environ.get("TRUNK_SOURCE_DIR", os.getcwd())
-    terser = os.path.join(root, "node_modules", "terser", "bin", "terser")
+    terser = os.path.join(ROOT, "node_modules", "terser", "bin", "terser")
     if not os.path.exists(terser):
         raise SystemExit("post_build: terser is missing; run scripts/setup (npm ci)")
     for name in sorted(os.listdir(staging)):
@@ -89,7 +95,20 @@ def main() -> int:
         return 1
     with open(path, "w", encoding="utf-8") as f:
         f.write(html)
+    if not os.environ.get("RAFTSIM_SUBPAGE"):
+        build_experiments_page(staging)
     return 0
+
+
+def build_experiments_page(staging: str) -> None:
+    """Runs Trunk again, for experiments/index.html, into STAGING/experiments (this hook then
+    runs for that build too, marked so that it does not recurse)."""
+    command = ["trunk", "build", "experiments/index.html", "--dist", os.path.join(staging, "experiments")]
+    if os.environ.get("TRUNK_PROFILE") == "release":
+        command.append("--release")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRUNK_")}
+    env["RAFTSIM_SUBPAGE"] = "1"
+    subprocess.run(command, cwd=ROOT, env=env, check=True)
 
 
 if __name__ == "__main__":

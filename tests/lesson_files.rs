@@ -115,3 +115,55 @@ fn built_in_lessons_load_and_write_back_to_the_same_chapter() {
         assert_eq!(again, original, "{}", chapter.slug);
     }
 }
+
+/// The built-in chapters ask before the election, split-vote, replication and partition steps
+/// (and more), and each question's answer, judged on the world the step ends in, is the one its
+/// explanation gives.
+#[test]
+fn built_in_questions_have_the_answers_their_explanations_give() {
+    let expected = [
+        (
+            "election",
+            1,
+            "It votes for itself and asks the others for their votes",
+        ),
+        ("election", 2, "A"),
+        (
+            "reelection",
+            1,
+            "One of them times out and starts an election",
+        ),
+        (
+            "split-vote",
+            1,
+            "No, the votes split and nobody wins term 1",
+        ),
+        ("split-vote", 2, "A"),
+        ("replication", 1, "No, not yet"),
+        ("replication", 2, "Two: a majority"),
+        ("partition", 3, "No"),
+        ("partition", 5, "C"),
+    ];
+    let mut asked = Vec::new();
+    for c in chapters() {
+        for (s, step) in c.steps.iter().enumerate() {
+            let Some(question) = &step.question else {
+                continue;
+            };
+            let mut world = if s == 0 {
+                c.fresh_world().expect("builds")
+            } else {
+                c.world_at(s - 1).expect("builds")
+            };
+            let entered_at = c.enter_step(s, &mut world).expect("enters");
+            step.finish(entered_at, &mut world);
+            let answer = question.right_answer_text(&world, entered_at);
+            asked.push((c.slug.clone(), s, answer));
+        }
+    }
+    let asked: Vec<(&str, usize, &str)> = asked
+        .iter()
+        .map(|(c, s, a)| (c.as_str(), *s, a.as_str()))
+        .collect();
+    assert_eq!(asked, expected);
+}

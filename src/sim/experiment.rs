@@ -56,6 +56,7 @@
 use super::{Action, Config, ConfigError, NodeId, World, MS, SECOND};
 use crate::decimal::{fixed, short};
 use crate::raft::{Term, Time};
+use crate::sim::linearizability::sorted_by;
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 use serde::{Deserialize, Serialize};
@@ -302,15 +303,15 @@ pub struct SeriesResult {
 
 impl SeriesResult {
     fn build(index: usize, spec: &SeriesSpec, trials: &[TrialRecord]) -> SeriesResult {
-        let mut samples_ms: Vec<f64> = trials.iter().map(TrialRecord::time_ms).collect();
-        samples_ms.sort_by(f64::total_cmp);
+        // Sorted by the exact integer times, through the one sort the core's wasm carries.
+        let order = sorted_by(trials.len(), |i| (trials[i].time_without_leader_us, 0));
+        let samples_ms: Vec<f64> = order.iter().map(|&i| trials[i].time_ms()).collect();
         let n = samples_ms.len();
-        let mut elected: Vec<f64> = trials
+        let elected: Vec<f64> = order
             .iter()
-            .filter(|t| t.leader_elected)
-            .map(TrialRecord::time_ms)
+            .filter(|&&i| trials[i].leader_elected)
+            .map(|&i| trials[i].time_ms())
             .collect();
-        elected.sort_by(f64::total_cmp);
         let mut cdf: Vec<CdfPoint> = Vec::new();
         for (i, &x) in elected.iter().enumerate() {
             let fraction = (i + 1) as f64 / n as f64;

@@ -294,9 +294,10 @@ fn client_order(ops: &[Operation]) -> Vec<usize> {
     sorted_by(ops.len(), |i| (u64::from(ops[i].client.0), ops[i].seq))
 }
 
-/// The indices `0..n` sorted by `key(i)`, ties by index. Every sort in this module goes through
-/// here, on one element type: each distinct sort instance costs kilobytes of wasm.
-fn sorted_by(n: usize, key: impl Fn(usize) -> (u64, u64)) -> Vec<usize> {
+/// The indices `0..n` sorted by `key(i)`, ties by index. Every sort in this module (and the
+/// experiments') goes through here, on one element type: each distinct sort instance costs
+/// kilobytes of wasm.
+pub(crate) fn sorted_by(n: usize, key: impl Fn(usize) -> (u64, u64)) -> Vec<usize> {
     let mut keyed: Vec<(u64, u64, u64)> = (0..n).map(|i| (key(i).0, key(i).1, i as u64)).collect();
     keyed.sort_unstable();
     keyed.into_iter().map(|k| k.2 as usize).collect()

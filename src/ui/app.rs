@@ -16,7 +16,6 @@ use super::embed_api::{
 };
 use super::embed_dialog::{EmbedDialog, EmbedSource};
 use super::event_list::{event_list, event_list_version};
-use super::experiments_panel::ExperimentsPanel;
 use super::frame_probe;
 use super::frozen::{fingerprint, ViewCache};
 use super::hooks::{
@@ -35,7 +34,7 @@ use super::tour_panel::{scenario_panel, tour_panel};
 use crate::scenario::presets;
 
 /// Reads the page's query string; outside a browser (or if the browser refuses) it is empty.
-fn page_query() -> String {
+pub(crate) fn page_query() -> String {
     web_sys::window()
         .and_then(|w| w.location().search().ok())
         .unwrap_or_default()
@@ -81,7 +80,7 @@ fn embed_source(sandbox: &Sandbox) -> EmbedSource {
 }
 
 /// Sets `data-theme` on `<html>` so the stylesheet's light-dark() colours follow the URL's theme.
-fn apply_theme(theme: Theme) {
+pub(crate) fn apply_theme(theme: Theme) {
     let Some(root) = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.document_element())
@@ -139,10 +138,15 @@ pub fn App() -> Html {
     let embed_open = use_state_from(false);
     // In a small frame the tour's caption shows its first lines until the reader asks for more.
     let caption_open = use_state_from(false);
-    let experiments_open = use_state_from(params.experiments);
     {
         let theme = params.theme;
         use_effect_with(theme, |theme| apply_theme(*theme));
+    }
+    // `view=experiments` (older links): the experiments have a page of their own.
+    if params.experiments {
+        if let Some(location) = web_sys::window().map(|w| w.location()) {
+            let _ = location.replace(&format!("experiments/{}", page_query()));
+        }
     }
     let redraw = use_force_update();
     let last_frame_ms = use_mut_ref_from(None::<f64>);
@@ -161,20 +165,27 @@ pub fn App() -> Html {
     };
 
     // Lesson files the sandbox asks for (a tour chapter opened for the first time, the lesson of
-    // `?lesson=`) are fetched from the site after the render that asked.
+    // `?lesson=`) are fetched from the site after the render that asked. What goes wrong in
+    // opening one reaches an embedding page as an error event too (it cannot see the banner).
     {
-        let dispatch = dispatch.clone();
+        let sandbox = sandbox.clone();
+        let redraw = redraw.clone();
         let request = sandbox.borrow_mut().take_lesson_request();
         use_effect_boxed(Box::new(move || {
             if let Some(request) = request {
                 lesson_fetch::fetch_lesson(request.path.clone(), move |result| {
-                    dispatch.emit(match result {
+                    let command = match result {
                         Ok(text) => UiCommand::OpenLesson { request, text },
                         Err(reason) => UiCommand::Notice(format!(
                             "The lesson \"{}\" could not be loaded: {reason}.",
                             shorten(&request.path)
                         )),
-                    })
+                    };
+                    let problems = sandbox.borrow_mut().handle_reporting(command);
+                    redraw.force_update();
+                    for message in problems {
+                        post_to_host(&EmbedEvent::Error { message });
+                    }
                 });
             }
         }));
@@ -302,12 +313,20 @@ pub fn App() -> Html {
         let reporter = use_mut_ref(HostReporter::default);
         use_effect_boxed(Box::new(move || {
             if in_frame() {
+                let answers = sandbox.borrow_mut().take_answers();
                 let s = sandbox.borrow();
                 for event in reporter
                     .borrow_mut()
                     .news(s.world(), s.jumps(), s.is_playing())
                 {
                     post_to_host(&event);
+                }
+                for a in answers {
+                    post_to_host(&EmbedEvent::QuestionAnswered {
+                        lesson: a.lesson,
+                        step: a.step as u64 + 1,
+                        right: a.right,
+                    });
                 }
             }
         }));
@@ -369,10 +388,6 @@ pub fn App() -> Html {
         let sandbox = sandbox.clone();
         Callback::from(move |_: ()| download_run(&sandbox.borrow()))
     };
-    let toggle_experiments = {
-        let experiments_open = experiments_open.clone();
-        Callback::from(move |_: MouseEvent| experiments_open.set(!*experiments_open))
-    };
     let open_embed = {
         let embed_open = embed_open.clone();
         Callback::from(move |_: MouseEvent| embed_open.set(true))
@@ -431,9 +446,10 @@ pub fn App() -> Html {
                             { for presets::presets().iter().map(|p| html! { <option value={p.slug}>{ p.title }</option> }) }
                         </select>
                     </label>
-                    <button class={classes!("btn", experiments_open.then_some("primary"))} data-testid="btn-experiments"
-                            onclick={toggle_experiments} aria-pressed={experiments_open.to_string()}
-                            title="Reproduce the paper's election measurements">{ "Experiments" }</button>
+                    // A page of its own (its code would weigh on this page), in a new tab so the
+                    // run here carries on.
+                    <a class="btn" data-testid="btn-experiments" href="experiments/" target="_blank"
+                       title="Reproduce the paper's election measurements (opens a new tab)">{ "Experiments" }</a>
                     <button class="btn" data-testid="btn-embed" onclick={open_embed}
                             title="Put this simulation in a course page">{ "Embed…" }</button>
                     <button class="btn ghost help-button" data-testid="btn-help" onclick={toggle_help.clone()}
@@ -446,10 +462,6 @@ pub fn App() -> Html {
                     <button class="btn ghost" onclick={dismiss} aria-label="Dismiss">{ "✕" }</button>
                 </div>
             }
-            // Always mounted (hidden when closed) so a running experiment survives a look at the
-            // simulator.
-            <main class="layout single" hidden={!*experiments_open}><ExperimentsPanel /></main>
-            if !*experiments_open {
             // The stage holds everything a caption can talk about (the story, the cluster, the
             // timeline, the logs) and fits the window, the cluster taking whatever height is
             // left, so cause and effect are on screen together. On a phone its parts and the
@@ -509,7 +521,6 @@ pub fn App() -> Html {
                     { cache.view("events", events_version, || event_list(s.world(), s.show_message_events(), &dispatch)) }
                 }
             </main>
-            }
             if *embed_open {
                 <EmbedDialog source={embed_source(&s)} on_close={close_embed} />
             }

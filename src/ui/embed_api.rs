@@ -49,10 +49,12 @@ pub enum HostCommand {
     Next,
     /// The guided tour's previous step.
     Back,
-    /// Open a tour chapter (at a step counted from 1) or a preset scenario.
+    /// Open a tour chapter or a lesson file (at a step counted from 1), or a preset scenario.
     Load {
         /// A tour chapter's slug, e.g. `partition`.
         tour: Option<String>,
+        /// A lesson file on the same site, e.g. `my-lesson.txt` (as `?lesson=`).
+        lesson: Option<String>,
         /// The step, counted from 1 as in URLs; the first step if absent.
         step: Option<usize>,
         /// A scenario's slug, e.g. `figure8`.
@@ -108,7 +110,7 @@ pub fn parse_host_message(text: &str) -> Result<HostCommand, HostMessageError> {
         "speed" => &["value"],
         "send" => &["command"],
         "reset" => &["nodes", "seed"],
-        "load" => &["tour", "step", "scenario"],
+        "load" => &["tour", "lesson", "step", "scenario"],
         _ => &[],
     };
     if let Some(extra) = message
@@ -153,14 +155,16 @@ pub fn parse_host_message(text: &str) -> Result<HostCommand, HostMessageError> {
                     None => return needs("a whole-number \"step\", counted from 1"),
                 },
             };
-            let (tour, scenario) = (text("tour"), text("scenario"));
+            let (tour, lesson, scenario) = (text("tour"), text("lesson"), text("scenario"));
             if field("tour").is_some() != tour.is_some()
+                || field("lesson").is_some() != lesson.is_some()
                 || field("scenario").is_some() != scenario.is_some()
             {
-                return needs("\"tour\" or \"scenario\" as text");
+                return needs("\"tour\", \"lesson\" or \"scenario\" as text");
             }
             HostCommand::Load {
                 tour,
+                lesson,
                 step,
                 scenario,
             }
@@ -195,15 +199,23 @@ impl HostCommand {
                 step: step.unwrap_or(1).saturating_sub(1),
             },
             HostCommand::Load {
+                lesson: Some(path),
+                step,
+                ..
+            } => UiCommand::LoadLesson {
+                path: path.clone(),
+                step: step.unwrap_or(1).saturating_sub(1),
+            },
+            HostCommand::Load {
                 scenario: Some(slug),
                 ..
             } => UiCommand::LoadPreset {
                 slug: slug.clone(),
                 broken: true,
             },
-            HostCommand::Load { .. } => {
-                UiCommand::Notice("A load message needs a tour chapter or a scenario.".to_string())
-            }
+            HostCommand::Load { .. } => UiCommand::Notice(
+                "A load message needs a tour chapter, a lesson or a scenario.".to_string(),
+            ),
         })
     }
 }
@@ -275,6 +287,16 @@ pub enum EmbedEvent {
         /// Why.
         message: String,
     },
+    /// The student answered a lesson's question, so that a course page can count progress (on
+    /// its own side: raftsim sends answers nowhere else).
+    QuestionAnswered {
+        /// The lesson (or tour chapter) id, e.g. `"election"`.
+        lesson: String,
+        /// The step, counted from 1.
+        step: u64,
+        /// Whether the answer was right.
+        right: bool,
+    },
 }
 
 impl EmbedEvent {
@@ -290,6 +312,7 @@ impl EmbedEvent {
             EmbedEvent::Violation { .. } => "violation",
             EmbedEvent::State { .. } => "state",
             EmbedEvent::Error { .. } => "error",
+            EmbedEvent::QuestionAnswered { .. } => "question-answered",
         };
         w.key("raftsim");
         w.string(name);
@@ -365,6 +388,16 @@ impl EmbedEvent {
                 w.end_array();
             }
             EmbedEvent::Error { message } => text(&mut w, "message", message),
+            EmbedEvent::QuestionAnswered {
+                lesson,
+                step,
+                right,
+            } => {
+                text(&mut w, "lesson", lesson);
+                number(&mut w, "step", *step);
+                w.key("right");
+                w.bool(*right);
+            }
         }
         w.end_object();
         w.finish()
@@ -621,6 +654,11 @@ mod tests {
         Error {
             message: &'a str,
         },
+        QuestionAnswered {
+            lesson: &'a str,
+            step: u64,
+            right: bool,
+        },
     }
 
     #[test]
@@ -716,6 +754,18 @@ mod tests {
                     message: odd.into(),
                 },
                 SerdeEvent::Error { message: odd },
+            ),
+            (
+                EmbedEvent::QuestionAnswered {
+                    lesson: odd.into(),
+                    step: 3,
+                    right: true,
+                },
+                SerdeEvent::QuestionAnswered {
+                    lesson: odd,
+                    step: 3,
+                    right: true,
+                },
             ),
         ];
         for (event, serde_event) in pairs {

@@ -49,6 +49,28 @@ struct Running {
     elapsed_ms: f64,
 }
 
+/// The Experiments page: a header that leads back to the simulator, and the panel. The page's
+/// `theme` parameter works as on the simulator's page.
+#[component]
+pub fn ExperimentsPage() -> Html {
+    let theme = use_memo((), |_| {
+        super::params::parse_query(&super::app::page_query())
+            .0
+            .theme
+    });
+    use_effect_with(*theme, |theme| super::app::apply_theme(*theme));
+    html! {
+        <div class="app" data-testid="app">
+            <header class="app-header">
+                <h1 class="brand" data-testid="brand">{ "raftsim" }</h1>
+                <p class="tagline">{ "Experiments: the paper's election measurements, on the simulator." }</p>
+                <a class="btn" data-testid="btn-simulator" href="../">{ "◂ Simulator" }</a>
+            </header>
+            <main class="layout single"><ExperimentsPanel /></main>
+        </div>
+    }
+}
+
 /// The panel.
 #[component]
 pub fn ExperimentsPanel() -> Html {

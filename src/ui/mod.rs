@@ -28,6 +28,12 @@ mod tour_panel;
 
 pub use app::App;
 
+/// Starts the Experiments page (its own binary and page, `experiments/`) in the `<body>`.
+pub fn start_experiments() {
+    panic_report::install();
+    yew::Renderer::<experiments_panel::ExperimentsPage>::new().render();
+}
+
 /// Starts the app in the page's `<body>`. Called by the binary's `main`.
 pub fn start() {
     // A panic in wasm would otherwise leave a dead page with nothing to explain it.

@@ -353,7 +353,7 @@ pub fn parse_query(query: &str) -> (Params, Vec<String>) {
 /// no host (`//…`), no backslashes that some browsers read as slashes. The page also checks the
 /// resolved address's origin before fetching it, and its Content-Security-Policy allows only
 /// its own site.
-fn same_site_path(value: &str) -> Option<&str> {
+pub(crate) fn same_site_path(value: &str) -> Option<&str> {
     let fine = !value.is_empty()
         && value.len() <= 300
         && !value.starts_with("//")

@@ -15,7 +15,7 @@ use crate::sim::{Action, Config, MessageId, World};
 use std::sync::Arc;
 
 use super::engine::{new_timeline, timeline_options, Engine, Reply, TourStep};
-use super::params::{shorten, Params, MAX_SPEED, MAX_UI_NODES, MIN_SPEED};
+use super::params::{same_site_path, shorten, Params, MAX_SPEED, MAX_UI_NODES, MIN_SPEED};
 use super::script::Script;
 
 /// The longest real time one animation frame may advance the simulation by. After the tab was in
@@ -107,6 +107,14 @@ pub enum UiCommand {
     TryItYourself,
     /// Answer the tour step's question; the step then runs and shows whether it was right.
     Answer(Given),
+    /// Fetch a teacher's lesson file from the site (`?lesson=`, or the embed API's `load`) and
+    /// open it at a step (from 0).
+    LoadLesson {
+        /// The file, relative to the page.
+        path: String,
+        /// The step, from 0.
+        step: usize,
+    },
     /// Open the lesson file the page fetched for a [`LessonRequest`] (checked first; a broken
     /// lesson is reported with its line and leaves the page as it was).
     OpenLesson {
@@ -198,7 +206,7 @@ pub struct Sandbox {
     /// a seek. The embed API reports only what happens live, and a jump is not live.
     jumps: u64,
     /// Answers to tour questions not yet reported to the embedding page.
-    answers: Vec<(Given, bool)>,
+    answers: Vec<Answered>,
     /// The built-in chapters read so far (all of them natively; fetched one by one by the page).
     library: Vec<Arc<tour::Chapter>>,
     /// A lesson file the page should fetch next.
@@ -227,6 +235,17 @@ pub struct LessonRequest {
     pub tour_id: Option<String>,
     /// The step to open, from 0; [`LAST_STEP`] for the chapter's last.
     pub step: usize,
+}
+
+/// A question answered, for the embedding page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Answered {
+    /// The lesson's (or tour chapter's) id.
+    pub lesson: String,
+    /// The step, from 0.
+    pub step: usize,
+    /// Whether the answer was right.
+    pub right: bool,
 }
 
 /// A step number that opens a chapter at its last step, whatever its length (Back from the
@@ -641,12 +660,16 @@ impl Sandbox {
         step.runner.finish(&mut end);
         let right = question.is_right(given, &end, step.runner.entered_at());
         step.answer = Some(Reply::Given(given, right));
-        self.answers.push((given, right));
+        self.answers.push(Answered {
+            lesson: step.runner.chapter().slug.clone(),
+            step: step.runner.step_index(),
+            right,
+        });
         self.playing = true;
     }
 
     /// The answers given since the last call, for the embedding page's events.
-    pub fn take_answers(&mut self) -> Vec<(Given, bool)> {
+    pub fn take_answers(&mut self) -> Vec<Answered> {
         std::mem::take(&mut self.answers)
     }
 
@@ -965,6 +988,19 @@ impl Sandbox {
             UiCommand::SeekToEnd => self.travel(Timeline::seek_to_end),
             UiCommand::ImportRun(text) => self.import_run(&text),
             UiCommand::OpenLesson { request, text } => self.open_lesson(request, &text),
+            UiCommand::LoadLesson { path, step } => match same_site_path(&path) {
+                Some(path) => {
+                    self.lesson_request = Some(LessonRequest {
+                        path: path.to_string(),
+                        tour_id: None,
+                        step,
+                    })
+                }
+                None => self.notice(&format!(
+                    "The lesson \"{}\" must be a file on this site, such as my-lesson.txt.",
+                    shorten(&path)
+                )),
+            },
             UiCommand::SetAutoClient(period) => {
                 self.auto_client = period.map(|period_us| AutoClient {
                     period_us: period_us.max(MIN_AUTO_PERIOD_US),
@@ -1534,7 +1570,7 @@ mod tests {
         refused(r#"{"raftsim":"load","scenario":"nope"}"#, "nope");
         refused(
             r#"{"raftsim":"load"}"#,
-            "needs a tour chapter or a scenario",
+            "needs a tour chapter, a lesson or a scenario",
         );
         refused(r#"{"raftsim":"next"}"#, "guided tour");
         refused(r#"{"raftsim":"back"}"#, "guided tour");
@@ -1644,7 +1680,14 @@ until entry 1 on A
         finish_step(&mut s);
         assert_eq!(s.tour_status(), StepStatus::Done);
         assert_eq!(s.world().leader(), Some(NodeId(0)));
-        assert_eq!(s.take_answers(), vec![(Given::Server(NodeId(1)), false)]);
+        assert_eq!(
+            s.take_answers(),
+            vec![Answered {
+                lesson: "lesson".into(),
+                step: 0,
+                right: false
+            }]
+        );
 
         s.handle(UiCommand::TourNext);
         assert!(s.tour_awaits_answer());

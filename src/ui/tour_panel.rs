@@ -94,14 +94,19 @@ fn question_box(sandbox: &Sandbox, dispatch: &Callback<UiCommand>) -> Html {
     let right_answer = || question.right_answer_text(sandbox.world(), step.runner.entered_at());
     // (the verdict's kind, its mark and words)
     let (kind, text) = match step.answer {
-        Some(Reply::Given(given, _)) if running => {
-            ("", format!("You answered {}. Watch what happens…", said(given)))
-        }
+        Some(Reply::Given(given, _)) if running => (
+            "",
+            format!("You answered {}. Watch what happens…", said(given)),
+        ),
         _ if running => ("", "Watch what happens…".to_string()),
         Some(Reply::Given(given, true)) => ("true", format!("✓ Right: {}. ", said(given))),
         Some(Reply::Given(given, false)) => (
             "false",
-            format!("✗ Not quite: you answered {}, and the answer is {}. ", said(given), right_answer()),
+            format!(
+                "✗ Not quite: you answered {}, and the answer is {}. ",
+                said(given),
+                right_answer()
+            ),
         ),
         _ => ("skipped", format!("The answer: {}. ", right_answer())),
     };

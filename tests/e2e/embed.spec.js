@@ -1,7 +1,7 @@
 // Embedding in course pages: two independent instances on one page, the postMessage API, small
 // iframes, the Embed dialog, and no request leaving loopback.
 const { test, expect } = require('@playwright/test');
-const { openApp, waitForLeader } = require('./helpers');
+const { openApp, waitUntilDone, waitForLeader } = require('./helpers');
 
 test('two embeds on one page run independently and talk to the host', async ({ page, baseURL }) => {
   const requests = [];
@@ -114,6 +114,9 @@ test('an embed can open straight into a tour step', async ({ page }) => {
   const errors = await openApp(page, '?embed=1&tour=split-vote&step=2&speed=1');
   await expect(page.getByTestId('tour')).toHaveAttribute('data-chapter', 'split-vote');
   await expect(page.getByTestId('tour')).toHaveAttribute('data-step', '2');
+  // The step asks first; its caption comes with the answer.
+  await expect(page.getByTestId('tour-question-text')).toBeVisible();
+  await waitUntilDone(page);
   await expect(page.getByTestId('tour-caption')).toBeVisible();
   expect(errors).toEqual([]);
 });
@@ -152,7 +155,7 @@ test('every refused host command comes back as an error event', async ({ page })
     [{ raftsim: 'reset', nodes: 12, seed: 1 }, 'not 12'],
     [{ raftsim: 'load', tour: 'nope' }, 'nope'],
     [{ raftsim: 'load', scenario: 'nope' }, 'nope'],
-    [{ raftsim: 'load' }, 'tour chapter or a scenario'],
+    [{ raftsim: 'load' }, 'tour chapter, a lesson or a scenario'],
     [{ raftsim: 'next' }, 'guided tour'],
     [{ raftsim: 'load', tour: 'election', step: 0 }, 'counted from 1'],
   ];

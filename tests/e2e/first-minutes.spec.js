@@ -2,7 +2,7 @@
 // phone, the sandbox right after it, and the embeds a course page uses. Each test here failed on
 // the build before issue #20 was fixed.
 const { test, expect } = require('@playwright/test');
-const { openApp, waitForLeader } = require('./helpers');
+const { openApp, waitUntilDone, waitForLeader } = require('./helpers');
 
 /**
  * Where the element is, and whether all of it can be seen without scrolling anything: inside the
@@ -45,9 +45,6 @@ async function renderedFontSize(locator) {
   });
 }
 
-async function waitUntilDone(page) {
-  await expect(page.getByTestId('tour')).toHaveAttribute('data-status', 'done', { timeout: 30_000 });
-}
 
 const CHAPTERS = ['consensus', 'roles', 'election', 'reelection', 'split-vote', 'replication', 'partition', 'membership'];
 
@@ -223,7 +220,8 @@ for (const [width, height, query, minCluster] of [
     // Nothing sticks out sideways (the chapter menu used to), and the watermark covers nothing
     // of the story.
     expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
-    const caption = page.locator('[data-testid="tour-caption"], [data-testid="scenario-caption"]');
+    // (A step that asks a question shows the question in the caption's place until answered.)
+    const caption = page.locator('[data-testid="tour-caption"], [data-testid="scenario-caption"], [data-testid="tour-question-text"]');
     await expectOnScreen(caption, 'caption');
     const brand = await seen(page.getByTestId('brand'));
     const text = await seen(caption);

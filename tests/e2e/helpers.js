@@ -65,4 +65,17 @@ async function snapshot(page) {
   }));
 }
 
-module.exports = { openApp, nodesInRole, waitForLeader, nodeValues, sendTo, snapshot };
+/**
+ * Waits until the tour step has run. A step that asks a question waits for an answer first:
+ * `answer` picks which (the first by default).
+ */
+async function waitUntilDone(page, { answer = 0 } = {}) {
+  const tour = page.getByTestId('tour');
+  await expect(tour).toHaveAttribute('data-status', /^(done|asking)$/, { timeout: 30_000 });
+  if (await tour.getAttribute('data-status') === 'asking') {
+    await page.getByTestId('question-answer').nth(answer).click();
+  }
+  await expect(tour).toHaveAttribute('data-status', 'done', { timeout: 30_000 });
+}
+
+module.exports = { openApp, waitUntilDone, nodesInRole, waitForLeader, nodeValues, sendTo, snapshot };

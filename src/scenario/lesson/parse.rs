@@ -872,7 +872,10 @@ fn option(keyword: &str, line: &Line) -> Parsed<OptionChange> {
         line.end(1)?;
         return Ok(OptionChange::Safety(switch, keyword == "break"));
     }
-    if !OPTIONS.iter().any(|(pattern, _)| pattern.split(' ').next() == Some(keyword)) {
+    if !OPTIONS
+        .iter()
+        .any(|(pattern, _)| pattern.split(' ').next() == Some(keyword))
+    {
         return Err(line.error(format!(
             "unknown keyword \"{keyword}\": the lesson's header has title, id, servers, clients, seed, timeout and the options election timeout, heartbeat, latency, loss, duplicate, replication, no-op, pre-vote, check-quorum, one-at-a-time, client retry, client attempts, snapshots, reads, break and keep; steps start with \"step\""
         )));
