@@ -677,12 +677,7 @@ fn fill(pattern: &str, line: &Line, from: usize) -> Result<Vec<u64>, (usize, Str
 /// The first row of `rows` whose pattern (see [`fill`]) the words from `from` fit, built by its
 /// function. When none fits, the error names what the rows that went furthest expected, or
 /// `what` when none got past the first word.
-fn by_table<T>(
-    rows: &[(&str, fn(&[u64]) -> T)],
-    line: &Line,
-    from: usize,
-    what: &str,
-) -> Parsed<T> {
+fn by_table<T>(rows: &[Row<T>], line: &Line, from: usize, what: &str) -> Parsed<T> {
     let mut furthest = from;
     let mut wanted: Vec<String> = Vec::new();
     for (pattern, build) in rows {
@@ -722,6 +717,9 @@ fn missed(line: &Line, (at, expected): (usize, String)) -> LessonError {
     }
 }
 
+/// One row of a pattern table: the pattern (see [`fill`]) and what its values build.
+type Row<T> = (&'static str, fn(&[u64]) -> T);
+
 fn node(v: u64) -> NodeId {
     NodeId(v as u8)
 }
@@ -729,7 +727,7 @@ fn node(v: u64) -> NodeId {
 // ----- actions -----------------------------------------------------------------------------------
 
 /// The actions a step can do, but `send`, `partition` and `set`.
-const ACTIONS: [(&str, fn(&[u64]) -> Action); 11] = [
+const ACTIONS: [Row<Action>; 11] = [
     ("stop @", |v| Action::Stop(node(v[0]))),
     ("restart @", |v| Action::Restart(node(v[0]))),
     ("timeout @", |v| Action::Timeout(node(v[0]))),
@@ -816,7 +814,7 @@ fn send(line: &Line) -> Parsed<StepAction> {
 // ----- options -----------------------------------------------------------------------------------
 
 /// The options, by their keyword and the pattern of the words after it.
-const OPTIONS: [(&str, fn(&[u64]) -> OptionChange); 18] = [
+const OPTIONS: [Row<OptionChange>; 18] = [
     ("election timeout =", |v| OptionChange::ElectionTimeout {
         min_us: v[0],
         max_us: v[1],
@@ -908,7 +906,7 @@ fn conditions(line: &Line, from: usize) -> Parsed<Vec<Condition>> {
 }
 
 /// The conditions but `configuration` and `X is …`.
-const CONDITIONS: [(&str, fn(&[u64]) -> Condition); 15] = [
+const CONDITIONS: [Row<Condition>; 15] = [
     ("nothing", |_| Condition::Nothing),
     ("after ~", |v| Condition::After(v[0])),
     ("leader elected", |_| Condition::LeaderElected),
