@@ -206,7 +206,8 @@ pub struct Params {
     /// `scenario=name`: open a preset scenario (checked when it loads).
     pub scenario: Option<String>,
     /// `lesson=file.txt`: a lesson file on the same site, relative to the page (fetched and
-    /// checked when the page starts).
+    /// checked when the page starts); or `lesson=inline:…`, the lesson itself, carried by the
+    /// link ([`crate::scenario::lesson::link`]).
     pub lesson: Option<String>,
     /// `run=...`: a share link's encoded run (decoded when it loads).
     pub run: Option<String>,
@@ -316,6 +317,9 @@ pub fn parse_query(query: &str) -> (Params, Vec<String>) {
                 )),
             },
             "scenario" => params.scenario = Some(value.to_string()),
+            "lesson" if value.starts_with(crate::scenario::lesson::link::INLINE_PREFIX) => {
+                params.lesson = Some(value.to_string())
+            }
             "lesson" => match same_site_path(value) {
                 Some(path) => params.lesson = Some(path.to_string()),
                 None => problems.push(format!(

@@ -313,14 +313,33 @@ impl Sandbox {
             sandbox.start_tour(slug, step);
         } else if let Some(slug) = &params.scenario {
             sandbox.load_preset(slug, true);
-        } else if let Some(path) = &params.lesson {
-            // The page fetches the lesson; the cluster waits for it.
-            sandbox.playing = false;
-            sandbox.lesson_request = Some(LessonRequest {
-                path: path.clone(),
-                tour_id: None,
-                step: params.step.map_or(0, |s| s.saturating_sub(1)),
-            });
+        } else if let Some(lesson) = &params.lesson {
+            let step = params.step.map_or(0, |s| s.saturating_sub(1));
+            match lesson.strip_prefix(lesson::link::INLINE_PREFIX) {
+                // The link carries the lesson: open it now.
+                Some(code) => match lesson::link::decode(code) {
+                    Some(text) => sandbox.open_lesson(
+                        LessonRequest {
+                            path: "in this link".to_string(),
+                            tour_id: None,
+                            step,
+                        },
+                        &text,
+                    ),
+                    None => sandbox.notice(
+                        "The lesson in this link is damaged (cut short when it was copied?); here is the sandbox.",
+                    ),
+                },
+                // The page fetches the lesson; the cluster waits for it.
+                None => {
+                    sandbox.playing = false;
+                    sandbox.lesson_request = Some(LessonRequest {
+                        path: lesson.clone(),
+                        tour_id: None,
+                        step,
+                    });
+                }
+            }
         }
         sandbox
     }
@@ -1780,5 +1799,26 @@ until entry 1 on A
         });
         assert_eq!(reasons.len(), 1);
         assert_eq!(s.tour().map(|r| r.chapter().slug.as_str()), Some("roles"));
+    }
+
+    /// A lesson can travel inside the link itself; a damaged one is named, not half-opened.
+    #[test]
+    fn a_lesson_inside_the_link_opens_without_a_file() {
+        let code = lesson::link::encode(LESSON);
+        let (params, problems) =
+            super::super::params::parse_query(&format!("lesson={code}&step=2"));
+        assert!(problems.is_empty(), "{problems:?}");
+        let s = Sandbox::new(&params, problems);
+        assert!(s.notices().is_empty(), "{:?}", s.notices());
+        assert_eq!(
+            s.tour().map(|r| r.chapter().title.as_str()),
+            Some("Who leads?")
+        );
+        assert_eq!(s.tour().map(TourRunner::step_index), Some(1));
+        let cut = &code[..code.len() / 2];
+        let (params, problems) = super::super::params::parse_query(&format!("lesson={cut}"));
+        let s = Sandbox::new(&params, problems);
+        assert!(s.tour().is_none());
+        assert!(s.notices()[0].contains("damaged"), "{:?}", s.notices());
     }
 }

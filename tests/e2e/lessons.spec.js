@@ -89,6 +89,22 @@ test('a lesson file next to the app opens by URL and plays like a tour chapter',
   expect(errors).toEqual([]);
 });
 
+// The same lesson carried by the link itself (made with `cargo run --example lesson_link`).
+const LESSON_LINK = 'inline:AcgDACOAtwQDdGVhY4C7AQAngYUBgY0EkJoEgK8CgP4EAVdog9sCAXM_gYgFA3doby2CDoAeAG2C7AQIQSAxNTAtMTcwgcIChRUHQiAyMDAtMjKKFQdDIDI2MC0zMIIVg5EEgtkBgZQDiv0EAWJlgOUCgNoBge8DA2ZpcnOF-wQAP5iWBYXpBABBgNIBgXEAcoHgAoFBBHNob3J0gGYDLCBzb4CtAQNhc2tzg1UALoKPBYCKAoAuAXMggaEBgheAvQOA5wEBaW6DPgAqgrUDgKIBAiouCoO4A4Nwhs0Dg8gBgUoAQ4X-A4GWBQBzgpcFADWBmAWBR4M1ACyCXIK3BIAlgcQBAyBhcHCANwJzIGmAjwGAlwWBO4c6gzaEeIOXBQA1gz-D9gQ';
+
+test('a lesson inside the link opens with no file at all; a damaged one is named', async ({ page }) => {
+  const errors = await openApp(page, `?lesson=${LESSON_LINK}&step=2&speed=1`);
+  const tour = page.getByTestId('tour');
+  await expect(tour).toHaveAttribute('data-chapter', 'who-leads');
+  await expect(tour).toHaveAttribute('data-step', '2');
+  await waitUntilDone(page);
+  await expect(page.getByTestId('node-A').getByTestId('node-value')).toHaveText('5');
+  expect(errors).toEqual([]);
+  await page.goto(`/?lesson=${LESSON_LINK.slice(0, 120)}`);
+  await expect(page.getByTestId('error-banner')).toContainText('The lesson in this link is damaged');
+  await expect(tour).toHaveCount(0);
+});
+
 test('a broken lesson is reported with its line and the page stays as it was', async ({ page }) => {
   await serveLesson(page, 'broken.txt', LESSON.replace('right leader', 'right Z'));
   await openApp(page, '?lesson=broken.txt');

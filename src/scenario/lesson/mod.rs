@@ -7,6 +7,7 @@
 //! the end of its step, so an answer computed from the simulation stays right when a teacher
 //! changes the seed.
 
+pub mod link;
 mod parse;
 mod write;
 
