@@ -24,7 +24,8 @@ use std::sync::{Arc, OnceLock};
 pub enum Condition {
     /// Finished at once: the step only explains what is on screen.
     Nothing,
-    /// This many microseconds of virtual time have passed since the step was entered.
+    /// This many microseconds of virtual time have passed since the step was entered, and
+    /// every event of the instant they end at has happened.
     After(Time),
     /// Some running server is leader.
     LeaderElected,
@@ -94,7 +95,12 @@ impl Condition {
         let node = |id: NodeId| world.node(id).filter(|n| !n.is_stopped());
         match self {
             Condition::Nothing => true,
-            Condition::After(us) => world.now() >= entered_at.saturating_add(*us),
+            // Once every event of that instant has happened too, as a recorded action at that
+            // time comes after them (World::replay): a lesson recorded from a run replays it.
+            Condition::After(us) => {
+                let t = entered_at.saturating_add(*us);
+                world.now() >= t && world.next_event_time().is_none_or(|e| e > t)
+            }
             Condition::LeaderElected => world.leader().is_some(),
             Condition::LeaderElectedOtherThan(old) => {
                 running().any(|n| n.is_leader() && n.id() != *old)

@@ -9,6 +9,7 @@
 
 pub mod link;
 mod parse;
+pub mod record;
 mod write;
 
 pub use parse::{load, parse, LessonError, MAX_LESSON_BYTES};
