@@ -2,9 +2,10 @@
 """Trunk post-build hook: minifies the wasm-bindgen JS of a release build, then adds a
 Content-Security-Policy to the built index.html. (One hook, so the two edits of index.html
 happen in order.) After the simulator's page, it builds the Experiments page
-(experiments/index.html, its own wasm) into the same distribution, under experiments/: Trunk
-builds one page per run, and a page of its own keeps the experiments' code out of the
-simulator's bundle (scripts/size_check).
+(experiments/index.html, its own wasm) and the lesson studio (studio/index.html, the simulator
+with the lesson recorder) into the same distribution, under experiments/ and studio/: Trunk
+builds one page per run, and pages of their own keep that code out of the simulator's bundle
+(scripts/size_check).
 
 Minifying: Trunk's own JS minifier cannot read wasm-bindgen's module (`export default`), so the
 release build runs terser (npm, pinned in package.json, installed by scripts/setup) over it and
@@ -96,14 +97,20 @@ def main() -> int:
     with open(path, "w", encoding="utf-8") as f:
         f.write(html)
     if not os.environ.get("RAFTSIM_SUBPAGE"):
-        build_experiments_page(staging)
+        for page in SUBPAGES:
+            build_subpage(staging, page)
     return 0
 
 
-def build_experiments_page(staging: str) -> None:
-    """Runs Trunk again, for experiments/index.html, into STAGING/experiments (this hook then
-    runs for that build too, marked so that it does not recurse)."""
-    command = ["trunk", "build", "experiments/index.html", "--dist", os.path.join(staging, "experiments")]
+# Pages of their own, each with its own wasm, so that the simulator's page (what students and
+# embeds load, with its size budget) carries neither: the Experiments page and the lesson studio.
+SUBPAGES = ["experiments", "studio"]
+
+
+def build_subpage(staging: str, page: str) -> None:
+    """Runs Trunk again, for PAGE/index.html, into STAGING/PAGE (this hook then runs for that
+    build too, marked so that it does not recurse)."""
+    command = ["trunk", "build", page + "/index.html", "--dist", os.path.join(staging, page)]
     if os.environ.get("TRUNK_PROFILE") == "release":
         command.append("--release")
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRUNK_")}

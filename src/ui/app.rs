@@ -448,7 +448,7 @@ pub fn App() -> Html {
                     </label>
                     // A page of its own (its code would weigh on this page), in a new tab so the
                     // run here carries on.
-                    <a class="btn" data-testid="btn-experiments" href="experiments/" target="_blank"
+                    <a class="btn" data-testid="btn-experiments" href={format!("{HOME}experiments/")} target="_blank"
                        title="Reproduce the paper's election measurements (opens a new tab)">{ "Experiments" }</a>
                     <button class="btn" data-testid="btn-embed" onclick={open_embed}
                             title="Put this simulation in a course page">{ "Embed…" }</button>
@@ -511,6 +511,7 @@ pub fn App() -> Html {
                         if controls.inspector { { inspector(&s, &dispatch) } }
                         if !embedded && !touring {
                             <SharePanel on_share={on_share} on_export={on_export} dispatch={dispatch.clone()} />
+                            { recorder_view(&s, &dispatch) }
                         }
                         if controls.settings {
                             { cache.view("settings", fingerprint(s.world().config()), || settings_panel(&s, &dispatch)) }
@@ -542,6 +543,28 @@ pub fn App() -> Html {
         </div>
     }
 }
+
+/// The lesson recorder, in the lesson studio (`studio/`, built with the `studio` feature).
+#[cfg(feature = "studio")]
+fn recorder_view(s: &Sandbox, dispatch: &Callback<UiCommand>) -> Html {
+    use super::recorder_panel::RecorderPanel;
+    let (Some(recorder), Some(lesson)) = (s.recorder(), s.recorded_lesson()) else {
+        return Html::default();
+    };
+    html! {
+        <RecorderPanel {lesson} edits={recorder.edits.clone()} title={recorder.title.clone()}
+                       live={recorder.lesson.is_none()} dispatch={dispatch.clone()} />
+    }
+}
+
+/// The simulator's page has no recorder: its "Record a lesson" opens the studio.
+#[cfg(not(feature = "studio"))]
+fn recorder_view(_: &Sandbox, _: &Callback<UiCommand>) -> Html {
+    Html::default()
+}
+
+/// Where the simulator's own page is, from this page: the studio lives one folder down.
+pub(crate) const HOME: &str = if cfg!(feature = "studio") { "../" } else { "" };
 
 /// A key to the drawing: shapes and labels, not only colours, tell roles and messages apart.
 /// Static markup, so it goes in as one string: building it element by element cost the wasm bundle

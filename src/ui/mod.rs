@@ -20,6 +20,8 @@ mod lesson_fetch;
 mod log_table;
 pub mod panic_report;
 pub mod params;
+#[cfg(feature = "studio")]
+mod recorder_panel;
 pub mod sandbox;
 pub mod script;
 mod share_panel;

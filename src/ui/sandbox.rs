@@ -6,7 +6,7 @@
 
 use crate::decimal::short;
 use crate::raft::{ClientId, Command, Member, NodeId};
-use crate::scenario::lesson::{self, Answer, Given};
+use crate::scenario::lesson::{self, record, Answer, Choice, Given, Question, Right, RightServer};
 use crate::scenario::tour::{self, StepStatus, TourRunner};
 use crate::scenario::{export, presets, share};
 use crate::sim::config::{OptionChange, Replication, SafetySwitch};
@@ -115,6 +115,24 @@ pub enum UiCommand {
         /// The step, from 0.
         step: usize,
     },
+    /// Open or close the lesson recorder.
+    ToggleRecorder,
+    /// The recorded lesson's title.
+    RecorderTitle(String),
+    /// An edit of one recorded step (counted from 0).
+    RecorderEdit {
+        /// The step.
+        step: usize,
+        /// What is edited.
+        field: RecorderField,
+        /// The new text.
+        value: String,
+    },
+    /// Play the recorded lesson as a student will (it stops following the run: see
+    /// [`Recorder`]).
+    RecorderPreview,
+    /// Open a lesson file in the recorder to edit its words.
+    RecorderOpenFile(String),
     /// Open the lesson file the page fetched for a [`LessonRequest`] (checked first; a broken
     /// lesson is reported with its line and leaves the page as it was).
     OpenLesson {
@@ -211,6 +229,8 @@ pub struct Sandbox {
     library: Vec<Arc<tour::Chapter>>,
     /// A lesson file the page should fetch next.
     lesson_request: Option<LessonRequest>,
+    /// The lesson recorder, when open.
+    recorder: Option<Recorder>,
 }
 
 /// A steady client load, so people (and the frame-time benchmark) can watch replication under
@@ -235,6 +255,46 @@ pub struct LessonRequest {
     pub tour_id: Option<String>,
     /// The step to open, from 0; [`LAST_STEP`] for the chapter's last.
     pub step: usize,
+}
+
+/// The lesson recorder: the sandbox's run drafted as a lesson ([`record::draft`]), with the
+/// teacher's title, captions and questions. Once previewed (or when a lesson file is opened) the
+/// lesson stands on its own, so that playing with the preview does not change it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Recorder {
+    /// The lesson's title.
+    pub title: String,
+    /// The teacher's words, by step.
+    pub edits: Vec<StepEdit>,
+    /// The lesson, once it no longer follows the run.
+    pub lesson: Option<tour::Chapter>,
+}
+
+/// The teacher's words for one recorded step; empty fields keep the draft's.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StepEdit {
+    /// The caption.
+    pub caption: String,
+    /// A question asked before the step (none if empty).
+    pub question: String,
+    /// Which answer is right: `leader` (click the server that leads when the step ends), `yes`
+    /// or `no`.
+    pub answer: String,
+    /// Why, shown after the answer.
+    pub explain: String,
+}
+
+/// The part of a recorded step an edit changes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RecorderField {
+    /// Its caption.
+    Caption,
+    /// Its question.
+    Question,
+    /// Its question's right answer (`leader`, `yes` or `no`).
+    Answer,
+    /// Its question's explanation.
+    Explain,
 }
 
 /// A question answered, for the embedding page.
@@ -305,7 +365,16 @@ impl Sandbox {
             answers: Vec::new(),
             library: tour::chapters().to_vec(),
             lesson_request: None,
+            recorder: None,
         };
+        // The lesson studio opens with its recorder.
+        #[cfg(feature = "studio")]
+        {
+            sandbox.recorder = Some(Recorder {
+                title: "My lesson".to_string(),
+                ..Recorder::default()
+            });
+        }
         if let Some(code) = &params.run {
             sandbox.open_shared_run(code, params.at);
         } else if let Some(slug) = &params.tour {
@@ -635,6 +704,107 @@ impl Sandbox {
                 self.playing = true;
             }
             Err(error) => self.notice(&format!("Cannot open the lesson: {error}.")),
+        }
+    }
+
+    /// The recorder's commands (the lesson studio only).
+    #[cfg(feature = "studio")]
+    fn handle_recorder(&mut self, command: UiCommand) {
+        match command {
+            UiCommand::ToggleRecorder => {
+                self.recorder = match self.recorder {
+                    Some(_) => None,
+                    None => Some(Recorder {
+                        title: "My lesson".to_string(),
+                        ..Recorder::default()
+                    }),
+                }
+            }
+            UiCommand::RecorderTitle(title) => {
+                if let Some(r) = &mut self.recorder {
+                    r.title = title;
+                }
+            }
+            UiCommand::RecorderEdit { step, field, value } => {
+                self.edit_recorded(step, field, value)
+            }
+            UiCommand::RecorderPreview => self.preview_recorded(),
+            UiCommand::RecorderOpenFile(text) => match lesson::parse(&text) {
+                Ok(chapter) => {
+                    self.recorder = Some(Recorder {
+                        title: chapter.title.clone(),
+                        edits: Vec::new(),
+                        lesson: Some(chapter),
+                    })
+                }
+                Err(error) => self.notice(&format!("That lesson file cannot be opened: {error}.")),
+            },
+            _ => {}
+        }
+    }
+
+    /// The lesson recorder, when open.
+    #[cfg_attr(not(feature = "studio"), allow(dead_code))]
+    pub fn recorder(&self) -> Option<&Recorder> {
+        self.recorder.as_ref()
+    }
+
+    /// The recorded lesson as it stands: the run drafted into steps (or the lesson that stands
+    /// on its own), with the teacher's title and words.
+    #[cfg_attr(not(feature = "studio"), allow(dead_code))]
+    pub fn recorded_lesson(&self) -> Option<tour::Chapter> {
+        let recorder = self.recorder.as_ref()?;
+        let mut chapter = match &recorder.lesson {
+            Some(lesson) => lesson.clone(),
+            None => {
+                let world = self.world();
+                record::draft("", world.initial_config(), world.actions(), world.now())
+            }
+        };
+        chapter.title = recorder.title.trim().to_string();
+        if chapter.title.is_empty() {
+            chapter.title = "My lesson".to_string();
+        }
+        chapter.slug = lesson_id(&chapter.title);
+        for (step, edit) in chapter.steps.iter_mut().zip(&recorder.edits) {
+            apply_edit(step, edit);
+        }
+        Some(chapter)
+    }
+
+    #[cfg_attr(not(feature = "studio"), allow(dead_code))]
+    fn edit_recorded(&mut self, step: usize, field: RecorderField, value: String) {
+        let Some(recorder) = &mut self.recorder else {
+            return;
+        };
+        if recorder.edits.len() <= step {
+            recorder.edits.resize(step + 1, StepEdit::default());
+        }
+        let edit = &mut recorder.edits[step];
+        *match field {
+            RecorderField::Caption => &mut edit.caption,
+            RecorderField::Question => &mut edit.question,
+            RecorderField::Answer => &mut edit.answer,
+            RecorderField::Explain => &mut edit.explain,
+        } = value;
+    }
+
+    /// Opens the recorded lesson in the tour, read back from its file (so the preview is what a
+    /// student gets), and fixes the lesson so that it no longer follows the run.
+    #[cfg_attr(not(feature = "studio"), allow(dead_code))]
+    fn preview_recorded(&mut self) {
+        let Some(chapter) = self.recorded_lesson() else {
+            return;
+        };
+        match lesson::parse(&lesson::write(&chapter)) {
+            Ok(read) => {
+                if let Some(recorder) = &mut self.recorder {
+                    recorder.lesson = Some(chapter);
+                    recorder.edits.clear();
+                }
+                self.open_chapter(Arc::new(read), 0);
+            }
+            Err(error) => self.notice(&format!("The lesson cannot be previewed: {error}.")),
         }
     }
 
@@ -1007,6 +1177,20 @@ impl Sandbox {
             UiCommand::SeekToEnd => self.travel(Timeline::seek_to_end),
             UiCommand::ImportRun(text) => self.import_run(&text),
             UiCommand::OpenLesson { request, text } => self.open_lesson(request, &text),
+            #[cfg(feature = "studio")]
+            UiCommand::ToggleRecorder
+            | UiCommand::RecorderTitle(_)
+            | UiCommand::RecorderEdit { .. }
+            | UiCommand::RecorderPreview
+            | UiCommand::RecorderOpenFile(_) => self.handle_recorder(command),
+            // The recorder is the lesson studio's (studio/): the simulator's page, which
+            // students and embeds load, does not carry it.
+            #[cfg(not(feature = "studio"))]
+            UiCommand::ToggleRecorder
+            | UiCommand::RecorderTitle(_)
+            | UiCommand::RecorderEdit { .. }
+            | UiCommand::RecorderPreview
+            | UiCommand::RecorderOpenFile(_) => {}
             UiCommand::LoadLesson { path, step } => match same_site_path(&path) {
                 Some(path) => {
                     self.lesson_request = Some(LessonRequest {
@@ -1289,6 +1473,78 @@ pub fn safety_switches(config: &Config) -> Vec<(&'static str, &'static str, bool
 }
 
 /// The chapter `offset` places after (or, negative, before) the chapter `slug`.
+/// A lesson's id (and file name) from its title: `My first lesson` → `my-first-lesson`.
+#[cfg_attr(not(feature = "studio"), allow(dead_code))]
+pub fn lesson_id(title: &str) -> String {
+    let mut id = String::new();
+    for c in title.chars() {
+        if c.is_ascii_alphanumeric() {
+            id.push(c.to_ascii_lowercase());
+        } else if !id.is_empty() && !id.ends_with('-') {
+            id.push('-');
+        }
+    }
+    let id = id.trim_end_matches('-');
+    let id = id.get(..40).unwrap_or(id).trim_end_matches('-');
+    if id.is_empty() {
+        "lesson".to_string()
+    } else {
+        id.to_string()
+    }
+}
+
+/// Puts the teacher's words into a recorded step: the caption, and a question when its text is
+/// given (answered by clicking the leader, or Yes or No).
+#[cfg_attr(not(feature = "studio"), allow(dead_code))]
+fn apply_edit(step: &mut tour::Step, edit: &StepEdit) {
+    if !edit.caption.trim().is_empty() {
+        step.caption = edit
+            .caption
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+    }
+    let text = edit
+        .question
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if text.is_empty() {
+        return;
+    }
+    let answer = match edit.answer.as_str() {
+        "yes" | "no" => {
+            let right = |yes: bool| {
+                if yes == (edit.answer == "yes") {
+                    Right::Always
+                } else {
+                    Right::Never
+                }
+            };
+            Answer::Choices(vec![
+                Choice {
+                    text: "Yes".to_string(),
+                    right: right(true),
+                },
+                Choice {
+                    text: "No".to_string(),
+                    right: right(false),
+                },
+            ])
+        }
+        _ => Answer::Server(RightServer::Leader),
+    };
+    step.question = Some(Question {
+        text,
+        answer,
+        explain: edit
+            .explain
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" "),
+    });
+}
+
 /// The message with its first letter in capitals. Every message this gets is the crate's own
 /// English, starting with an ASCII letter (user text only ever appears quoted, later on), so
 /// ASCII upper-casing is enough; it also keeps Unicode's case tables (about 6 KB gzipped) out of
@@ -1820,5 +2076,72 @@ until entry 1 on A
         let s = Sandbox::new(&params, problems);
         assert!(s.tour().is_none());
         assert!(s.notices()[0].contains("damaged"), "{:?}", s.notices());
+    }
+
+    /// The recorder drafts the run as steps, puts the teacher's words in, and its preview is
+    /// the lesson read back from its file; after the preview the lesson stands on its own.
+    #[test]
+    fn the_recorder_turns_the_run_and_the_teachers_words_into_a_lesson() {
+        let mut s = sandbox();
+        s.recorder = Some(Recorder {
+            title: "  When the leader crashes! ".into(),
+            ..Recorder::default()
+        });
+        play(&mut s, 600);
+        let leader = s.world().leader().expect("a leader after 600 ms");
+        s.handle(UiCommand::Select(Some(Selection::Node(leader))));
+        s.handle(UiCommand::NodeAction(NodeVerb::Stop));
+        play(&mut s, 800);
+        let lesson = s.recorded_lesson().expect("recording");
+        assert_eq!(lesson.slug, "when-the-leader-crashes");
+        assert_eq!(lesson.title, "When the leader crashes!");
+        assert_eq!(lesson.steps.len(), 2);
+        assert_eq!(lesson.steps[1].caption, format!("{leader} was stopped."));
+        s.edit_recorded(1, RecorderField::Caption, "We crash  the leader.".into());
+        s.edit_recorded(1, RecorderField::Question, "Who leads next?".into());
+        s.edit_recorded(
+            0,
+            RecorderField::Question,
+            "Is there a leader at first?".into(),
+        );
+        s.edit_recorded(0, RecorderField::Answer, "no".into());
+        let lesson = s.recorded_lesson().expect("recording");
+        assert_eq!(lesson.steps[1].caption, "We crash the leader.");
+        let q1 = lesson.steps[1].question.as_ref().expect("asked");
+        assert_eq!(q1.answer, Answer::Server(RightServer::Leader));
+        let q0 = lesson.steps[0].question.as_ref().expect("asked");
+        assert_eq!(
+            q0.answer,
+            Answer::Choices(vec![
+                Choice {
+                    text: "Yes".into(),
+                    right: Right::Never
+                },
+                Choice {
+                    text: "No".into(),
+                    right: Right::Always
+                },
+            ])
+        );
+        s.preview_recorded();
+        let runner = s.tour().expect("previewing");
+        assert_eq!(runner.chapter().title, "When the leader crashes!");
+        assert_eq!(runner.chapter().steps.len(), 2);
+        // The lesson no longer follows the run: playing the preview does not change it.
+        let before = s.recorded_lesson();
+        play(&mut s, 3000);
+        assert_eq!(s.recorded_lesson(), before);
+        assert!(s.notices().is_empty(), "{:?}", s.notices());
+    }
+
+    #[test]
+    fn lesson_ids_come_from_titles() {
+        assert_eq!(lesson_id("My first lesson"), "my-first-lesson");
+        assert_eq!(
+            lesson_id("  Raft: élections & logs!  "),
+            "raft-lections-logs"
+        );
+        assert_eq!(lesson_id("¿?"), "lesson");
+        assert_eq!(lesson_id(&"a ".repeat(50)).len(), 39);
     }
 }

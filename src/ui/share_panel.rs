@@ -63,6 +63,27 @@ pub fn download_run(sandbox: &Sandbox) {
 }
 
 /// Props of [`SharePanel`].
+/// In the lesson studio, opens the recorder.
+#[cfg(feature = "studio")]
+fn record_button(dispatch: &Callback<UiCommand>) -> Html {
+    let dispatch = dispatch.clone();
+    let record = Callback::from(move |_: MouseEvent| dispatch.emit(UiCommand::ToggleRecorder));
+    html! {
+        <button class="btn" data-testid="btn-record" onclick={record}
+                title="Turn what you do to the cluster into a lesson with your words and questions">{ "Record a lesson…" }</button>
+    }
+}
+
+/// On the simulator's page, opens the lesson studio (a page of its own: the recorder's code stays
+/// out of the page students and embeds load).
+#[cfg(not(feature = "studio"))]
+fn record_button(_: &Callback<UiCommand>) -> Html {
+    html! {
+        <a class="btn" data-testid="btn-record" href="studio/" target="_blank"
+           title="Turn what you do to the cluster into a lesson with your words and questions (opens the lesson studio)">{ "Record a lesson…" }</a>
+    }
+}
+
 #[derive(Properties, PartialEq)]
 pub struct SharePanelProps {
     /// Makes the share link (and copies it); the panel then shows it.
@@ -143,6 +164,7 @@ pub fn SharePanel(props: &SharePanelProps) -> Html {
                     { "Import JSON…" }
                     <input type="file" data-testid="import-file" accept=".json,application/json" onchange={import} />
                 </label>
+                { record_button(&props.dispatch) }
             </div>
             if let Some(url) = (*link).clone() {
                 <label class="field share-url">

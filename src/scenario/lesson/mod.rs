@@ -13,7 +13,7 @@ pub mod record;
 mod write;
 
 pub use parse::{load, parse, LessonError, MAX_LESSON_BYTES};
-pub use write::write;
+pub use write::{action as action_text, write};
 
 use crate::raft::NodeId;
 use crate::scenario::tour::{Chapter, Condition};
