@@ -805,7 +805,7 @@ const ERRORS: &[(&str, usize, &str)] = &[
     (
         "title T\nstep\nsay S\ndo send SET 5 from client 17 to A\n",
         4,
-        "expected a client number (1 to 16), found \"17\"",
+        "expected a client number (1 to 16), found \"17 to A\"",
     ),
     (
         "title T\nstep\nsay S\ndo partition A B |\n",
@@ -1602,9 +1602,15 @@ proptest! {
         match (&parsed, &loaded) {
             (Err(e), _) => prop_assert_eq!(&loaded, &Err(e.clone())),
             (Ok(chapter), Err(e)) => {
-                // Only the simulation refuses a lesson that reads: on a step's line.
+                // Only playing it refuses a lesson that reads, on a step's line: a step that
+                // cannot start, or a question with no right answer when its step ends.
                 prop_assert!(chapter.steps.iter().any(|s| s.line == e.line), "{}", e);
-                prop_assert!(e.message.starts_with("this step cannot start: "), "{}", e);
+                prop_assert!(
+                    e.message.starts_with("this step cannot start: ")
+                        || e.message.starts_with("this step's question has no right answer"),
+                    "{}",
+                    e
+                );
             }
             (Ok(chapter), Ok(same)) => {
                 prop_assert_eq!(chapter, same);
@@ -1681,4 +1687,38 @@ fn review_findings_stay_fixed() {
     assert_eq!(read("\u{feff}title T\nstep\nsay S\n").title, "T");
     // Spaces around the dash of a range are fine.
     assert_eq!(config_with("latency 5 - 9 ms").latency_max_us, 9 * MS);
+}
+
+/// A second review's findings: a lesson that would spin is stopped, a question must have a right
+/// answer, a parse error names what was found once.
+#[test]
+fn second_review_findings_stay_fixed() {
+    // A heartbeat of microseconds would freeze the page that plays it.
+    let spin = "title T\nheartbeat 1 us\nelection timeout 2-3 us\nlatency 0 ms\n\
+                step\nsay S\nuntil two leaders\nlimit 120 s\n";
+    let e = load(spin).expect_err("stopped");
+    assert_eq!(e.line, 5, "{e}");
+    assert!(e.message.contains("more than 5000000 events"), "{e}");
+    // Durations are at most an hour.
+    assert_eq!(
+        error("title T\nlatency 0-18446744073709551 ms\nstep\nsay S\n").line,
+        2
+    );
+    // "Click the leader" when nobody leads at the step's end.
+    let e = load("title T\nstep\nquestion Who leads?\nclick server\nright leader\nsay S\n")
+        .expect_err("no right answer");
+    assert_eq!(e.line, 2, "{e}");
+    assert!(e.message.contains("no right answer"), "{e}");
+    // One "found", after everything that was expected.
+    let e = error("title T\nstep\nsay S\ndo cut A\n");
+    assert_eq!(
+        e.message,
+        "expected \"to\" or a server (A to I), found the end of the line"
+    );
+    // At most nine groups, as many as servers.
+    let many = format!(
+        "title T\nstep\nsay S\nhighlight groups {}\n",
+        ["B"; 12].join(" | ")
+    );
+    assert_eq!(error(&many).line, 4);
 }

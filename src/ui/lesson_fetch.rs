@@ -26,6 +26,10 @@ async fn fetch_text(path: &str) -> Result<String, String> {
         .ok()
         .and_then(|r| r.dyn_into().ok())
         .ok_or_else(unreachable)?;
+    // Redirects are followed: the file must still come from this site.
+    if web_sys::Url::new(&response.url()).ok().map(|u| u.origin()) != location.origin().ok() {
+        return Err("it is not on this site".to_string());
+    }
     if !response.ok() {
         return Err(format!("the site answered {}", response.status()));
     }

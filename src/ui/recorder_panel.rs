@@ -12,7 +12,7 @@ use yew::prelude::*;
 use crate::scenario::lesson::{self, action_text as action, link};
 use crate::scenario::tour::Chapter;
 
-use super::sandbox::{RecorderField, StepEdit, UiCommand};
+use super::sandbox::{step_signature, RecorderField, StepEdit, UiCommand};
 use super::share_panel::page_base;
 
 /// Saves `text` as a file called `name` in the reader's downloads.
@@ -118,9 +118,15 @@ pub fn RecorderPanel(props: &RecorderPanelProps) -> Html {
         let dispatch = dispatch.clone();
         Callback::from(move |_: MouseEvent| dispatch.emit(command.clone()))
     };
+    // Saved only if it will open: read and played through as a student's page does.
     let save = {
-        let (file, text) = (file.clone(), text.clone());
-        Callback::from(move |_: MouseEvent| download(&file, &text))
+        let (file, text, dispatch) = (file.clone(), text.clone(), dispatch.clone());
+        Callback::from(move |_: MouseEvent| match lesson::load(&text) {
+            Ok(_) => download(&file, &text),
+            Err(error) => dispatch.emit(UiCommand::Notice(format!(
+                "The lesson cannot be saved as it stands: {error}."
+            ))),
+        })
     };
     let open = {
         let dispatch = dispatch.clone();
@@ -163,7 +169,11 @@ pub fn RecorderPanel(props: &RecorderPanelProps) -> Html {
             } }</p>
             { field("recorder-title", "Title", &props.title, UiCommand::RecorderTitle, dispatch) }
             <ol class="recorder-steps">
-                { for (0..chapter.steps.len()).map(|i| step_row(i, chapter, props.edits.get(i).unwrap_or(&empty), dispatch)) }
+                { for (0..chapter.steps.len()).map(|i| {
+                    // Words written for another step that used to be here are not this one's.
+                    let edit = props.edits.get(i).filter(|e| e.signature == step_signature(&chapter.steps[i]));
+                    step_row(i, chapter, edit.unwrap_or(&empty), dispatch)
+                }) }
             </ol>
             <div class="button-row">
                 <button class="btn primary" data-testid="recorder-preview" onclick={on(UiCommand::RecorderPreview)}>{ "Preview" }</button>

@@ -229,6 +229,9 @@ pub struct Sandbox {
     library: Vec<Arc<tour::Chapter>>,
     /// A lesson file the page should fetch next.
     lesson_request: Option<LessonRequest>,
+    /// The lesson file asked for last and not yet opened: only its text is opened when it
+    /// comes (a slower, older fetch, or one the reader moved on from, is dropped).
+    awaited: Option<LessonRequest>,
     /// The lesson recorder, when open.
     recorder: Option<Recorder>,
 }
@@ -273,6 +276,9 @@ pub struct Recorder {
 /// The teacher's words for one recorded step; empty fields keep the draft's.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct StepEdit {
+    /// What the step did when the words were written ([`step_signature`]): if the run changes
+    /// under them (a seek back and another action), they no longer apply to that step.
+    pub signature: String,
     /// The caption.
     pub caption: String,
     /// A question asked before the step (none if empty).
@@ -307,6 +313,9 @@ pub struct Answered {
     /// Whether the answer was right.
     pub right: bool,
 }
+
+/// What a lesson carried by the link is called in messages (it has no file).
+const INLINE_SOURCE: &str = "in this link";
 
 /// A step number that opens a chapter at its last step, whatever its length (Back from the
 /// first step of a chapter goes there in the chapter before).
@@ -365,6 +374,7 @@ impl Sandbox {
             answers: Vec::new(),
             library: tour::chapters().to_vec(),
             lesson_request: None,
+            awaited: None,
             recorder: None,
         };
         // The lesson studio opens with its recorder.
@@ -389,7 +399,7 @@ impl Sandbox {
                 Some(code) => match lesson::link::decode(code) {
                     Some(text) => sandbox.open_lesson(
                         LessonRequest {
-                            path: "in this link".to_string(),
+                            path: INLINE_SOURCE.to_string(),
                             tour_id: None,
                             step,
                         },
@@ -402,7 +412,7 @@ impl Sandbox {
                 // The page fetches the lesson; the cluster waits for it.
                 None => {
                     sandbox.playing = false;
-                    sandbox.lesson_request = Some(LessonRequest {
+                    sandbox.request_lesson(LessonRequest {
                         path: lesson.clone(),
                         tour_id: None,
                         step,
@@ -589,7 +599,9 @@ impl Sandbox {
         self.carry_us = 0.0;
         let next_event = self.world().next_event_time();
         if self.engine.tour().is_some() {
-            if self.engine.step().is_none() {
+            if self.tour_awaits_answer() {
+                self.notice("Answer the question first (or press Next to skip it).");
+            } else if self.engine.step().is_none() {
                 self.notice("This step is complete: press Next to go on.");
             }
             return;
@@ -623,7 +635,7 @@ impl Sandbox {
             return self.open_chapter(Arc::clone(read), step);
         }
         if lesson::TOUR.iter().any(|(id, _)| *id == chapter) {
-            self.lesson_request = Some(LessonRequest {
+            self.request_lesson(LessonRequest {
                 path: lesson::tour_file(chapter),
                 tour_id: Some(chapter.to_string()),
                 step,
@@ -638,6 +650,13 @@ impl Sandbox {
         ));
     }
 
+    /// Asks the page to fetch a lesson file; the text opens when it comes, unless the reader
+    /// has moved on by then.
+    fn request_lesson(&mut self, request: LessonRequest) {
+        self.awaited = Some(request.clone());
+        self.lesson_request = Some(request);
+    }
+
     /// The lesson file the page should fetch, if any (taken: asked for once).
     pub fn take_lesson_request(&mut self) -> Option<LessonRequest> {
         self.lesson_request.take()
@@ -647,6 +666,13 @@ impl Sandbox {
     /// teacher's lesson is read and played through once, so that a broken one is reported with
     /// its line and leaves the page as it was.
     fn open_lesson(&mut self, request: LessonRequest, text: &str) {
+        // Fetched files open only if they are the one awaited; the link's own lesson always.
+        if request.path != INLINE_SOURCE {
+            if self.awaited.as_ref() != Some(&request) {
+                return;
+            }
+            self.awaited = None;
+        }
         let read = match &request.tour_id {
             Some(_) => lesson::parse(text),
             None => lesson::load(text),
@@ -767,13 +793,21 @@ impl Sandbox {
         }
         chapter.slug = lesson_id(&chapter.title);
         for (step, edit) in chapter.steps.iter_mut().zip(&recorder.edits) {
-            apply_edit(step, edit);
+            if edit.signature == step_signature(step) {
+                apply_edit(step, edit);
+            }
         }
         Some(chapter)
     }
 
     #[cfg_attr(not(feature = "studio"), allow(dead_code))]
     fn edit_recorded(&mut self, step: usize, field: RecorderField, value: String) {
+        let Some(signature) = self
+            .recorded_lesson()
+            .and_then(|lesson| lesson.steps.get(step).map(step_signature))
+        else {
+            return;
+        };
         let Some(recorder) = &mut self.recorder else {
             return;
         };
@@ -781,6 +815,13 @@ impl Sandbox {
             recorder.edits.resize(step + 1, StepEdit::default());
         }
         let edit = &mut recorder.edits[step];
+        if edit.signature != signature {
+            // Words written for another step that used to be here do not carry over.
+            *edit = StepEdit {
+                signature,
+                ..StepEdit::default()
+            };
+        }
         *match field {
             RecorderField::Caption => &mut edit.caption,
             RecorderField::Question => &mut edit.question,
@@ -796,8 +837,15 @@ impl Sandbox {
         let Some(chapter) = self.recorded_lesson() else {
             return;
         };
-        match lesson::parse(&lesson::write(&chapter)) {
+        // As a student's page will: read from the file and played through once.
+        match lesson::load(&lesson::write(&chapter)) {
             Ok(read) => {
+                let world = self.world();
+                let (config, actions, end) = (world.initial_config(), world.actions(), world.now());
+                let follows_run = self.recorder.as_ref().is_some_and(|r| r.lesson.is_none());
+                if follows_run && !record::replays(&read, config, actions, end) {
+                    self.notice("This lesson does not replay your run exactly: an action came between two events of one instant (after stepping event by event). Its steps still play as written.");
+                }
                 if let Some(recorder) = &mut self.recorder {
                     recorder.lesson = Some(chapter);
                     recorder.edits.clear();
@@ -1092,6 +1140,18 @@ impl Sandbox {
         if self.engine.tour().is_some() && command.changes_world() {
             self.leave_tour();
         }
+        // Doing something else meanwhile drops a lesson still on its way.
+        if command.changes_world()
+            || matches!(
+                command,
+                UiCommand::StartTour { .. }
+                    | UiCommand::LoadPreset { .. }
+                    | UiCommand::Reset { .. }
+                    | UiCommand::ImportRun(_)
+            )
+        {
+            self.awaited = None;
+        }
         match command {
             // When a tour step has finished, the clock has stopped and the button says Play:
             // playing on is going on with the story.
@@ -1192,13 +1252,11 @@ impl Sandbox {
             | UiCommand::RecorderPreview
             | UiCommand::RecorderOpenFile(_) => {}
             UiCommand::LoadLesson { path, step } => match same_site_path(&path) {
-                Some(path) => {
-                    self.lesson_request = Some(LessonRequest {
-                        path: path.to_string(),
-                        tour_id: None,
-                        step,
-                    })
-                }
+                Some(path) => self.request_lesson(LessonRequest {
+                    path: path.to_string(),
+                    tour_id: None,
+                    step,
+                }),
                 None => self.notice(&format!(
                     "The lesson \"{}\" must be a file on this site, such as my-lesson.txt.",
                     shorten(&path)
@@ -1491,6 +1549,16 @@ pub fn lesson_id(title: &str) -> String {
     } else {
         id.to_string()
     }
+}
+
+/// What a recorded step does and waits for, in the file's words.
+#[cfg_attr(not(feature = "studio"), allow(dead_code))]
+pub(crate) fn step_signature(step: &tour::Step) -> String {
+    let mut signature: Vec<String> = step.actions.iter().map(lesson::action_text).collect();
+    if let tour::Condition::After(us) = step.until {
+        signature.push(us.to_string());
+    }
+    signature.join("; ")
 }
 
 /// Puts the teacher's words into a recorded step: the caption, and a question when its text is
@@ -1925,15 +1993,58 @@ do send SET 5 to A
 until entry 1 on A
 ";
 
+    /// Asks for `who-leads.txt`, as `?lesson=` or the embed API does, and delivers `text` as the
+    /// page's fetch would.
     fn open_lesson(s: &mut Sandbox, text: &str) -> Vec<String> {
+        s.handle(UiCommand::LoadLesson {
+            path: "who-leads.txt".into(),
+            step: 0,
+        });
+        let request = s.take_lesson_request().expect("asks for the file");
         s.handle_reporting(UiCommand::OpenLesson {
-            request: LessonRequest {
-                path: "who-leads.txt".into(),
-                tour_id: None,
-                step: 0,
-            },
+            request,
             text: text.into(),
         })
+    }
+
+    /// A fetch that comes back after the reader moved on is dropped: an older chapter asked for
+    /// before another, or a lesson that arrives after the reader started acting on the cluster.
+    #[test]
+    fn a_late_lesson_does_not_take_over_the_page() {
+        let mut s = sandbox();
+        s.library.clear();
+        let ask = |s: &mut Sandbox, chapter: &str| {
+            s.handle(UiCommand::StartTour {
+                chapter: chapter.into(),
+                step: 0,
+            });
+            s.take_lesson_request().expect("asks")
+        };
+        let election = ask(&mut s, "election");
+        let reads = ask(&mut s, "reads");
+        let text = |r: &LessonRequest| std::fs::read_to_string(&r.path).expect("file");
+        s.handle(UiCommand::OpenLesson {
+            text: text(&reads),
+            request: reads,
+        });
+        s.handle(UiCommand::OpenLesson {
+            text: text(&election),
+            request: election,
+        });
+        assert_eq!(s.tour().map(|r| r.chapter().slug.as_str()), Some("reads"));
+
+        let mut s = sandbox();
+        s.handle(UiCommand::LoadLesson {
+            path: "slow.txt".into(),
+            step: 0,
+        });
+        let request = s.take_lesson_request().expect("asks");
+        s.handle(UiCommand::Heal);
+        s.handle(UiCommand::OpenLesson {
+            request,
+            text: LESSON.into(),
+        });
+        assert!(s.tour().is_none(), "the reader's own run stays");
     }
 
     /// A step with a question waits for the answer, judges it on the world the step ends in,

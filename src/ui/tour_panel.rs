@@ -115,7 +115,7 @@ fn question_box(sandbox: &Sandbox, dispatch: &Callback<UiCommand>) -> Html {
         <div class="tour-question" data-testid="tour-question">
             <p class="question-text">{ "Question: " }{ question.text.clone() }</p>
             <p class="question-verdict" data-testid={done.then_some("question-verdict")}
-               data-right={done.then_some(kind)} role="status">
+               data-right={done.then_some(kind)} role="status" tabindex="0">
                 { text }{ if done { question.explain.clone() } else { String::new() } }
             </p>
         </div>

@@ -21,6 +21,12 @@ const MAX_TEXT_CHARS: usize = 1200;
 const MAX_PER_STEP: usize = 24;
 /// The longest a step may run before it gives up.
 const MAX_LIMIT_US: Time = 120 * 1_000_000;
+/// The longest duration a lesson may name.
+const MAX_DURATION_US: Time = 3600 * 1_000_000;
+/// The most events playing a whole lesson may take: a tour chapter takes thousands, an hour of
+/// a busy cluster a few million. More means settings that make the cluster spin (a heartbeat
+/// of a microsecond), which would freeze the page that plays it.
+const MAX_LESSON_EVENTS: u64 = 5_000_000;
 /// How long a step runs at most when its file does not say (`limit`).
 pub const DEFAULT_LIMIT_US: Time = 2 * 1_000_000;
 
@@ -130,7 +136,7 @@ impl Line<'_> {
                 last.push(self.server(i)?);
             }
         }
-        if groups.iter().any(Vec::is_empty) {
+        if groups.iter().any(Vec::is_empty) || groups.len() > usize::from(MAX_SLOTS) {
             return Err(self.expected("groups of servers separated by |, e.g. A B | C D E", from));
         }
         Ok(groups)
@@ -192,9 +198,12 @@ impl Line<'_> {
             "s" => 1_000_000,
             _ => return Err(bad()),
         };
+        // At most an hour: a lesson's times are seconds, and sums of them must not overflow.
         let value = |n: &str| -> Parsed<Time> {
             let n: Time = n.parse().map_err(|_| bad())?;
-            n.checked_mul(scale).ok_or_else(bad)
+            n.checked_mul(scale)
+                .filter(|&us| us <= MAX_DURATION_US)
+                .ok_or_else(bad)
         };
         match numbers.split_once('-') {
             Some((a, b)) => Ok((value(a)?, value(b)?)),
@@ -274,12 +283,33 @@ pub fn load(text: &str) -> Parsed<Chapter> {
         message: e.to_string(),
     })?;
     for (i, step) in chapter.steps.iter().enumerate() {
-        let entered_at = chapter.enter_step(i, &mut world).map_err(|e| LessonError {
+        let at_step = |message: String| LessonError {
             line: step.line,
-            message: format!("this step cannot start: {e}"),
-        })?;
-        // A step that times out is allowed (the page offers Next); nothing more to check.
-        let _: StepStatus = step.finish(entered_at, &mut world);
+            message,
+        };
+        let entered_at = chapter
+            .enter_step(i, &mut world)
+            .map_err(|e| at_step(format!("this step cannot start: {e}")))?;
+        // In slices of virtual time, so that a lesson that would spin is stopped early. A step
+        // that reaches its limit is allowed (the page offers Next).
+        loop {
+            let to = world.now() + 10 * MS;
+            if step.advance(entered_at, &mut world, to) != StepStatus::Running {
+                break;
+            }
+            if world.events_processed() > MAX_LESSON_EVENTS {
+                return Err(at_step(format!(
+                    "the lesson takes more than {MAX_LESSON_EVENTS} events to play up to this step: are its timeouts or heartbeat far too short?"
+                )));
+            }
+        }
+        if let Some(question) = &step.question {
+            if question.right_answer_text(&world, entered_at).is_empty() {
+                return Err(at_step(
+                    "this step's question has no right answer when the step ends (no server leads, or no choice's condition holds)".to_string(),
+                ));
+            }
+        }
     }
     Ok(chapter)
 }
@@ -646,7 +676,12 @@ fn fill(pattern: &str, line: &Line, from: usize) -> Result<Vec<u64>, (usize, Str
     let mut at = from;
     let slots: Vec<&str> = pattern.split(' ').collect();
     for (i, slot) in slots.iter().copied().enumerate() {
-        let miss = |e: LessonError| (at, e.message);
+        // What the slot expected, without the "found" part: by_table says what was found, once.
+        let miss = |e: LessonError| {
+            let what = e.message.strip_prefix("expected ").unwrap_or(&e.message);
+            let what = what.rfind(", found ").map_or(what, |end| &what[..end]);
+            (at, what.to_string())
+        };
         match slot {
             "@" => values.push(u64::from(line.server(at).map_err(miss)?.0)),
             "#" => values.push(line.number(at, "a whole number").map_err(miss)?),
@@ -670,7 +705,9 @@ fn fill(pattern: &str, line: &Line, from: usize) -> Result<Vec<u64>, (usize, Str
         }
         at += 1;
     }
-    line.end(at).map_err(|e| (at, e.message))?;
+    if at < line.words.len() {
+        return Err((at, "the end of the line".to_string()));
+    }
     Ok(values)
 }
 
@@ -707,14 +744,9 @@ fn by_table<T>(rows: &[Row<T>], line: &Line, from: usize, what: &str) -> Parsed<
     Err(missed(line, (furthest, listed)))
 }
 
-/// The error for words that stopped fitting a pattern at `at`, where `expected` was due: a
-/// slot's own "expected …, found …" message as it is, else "expected" and what was found.
+/// The error for words that stopped fitting a pattern at `at`, where `expected` was due.
 fn missed(line: &Line, (at, expected): (usize, String)) -> LessonError {
-    if expected.starts_with("expected") {
-        line.error(expected)
-    } else {
-        line.expected(&expected, at)
-    }
+    line.expected(&expected, at)
 }
 
 /// One row of a pattern table: the pattern (see [`fill`]) and what its values build.

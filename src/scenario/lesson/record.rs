@@ -82,7 +82,7 @@ fn push_steps(steps: &mut Vec<Step>, actions: &[&TimedAction], wait: Time) {
 
 /// Whether the lesson replays the run exactly: the same trace at the end. It does unless the
 /// teacher acted between two events of one instant (stepping event by event), which a lesson's
-/// steps cannot express; the recorder says so.
+/// steps cannot express; the studio's preview says so.
 pub fn replays(chapter: &Chapter, config: &Config, actions: &[TimedAction], end: Time) -> bool {
     let Ok(mut run) = World::replay(config.clone(), actions) else {
         return false;
