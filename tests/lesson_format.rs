@@ -1715,6 +1715,15 @@ fn second_review_findings_stay_fixed() {
         e.message,
         "expected \"to\" or a server (A to I), found the end of the line"
     );
+    // The studio's stop menu reads a condition as after `until`.
+    assert_eq!(
+        condition_text("leader elected and logs match"),
+        Ok(Condition::All(vec![
+            Condition::LeaderElected,
+            Condition::LogsMatch
+        ]))
+    );
+    assert!(condition_text("leader maybe").is_err());
     // At most nine groups, as many as servers.
     let many = format!(
         "title T\nstep\nsay S\nhighlight groups {}\n",

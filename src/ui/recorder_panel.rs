@@ -50,6 +50,18 @@ fn field(
     }
 }
 
+/// What a recorded step may wait for: the time it took in the run (exact replay), or what the
+/// teacher means it to show, as the lesson file writes it after `until`.
+const STOPS: [(&str, &str); 7] = [
+    ("", "Ends when the run went on (exact replay)"),
+    ("leader elected", "Ends when a leader is elected"),
+    ("two leaders", "Ends when two servers think they lead"),
+    ("split vote", "Ends on a split vote"),
+    ("client 1 answered", "Ends when client 1 has its answer"),
+    ("logs match", "Ends when every log is the same"),
+    ("after 1 s", "Ends a second later"),
+];
+
 /// One step of the recorded lesson: what it does and waits for, its caption, its question.
 fn step_row(i: usize, chapter: &Chapter, edit: &StepEdit, dispatch: &Callback<UiCommand>) -> Html {
     let step = &chapter.steps[i];
@@ -68,6 +80,13 @@ fn step_row(i: usize, chapter: &Chapter, edit: &StepEdit, dispatch: &Callback<Ui
             dispatch.emit(edit_of(RecorderField::Answer)(select.value()));
         })
     };
+    let until = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: Event| {
+            let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
+            dispatch.emit(edit_of(RecorderField::Until)(select.value()));
+        })
+    };
     let caption = if edit.caption.is_empty() {
         &step.caption
     } else {
@@ -77,6 +96,11 @@ fn step_row(i: usize, chapter: &Chapter, edit: &StepEdit, dispatch: &Callback<Ui
         <li class="recorder-step" data-testid="recorder-step">
             <span class="hint">{ format!("{}. ", i + 1) }{ if does.is_empty() { "(nothing done)".to_string() } else { does.join("; ") } }</span>
             { field("recorder-caption", "What the student sees", caption, edit_of(RecorderField::Caption), dispatch) }
+            <select data-testid="recorder-until" aria-label="The step ends" onchange={until}>
+                { for STOPS.iter().map(|(value, text)| html! {
+                    <option value={*value} selected={edit.until == *value}>{ *text }</option>
+                }) }
+            </select>
             { field("recorder-question", "A question before this step (optional)", &edit.question, edit_of(RecorderField::Question), dispatch) }
             if !edit.question.trim().is_empty() {
                 <select data-testid="recorder-answer" aria-label="The right answer" onchange={answer}>

@@ -288,6 +288,9 @@ pub struct StepEdit {
     pub answer: String,
     /// Why, shown after the answer.
     pub explain: String,
+    /// What the step waits for instead of the recorded time, as after `until` (`leader elected`);
+    /// empty keeps the recorded wait, which replays the run exactly.
+    pub until: String,
 }
 
 /// The part of a recorded step an edit changes.
@@ -301,6 +304,8 @@ pub enum RecorderField {
     Answer,
     /// Its question's explanation.
     Explain,
+    /// What it waits for.
+    Until,
 }
 
 /// A question answered, for the embedding page.
@@ -827,6 +832,7 @@ impl Sandbox {
             RecorderField::Question => &mut edit.question,
             RecorderField::Answer => &mut edit.answer,
             RecorderField::Explain => &mut edit.explain,
+            RecorderField::Until => &mut edit.until,
         } = value;
     }
 
@@ -842,7 +848,10 @@ impl Sandbox {
             Ok(read) => {
                 let world = self.world();
                 let (config, actions, end) = (world.initial_config(), world.actions(), world.now());
-                let follows_run = self.recorder.as_ref().is_some_and(|r| r.lesson.is_none());
+                // (A stop the teacher chose changes the lesson's times knowingly.)
+                let follows_run = self.recorder.as_ref().is_some_and(|r| {
+                    r.lesson.is_none() && r.edits.iter().all(|e| e.until.trim().is_empty())
+                });
                 if follows_run && !record::replays(&read, config, actions, end) {
                     self.notice("This lesson does not replay your run exactly: an action came between two events of one instant (after stepping event by event). Its steps still play as written.");
                 }
@@ -1572,6 +1581,13 @@ fn apply_edit(step: &mut tour::Step, edit: &StepEdit) {
             .collect::<Vec<_>>()
             .join(" ");
     }
+    // A stop the teacher chose: the step waits for it (allowed at least 10 s).
+    if !edit.until.trim().is_empty() {
+        if let Ok(until) = lesson::condition_text(&edit.until) {
+            step.until = until;
+            step.limit_us = step.limit_us.max(10 * crate::sim::SECOND);
+        }
+    }
     let text = edit
         .question
         .split_whitespace()
@@ -2216,7 +2232,10 @@ until entry 1 on A
             "Is there a leader at first?".into(),
         );
         s.edit_recorded(0, RecorderField::Answer, "no".into());
+        s.edit_recorded(1, RecorderField::Until, "leader elected".into());
         let lesson = s.recorded_lesson().expect("recording");
+        assert_eq!(lesson.steps[1].until, tour::Condition::LeaderElected);
+        assert!(matches!(lesson.steps[0].until, tour::Condition::After(_)));
         assert_eq!(lesson.steps[1].caption, "We crash the leader.");
         let q1 = lesson.steps[1].question.as_ref().expect("asked");
         assert_eq!(q1.answer, Answer::Server(RightServer::Leader));

@@ -12,7 +12,7 @@ mod parse;
 pub mod record;
 mod write;
 
-pub use parse::{load, parse, LessonError, MAX_LESSON_BYTES};
+pub use parse::{condition_text, load, parse, LessonError, MAX_LESSON_BYTES};
 pub use write::{action as action_text, write};
 
 use crate::raft::NodeId;

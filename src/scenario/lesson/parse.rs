@@ -920,6 +920,16 @@ fn option(keyword: &str, line: &Line) -> Parsed<OptionChange> {
 
 // ----- conditions --------------------------------------------------------------------------------
 
+/// A condition written as after `until` (`leader elected`, `logs match and value 7 everywhere`),
+/// for the studio's stop menu.
+pub fn condition_text(text: &str) -> Parsed<Condition> {
+    let line = Line {
+        number: 0,
+        words: text.split_whitespace().collect(),
+    };
+    conditions(&line, 0).map(all)
+}
+
 /// Conditions joined by `and`, from word `from` to the end of the line.
 fn conditions(line: &Line, from: usize) -> Parsed<Vec<Condition>> {
     let mut all = Vec::new();
