@@ -416,7 +416,6 @@ impl Sandbox {
                 },
                 // The page fetches the lesson; the cluster waits for it.
                 None => {
-                    sandbox.playing = false;
                     sandbox.request_lesson(LessonRequest {
                         path: lesson.clone(),
                         tour_id: None,
@@ -658,6 +657,9 @@ impl Sandbox {
     /// Asks the page to fetch a lesson file; the text opens when it comes, unless the reader
     /// has moved on by then.
     fn request_lesson(&mut self, request: LessonRequest) {
+        // The clock waits with the reader (a fresh page would otherwise run its default cluster
+        // until the lesson comes).
+        self.playing = false;
         self.awaited = Some(request.clone());
         self.lesson_request = Some(request);
     }
