@@ -112,6 +112,22 @@ impl Line<'_> {
         Ok(text)
     }
 
+    /// Adds the line's text to a text that several lines make (a caption, an explanation),
+    /// joined by a space; `what` is the text's name in the error when it grows too long.
+    fn add_text(&self, to: &mut String, words: &str, what: &str) -> Parsed<()> {
+        let more = self.text(words)?;
+        if !to.is_empty() {
+            to.push(' ');
+        }
+        to.push_str(&more);
+        if to.chars().count() > MAX_TEXT_CHARS {
+            return Err(self.error(format!(
+                "this {what} is longer than {MAX_TEXT_CHARS} characters"
+            )));
+        }
+        Ok(())
+    }
+
     fn server(&self, at: usize) -> Parsed<NodeId> {
         self.word(at)
             .and_then(NodeId::from_name)
@@ -494,18 +510,7 @@ impl Reader {
             return Ok(());
         };
         match keyword {
-            "say" => {
-                let more = line.text("the caption's words")?;
-                if !step.caption.is_empty() {
-                    step.caption.push(' ');
-                }
-                step.caption.push_str(&more);
-                if step.caption.chars().count() > MAX_TEXT_CHARS {
-                    return Err(line.error(format!(
-                        "this caption is longer than {MAX_TEXT_CHARS} characters"
-                    )));
-                }
-            }
+            "say" => line.add_text(&mut step.caption, "the caption's words", "caption")?,
             "do" => {
                 if step.actions.len() == MAX_PER_STEP {
                     return Err(line.error(format!("a step may do at most {MAX_PER_STEP} things")));
@@ -550,18 +555,7 @@ impl Reader {
 
 fn question_line(question: &mut Question, keyword: &str, line: &Line) -> Parsed<()> {
     match (keyword, &mut question.answer) {
-        ("explain", _) => {
-            let more = line.text("the explanation")?;
-            if !question.explain.is_empty() {
-                question.explain.push(' ');
-            }
-            question.explain.push_str(&more);
-            if question.explain.chars().count() > MAX_TEXT_CHARS {
-                return Err(line.error(format!(
-                    "this explanation is longer than {MAX_TEXT_CHARS} characters"
-                )));
-            }
-        }
+        ("explain", _) => line.add_text(&mut question.explain, "the explanation", "explanation")?,
         ("choice", Answer::Choices(choices)) => {
             if choices.len() == MAX_PER_STEP {
                 return Err(line.error("too many choices".to_string()));
@@ -741,12 +735,7 @@ fn by_table<T>(rows: &[Row<T>], line: &Line, from: usize, what: &str) -> Parsed<
     } else {
         format!("{} or {last}", wanted.join(", "))
     };
-    Err(missed(line, (furthest, listed)))
-}
-
-/// The error for words that stopped fitting a pattern at `at`, where `expected` was due.
-fn missed(line: &Line, (at, expected): (usize, String)) -> LessonError {
-    line.expected(&expected, at)
+    Err(line.expected(&listed, furthest))
 }
 
 /// One row of a pattern table: the pattern (see [`fill`]) and what its values build.
@@ -826,7 +815,8 @@ fn send(line: &Line) -> Parsed<StepAction> {
             number: line.number,
             words: words[..to].to_vec(),
         };
-        let v = fill("from client $", &before_to, from).map_err(|miss| missed(line, miss))?;
+        let v = fill("from client $", &before_to, from)
+            .map_err(|(at, expected)| line.expected(&expected, at))?;
         ClientId(v[0] as u16)
     } else {
         ClientId(0)
