@@ -211,6 +211,83 @@ pub enum Message {
     },
 }
 
+/// What a message said, in a few numbers, kept after the message is gone so that the run's
+/// history can show it (the space-time diagram's hover). The meaning of each number depends on
+/// the kind; [`Fields::named`] says it in the paper's words.
+///
+/// It is derived from the message, which the run's other events already fingerprint, so it is
+/// left out of the trace's hash: adding it kept every recorded run's hash (exported runs check
+/// theirs on import).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fields {
+    /// The term it carries (0 for client traffic).
+    pub term: Term,
+    /// `lastLogIndex`, `prevLogIndex`, `matchIndex`, `lastIncludedIndex`, or the client's `seq`.
+    pub index: LogIndex,
+    /// `lastLogTerm`, `prevLogTerm`, `lastIncludedTerm`, or the index a client's command ran at.
+    pub index_term: Term,
+    /// `leaderCommit`, `conflictIndex`, or the value a client's command left.
+    pub commit: u64,
+    /// How many entries an AppendEntries carried.
+    pub count: u16,
+    /// `voteGranted`, `success`, or whether a client's command was done (not redirected).
+    pub ok: bool,
+}
+
+impl std::hash::Hash for Fields {
+    fn hash<H: std::hash::Hasher>(&self, _: &mut H) {}
+}
+
+impl Fields {
+    /// The fields of a message of `kind`, named as in Figure 2, with their values.
+    pub fn named(&self, kind: MessageKind) -> Vec<(&'static str, String)> {
+        let yes_no = |b: bool| if b { "yes" } else { "no" }.to_string();
+        let term = ("term", self.term.to_string());
+        match kind {
+            MessageKind::RequestVote | MessageKind::PreVote => vec![
+                term,
+                ("lastLogIndex", self.index.to_string()),
+                ("lastLogTerm", self.index_term.to_string()),
+            ],
+            MessageKind::RequestVoteReply | MessageKind::PreVoteReply => {
+                vec![term, ("voteGranted", yes_no(self.ok))]
+            }
+            MessageKind::AppendEntries => vec![
+                term,
+                ("prevLogIndex", self.index.to_string()),
+                ("prevLogTerm", self.index_term.to_string()),
+                ("entries", self.count.to_string()),
+                ("leaderCommit", self.commit.to_string()),
+            ],
+            MessageKind::AppendEntriesReply => vec![
+                term,
+                ("success", yes_no(self.ok)),
+                ("matchIndex", self.index.to_string()),
+                ("conflictIndex", self.commit.to_string()),
+            ],
+            MessageKind::TimeoutNow => vec![term],
+            MessageKind::InstallSnapshot | MessageKind::InstallSnapshotReply => {
+                vec![term, ("lastIncludedIndex", self.index.to_string())]
+            }
+            MessageKind::ClientRequest => vec![("seq", self.index.to_string())],
+            MessageKind::ClientResponse => vec![
+                ("seq", self.index.to_string()),
+                (
+                    "reply",
+                    if self.ok {
+                        format!(
+                            "done at index {}, value now {}",
+                            self.index_term, self.commit as i64
+                        )
+                    } else {
+                        "redirected".to_string()
+                    },
+                ),
+            ],
+        }
+    }
+}
+
 impl Message {
     /// The kind of this message.
     pub fn kind(&self) -> MessageKind {
@@ -227,6 +304,68 @@ impl Message {
             Message::InstallSnapshot { .. } => MessageKind::InstallSnapshot,
             Message::InstallSnapshotReply { .. } => MessageKind::InstallSnapshotReply,
         }
+    }
+
+    /// What the message says, in a few numbers (see [`Fields`]).
+    pub fn field_values(&self) -> Fields {
+        let term = self.term().unwrap_or(0);
+        let mut f = Fields {
+            term,
+            ..Fields::default()
+        };
+        match self {
+            Message::RequestVote {
+                last_log_index,
+                last_log_term,
+                ..
+            }
+            | Message::PreVote {
+                last_log_index,
+                last_log_term,
+                ..
+            } => {
+                f.index = *last_log_index;
+                f.index_term = *last_log_term;
+            }
+            Message::RequestVoteReply { granted, .. } | Message::PreVoteReply { granted, .. } => {
+                f.ok = *granted;
+            }
+            Message::AppendEntries {
+                prev_log_index,
+                prev_log_term,
+                entries,
+                leader_commit,
+                ..
+            } => {
+                f.index = *prev_log_index;
+                f.index_term = *prev_log_term;
+                f.count = u16::try_from(entries.len()).unwrap_or(u16::MAX);
+                f.commit = *leader_commit;
+            }
+            Message::AppendEntriesReply {
+                success,
+                match_index,
+                conflict_index,
+                ..
+            } => {
+                f.ok = *success;
+                f.index = *match_index;
+                f.commit = *conflict_index;
+            }
+            Message::InstallSnapshot { snapshot, .. } => f.index = snapshot.last_index,
+            Message::InstallSnapshotReply { last_index, .. } => f.index = *last_index,
+            Message::TimeoutNow { .. } => {}
+            Message::ClientRequest { seq, .. } => f.index = *seq,
+            Message::ClientResponse { seq, reply } => {
+                f.index = *seq;
+                if let ClientReply::Ok { value, index } = reply {
+                    f.ok = true;
+                    f.index_term = *index;
+                    f.commit = *value as u64;
+                }
+            }
+        }
+        f
     }
 
     /// The kind's name: exactly `"RequestVote"`, `"RequestVoteReply"`, `"AppendEntries"` or

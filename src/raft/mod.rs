@@ -17,7 +17,7 @@ pub mod snapshot;
 
 pub use log::{ClientId, Command, CommandParseError, LogEntry, RaftLog, Removals, RequestId};
 pub use membership::{ChangeRefusal, Member, Membership, MembershipChange};
-pub use message::{ClientReply, Endpoint, Message, MessageKind};
+pub use message::{ClientReply, Endpoint, Fields, Message, MessageKind};
 pub use node::{
     ChangeStep, DenyReason, Node, NodeEvent, NodeOptions, Output, ReadMode, ReadPath, Safety,
     Transfer, TransferRefusal,

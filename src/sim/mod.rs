@@ -10,6 +10,7 @@ pub mod client;
 pub mod config;
 pub mod experiment;
 pub mod fuzz;
+pub mod history;
 pub mod invariants;
 pub mod linearizability;
 pub mod network;

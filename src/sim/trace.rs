@@ -8,8 +8,8 @@
 use super::world::Action;
 use super::{ClientId, DropReason, MessageId, Violation};
 use crate::raft::{
-    ChangeStep, Command, Endpoint, MembershipChange, MessageKind, NodeEvent, NodeId, ReadPath,
-    Role, Time,
+    ChangeStep, Command, Endpoint, Fields, MembershipChange, MessageKind, NodeEvent, NodeId,
+    ReadPath, Role, Time,
 };
 use serde::{Deserialize, Serialize};
 use std::hash::{Hash, Hasher};
@@ -51,6 +51,8 @@ pub enum TraceKind {
         deliver_at: Time,
         /// True for the extra copy made by duplication.
         duplicate: bool,
+        /// What it says (not hashed; see [`Fields`]).
+        fields: Fields,
     },
     /// A message reached its receiver.
     MessageDelivered {

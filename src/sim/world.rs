@@ -1039,6 +1039,7 @@ impl World {
 
     fn send(&mut self, from: Endpoint, to: Endpoint, msg: Message) {
         let kind = msg.kind();
+        let fields = msg.field_values();
         let loss = self.config.loss_per_mille;
         if loss > 0 && self.rng.random_range(0..1000u16) < loss {
             let id = self.network.next_id();
@@ -1051,6 +1052,7 @@ impl World {
                     kind,
                     deliver_at: self.now,
                     duplicate: false,
+                    fields,
                 },
             );
             self.trace.push(
@@ -1096,6 +1098,7 @@ impl World {
                     kind,
                     deliver_at,
                     duplicate: copy > 0,
+                    fields,
                 },
             );
             self.queue.push(deliver_at, Event::Deliver(id));
