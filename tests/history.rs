@@ -22,7 +22,7 @@ fn config(seed: u64) -> Config {
 fn run(history: &mut History, every: usize) -> World {
     let mut w = World::new(config(7)).expect("valid");
     let sync = |w: &World, h: &mut History, n: usize| {
-        if every > 0 && n % every == 0 {
+        if every > 0 && n.is_multiple_of(every) {
             h.sync(w);
         }
     };
