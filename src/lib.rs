@@ -11,6 +11,7 @@
 
 #![warn(missing_docs)]
 pub mod decimal;
+pub mod i18n;
 pub mod raft;
 pub mod scenario;
 pub mod sim;

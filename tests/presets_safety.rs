@@ -7,6 +7,40 @@ use raftsim::scenario::presets::{preset, presets, Outcome, Preset};
 use raftsim::sim::{NodeId, SafetySwitch, World, SECOND};
 use raftsim::sim::{OpOutcome, Violation};
 
+/// A mark's sentence, from the English catalogue.
+fn mark_text(
+    p: &raftsim::scenario::presets::Preset,
+    m: &raftsim::scenario::presets::Mark,
+) -> String {
+    raftsim::i18n::english()
+        .get(&p.mark_key(m))
+        .expect("every mark has a sentence")
+        .to_string()
+}
+
+/// Every preset's story is in the catalogue: its explanation and a sentence for each mark.
+#[test]
+fn every_scenario_has_its_words() {
+    let words = raftsim::i18n::english();
+    for p in raftsim::scenario::presets::presets() {
+        assert!(
+            words
+                .get(&p.explanation_key())
+                .is_some_and(|t| t.len() > 40),
+            "{}",
+            p.slug
+        );
+        for m in &p.marks {
+            assert!(
+                words.get(&p.mark_key(m)).is_some_and(|t| !t.is_empty()),
+                "{} {}",
+                p.slug,
+                m.number
+            );
+        }
+    }
+}
+
 const A: NodeId = NodeId(0);
 const B: NodeId = NodeId(1);
 const C: NodeId = NodeId(2);
@@ -103,7 +137,7 @@ fn figure8_loses_a_committed_entry_only_when_counting_old_terms() {
     let at_d = p
         .marks
         .iter()
-        .find(|m| m.text.starts_with("(d)"))
+        .find(|m| mark_text(&p, m).starts_with("(d)"))
         .expect("mark (d)");
     let w = p.world_at(false, at_d.at).expect("builds");
     assert_eq!(w.nodes()[A.index()].term(), 4);
@@ -179,7 +213,7 @@ fn figure7_shapes_then_repair() {
     let shape = p
         .marks
         .iter()
-        .find(|m| m.text.contains("look like Figure 7"))
+        .find(|m| mark_text(&p, m).contains("look like Figure 7"))
         .expect("shape mark");
     let w = p.world_at(true, shape.at).expect("builds");
     let terms = |n: usize| -> Vec<u64> { w.nodes()[n].entries().iter().map(|e| e.term).collect() };

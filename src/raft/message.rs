@@ -218,7 +218,7 @@ pub enum Message {
 /// It is derived from the message, which the run's other events already fingerprint, so it is
 /// left out of the trace's hash: adding it kept every recorded run's hash (exported runs check
 /// theirs on import).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Fields {
     /// The term it carries (0 for client traffic).
     pub term: Term,
@@ -239,6 +239,17 @@ impl std::hash::Hash for Fields {
 }
 
 impl Fields {
+    /// A message of `kind` with these fields in one line, e.g.
+    /// `AppendEntries(term 2, prevLogIndex 3, prevLogTerm 1, entries 1, leaderCommit 3)`.
+    pub fn summary(&self, kind: MessageKind) -> String {
+        let fields: Vec<String> = self
+            .named(kind)
+            .into_iter()
+            .map(|(name, value)| format!("{name} {value}"))
+            .collect();
+        format!("{}({})", kind.name(), fields.join(", "))
+    }
+
     /// The fields of a message of `kind`, named as in Figure 2, with their values.
     pub fn named(&self, kind: MessageKind) -> Vec<(&'static str, String)> {
         let yes_no = |b: bool| if b { "yes" } else { "no" }.to_string();
@@ -274,13 +285,15 @@ impl Fields {
                 ("seq", self.index.to_string()),
                 (
                     "reply",
-                    if self.ok {
-                        format!(
-                            "done at index {}, value now {}",
-                            self.index_term, self.commit as i64
-                        )
-                    } else {
-                        "redirected".to_string()
+                    match (self.ok, self.commit) {
+                        (true, value) => {
+                            format!(
+                                "done at index {}, value now {}",
+                                self.index_term, value as i64
+                            )
+                        }
+                        (false, 0) => "no leader known".to_string(),
+                        (false, leader) => format!("ask {} instead", NodeId(leader as u8 - 1)),
                     },
                 ),
             ],
@@ -352,16 +365,25 @@ impl Message {
                 f.index = *match_index;
                 f.commit = *conflict_index;
             }
-            Message::InstallSnapshot { snapshot, .. } => f.index = snapshot.last_index,
+            Message::InstallSnapshot { snapshot, .. } => {
+                f.index = snapshot.last_index;
+                f.index_term = snapshot.last_term;
+            }
             Message::InstallSnapshotReply { last_index, .. } => f.index = *last_index,
             Message::TimeoutNow { .. } => {}
             Message::ClientRequest { seq, .. } => f.index = *seq,
             Message::ClientResponse { seq, reply } => {
                 f.index = *seq;
-                if let ClientReply::Ok { value, index } = reply {
-                    f.ok = true;
-                    f.index_term = *index;
-                    f.commit = *value as u64;
+                match reply {
+                    ClientReply::Ok { value, index } => {
+                        f.ok = true;
+                        f.index_term = *index;
+                        f.commit = *value as u64;
+                    }
+                    // The leader named, as its number plus one (0: none known).
+                    ClientReply::Redirect { leader } => {
+                        f.commit = leader.map_or(0, |l| u64::from(l.0) + 1)
+                    }
                 }
             }
         }
@@ -394,178 +416,49 @@ impl Message {
     /// `leaderCommit`, ...), with its value in words, for the inspector. The sender and receiver
     /// (`candidateId`, `leaderId`) are the message's `from` and `to`, so they are not repeated.
     pub fn fields(&self) -> Vec<(&'static str, String)> {
-        let yes_no = |b: bool| if b { "yes" } else { "no" }.to_string();
-        match self {
-            Message::RequestVote {
-                term,
-                last_log_index,
-                last_log_term,
-                forced,
-            } => {
-                let mut fields = vec![
-                    ("term", term.to_string()),
-                    ("lastLogIndex", last_log_index.to_string()),
-                    ("lastLogTerm", last_log_term.to_string()),
-                ];
-                if *forced {
-                    fields.push(("forced", "yes: grant even with a live leader".to_string()));
-                }
-                fields
+        let mut fields = self.field_values().named(self.kind());
+        // What the few numbers of [`Fields`] leave out, the inspector can show in full.
+        let mut set = |name: &str, value: String| {
+            if let Some(field) = fields.iter_mut().find(|(n, _)| *n == name) {
+                field.1 = value;
             }
-            Message::PreVote {
-                term,
-                last_log_index,
-                last_log_term,
-            } => vec![
-                ("term", term.to_string()),
-                ("lastLogIndex", last_log_index.to_string()),
-                ("lastLogTerm", last_log_term.to_string()),
-            ],
-            Message::RequestVoteReply { term, granted }
-            | Message::PreVoteReply { term, granted } => vec![
-                ("term", term.to_string()),
-                ("voteGranted", yes_no(*granted)),
-            ],
-            Message::AppendEntries {
-                term,
-                prev_log_index,
-                prev_log_term,
-                entries,
-                leader_commit,
-                ..
-            } => {
-                let listed = if entries.is_empty() {
-                    "none (a heartbeat)".to_string()
-                } else {
-                    entries
-                        .iter()
-                        .map(|e| format!("#{} T{} {}", e.index, e.term, e.command))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                };
-                vec![
-                    ("term", term.to_string()),
-                    ("prevLogIndex", prev_log_index.to_string()),
-                    ("prevLogTerm", prev_log_term.to_string()),
-                    ("entries", listed),
-                    ("leaderCommit", leader_commit.to_string()),
-                ]
+        };
+        match self {
+            Message::AppendEntries { entries, .. } if entries.is_empty() => {
+                set("entries", "none (a heartbeat)".to_string())
+            }
+            Message::AppendEntries { entries, .. } => {
+                let listed: Vec<String> = entries
+                    .iter()
+                    .map(|e| format!("#{} T{} {}", e.index, e.term, e.command))
+                    .collect();
+                set("entries", listed.join(", "));
             }
             Message::AppendEntriesReply {
-                term,
-                success,
-                match_index,
-                conflict_term,
-                conflict_index,
+                conflict_term: Some(t),
                 ..
-            } => vec![
-                ("term", term.to_string()),
-                ("success", yes_no(*success)),
-                ("matchIndex", match_index.to_string()),
-                (
-                    "conflictTerm",
-                    conflict_term.map_or_else(|| "—".to_string(), |t| t.to_string()),
-                ),
-                ("conflictIndex", conflict_index.to_string()),
-            ],
-            Message::ClientRequest { seq, command } => {
-                vec![("seq", seq.to_string()), ("command", command.to_string())]
+            } => fields.push(("conflictTerm", t.to_string())),
+            Message::RequestVote { forced: true, .. } => {
+                fields.push(("forced", "yes: grant even with a live leader".to_string()))
             }
-            Message::TimeoutNow { term } => vec![("term", term.to_string())],
-            Message::InstallSnapshot { term, snapshot } => vec![
-                ("term", term.to_string()),
-                ("lastIncludedIndex", snapshot.last_index.to_string()),
-                ("lastIncludedTerm", snapshot.last_term.to_string()),
-                (
-                    "data",
-                    format!(
-                        "value {}, {} client session(s), configuration {}",
-                        snapshot.value,
-                        snapshot.sessions.len(),
-                        snapshot.config
-                    ),
+            Message::InstallSnapshot { snapshot, .. } => fields.push((
+                "data",
+                format!(
+                    "value {}, {} client session(s), configuration {}",
+                    snapshot.value,
+                    snapshot.sessions.len(),
+                    snapshot.config
                 ),
-            ],
-            Message::InstallSnapshotReply { term, last_index } => vec![
-                ("term", term.to_string()),
-                ("lastIncludedIndex", last_index.to_string()),
-            ],
-            Message::ClientResponse { seq, reply } => vec![
-                ("seq", seq.to_string()),
-                (
-                    "reply",
-                    match reply {
-                        ClientReply::Ok { value, index } => {
-                            format!("done at index {index}, value now {value}")
-                        }
-                        ClientReply::Redirect { leader: Some(l) } => format!("ask {l} instead"),
-                        ClientReply::Redirect { leader: None } => "no leader known".to_string(),
-                    },
-                ),
-            ],
+            )),
+            Message::ClientRequest { command, .. } => fields.push(("command", command.to_string())),
+            _ => {}
         }
+        fields
     }
 
-    /// A short plain-words summary for tooltips, e.g. `AppendEntries(term 2, 1 entry)`.
+    /// The message in one line for tooltips: its kind and fields (see [`Fields::summary`]).
     pub fn summary(&self) -> String {
-        match self {
-            Message::RequestVote { term, .. } => format!("RequestVote(term {term})"),
-            Message::RequestVoteReply { term, granted } => format!(
-                "RequestVoteReply(term {term}, {})",
-                if *granted { "granted" } else { "denied" }
-            ),
-            Message::AppendEntries {
-                term,
-                entries,
-                leader_commit,
-                ..
-            } => format!(
-                "AppendEntries(term {term}, {} {}, commit {leader_commit})",
-                entries.len(),
-                if entries.len() == 1 {
-                    "entry"
-                } else {
-                    "entries"
-                }
-            ),
-            Message::AppendEntriesReply {
-                term,
-                success,
-                match_index,
-                ..
-            } => {
-                if *success {
-                    format!("AppendEntriesReply(term {term}, ok up to {match_index})")
-                } else {
-                    format!("AppendEntriesReply(term {term}, mismatch)")
-                }
-            }
-            Message::PreVote { term, .. } => format!("PreVote(term {term})"),
-            Message::PreVoteReply { term, granted } => format!(
-                "PreVoteReply(term {term}, {})",
-                if *granted { "granted" } else { "denied" }
-            ),
-            Message::ClientRequest { seq, command } => format!("ClientRequest(#{seq} {command})"),
-            Message::ClientResponse { seq, reply } => match reply {
-                ClientReply::Ok { value, .. } => {
-                    format!("ClientResponse(#{seq} ok, value {value})")
-                }
-                ClientReply::Redirect { leader: Some(l) } => {
-                    format!("ClientResponse(#{seq} try {l})")
-                }
-                ClientReply::Redirect { leader: None } => {
-                    format!("ClientResponse(#{seq} no leader known)")
-                }
-            },
-            Message::TimeoutNow { term } => format!("TimeoutNow(term {term})"),
-            Message::InstallSnapshot { term, snapshot } => format!(
-                "InstallSnapshot(term {term}, up to {})",
-                snapshot.last_index
-            ),
-            Message::InstallSnapshotReply { term, last_index } => {
-                format!("InstallSnapshotReply(term {term}, up to {last_index})")
-            }
-        }
+        self.field_values().summary(self.kind())
     }
 }
 
@@ -675,14 +568,14 @@ mod words {
                     last_log_term: 0,
                     forced: false,
                 },
-                "RequestVote(term 2)",
+                "RequestVote(term 2, lastLogIndex 0, lastLogTerm 0)",
             ),
             (
                 Message::RequestVoteReply {
                     term: 2,
                     granted: true,
                 },
-                "RequestVoteReply(term 2, granted)",
+                "RequestVoteReply(term 2, voteGranted yes)",
             ),
             (
                 Message::AppendEntries {
@@ -693,7 +586,7 @@ mod words {
                     leader_commit: 1,
                     sent_at: 0,
                 },
-                "AppendEntries(term 3, 0 entries, commit 1)",
+                "AppendEntries(term 3, prevLogIndex 0, prevLogTerm 0, entries 0, leaderCommit 1)",
             ),
             (
                 Message::AppendEntriesReply {
@@ -704,7 +597,7 @@ mod words {
                     conflict_index: 0,
                     sent_at: 0,
                 },
-                "AppendEntriesReply(term 3, ok up to 4)",
+                "AppendEntriesReply(term 3, success yes, matchIndex 4, conflictIndex 0)",
             ),
             (
                 Message::AppendEntriesReply {
@@ -715,21 +608,21 @@ mod words {
                     conflict_index: 2,
                     sent_at: 0,
                 },
-                "AppendEntriesReply(term 3, mismatch)",
+                "AppendEntriesReply(term 3, success no, matchIndex 0, conflictIndex 2)",
             ),
             (
                 Message::PreVoteReply {
                     term: 5,
                     granted: false,
                 },
-                "PreVoteReply(term 5, denied)",
+                "PreVoteReply(term 5, voteGranted no)",
             ),
             (
                 Message::ClientResponse {
                     seq: 7,
                     reply: ClientReply::Redirect { leader: None },
                 },
-                "ClientResponse(#7 no leader known)",
+                "ClientResponse(seq 7, reply no leader known)",
             ),
         ];
         for (message, summary) in cases {

@@ -82,8 +82,9 @@ fn elections(world: &World) -> usize {
 pub struct Mark {
     /// Virtual time of the moment.
     pub at: Time,
-    /// What is happening then, in a sentence.
-    pub text: &'static str,
+    /// Its number in the preset, from 1: what is happening then, in a sentence, is the
+    /// catalogue's `scenario.<slug>.<number>` (see `i18n/`).
+    pub number: u8,
 }
 
 /// A scripted run that makes a point.
@@ -93,8 +94,6 @@ pub struct Preset {
     pub slug: &'static str,
     /// Short title.
     pub title: &'static str,
-    /// One paragraph: what the script does and what it shows.
-    pub explanation: &'static str,
     /// The safety switch the preset is about, if any. `config` has it on (the rule broken).
     pub switch: Option<SafetySwitch>,
     /// The world's configuration, with the switch (if any) on.
@@ -112,6 +111,16 @@ pub struct Preset {
 }
 
 impl Preset {
+    /// The catalogue key of the paragraph that says what the script does and what it shows.
+    pub fn explanation_key(&self) -> String {
+        format!("scenario.{}", self.slug)
+    }
+
+    /// The catalogue key of the sentence for `mark`.
+    pub fn mark_key(&self, mark: &Mark) -> String {
+        format!("scenario.{}.{}", self.slug, mark.number)
+    }
+
     /// The configuration with the preset's switch on (`broken`) or off. Without a switch it is
     /// `config` either way.
     pub fn config_with(&self, broken: bool) -> Config {
@@ -209,8 +218,13 @@ impl Script {
         self
     }
 
-    fn mark(&mut self, text: &'static str) -> &mut Script {
-        self.marks.push(Mark { at: self.now, text });
+    /// Marks this moment: the preset's next sentence (in the catalogue) is said from here on.
+    fn mark(&mut self) -> &mut Script {
+        let number = self.marks.len() as u8 + 1;
+        self.marks.push(Mark {
+            at: self.now,
+            number,
+        });
         self
     }
 }
@@ -244,13 +258,13 @@ fn figure8() -> Preset {
     // Term 1: A leads and commits SET 1 at index 1 everywhere.
     s.go(Action::Timeout(A)).go(submit(0, A, 1));
     // (a) A leads term 2 and gets its entry at index 2 to B only, then crashes.
-    s.mark("(a) A leads term 2 and replicates index 2 to B only.");
+    s.mark();
     s.go(Action::Timeout(A))
         .go(Action::Partition(vec![vec![A, B]]))
         .go(submit(1, A, 2))
         .go(Action::Stop(A));
     // (b) E wins term 3 with C and D, takes a different entry at index 2 alone, and crashes.
-    s.mark("(b) E wins term 3 with votes from C and D, logs a different index 2, and crashes.");
+    s.mark();
     s.go(Action::Partition(vec![vec![A, B], vec![C, D, E]]))
         .go(Action::Timeout(E))
         .go(Action::Partition(vec![vec![E]]))
@@ -258,13 +272,13 @@ fn figure8() -> Preset {
         .go(Action::Stop(E));
     // (c) A restarts and wins term 4 (C and D voted in term 3 already, so it takes two tries),
     // then replicates its term-2 entry to a majority.
-    s.mark("(c) A restarts, wins term 4 and copies its term-2 entry to a majority.");
+    s.mark();
     s.go(Action::Heal)
         .go(Action::Restart(A))
         .go(Action::Timeout(A))
         .go(Action::Timeout(A));
     // (d) A crashes; E restarts and, with its term-3 entry, wins term 5 and overwrites index 2.
-    s.mark("(d) A crashes; E wins term 5 and overwrites index 2 everywhere.");
+    s.mark();
     s.go(Action::Stop(A))
         .go(Action::Restart(E))
         .go(Action::Timeout(E))
@@ -272,16 +286,6 @@ fn figure8() -> Preset {
     Preset {
         slug: "figure8",
         title: "Figure 8: why old entries are not committed by counting",
-        explanation:
-            "The sequence of Figure 8 in the paper (§5.4.2), on five servers. A leader of \
-            term 2 gets its entry at index 2 onto two servers and crashes; a leader of term 3 \
-            logs a different index 2 and crashes; the first leader returns in term 4 and copies \
-            its old term-2 entry to a majority. With the switch on it counts those copies and \
-            calls the entry committed. Then the term-3 server wins term 5, which it can, since \
-            its last entry has a newer term, and overwrites index 2 everywhere: an entry that was \
-            committed is lost, and the checker says so. With the rule in place, a leader commits \
-            only entries of its own term, so the term-2 entry was never committed and \
-            overwriting it breaks nothing.",
         switch: Some(SafetySwitch::CommitOldTermsByCounting),
         config: staged(5, SafetySwitch::CommitOldTermsByCounting),
         end_us: s.now + SECOND,
@@ -298,7 +302,7 @@ fn vote_without_log_check() -> Preset {
     s.go(Action::Partition(vec![vec![C]]))
         .go(Action::Timeout(A))
         .go(submit(0, A, 5));
-    s.mark("A has committed SET 5 with B's help; C never saw it.");
+    s.mark();
     s.go(Action::Stop(A))
         .go(Action::Heal)
         .go(Action::Timeout(C))
@@ -306,11 +310,6 @@ fn vote_without_log_check() -> Preset {
     Preset {
         slug: "vote-without-log-check",
         title: "Voting for a candidate with a stale log",
-        explanation: "A and B commit SET 5 while C is cut off. Then A crashes, the network heals, \
-            and C, whose log is empty, asks B for its vote. A voter must refuse a candidate whose \
-            log is less up to date than its own (§5.4.1), so B says no and C cannot win. With the \
-            switch on, B votes without looking at logs, C becomes leader without the committed \
-            entry, and the checker reports a Leader Completeness violation.",
         switch: Some(SafetySwitch::VoteWithoutLogCheck),
         config: staged(3, SafetySwitch::VoteWithoutLogCheck),
         end_us: s.now + SECOND,
@@ -325,18 +324,13 @@ fn vote_without_log_check() -> Preset {
 fn forget_vote_on_restart() -> Preset {
     let mut s = Script::new();
     s.go(Action::CutLink(A, B)).go(Action::Timeout(A));
-    s.mark("A leads term 1 with C's vote.");
+    s.mark();
     s.go(Action::Stop(C))
         .go(Action::Restart(C))
         .go(Action::Timeout(B));
     Preset {
         slug: "forget-vote-on-restart",
         title: "Forgetting a vote after a restart",
-        explanation: "A and B cannot reach each other. A campaigns for term 1 and wins with C's \
-            vote. C then crashes and restarts, and B campaigns for the same term 1. The vote C \
-            gave is persistent state (Figure 2), so C refuses B. With the switch on, C forgets \
-            its vote when it restarts, votes again, and term 1 gets a second leader: the checker \
-            reports a double vote and an Election Safety violation.",
         switch: Some(SafetySwitch::ForgetVoteOnRestart),
         config: staged(3, SafetySwitch::ForgetVoteOnRestart),
         end_us: s.now + SECOND,
@@ -358,17 +352,11 @@ fn skip_prev_log_check() -> Preset {
         .go(submit(1, B, 2))
         .go(submit(1, B, 3))
         .go(Action::Timeout(B));
-    s.mark("A holds an uncommitted term-1 entry; B leads term 3 with two term-2 entries.");
+    s.mark();
     s.go(Action::Heal);
     Preset {
         slug: "skip-prev-log-check",
         title: "Appending without the consistency check",
-        explanation: "A, cut off while leading term 1, logs SET 1 that nobody else gets. B and C \
-            carry on in term 2 with two entries of their own, and B is elected again in term 3. \
-            When A rejoins, B's AppendEntries name the entry just before the new ones; A's \
-            entry there differs, so A must refuse and let B back up until the logs agree (§5.3). \
-            With the switch on, A accepts anyway and keeps its stale entry underneath B's: two \
-            logs now share an entry but differ before it, which breaks Log Matching.",
         switch: Some(SafetySwitch::SkipPrevLogCheck),
         config: staged(3, SafetySwitch::SkipPrevLogCheck),
         end_us: s.now + SECOND,
@@ -389,38 +377,30 @@ fn membership_bug() -> Preset {
     // E joins as a learner (stopped at once, so it cannot catch up yet); the learner entry
     // commits on A..D.
     s.with(Action::AddServer(E)).go(Action::Stop(E));
-    s.mark("A leads term 1 of A, B, C, D; E has joined as a learner and is stopped.");
+    s.mark();
     // Cut A and E off. E catches up from A alone and becomes a voter: A, B, C, D, E is in A's
     // and E's logs only.
     s.go(Action::Partition(vec![vec![A, E]]))
         .go(Action::Restart(E));
-    s.mark("Cut off with A, E caught up: A's log says A, B, C, D, E. Nobody else saw it.");
+    s.mark();
     // B leads term 2 with C and D, then (D cut off too) removes A at once: B, C, D commits on
     // B and C. With the rule, B first has to commit an entry of term 2, which B and C alone
     // cannot do.
     s.go(Action::Timeout(B))
         .go(Action::Partition(vec![vec![A, E], vec![D]]))
         .go(Action::RemoveServer(A));
-    s.mark("B leads term 2 and removes A: B, C, D is committed on B and C.");
+    s.mark();
     // Now A, D, E and B, C campaign apart: C wins term 3 with B (a majority of B, C, D) and A
     // (in term 2 now, from D) wins term 3 with D and E (a majority of A, B, C, D, E).
     s.go(Action::Partition(vec![vec![A, D, E]]))
         .go(Action::Timeout(C))
         .go(Action::Timeout(A));
-    s.mark("C and A both lead term 3: the two configurations had disjoint majorities.");
+    s.mark();
     let mut config = staged(4, SafetySwitch::ChangeBeforeOwnTermCommit);
     config.single_server_changes = true;
     Preset {
         slug: "membership-bug",
         title: "Membership changes: two leaders in one term",
-        explanation: "Single-server membership changes (thesis §4.1) with the 2015 fix switched \
-            off. A, leader of term 1, adds E; only E hears of the new configuration A, B, C, D, \
-            E. B, leader of term 2, removes A at once, before committing anything of its own \
-            term, and B, C, D commits on B and C. Those two configurations have majorities with \
-            no server in common (A, D, E and B, C), so A and C both win term 3, and the checker \
-            reports two leaders in one term on disjoint majorities. With the rule in place, B \
-            must first commit an entry of term 2, which needs D, whose log then rules out A; the \
-            change waits and only A wins term 3.",
         switch: Some(SafetySwitch::ChangeBeforeOwnTermCommit),
         config,
         end_us: s.now + SECOND,
@@ -436,9 +416,9 @@ fn membership_bug() -> Preset {
 fn removed_server() -> Preset {
     let mut s = Script::new();
     s.after(500 * MS, Action::RemoveServer(E));
-    s.mark("A leads A to E and removes E; E keeps running but hears no more heartbeats.");
+    s.mark();
     s.after(600 * MS, Action::Heal);
-    s.mark("E has timed out and asks for votes in a newer term, again and again.");
+    s.mark();
     let config = Config {
         cluster_size: 5,
         seed: 4,
@@ -459,13 +439,6 @@ fn removed_server() -> Preset {
     Preset {
         slug: "removed-server",
         title: "A removed server that will not go away",
-        explanation: "A, leader of A to E, removes E. Being left out of the new configuration, E \
-            no longer gets heartbeats, but nobody stops it, so it times out and asks for votes in \
-            a newer term, again and again. §6 guards against this: a server that heard from a \
-            leader within the minimum election timeout neither votes nor adopts the newer term, \
-            so A keeps leading. With the switch on the servers listen to E: each request deposes \
-            the leader, elections follow one another, and no command can commit meanwhile. \
-            Nothing unsafe happens; the cluster just stops working.",
         switch: Some(SafetySwitch::VoteDespiteLiveLeader),
         config,
         end_us: s.now + 2 * SECOND,
@@ -481,17 +454,17 @@ fn removed_server() -> Preset {
 fn stale_read() -> Preset {
     let mut s = Script::new();
     s.go(Action::Timeout(A)).go(submit(0, A, 5));
-    s.mark("A leads term 1 and SET 5 is committed on every server.");
+    s.mark();
     s.go(Action::Partition(vec![vec![A]]))
         .go(Action::Timeout(C))
         .go(submit(1, C, 7));
-    s.mark("A is cut off but still thinks it leads; C leads term 2 and commits SET 7.");
+    s.mark();
     s.go(Action::Submit {
         client: ClientId(0),
         node: A,
         command: Command::Get,
     });
-    s.mark("Client 1 asks A for the value, after SET 7 finished.");
+    s.mark();
     let mut config = staged(5, SafetySwitch::ServeReadsLocally);
     // A client that gets no answer tries the next server soon, so the safe run ends with the
     // read answered by the new leader.
@@ -499,7 +472,6 @@ fn stale_read() -> Preset {
     Preset {
         slug: "stale-read",
         title: "A stale read from a deposed leader",
-        explanation: "A leads and SET 5 is committed. Then A is cut off from the others, who             elect C and commit SET 7; A has heard nothing of it and still believes it leads.             Client 1 now asks A for the value. With the switch on, a server answers a GET from             its own state at once, so A says 5, although SET 7 had finished before the GET was             sent: no order of the three operations explains that, and the monitor reports the             history as not linearizable. Raft (§8) makes a leader check first that it still             leads: with ReadIndex, A needs a majority to answer a round of heartbeats, which it             cannot get, so it never answers; the client tries another server, is sent to C, and             reads 7.",
         switch: Some(SafetySwitch::ServeReadsLocally),
         config,
         end_us: s.now + 2 * SECOND,
@@ -523,12 +495,6 @@ fn livelock() -> Preset {
     Preset {
         slug: "livelock",
         title: "Split votes for ever without random timeouts",
-        explanation: "Five servers start at the same moment. With the switch on, every election \
-            timeout is the same fixed length, so all five time out together, each votes for \
-            itself, nobody gets a majority, and the same thing happens again in the next term, \
-            and the next. No rule is broken, but no leader is ever elected either. Raft draws \
-            each timeout at random (§5.2) so that one server usually times out well before the \
-            others and wins; switch it off and a leader appears within a fraction of a second.",
         switch: Some(SafetySwitch::FixedElectionTimeout),
         config,
         actions: Vec::new(),
@@ -613,7 +579,7 @@ fn figure7() -> Preset {
     batch(&mut s, 25 * MS, E, &[71, 72]);
     s.after(300 * MS, Action::Stop(E));
     s.now += 50 * MS;
-    s.mark("The logs now look like Figure 7: A at the top, B to G are (a) to (f).");
+    s.mark();
     // A wins term 8 with B, C, F and G (D and E, with longer logs, would refuse), then every
     // server is back and A repairs them; its first term-8 entry commits everything before it.
     s.after(1000 * MS, Action::Heal)
@@ -622,18 +588,11 @@ fn figure7() -> Preset {
         .with(Action::Timeout(A))
         .after(200 * MS, Action::Restart(D))
         .with(Action::Restart(E));
-    s.mark("A leads term 8 and brings every follower's log in line with its own.");
+    s.mark();
     batch(&mut s, 300 * MS, A, &[81]);
     Preset {
         slug: "figure7",
         title: "Figure 7: a new leader repairs follower logs",
-        explanation: "Seven servers live through terms 1 to 7 with leaders that crash or get cut \
-            off after logging entries, until their logs have the shapes of Figure 7 in the paper \
-            (§5.3): followers missing entries (a, b), holding extra uncommitted entries (c, d), \
-            or both (e, f). Then A, whose log is the top one, wins term 8. For each follower it \
-            finds the last entry on which they agree, by stepping back after every refused \
-            AppendEntries, deletes what follows on the follower and sends its own entries. Once \
-            A's first entry of term 8 is committed, every log is identical.",
         switch: None,
         config,
         end_us: s.now + SECOND,

@@ -177,7 +177,7 @@ impl std::fmt::Display for ShareError {
             ),
             ShareError::BadCharacter { position, found } => write!(
                 f,
-                "character {found:?} at position {position} is not allowed (only A-Z, a-z, 0-9, - and _); was the link cut or changed?"
+                "character '{found}' at position {position} is not allowed (only A-Z, a-z, 0-9, - and _); was the link cut or changed?"
             ),
             ShareError::BadLength => {
                 f.write_str("its length is impossible for the encoding; was the link cut?")

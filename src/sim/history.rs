@@ -8,7 +8,6 @@
 //! deterministic, so replaying it gives the same events); only when the replayed run differs
 //! from the recorded one (someone acted in the past) is the history cut at that point.
 
-use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
 
 use super::network::{DropReason, MessageId};
@@ -121,9 +120,9 @@ pub struct History {
     run: u64,
     lanes: Vec<Vec<LaneChange>>,
     clients: usize,
+    /// In sending order, which is also the order of their ids.
     messages: Vec<MessageRecord>,
     marks: Vec<Mark>,
-    in_flight: BTreeMap<MessageId, usize>,
     /// Trace position and fingerprint of every user action absorbed, to notice a fork.
     actions: Vec<(u64, u64)>,
     /// Events up to here (exclusive) are in the history.
@@ -252,15 +251,11 @@ impl History {
     /// Forgets everything from trace position `seq` (at time `at`) on.
     fn cut(&mut self, seq: u64, at: Time) {
         self.messages.retain(|m| m.sent_seq < seq);
-        self.in_flight.clear();
-        for (i, m) in self.messages.iter_mut().enumerate() {
+        for m in &mut self.messages {
             if m.end_seq >= seq {
                 m.fate = Fate::InFlight;
                 m.end_at = m.due_at;
                 m.end_seq = u64::MAX;
-            }
-            if m.fate == Fate::InFlight {
-                self.in_flight.insert(m.id, i);
             }
         }
         for lane in &mut self.lanes {
@@ -340,7 +335,7 @@ impl History {
                     }
                     _ => false,
                 };
-                self.in_flight.insert(*id, self.messages.len());
+                self.longest_flight = self.longest_flight.max(*deliver_at - at);
                 self.messages.push(MessageRecord {
                     id: *id,
                     from: *from,
@@ -398,8 +393,11 @@ impl History {
     }
 
     fn finish(&mut self, id: MessageId, at: Time, seq: u64, fate: Fate) -> Option<MessageRecord> {
-        let i = self.in_flight.remove(&id)?;
+        let i = self.messages.binary_search_by_key(&id, |m| m.id).ok()?;
         let m = &mut self.messages[i];
+        if m.fate != Fate::InFlight {
+            return None;
+        }
         m.end_at = at;
         m.end_seq = seq;
         m.fate = fate;
@@ -457,19 +455,10 @@ impl History {
 
     /// The messages whose flight overlaps `from..=to`, in sending order.
     pub fn messages_between(&self, from: Time, to: Time) -> &[MessageRecord] {
-        let start = from.saturating_sub(self.longest_flight.max(self.in_flight_span()));
+        let start = from.saturating_sub(self.longest_flight);
         let first = self.messages.partition_point(|m| m.sent_at < start);
         let last = self.messages.partition_point(|m| m.sent_at <= to);
         &self.messages[first..last.max(first)]
-    }
-
-    /// The longest a message still in flight has been (or will be) in the network.
-    fn in_flight_span(&self) -> Time {
-        self.in_flight
-            .values()
-            .map(|&i| self.messages[i].due_at - self.messages[i].sent_at)
-            .max()
-            .unwrap_or(0)
     }
 
     /// The marks, in time order.

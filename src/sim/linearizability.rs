@@ -140,12 +140,18 @@ pub struct LinearizabilityViolation {
     pub steps: u64,
 }
 
+/// Values as `5, 7` (Debug formatting would pull its machinery into the page for this one line).
+fn listed(values: &[i64]) -> String {
+    let words: Vec<String> = values.iter().map(i64::to_string).collect();
+    words.join(", ")
+}
+
 impl std::fmt::Display for LinearizabilityViolation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let o = &self.operation;
         write!(
             f,
-            "not linearizable: operation {} (client {}, seq {}, {}, invoked at {} us, completed at {} us) reported {}, but after placing {} completed operations the register could only hold {:?} before it, giving {:?}",
+            "not linearizable: operation {} (client {}, seq {}, {}, invoked at {} us, completed at {} us) reported {}, but after placing {} completed operations the register could only hold [{}] before it, giving [{}]",
             self.op,
             o.client.0,
             o.seq,
@@ -154,8 +160,8 @@ impl std::fmt::Display for LinearizabilityViolation {
             o.completed_at.map_or_else(|| "-".to_string(), |t| t.to_string()),
             self.observed,
             self.placed,
-            self.before,
-            self.expected,
+            listed(&self.before),
+            listed(&self.expected),
         )
     }
 }

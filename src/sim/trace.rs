@@ -51,7 +51,8 @@ pub enum TraceKind {
         deliver_at: Time,
         /// True for the extra copy made by duplication.
         duplicate: bool,
-        /// What it says (not hashed; see [`Fields`]).
+        /// What it says (not hashed, not saved; see [`Fields`]).
+        #[serde(skip)]
         fields: Fields,
     },
     /// A message reached its receiver.

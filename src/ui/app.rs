@@ -29,6 +29,7 @@ use super::log_table::{log_table, log_table_version, MAX_SHOWN, TOUR_SHOWN};
 use super::params::{parse_query, shorten, Theme};
 use super::sandbox::{Sandbox, UiCommand};
 use super::share_panel::{download_run, page_base, share_url, SharePanel};
+use super::spacetime_panel::{spacetime_panel, spacetime_version, wheel_listener, SpacetimeUi};
 use super::timeline_bar::timeline_bar;
 use super::tour_panel::{scenario_panel, tour_panel};
 use crate::scenario::presets;
@@ -191,6 +192,19 @@ pub fn App() -> Html {
         }));
     }
 
+    // The words catalogue, fetched the first time something on screen needs it.
+    {
+        let dispatch = dispatch.clone();
+        let wanted = sandbox.borrow_mut().take_words_request();
+        use_effect_boxed(Box::new(move || {
+            if wanted {
+                lesson_fetch::fetch_lesson(crate::i18n::ENGLISH_PATH.to_string(), move |result| {
+                    dispatch.emit(UiCommand::Words(result))
+                });
+            }
+        }));
+    }
+
     // The clock: each animation frame advances virtual time by the real time elapsed times the
     // speed. While paused no frames are requested at all.
     let playing = sandbox.borrow().is_playing();
@@ -213,14 +227,29 @@ pub fn App() -> Html {
         })
     };
     use_animation_frame(playing, on_frame);
-    // Runs after every render, once the DOM is patched: the end of a frame's work.
-    use_effect_boxed(Box::new(move || {
-        if let (Some(start), Some(end)) =
-            (frame_started_ms.borrow_mut().take(), frame_probe::now_ms())
-        {
-            frame_probe::record(end - start);
-        }
-    }));
+    // The space-time diagram's state between frames, and its wheel zoom.
+    let spacetime = use_mut_ref_from(SpacetimeUi::default());
+    {
+        let (sandbox, spacetime, dispatch) = (sandbox.clone(), spacetime.clone(), dispatch.clone());
+        use_mount_listener(Box::new(move || {
+            wheel_listener(sandbox, spacetime, dispatch)
+        }));
+    }
+    // Runs after every render, once the DOM is patched: the end of a frame's work. The diagram
+    // is measured then, and drawn again if its room changed.
+    {
+        let (spacetime, redraw) = (spacetime.clone(), redraw.clone());
+        use_effect_boxed(Box::new(move || {
+            if let (Some(start), Some(end)) =
+                (frame_started_ms.borrow_mut().take(), frame_probe::now_ms())
+            {
+                frame_probe::record(end - start);
+            }
+            if spacetime.borrow_mut().measure() {
+                redraw.force_update();
+            }
+        }));
+    }
 
     // Keyboard shortcuts, registered once on the document and removed when the app unmounts.
     {
@@ -332,6 +361,9 @@ pub fn App() -> Html {
         }));
     }
 
+    if controls.history {
+        sandbox.borrow_mut().sync_history();
+    }
     let s = sandbox.borrow();
     let notices = s.notices();
     let mut cache = view_cache.borrow_mut();
@@ -498,6 +530,10 @@ pub fn App() -> Html {
                         }
                     </div>
                     if controls.timeline { { timeline_bar(&s, &dispatch) } }
+                    if controls.history {
+                        { cache.view("spacetime", spacetime_version(&s, spacetime.borrow().width),
+                                     || spacetime_panel(&sandbox, &spacetime, &dispatch)) }
+                    }
                     if !embedded { { legend() } }
                 </section>
                 if show_side {

@@ -4,13 +4,14 @@
 use crate::decimal::fixed;
 use yew::prelude::*;
 
-use crate::raft::{ClientReply, Endpoint, Member, Message, Node, NodeId, Role};
+use crate::raft::{Endpoint, Member, Message, Node, NodeId, Role};
 use crate::sim::{InFlightMessage, World};
 
 use super::frozen::{fingerprint, ViewCache};
 use super::geometry::{self, Point, VIEW_SIZE};
 use super::invariants_panel::Highlights;
 use super::sandbox::{Sandbox, Selection, UiCommand};
+use super::spacetime::message_class;
 
 /// Where client `index` of `count` stands: along the bottom edge, clear of the ring.
 pub fn client_position(index: usize, count: usize) -> Point {
@@ -360,38 +361,21 @@ fn client_view(sandbox: &Sandbox, index: usize, dispatch: &Callback<UiCommand>) 
     }
 }
 
-/// The class and short label that tell message types apart by shape as well as colour.
+/// The class and short label that tell message types apart by shape as well as colour (the
+/// space-time diagram uses the same classes).
 fn message_style(message: &Message) -> (&'static str, String) {
-    match message {
-        Message::RequestVote { .. } => ("msg-vote", String::new()),
-        Message::PreVote { .. } => ("msg-prevote", String::new()),
-        Message::RequestVoteReply { granted, .. } | Message::PreVoteReply { granted, .. } => {
-            if *granted {
-                ("msg-vote-yes", "✓".to_string())
-            } else {
-                ("msg-vote-no", "✕".to_string())
-            }
-        }
-        Message::AppendEntries { entries, .. } if entries.is_empty() => {
-            ("msg-heartbeat", String::new())
-        }
-        Message::AppendEntries { entries, .. } => ("msg-append", entries.len().to_string()),
-        Message::AppendEntriesReply { success, .. } => {
-            if *success {
-                ("msg-append-ok", String::new())
-            } else {
-                ("msg-append-fail", "✕".to_string())
-            }
-        }
-        Message::ClientRequest { .. } => ("msg-client", String::new()),
-        Message::ClientResponse { reply, .. } => match reply {
-            ClientReply::Ok { .. } => ("msg-client-ok", "✓".to_string()),
-            ClientReply::Redirect { .. } => ("msg-client-redirect", "↪".to_string()),
-        },
-        Message::TimeoutNow { .. } => ("msg-timeout-now", "!".to_string()),
-        Message::InstallSnapshot { .. } => ("msg-snapshot", "S".to_string()),
-        Message::InstallSnapshotReply { .. } => ("msg-append-ok", String::new()),
-    }
+    let fields = message.field_values();
+    let class = message_class(message.kind(), &fields);
+    let label = match class {
+        "msg-vote-yes" | "msg-client-ok" => "✓",
+        "msg-vote-no" | "msg-append-fail" => "✕",
+        "msg-append" => return (class, fields.count.to_string()),
+        "msg-client-redirect" => "↪",
+        "msg-timeout-now" => "!",
+        "msg-snapshot" => "S",
+        _ => "",
+    };
+    (class, label.to_string())
 }
 
 fn message_view(sandbox: &Sandbox, m: &InFlightMessage, dispatch: &Callback<UiCommand>) -> Html {

@@ -25,6 +25,8 @@ mod recorder_panel;
 pub mod sandbox;
 pub mod script;
 mod share_panel;
+pub mod spacetime;
+mod spacetime_panel;
 mod timeline_bar;
 mod tour_panel;
 

@@ -74,10 +74,12 @@ pub struct Controls {
     pub inspector: bool,
     /// The timeline under the cluster.
     pub timeline: bool,
+    /// The space-time diagram of the run's history.
+    pub history: bool,
 }
 
 /// Every name `controls=` accepts, in the order of [`Controls`]' fields.
-pub const CONTROL_NAMES: [&str; 12] = [
+pub const CONTROL_NAMES: [&str; 13] = [
     "play",
     "step",
     "speed",
@@ -90,6 +92,7 @@ pub const CONTROL_NAMES: [&str; 12] = [
     "invariants",
     "inspector",
     "timeline",
+    "history",
 ];
 
 impl Controls {
@@ -107,6 +110,7 @@ impl Controls {
         invariants: true,
         inspector: true,
         timeline: true,
+        history: true,
     };
     /// Nothing shown but the cluster (and a tour's caption).
     pub const NONE: Controls = Controls {
@@ -122,6 +126,7 @@ impl Controls {
         invariants: false,
         inspector: false,
         timeline: false,
+        history: false,
     };
     /// What an embed shows unless told otherwise: playback only.
     pub const EMBED_DEFAULT: Controls = Controls {
@@ -145,6 +150,7 @@ impl Controls {
             "invariants" => &mut self.invariants,
             "inspector" => &mut self.inspector,
             "timeline" => &mut self.timeline,
+            "history" => &mut self.history,
             _ => return None,
         })
     }

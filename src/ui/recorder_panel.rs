@@ -5,31 +5,14 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use gloo_events::EventListener;
-use wasm_bindgen::JsCast;
-use web_sys::{FileReader, HtmlAnchorElement, HtmlInputElement};
+use web_sys::{FileReader, HtmlInputElement};
 use yew::prelude::*;
 
 use crate::scenario::lesson::{self, action_text as action, link};
 use crate::scenario::tour::Chapter;
 
 use super::sandbox::{step_signature, RecorderField, StepEdit, UiCommand};
-use super::share_panel::page_base;
-
-/// Saves `text` as a file called `name` in the reader's downloads.
-fn download(name: &str, text: &str) {
-    let anchor = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.create_element("a").ok())
-        .and_then(|a| a.dyn_into::<HtmlAnchorElement>().ok());
-    if let Some(anchor) = anchor {
-        anchor.set_href(&format!(
-            "data:text/plain;charset=utf-8,{}",
-            String::from(js_sys::encode_uri_component(text))
-        ));
-        anchor.set_download(name);
-        anchor.click();
-    }
-}
+use super::share_panel::{download, page_base};
 
 /// A one-line text field that sends its value when it changes.
 fn field(
@@ -146,7 +129,7 @@ pub fn RecorderPanel(props: &RecorderPanelProps) -> Html {
     let save = {
         let (file, text, dispatch) = (file.clone(), text.clone(), dispatch.clone());
         Callback::from(move |_: MouseEvent| match lesson::load(&text) {
-            Ok(_) => download(&file, &text),
+            Ok(_) => download(&file, "text/plain", &text),
             Err(error) => dispatch.emit(UiCommand::Notice(format!(
                 "The lesson cannot be saved as it stands: {error}."
             ))),

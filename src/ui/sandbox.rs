@@ -5,11 +5,13 @@
 //! messages) is tested natively.
 
 use crate::decimal::short;
+use crate::i18n::Catalogue;
 use crate::raft::{ClientId, Command, Member, NodeId};
 use crate::scenario::lesson::{self, record, Answer, Choice, Given, Question, Right, RightServer};
 use crate::scenario::tour::{self, StepStatus, TourRunner};
-use crate::scenario::{export, presets, share};
+use crate::scenario::{presets, share};
 use crate::sim::config::{OptionChange, Replication, SafetySwitch};
+use crate::sim::history::History;
 use crate::sim::timeline::Timeline;
 use crate::sim::{Action, Config, MessageId, World};
 use std::sync::Arc;
@@ -17,6 +19,7 @@ use std::sync::Arc;
 use super::engine::{new_timeline, timeline_options, Engine, Reply, TourStep};
 use super::params::{same_site_path, shorten, Params, MAX_SPEED, MAX_UI_NODES, MIN_SPEED};
 use super::script::Script;
+use super::spacetime::{SpacetimeCommand, SpacetimeView};
 
 /// The longest real time one animation frame may advance the simulation by. After the tab was in
 /// the background the browser reports a huge gap; jumping minutes ahead would lose the story.
@@ -158,6 +161,10 @@ pub enum UiCommand {
     SeekToEnd,
     /// Replace the run by one imported from a JSON file's text.
     ImportRun(String),
+    /// Zoom, pan, fold or select in the space-time diagram.
+    Spacetime(SpacetimeCommand),
+    /// The words catalogue's text, fetched from the site (or why it could not be).
+    Words(Result<String, String>),
 }
 
 impl UiCommand {
@@ -234,6 +241,16 @@ pub struct Sandbox {
     awaited: Option<LessonRequest>,
     /// The lesson recorder, when open.
     recorder: Option<Recorder>,
+    /// The run's history, for the space-time diagram.
+    history: History,
+    /// How the space-time diagram is looked at.
+    spacetime: SpacetimeView,
+    /// The words catalogue, once read (native builds have it from the start).
+    words: Option<Catalogue>,
+    /// Whether the page should fetch the catalogue now (something on screen needs its words).
+    words_request: bool,
+    /// Whether it was asked for already (one fetch per page).
+    words_asked: bool,
 }
 
 /// A steady client load, so people (and the frame-time benchmark) can watch replication under
@@ -381,6 +398,14 @@ impl Sandbox {
             lesson_request: None,
             awaited: None,
             recorder: None,
+            history: History::default(),
+            spacetime: SpacetimeView::default(),
+            #[cfg(not(target_arch = "wasm32"))]
+            words: Some(crate::i18n::english()),
+            #[cfg(target_arch = "wasm32")]
+            words: None,
+            words_request: false,
+            words_asked: false,
         };
         // The lesson studio opens with its recorder.
         #[cfg(feature = "studio")]
@@ -536,6 +561,39 @@ impl Sandbox {
         if self.tour_step_finished() {
             self.playing = false;
         }
+    }
+
+    /// Asks for the words catalogue, unless it is here or on its way.
+    fn want_words(&mut self) {
+        if self.words.is_none() && !self.words_asked {
+            self.words_request = true;
+            self.words_asked = true;
+        }
+    }
+
+    /// Whether the page should fetch the words catalogue now (asked once).
+    pub fn take_words_request(&mut self) -> bool {
+        std::mem::take(&mut self.words_request)
+    }
+
+    /// The words catalogue, once it has come.
+    pub fn words(&self) -> Option<&Catalogue> {
+        self.words.as_ref()
+    }
+
+    /// Brings the run's history up to the world on screen (the page calls it before drawing).
+    pub fn sync_history(&mut self) {
+        self.history.sync(self.engine.world());
+    }
+
+    /// The run's history, as of the last [`Sandbox::sync_history`].
+    pub fn history(&self) -> &History {
+        &self.history
+    }
+
+    /// How the space-time diagram is looked at.
+    pub fn spacetime(&self) -> SpacetimeView {
+        self.spacetime
     }
 
     /// Whether a tour step is open and has finished (or timed out).
@@ -986,6 +1044,7 @@ impl Sandbox {
                 self.auto_client = None;
                 self.script = Some(Script::new(&preset, broken));
                 self.playing = true;
+                self.want_words();
             }
             Err(error) => self.notice(&capitalise(&format!("cannot load the scenario: {error}."))),
         }
@@ -1073,8 +1132,11 @@ impl Sandbox {
         ))
     }
 
+    /// Opens a run file. Only the studio's page reads run files (the JSON reader would weigh on
+    /// the page students and embeds load); native builds keep it for the tests.
+    #[cfg(any(feature = "studio", not(target_arch = "wasm32")))]
     fn import_run(&mut self, text: &str) {
-        match export::import_run(text) {
+        match crate::scenario::export::import_run(text) {
             Ok(imported) => {
                 self.install(Engine::Timeline(Box::new(imported.timeline)));
                 self.script = None;
@@ -1246,7 +1308,21 @@ impl Sandbox {
             }),
             UiCommand::SeekTime(at) => self.travel(|t| t.seek_to_time(at)),
             UiCommand::SeekToEnd => self.travel(Timeline::seek_to_end),
+            UiCommand::Words(Ok(text)) => self.words = Some(Catalogue::parse(&text)),
+            UiCommand::Words(Err(reason)) => {
+                self.notice(&format!("The page's words could not be loaded: {reason}."))
+            }
+            UiCommand::Spacetime(command) => {
+                self.sync_history();
+                let (now, end) = (self.world().now(), self.history.end());
+                self.spacetime.apply(command, now, end);
+            }
+            #[cfg(any(feature = "studio", not(target_arch = "wasm32")))]
             UiCommand::ImportRun(text) => self.import_run(&text),
+            #[cfg(not(any(feature = "studio", not(target_arch = "wasm32"))))]
+            UiCommand::ImportRun(_) => {
+                self.notice("Run files open in the studio: Import JSON… there.")
+            }
             UiCommand::OpenLesson { request, text } => self.open_lesson(request, &text),
             #[cfg(feature = "studio")]
             UiCommand::ToggleRecorder

@@ -13,8 +13,8 @@ pub struct Script {
     pub slug: &'static str,
     /// Its title.
     pub title: &'static str,
-    /// Its explanation.
-    pub explanation: &'static str,
+    /// The catalogue key of its explanation.
+    pub explanation_key: String,
     /// Whether its safety switch is on (the rule broken).
     pub broken: bool,
     /// Whether the preset has a switch at all.
@@ -31,7 +31,7 @@ impl Script {
         Script {
             slug: preset.slug,
             title: preset.title,
-            explanation: preset.explanation,
+            explanation_key: preset.explanation_key(),
             broken,
             has_switch: preset.switch.is_some(),
             marks: preset.marks.clone(),
@@ -61,9 +61,11 @@ impl Script {
         })
     }
 
-    /// The latest mark at or before `now`: what the run is showing at the moment.
-    pub fn current_mark(&self, now: Time) -> Option<&Mark> {
-        self.marks.iter().rev().find(|m| m.at <= now)
+    /// The catalogue key of the latest mark at or before `now`: what the run is showing at the
+    /// moment.
+    pub fn current_mark_key(&self, now: Time) -> Option<String> {
+        let mark = self.marks.iter().rev().find(|m| m.at <= now)?;
+        Some(format!("scenario.{}.{}", self.slug, mark.number))
     }
 
     /// Marks every action due at or before `now` as applied: after seeking or replaying recorded

@@ -1,12 +1,11 @@
 //! Sharing a run: a link that replays it exactly, and export and import as a JSON file.
 
-use crate::decimal::fixed;
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use gloo_events::EventListener;
 use wasm_bindgen::JsCast;
-use web_sys::{FileReader, HtmlAnchorElement, HtmlInputElement};
+use web_sys::HtmlAnchorElement;
 use yew::prelude::*;
 
 use crate::scenario::export;
@@ -15,6 +14,7 @@ use super::hooks::use_state_from;
 use super::sandbox::{Sandbox, UiCommand};
 
 /// Imported files larger than this are refused before they are read.
+#[cfg(feature = "studio")]
 const MAX_IMPORT_BYTES: f64 = 20.0 * 1024.0 * 1024.0;
 
 /// The page's address without its query: where share links point.
@@ -44,6 +44,11 @@ pub fn download_run(sandbox: &Sandbox) {
         return;
     };
     let text = export::export_timeline(timeline);
+    download("raftsim-run.json", "application/json", &text);
+}
+
+/// Offers `text` as a file download named `name`, of media type `mime`.
+pub fn download(name: &str, mime: &str, text: &str) {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
@@ -55,14 +60,73 @@ pub fn download_run(sandbox: &Sandbox) {
         return;
     };
     anchor.set_href(&format!(
-        "data:application/json;charset=utf-8,{}",
-        String::from(js_sys::encode_uri_component(&text))
+        "data:{mime};charset=utf-8,{}",
+        String::from(js_sys::encode_uri_component(text))
     ));
-    anchor.set_download("raftsim-run.json");
+    anchor.set_download(name);
     anchor.click();
 }
 
-/// Props of [`SharePanel`].
+/// In the studio, a run file is opened here.
+#[cfg(feature = "studio")]
+fn import_control(
+    dispatch: &Callback<UiCommand>,
+    reading: &Rc<RefCell<Option<EventListener>>>,
+) -> Html {
+    let import = {
+        let (dispatch, reading) = (dispatch.clone(), reading.clone());
+        Callback::from(move |e: Event| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            let Some(file) = input.files().and_then(|files| files.get(0)) else {
+                return;
+            };
+            input.set_value("");
+            if file.size() > MAX_IMPORT_BYTES {
+                dispatch.emit(UiCommand::Notice(format!(
+                    "That file is {} MB; a run file is at most 20 MB, so nothing was imported.",
+                    crate::decimal::fixed(file.size() / 1_048_576.0, 0)
+                )));
+                return;
+            }
+            let Ok(reader) = web_sys::FileReader::new() else {
+                return;
+            };
+            let dispatch = dispatch.clone();
+            let reader_for_result = reader.clone();
+            let listener = EventListener::once(&reader, "loadend", move |_| {
+                let text = reader_for_result
+                    .result()
+                    .ok()
+                    .and_then(|value| value.as_string());
+                dispatch.emit(match text {
+                    Some(text) => UiCommand::ImportRun(text),
+                    None => UiCommand::Notice(
+                        "That file could not be read as text, so nothing was imported.".into(),
+                    ),
+                });
+            });
+            *reading.borrow_mut() = Some(listener);
+            let _ = reader.read_as_text(&file);
+        })
+    };
+    html! {
+        <label class="btn file-button">
+            { "Import JSON…" }
+            <input type="file" data-testid="import-file" accept=".json,application/json" onchange={import} />
+        </label>
+    }
+}
+
+/// On the simulator's page, run files open in the studio, a page of its own: reading them takes
+/// a JSON reader that would weigh on the page students and embeds load.
+#[cfg(not(feature = "studio"))]
+fn import_control(_: &Callback<UiCommand>, _: &Rc<RefCell<Option<EventListener>>>) -> Html {
+    html! {
+        <a class="btn" data-testid="import-file-link" href="studio/" target="_blank"
+           title="Run files open in the studio (a new tab)">{ "Import JSON…" }</a>
+    }
+}
+
 /// In the lesson studio, opens the recorder.
 #[cfg(feature = "studio")]
 fn record_button(dispatch: &Callback<UiCommand>) -> Html {
@@ -84,6 +148,7 @@ fn record_button(_: &Callback<UiCommand>) -> Html {
     }
 }
 
+/// Props of [`SharePanel`].
 #[derive(Properties, PartialEq)]
 pub struct SharePanelProps {
     /// Makes the share link (and copies it); the panel then shows it.
@@ -117,42 +182,6 @@ pub fn SharePanel(props: &SharePanelProps) -> Html {
         let on_export = props.on_export.clone();
         Callback::from(move |_: MouseEvent| on_export.emit(()))
     };
-    let import = {
-        let dispatch = props.dispatch.clone();
-        Callback::from(move |e: Event| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            let Some(file) = input.files().and_then(|files| files.get(0)) else {
-                return;
-            };
-            input.set_value("");
-            if file.size() > MAX_IMPORT_BYTES {
-                dispatch.emit(UiCommand::Notice(format!(
-                    "That file is {} MB; a run file is at most 20 MB, so nothing was imported.",
-                    fixed(file.size() / 1_048_576.0, 0)
-                )));
-                return;
-            }
-            let Ok(reader) = FileReader::new() else {
-                return;
-            };
-            let dispatch = dispatch.clone();
-            let reader_for_result = reader.clone();
-            let listener = EventListener::once(&reader, "loadend", move |_| {
-                let text = reader_for_result
-                    .result()
-                    .ok()
-                    .and_then(|value| value.as_string());
-                dispatch.emit(match text {
-                    Some(text) => UiCommand::ImportRun(text),
-                    None => UiCommand::Notice(
-                        "That file could not be read as text, so nothing was imported.".into(),
-                    ),
-                });
-            });
-            *reading.borrow_mut() = Some(listener);
-            let _ = reader.read_as_text(&file);
-        })
-    };
     html! {
         <section class="panel" aria-label="Share">
             <div class="panel-head"><h2>{ "Share" }</h2></div>
@@ -160,10 +189,7 @@ pub fn SharePanel(props: &SharePanelProps) -> Html {
                 <button class="btn" data-testid="share-link" onclick={share}
                         title="Copy a link that replays this run, event for event, to this moment">{ "Copy link" }</button>
                 <button class="btn" data-testid="btn-export" onclick={export}>{ "Export JSON" }</button>
-                <label class="btn file-button">
-                    { "Import JSON…" }
-                    <input type="file" data-testid="import-file" accept=".json,application/json" onchange={import} />
-                </label>
+                { import_control(&props.dispatch, &reading) }
                 { record_button(&props.dispatch) }
             </div>
             if let Some(url) = (*link).clone() {

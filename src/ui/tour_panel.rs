@@ -236,10 +236,19 @@ pub fn scenario_panel(
         return Html::default();
     };
     let now = sandbox.world().now();
-    let mark = script
-        .current_mark(now)
-        .map(|m| m.text)
-        .unwrap_or("The script is about to start.");
+    // The story's words come from the catalogue, fetched when the scenario opened.
+    let words = |key: Option<String>, otherwise: &'static str| -> String {
+        match (sandbox.words(), key) {
+            (Some(words), Some(key)) => words.get(&key).unwrap_or(otherwise).to_string(),
+            (None, Some(_)) => "…".to_string(),
+            (_, None) => otherwise.to_string(),
+        }
+    };
+    let mark = words(
+        script.current_mark_key(now),
+        "The script is about to start.",
+    );
+    let explanation = words(Some(script.explanation_key.clone()), "");
     let slug = script.slug.to_string();
     let reload = |broken: bool| {
         emit(
@@ -264,7 +273,7 @@ pub fn scenario_panel(
             </div>
             <div class="tour-text">
                 <div class="scenario-text">
-                    <p class="hint scenario-explanation">{ script.explanation }</p>
+                    <p class="hint scenario-explanation">{ explanation }</p>
                     <p class="tour-caption" data-testid="scenario-caption" aria-live="polite">{ mark }</p>
                 </div>
                 { caption_switch(caption_open) }

@@ -89,6 +89,11 @@ test('export a run as JSON and import it again; a bad file leaves the run untouc
   const json = JSON.parse(fs.readFileSync(file, 'utf8'));
   expect(json.format).toBe('raftsim-run');
 
+  // Run files open in the studio, a page of its own (its JSON reader stays out of this page).
+  await expect(page.getByTestId('import-file-link')).toHaveAttribute('href', 'studio/');
+  await page.goto('/studio/');
+  await page.getByTestId('brand').waitFor();
+
   // A different run, then the import brings the exported one back exactly.
   await page.locator('details.settings summary').click();
   await page.getByTestId('cluster-size').selectOption('3');

@@ -1,0 +1,365 @@
+//! The space-time diagram's panel: the drawing (see [`super::spacetime`]) and what a person does
+//! with it. Click to go to that moment (or to pick a message and read its fields), drag or swipe
+//! to pan, wheel or pinch to zoom, and the keyboard: arrows pan, + and − zoom, Home shows the
+//! whole run, End follows the present.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gloo_events::{EventListener, EventListenerOptions};
+use wasm_bindgen::JsCast;
+use web_sys::{CssStyleSheet, Element, HtmlElement, KeyboardEvent, PointerEvent, WheelEvent};
+use yew::prelude::*;
+
+use super::sandbox::{Sandbox, UiCommand};
+use super::share_panel::download;
+use super::spacetime::{describe_message, render, standalone, time_at, Frame, SpacetimeCommand};
+use crate::raft::Time;
+
+/// What the page keeps for the diagram between frames: where it is drawn, how wide it is, and
+/// the pointers held down on it.
+#[derive(Default)]
+pub struct SpacetimeUi {
+    /// The element the drawing goes in.
+    pub area: NodeRef,
+    /// Its width in pixels when last measured (0 before the first measure).
+    pub width: u64,
+    pointers: Pointers,
+}
+
+impl SpacetimeUi {
+    /// The width to draw at.
+    fn draw_width(&self) -> u64 {
+        if self.width == 0 {
+            640
+        } else {
+            self.width
+        }
+    }
+
+    /// Measures the drawing's room after a render; true when it changed (draw again).
+    pub fn measure(&mut self) -> bool {
+        let Some(el) = self.area.cast::<HtmlElement>() else {
+            return false;
+        };
+        let w = el.client_width().max(0) as u64;
+        let changed = w > 0 && w != self.width;
+        if changed {
+            self.width = w;
+        }
+        changed
+    }
+}
+
+/// Pointers held down on the drawing: where each went down and where it is now, to tell a click
+/// from a drag and to measure a pinch.
+#[derive(Default)]
+struct Pointers {
+    down: Vec<(i32, f64, f64)>,
+    moved: bool,
+    /// The message under the first pointer when it went down (a click on it shows it).
+    message: Option<u64>,
+}
+
+/// What a pointer's move to `x` asks of the diagram: one pointer pans, two pinch.
+fn pointer_moved(
+    p: &mut Pointers,
+    id: i32,
+    x: f64,
+    width: u64,
+    span: Time,
+    now: Time,
+) -> Option<SpacetimeCommand> {
+    let i = p.down.iter().position(|d| d.0 == id)?;
+    let before = p.down.clone();
+    p.down[i].2 = x;
+    if (x - p.down[i].1).abs() > 4.0 {
+        p.moved = true;
+    }
+    match before.as_slice() {
+        [(_, _, last)] => {
+            let by = (x - last) * span as f64 / width.max(100) as f64;
+            Some(SpacetimeCommand::Pan(-(by as i64)))
+        }
+        [a, b] => {
+            let (old, new) = ((a.2 - b.2).abs(), (p.down[0].2 - p.down[1].2).abs());
+            // Around the present: a pinch has no single point to keep still.
+            (old >= 1.0 && new >= 1.0).then_some(SpacetimeCommand::Zoom {
+                factor: old / new,
+                at: now,
+            })
+        }
+        _ => None,
+    }
+}
+
+/// The pointer's distance from the left edge of `area`.
+fn local_x(area: &NodeRef, e: &MouseEvent) -> f64 {
+    let left = area
+        .cast::<Element>()
+        .map_or(0.0, |el| el.get_bounding_client_rect().left());
+    f64::from(e.client_x()) - left
+}
+
+/// Zooming with the wheel over the diagram, without also scrolling the page: a listener on the
+/// document that is not passive (Yew's own wheel listeners are). Keep it as long as the page.
+pub fn wheel_listener(
+    sandbox: Rc<RefCell<Sandbox>>,
+    ui: Rc<RefCell<SpacetimeUi>>,
+    dispatch: Callback<UiCommand>,
+) -> Option<EventListener> {
+    let document = web_sys::window()?.document()?;
+    let options = EventListenerOptions::enable_prevent_default();
+    Some(EventListener::new_with_options(
+        &document,
+        "wheel",
+        options,
+        move |event| {
+            let Some(e) = event.dyn_ref::<WheelEvent>() else {
+                return;
+            };
+            let Some(area) = ui.borrow().area.cast::<Element>() else {
+                return;
+            };
+            let inside = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Node>().ok())
+                .is_some_and(|n| area.contains(Some(&n)));
+            if !inside || e.delta_y() == 0.0 {
+                return;
+            }
+            e.prevent_default();
+            let at = {
+                let s = sandbox.borrow();
+                let x = f64::from(e.client_x()) - area.get_bounding_client_rect().left();
+                time_at(&s.spacetime(), s.world().now(), ui.borrow().draw_width(), x)
+            };
+            let factor = if e.delta_y() > 0.0 { 1.25 } else { 0.8 };
+            dispatch.emit(UiCommand::Spacetime(SpacetimeCommand::Zoom { factor, at }));
+        },
+    ))
+}
+
+/// The panel.
+pub fn spacetime_panel(
+    sandbox: &Rc<RefCell<Sandbox>>,
+    ui: &Rc<RefCell<SpacetimeUi>>,
+    dispatch: &Callback<UiCommand>,
+) -> Html {
+    let s = sandbox.borrow();
+    let (view, now, w) = (s.spacetime(), s.world().now(), ui.borrow().draw_width());
+    let history = s.history();
+    let markup = render(
+        history,
+        &Frame {
+            view,
+            now,
+            width: w,
+            standalone: None,
+        },
+    );
+    let details = view.selected.and_then(|id| {
+        let messages = history.messages();
+        let i = messages.binary_search_by_key(&id, |m| m.id).ok()?;
+        Some(describe_message(&messages[i]))
+    });
+    let (_, span) = view.window(now);
+    drop(s);
+    let area = ui.borrow().area.clone();
+    let onpointerdown = {
+        let ui = ui.clone();
+        Callback::from(move |e: PointerEvent| {
+            let mut ui = ui.borrow_mut();
+            let x = local_x(&ui.area, &e);
+            // Captured, the pointer's moves and release come to the drawing even off its edge.
+            if let Some(el) = ui.area.cast::<Element>() {
+                let _ = el.set_pointer_capture(e.pointer_id());
+            }
+            let p = &mut ui.pointers;
+            if p.down.is_empty() {
+                p.moved = false;
+                p.message = e
+                    .target()
+                    .and_then(|t| t.dyn_into::<Element>().ok())
+                    .and_then(|el| el.closest("[data-testid=spacetime-message]").ok().flatten())
+                    .and_then(|g| g.get_attribute("data-id"))
+                    .and_then(|id| id.parse().ok());
+            }
+            p.down.push((e.pointer_id(), x, x));
+        })
+    };
+    let onpointermove = {
+        let (ui, dispatch) = (ui.clone(), dispatch.clone());
+        Callback::from(move |e: PointerEvent| {
+            // The borrow ends before the command goes out: handling it draws the page again.
+            let command = {
+                let mut ui = ui.borrow_mut();
+                let (width, x) = (ui.draw_width(), local_x(&ui.area, &e));
+                pointer_moved(&mut ui.pointers, e.pointer_id(), x, width, span, now)
+            };
+            if let Some(command) = command {
+                dispatch.emit(UiCommand::Spacetime(command));
+            }
+        })
+    };
+    let onpointerup = {
+        let (ui, dispatch, sandbox) = (ui.clone(), dispatch.clone(), sandbox.clone());
+        Callback::from(move |e: PointerEvent| {
+            let (click, width, x) = {
+                let mut ui = ui.borrow_mut();
+                let (width, x) = (ui.draw_width(), local_x(&ui.area, &e));
+                let p = &mut ui.pointers;
+                p.down.retain(|d| d.0 != e.pointer_id());
+                let click = !p.moved && p.down.is_empty() && e.type_() != "pointercancel";
+                (click.then_some(p.message), width, x)
+            };
+            // A click: on a message, show it; elsewhere, go to that moment.
+            let command = match click {
+                None => return,
+                Some(Some(id)) => UiCommand::Spacetime(SpacetimeCommand::Select(Some(id))),
+                Some(None) => {
+                    let s = sandbox.borrow();
+                    UiCommand::SeekTime(time_at(&s.spacetime(), s.world().now(), width, x))
+                }
+            };
+            dispatch.emit(command);
+        })
+    };
+    let onkeydown = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let command = match e.key().as_str() {
+                "ArrowLeft" => SpacetimeCommand::Pan(-(span as i64) / 8),
+                "ArrowRight" => SpacetimeCommand::Pan(span as i64 / 8),
+                "+" | "=" => SpacetimeCommand::Zoom {
+                    factor: 0.5,
+                    at: now,
+                },
+                "-" | "_" => SpacetimeCommand::Zoom {
+                    factor: 2.0,
+                    at: now,
+                },
+                "Home" => SpacetimeCommand::FitAll,
+                "End" => SpacetimeCommand::FitLast(span),
+                _ => return,
+            };
+            e.prevent_default();
+            e.stop_propagation();
+            dispatch.emit(UiCommand::Spacetime(command));
+        })
+    };
+    // The toolbar is markup as text (cheaper in the bundle than elements built one by one);
+    // one listener reads which button was pressed from its `data-cmd`.
+    let on_tool = {
+        let (sandbox, ui, dispatch) = (sandbox.clone(), ui.clone(), dispatch.clone());
+        Callback::from(move |e: MouseEvent| {
+            let cmd = e
+                .target()
+                .and_then(|t| t.dyn_into::<Element>().ok())
+                .and_then(|el| el.closest("[data-cmd]").ok().flatten())
+                .and_then(|b| b.get_attribute("data-cmd"))
+                .unwrap_or_default();
+            let command = match cmd.as_str() {
+                "in" => SpacetimeCommand::Zoom {
+                    factor: 0.5,
+                    at: now,
+                },
+                "out" => SpacetimeCommand::Zoom {
+                    factor: 2.0,
+                    at: now,
+                },
+                "last2" => SpacetimeCommand::FitLast(2_000_000),
+                "last10" => SpacetimeCommand::FitLast(10_000_000),
+                "all" => SpacetimeCommand::FitAll,
+                "fold" => SpacetimeCommand::ToggleHeartbeats,
+                "svg" => {
+                    let s = sandbox.borrow();
+                    let width = ui.borrow().draw_width().max(900);
+                    let text = standalone(
+                        s.history(),
+                        s.spacetime(),
+                        s.world().now(),
+                        width,
+                        &diagram_rules(),
+                    );
+                    download("raftsim-history.svg", "image/svg+xml", &text);
+                    return;
+                }
+                _ => return,
+            };
+            dispatch.emit(UiCommand::Spacetime(command));
+        })
+    };
+    let tools = format!(
+        concat!(
+            r#"<button class="btn small" data-cmd="in" aria-label="Zoom in" title="Zoom in (+)">+</button>"#,
+            r#"<button class="btn small" data-cmd="out" aria-label="Zoom out" title="Zoom out (−)">−</button>"#,
+            r#"<button class="btn small" data-cmd="last2" title="Follow the present, two seconds wide (End)">Last 2 s</button>"#,
+            r#"<button class="btn small" data-cmd="last10" title="Follow the present, ten seconds wide">Last 10 s</button>"#,
+            r#"<button class="btn small" data-cmd="all" title="The whole run (Home)">Whole run</button>"#,
+            r#"<button class="btn small" data-cmd="fold" data-testid="btn-fold-heartbeats" aria-pressed="{}" title="Hide heartbeats so that votes and entries stand out">Fold heartbeats</button>"#,
+            r#"<button class="btn small" data-cmd="svg" data-testid="btn-export-svg" title="Save the diagram as an SVG file">Export SVG</button>"#
+        ),
+        view.fold_heartbeats
+    );
+    html! {
+        <section class="panel history" aria-label="History">
+            <div class="panel-head">
+                <h2>{ "History" }</h2>
+                <div class="st-tools" onclick={on_tool}>{ Html::from_html_unchecked(AttrValue::from(tools)) }</div>
+            </div>
+            <div class="st-area" data-testid="spacetime" ref={area} tabindex="0" role="group"
+                 aria-label="Space-time diagram: click a moment to go there; arrows pan, + and − zoom"
+                 {onpointerdown} onpointermove={onpointermove} onpointerup={onpointerup.clone()}
+                 onpointercancel={onpointerup} {onkeydown}>
+                { Html::from_html_unchecked(AttrValue::from(markup)) }
+            </div>
+            <p class="st-details" data-testid="spacetime-details">
+                { details.unwrap_or_else(|| "Click an arrow to read its message; click elsewhere to go to that moment.".into()) }
+            </p>
+        </section>
+    }
+}
+
+/// The page's style rules for the diagram (main.css's rules that start with `.st`), for an
+/// exported file to look as the diagram does on the page.
+fn diagram_rules() -> String {
+    let mut css = String::new();
+    let Some(sheets) = web_sys::window()
+        .and_then(|w| w.document())
+        .map(|d| d.style_sheets())
+    else {
+        return css;
+    };
+    for i in 0..sheets.length() {
+        let sheet = sheets
+            .item(i)
+            .and_then(|s| s.dyn_into::<CssStyleSheet>().ok());
+        let Some(rules) = sheet.and_then(|s| s.css_rules().ok()) else {
+            continue;
+        };
+        for j in 0..rules.length() {
+            let text = rules.item(j).map(|r| r.css_text()).unwrap_or_default();
+            if text.starts_with(".st") {
+                css.push_str(&text);
+            }
+        }
+    }
+    css
+}
+
+/// A fingerprint of what the diagram shows at width `width`, to draw it only when it changes.
+pub fn spacetime_version(s: &Sandbox, width: u64) -> u64 {
+    let h = s.history();
+    super::frozen::fingerprint(&(
+        width,
+        s.spacetime(),
+        s.world().now() as Time,
+        h.end(),
+        h.messages().len(),
+        h.marks().len(),
+        h.messages()
+            .last()
+            .map(|m| (m.end_at, m.fate == crate::sim::history::Fate::InFlight)),
+    ))
+}

@@ -1,0 +1,141 @@
+// The space-time diagram: lanes and arrows agree with the cluster and the trace, clicking it
+// seeks or picks a message, it folds heartbeats, pans and zooms by keyboard, exports a standalone
+// SVG, and shows up in the tour, in embeds that ask for it, and on a phone.
+const { test, expect } = require('@playwright/test');
+const { openApp, waitForLeader } = require('./helpers');
+const fs = require('fs');
+
+const now = async (page) => Number(await page.getByTestId('sim-time').getAttribute('data-us'));
+const arrows = (page) => page.locator('[data-testid="spacetime-message"]');
+
+test('lanes and arrows follow the trace, event by event', async ({ page }) => {
+  const errors = await openApp(page, '?seed=3&speed=1');
+  await waitForLeader(page);
+  await page.getByTestId('btn-play-pause').click();
+  const lanes = await page.locator('[data-testid="spacetime-lane"]').evaluateAll(
+    (els) => els.map((el) => el.getAttribute('data-node')));
+  expect(lanes).toEqual(['A', 'B', 'C', 'D', 'E', 'C1', 'C2']);
+
+  // Every message the ring shows in flight is an arrow still in flight, and no other.
+  const ring = await page.locator('[data-testid="message"]').evaluateAll(
+    (els) => els.map((el) => `${el.getAttribute('data-id')} ${el.getAttribute('data-type')}`).sort());
+  const flying = await page.locator('[data-testid="spacetime-message"][data-in-flight="true"]').evaluateAll(
+    (els) => els.map((el) => `${el.getAttribute('data-id')} ${el.getAttribute('data-type')}`).sort());
+  expect(ring.length).toBeGreaterThan(0);
+  expect(flying).toEqual(ring);
+
+  // Step event by event with every message listed: each send is a new arrow from that moment,
+  // each delivery ends one there.
+  await page.getByRole('checkbox', { name: 'every message' }).check();
+  let sends = 0;
+  let deliveries = 0;
+  for (let i = 0; i < 30; i += 1) {
+    await page.getByTestId('btn-step').click();
+    const t = await now(page);
+    const text = await page.locator('.event-list li .event-text').first().textContent();
+    const sent = text.match(/^(\w+) sent (\w+) to (\w+)$/);
+    const got = text.match(/^(\w+) received (\w+) from (\w+)$/);
+    if (sent) {
+      sends += 1;
+      await expect(page.locator(`[data-testid="spacetime-message"][data-from="${sent[1]}"][data-to="${sent[3]}"]`
+        + `[data-type="${sent[2]}"][data-sent-us="${t}"]`)).toHaveCount(1);
+    }
+    if (got) {
+      deliveries += 1;
+      await expect(page.locator(`[data-testid="spacetime-message"][data-from="${got[3]}"][data-to="${got[1]}"]`
+        + `[data-type="${got[2]}"][data-delivered-us="${t}"]`)).toHaveCount(1);
+    }
+  }
+  expect(sends).toBeGreaterThan(3);
+  expect(deliveries).toBeGreaterThan(3);
+  expect(errors).toEqual([]);
+});
+
+test('click to seek or to read a message; fold, zoom by keyboard, export SVG', async ({ page }) => {
+  const errors = await openApp(page, '?seed=3&speed=1');
+  await waitForLeader(page);
+  await page.waitForTimeout(700);
+  await page.getByTestId('btn-play-pause').click();
+  const before = await now(page);
+  const area = page.getByTestId('spacetime');
+  const box = await area.boundingBox();
+
+  // A click on empty space goes to that moment (time travel).
+  await page.mouse.click(box.x + box.width * 0.5, box.y + 6);
+  await expect(page.getByTestId('timeline')).toHaveAttribute('data-live', 'false');
+  const went = await now(page);
+  expect(went).toBeLessThan(before);
+  expect(went).toBeGreaterThan(0);
+
+  // A click on an arrow shows its message's fields.
+  const vote = page.locator('[data-testid="spacetime-message"][data-type="RequestVote"]').first();
+  await page.getByRole('button', { name: 'Whole run' }).click();
+  const voteBox = await vote.locator('line.hit').boundingBox();
+  await page.mouse.click(voteBox.x + voteBox.width / 2, voteBox.y + voteBox.height / 2);
+  await expect(page.getByTestId('spacetime-details')).toContainText(/RequestVote|AppendEntries|Reply/);
+  await expect(page.getByTestId('spacetime-details')).toContainText('term');
+
+  // Folding heartbeats leaves votes and entries.
+  expect(await page.locator('[data-testid="spacetime-message"] line.hb').count()).toBeGreaterThan(0);
+  await page.getByTestId('btn-fold-heartbeats').click();
+  await expect(page.getByTestId('btn-fold-heartbeats')).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.locator('[data-testid="spacetime-message"] line.hb')).toHaveCount(0);
+  await expect(page.locator('[data-testid="spacetime-message"][data-type="RequestVote"]').first()).toBeVisible();
+
+  // The keyboard: + zooms in, End follows the present two seconds wide, Home shows it all.
+  const label = async () => page.locator('[data-testid="spacetime"] svg').getAttribute('aria-label');
+  await area.focus();
+  await page.keyboard.press('End');
+  const followed = await label();
+  await page.keyboard.press('+');
+  expect(await label()).not.toEqual(followed);
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('Home');
+  expect(await label()).toMatch(/^Space-time diagram from 0\.000 s/);
+  // The page's own shortcuts did not also run (an arrow key would have stepped the clock).
+  expect(await now(page)).toBe(went);
+
+  // Export: a standalone SVG file that parses, with its styles inside.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('btn-export-svg').click()]);
+  expect(download.suggestedFilename()).toBe('raftsim-history.svg');
+  const text = fs.readFileSync(await download.path(), 'utf8');
+  expect(text.startsWith('<?xml')).toBe(true);
+  expect(text).toContain('xmlns="http://www.w3.org/2000/svg"');
+  expect(text).toMatch(/<style>[^<]*\.st \.r-leader/);
+  // Parsed without its style element: the page's policy forbids inline styles, even in a
+  // document that is only parsed.
+  const parsed = await page.evaluate((svg) => {
+    const doc = new DOMParser().parseFromString(svg.replace(/<style>[^<]*<\/style>/, ''), 'image/svg+xml');
+    return { error: doc.getElementsByTagName('parsererror').length, root: doc.documentElement.nodeName,
+      lanes: doc.querySelectorAll('[data-testid="spacetime-lane"]').length };
+  }, text);
+  expect(parsed).toEqual({ error: 0, root: 'svg', lanes: 7 });
+  expect(errors).toEqual([]);
+});
+
+test('in the tour, in embeds that ask for it, and on a 320 px phone', async ({ page }) => {
+  let errors = await openApp(page, '?tour=split-vote');
+  await expect(page.getByTestId('spacetime')).toBeVisible();
+  await expect(page.locator('[data-testid="spacetime-lane"]')).not.toHaveCount(0);
+  expect(errors).toEqual([]);
+
+  errors = await openApp(page, '?embed=1&controls=play,history&seed=2');
+  await expect(page.getByTestId('spacetime')).toBeVisible();
+  await openApp(page, '?embed=1&controls=play&seed=2');
+  await expect(page.getByTestId('spacetime')).toHaveCount(0);
+  expect(errors).toEqual([]);
+
+  await page.setViewportSize({ width: 320, height: 640 });
+  errors = await openApp(page, '?seed=2');
+  await waitForLeader(page);
+  // Paused, so that the drawing is not replaced while it is measured.
+  await page.getByTestId('btn-play-pause').click();
+  const area = page.getByTestId('spacetime');
+  await area.scrollIntoViewIfNeeded();
+  const svgBox = await area.locator('svg').boundingBox();
+  expect(svgBox.x).toBeGreaterThanOrEqual(0);
+  expect(svgBox.x + svgBox.width).toBeLessThanOrEqual(320);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect(overflow).toBeLessThanOrEqual(320);
+  expect(errors).toEqual([]);
+});
