@@ -50,7 +50,7 @@ impl Catalogue {
 
 /// `template` with each `{name}` replaced by the value given for `name` (an unknown slot stays
 /// as it is, so a mistake shows rather than vanishes).
-pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
+pub fn fill<V: AsRef<str>>(template: &str, values: &[(&str, V)]) -> String {
     let mut out = String::with_capacity(template.len() + 16);
     let mut rest = template;
     while let Some(open) = rest.find('{') {
@@ -60,7 +60,7 @@ pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
             Some(close) => {
                 let name = &after[..close];
                 match values.iter().find(|(n, _)| *n == name) {
-                    Some((_, value)) => out.push_str(value),
+                    Some((_, value)) => out.push_str(value.as_ref()),
                     None => out.push_str(&rest[open..open + close + 2]),
                 }
                 rest = &after[close + 1..];
@@ -103,7 +103,7 @@ mod tests {
             "B voted for C."
         );
         assert_eq!(fill("term {t} and {x}", &[("t", "2")]), "term 2 and {x}");
-        assert_eq!(fill("an open { brace", &[]), "an open { brace");
-        assert_eq!(fill("", &[]), "");
+        assert_eq!(fill::<&str>("an open { brace", &[]), "an open { brace");
+        assert_eq!(fill::<&str>("", &[]), "");
     }
 }

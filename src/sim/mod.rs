@@ -17,6 +17,7 @@ pub mod network;
 mod queue;
 pub mod timeline;
 pub mod trace;
+pub mod why;
 pub mod world;
 
 pub use crate::raft::{ClientId, NodeId, Safety, Time, MS, SECOND};

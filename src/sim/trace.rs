@@ -5,6 +5,7 @@
 //! (including ones dropped by a retention limit) fingerprints a run, so native and wasm runs, or a
 //! run and its replay, can be compared with one number.
 
+use super::why::NodeFacts;
 use super::world::Action;
 use super::{ClientId, DropReason, MessageId, Violation};
 use crate::raft::{
@@ -486,6 +487,9 @@ pub struct Trace {
     next_seq: u64,
     hash: Fnv1a,
     retain: Option<usize>,
+    /// The facts recorded with each retained server event, by its `seq` (kept beside the events,
+    /// and out of the hash, so that events and fingerprints stay as they were).
+    facts: Vec<(u64, NodeFacts)>,
 }
 
 impl Trace {
@@ -506,8 +510,23 @@ impl Trace {
             if self.events.len() > keep.saturating_mul(2).max(1) {
                 let cut = self.events.len() - keep;
                 self.events.drain(..cut);
+                let oldest = self.events.first().map_or(self.next_seq, |e| e.seq);
+                let stale = self.facts.partition_point(|&(s, _)| s < oldest);
+                self.facts.drain(..stale);
             }
         }
+    }
+
+    /// Records a server's event at `at`, with the facts it was decided on (see [`NodeFacts`]).
+    pub fn push_node(&mut self, at: Time, node: NodeId, event: NodeEvent, facts: NodeFacts) {
+        self.facts.push((self.next_seq, facts));
+        self.push(at, TraceKind::Node { node, event });
+    }
+
+    /// The facts recorded with the server event at trace position `seq`, if it is retained.
+    pub fn facts(&self, seq: u64) -> Option<NodeFacts> {
+        let i = self.facts.binary_search_by_key(&seq, |&(s, _)| s).ok()?;
+        Some(self.facts[i].1)
     }
 
     /// The retained events, oldest first.

@@ -11,6 +11,7 @@ use super::linearizability::{
 use super::network::{DropReason, InFlightMessage, MessageId, Network};
 use super::queue::{Event, EventQueue};
 use super::trace::{TimerKind, Trace, TraceEvent, TraceKind};
+use super::why::{self, NodeFacts, Why};
 use crate::raft::{
     ChangeRefusal, ClientId, ClientReply, Command, Endpoint, Member, Membership, MembershipChange,
     Message, Node, NodeId, Output, Role, Time,
@@ -450,6 +451,91 @@ impl World {
     pub fn trace(&self) -> &[TraceEvent] {
         self.trace.events()
     }
+    /// What the receiver of message `id` (in flight) will do with it, and why: its handler is
+    /// run on a copy of the receiver, as if the message arrived now. Nothing changes.
+    pub fn preview_delivery(&self, id: MessageId) -> Vec<Why> {
+        let Some(m) = self.network.get(id) else {
+            return Vec::new();
+        };
+        let Some(node) = m.to.node().and_then(|n| self.nodes.get(n.index())) else {
+            return Vec::new();
+        };
+        if node.is_stopped() {
+            return Vec::new();
+        }
+        let mut receiver = node.clone();
+        let mut rng = self.rng.clone();
+        let mut out = crate::raft::Output::default();
+        receiver.handle(m.from, m.message.clone(), self.now, &mut rng, &mut out);
+        let facts = NodeFacts::of(&receiver);
+        // The events as the trace would hold them: the send (for its fields), the delivery,
+        // then what the receiver did.
+        let (at, kind) = (self.now, m.message.kind());
+        let mut trace = vec![
+            TraceEvent {
+                at: m.sent_at,
+                seq: 0,
+                kind: TraceKind::MessageSent {
+                    id,
+                    from: m.from,
+                    to: m.to,
+                    kind,
+                    deliver_at: m.deliver_at,
+                    duplicate: m.duplicate,
+                    fields: m.message.field_values(),
+                },
+            },
+            TraceEvent {
+                at,
+                seq: 1,
+                kind: TraceKind::MessageDelivered {
+                    id,
+                    from: m.from,
+                    to: m.to,
+                    kind,
+                },
+            },
+        ];
+        for (seq, event) in (2..).zip(out.events) {
+            trace.push(TraceEvent {
+                at,
+                seq,
+                kind: TraceKind::Node {
+                    node: receiver.id(),
+                    event,
+                },
+            });
+        }
+        (2..trace.len())
+            .filter_map(|i| why::explain(&trace, i, &|_| Some(facts), &self.config))
+            .collect()
+    }
+
+    /// Why server `node` is in its role: the explanation of the latest event that put it there
+    /// (its last change of role, or its election), while that event is retained.
+    pub fn why_role(&self, node: NodeId) -> Option<Why> {
+        let events = self.trace.events();
+        let i = events.iter().rposition(|e| {
+            matches!(e.kind, TraceKind::Node { node: n, event: crate::raft::NodeEvent::RoleChanged { .. } | crate::raft::NodeEvent::ElectionStarted { .. } } if n == node)
+        })?;
+        self.why(i)
+    }
+
+    /// The facts recorded with the server event at trace position `seq`, while it is retained.
+    pub fn trace_facts(&self, seq: u64) -> Option<NodeFacts> {
+        self.trace.facts(seq)
+    }
+
+    /// Why the retained trace event at `index` (of [`World::trace`]) happened; see [`why`].
+    pub fn why(&self, index: usize) -> Option<Why> {
+        why::explain(
+            self.trace.events(),
+            index,
+            &|seq| self.trace.facts(seq),
+            &self.config,
+        )
+    }
+
     /// How many trace events were recorded in total.
     pub fn trace_len(&self) -> u64 {
         self.trace.total()
@@ -1009,6 +1095,8 @@ impl World {
     fn after_node_call(&mut self, i: usize) {
         let mut out = std::mem::take(&mut self.out);
         let node = NodeId(i as u8);
+        // What the server's rules weighed, for explaining its events (sim::why).
+        let facts = NodeFacts::of(&self.nodes[i]);
         for event in out.events.drain(..) {
             self.checker.on_event(
                 self.now,
@@ -1017,7 +1105,7 @@ impl World {
                 &self.nodes,
                 &mut self.fresh_violations,
             );
-            self.trace.push(self.now, TraceKind::Node { node, event });
+            self.trace.push_node(self.now, node, event, facts);
             self.flush_violations();
         }
         self.checker

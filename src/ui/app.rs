@@ -14,7 +14,6 @@ use super::controls::{client_panel, network_panel, node_actions, playback_bar, s
 use super::embed_api::{
     parse_host_message, EmbedEvent, HostCommand, HostMessageError, HostReporter, PROTOCOL_VERSION,
 };
-use super::embed_dialog::{EmbedDialog, EmbedSource};
 use super::event_list::{event_list, event_list_version};
 use super::frame_probe;
 use super::frozen::{fingerprint, ViewCache};
@@ -28,7 +27,7 @@ use super::lesson_fetch;
 use super::log_table::{log_table, log_table_version, MAX_SHOWN, TOUR_SHOWN};
 use super::params::{parse_query, shorten, Theme};
 use super::sandbox::{Sandbox, UiCommand};
-use super::share_panel::{download_run, page_base, share_url, SharePanel};
+use super::share_panel::{download_run, share_url, SharePanel};
 use super::spacetime_panel::{spacetime_panel, spacetime_version, wheel_listener, SpacetimeUi};
 use super::timeline_bar::timeline_bar;
 use super::tour_panel::{scenario_panel, tour_panel};
@@ -65,19 +64,64 @@ fn post_to_host(event: &EmbedEvent) {
     }
 }
 
-/// The address of the app and the query that reproduces the sandbox's run, for the Embed dialog.
-/// The run goes in as a share link, so the embed replays exactly what is on screen (up to the
-/// last action) and carries on live from there.
-fn embed_source(sandbox: &Sandbox) -> EmbedSource {
+/// The query that reproduces the sandbox's run, for the Embed dialog. The run goes in as a
+/// share link, so the embed replays exactly what is on screen (up to the last action) and
+/// carries on live from there.
+fn embed_query(sandbox: &Sandbox) -> Vec<(String, String)> {
     let mut state_query = Vec::new();
     if let Some(run) = sandbox.share_run() {
         state_query.push(("run".into(), run));
     }
     state_query.push(("speed".into(), crate::decimal::short(sandbox.speed())));
-    EmbedSource {
-        base_url: page_base(),
-        state_query,
+    state_query
+}
+
+/// The Embed dialog lives in the studio, the teachers' page (its code would weigh on the page
+/// students and embeds load): there the button opens it, and the snippet points at the
+/// simulator's page, one folder up.
+#[cfg(feature = "studio")]
+fn embed_dialog(s: &Sandbox, open: &UseStateHandle<bool>) -> Html {
+    use super::embed_dialog::{EmbedDialog, EmbedSource};
+    if !**open {
+        return Html::default();
     }
+    let base = super::share_panel::page_base();
+    let source = EmbedSource {
+        base_url: base
+            .rfind("studio/")
+            .map_or(base.clone(), |i| base[..i].to_string()),
+        state_query: embed_query(s),
+    };
+    let open = open.clone();
+    html! { <EmbedDialog {source} on_close={Callback::from(move |_: ()| open.set(false))} /> }
+}
+
+#[cfg(not(feature = "studio"))]
+fn embed_dialog(_: &Sandbox, _: &UseStateHandle<bool>) -> Html {
+    Html::default()
+}
+
+/// The Embed button: in the studio it opens the dialog; on the simulator's page it opens the
+/// studio in a new tab with this run and the dialog open.
+#[cfg(feature = "studio")]
+fn open_embed(_: &Rc<RefCell<Sandbox>>, open: &UseStateHandle<bool>) -> Callback<MouseEvent> {
+    let open = open.clone();
+    Callback::from(move |_: MouseEvent| open.set(true))
+}
+
+#[cfg(not(feature = "studio"))]
+fn open_embed(sandbox: &Rc<RefCell<Sandbox>>, _: &UseStateHandle<bool>) -> Callback<MouseEvent> {
+    let sandbox = sandbox.clone();
+    Callback::from(move |_: MouseEvent| {
+        let query: Vec<String> = embed_query(&sandbox.borrow())
+            .into_iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        let url = format!("studio/?{}&dialog=embed", query.join("&"));
+        if let Some(window) = web_sys::window() {
+            let _ = window.open_with_url_and_target(&url, "_blank");
+        }
+    })
 }
 
 /// Sets `data-theme` on `<html>` so the stylesheet's light-dark() colours follow the URL's theme.
@@ -136,7 +180,7 @@ pub fn App() -> Html {
     });
     let controls = params.controls();
     let embedded = params.embed;
-    let embed_open = use_state_from(false);
+    let embed_open = use_state_from(params.open_embed);
     // In a small frame the tour's caption shows its first lines until the reader asks for more.
     let caption_open = use_state_from(false);
     {
@@ -382,7 +426,8 @@ pub fn App() -> Html {
         MAX_SHOWN
     };
     let log_version = log_table_version(s.world(), tour_entries, log_window);
-    let events_version = event_list_version(s.world(), s.show_message_events());
+    let events_version =
+        event_list_version(s.world(), s.show_message_events(), s.words().is_some());
     let toggle_help = {
         let dispatch = dispatch.clone();
         Callback::from(move |_: MouseEvent| dispatch.emit(UiCommand::ToggleHelp))
@@ -419,14 +464,6 @@ pub fn App() -> Html {
     let on_export = {
         let sandbox = sandbox.clone();
         Callback::from(move |_: ()| download_run(&sandbox.borrow()))
-    };
-    let open_embed = {
-        let embed_open = embed_open.clone();
-        Callback::from(move |_: MouseEvent| embed_open.set(true))
-    };
-    let close_embed = {
-        let embed_open = embed_open.clone();
-        Callback::from(move |_: ()| embed_open.set(false))
     };
     // Every running leader: during a partition there can be two, in different terms.
     let leaders: Vec<String> = s
@@ -482,8 +519,8 @@ pub fn App() -> Html {
                     // run here carries on.
                     <a class="btn" data-testid="btn-experiments" href={format!("{HOME}experiments/")} target="_blank"
                        title="Reproduce the paper's election measurements (opens a new tab)">{ "Experiments" }</a>
-                    <button class="btn" data-testid="btn-embed" onclick={open_embed}
-                            title="Put this simulation in a course page">{ "Embed…" }</button>
+                    <button class="btn" data-testid="btn-embed" onclick={open_embed(&sandbox, &embed_open)}
+                            title="Put this simulation in a course page (the studio opens in a new tab)">{ "Embed…" }</button>
                     <button class="btn ghost help-button" data-testid="btn-help" onclick={toggle_help.clone()}
                             aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">{ "?" }</button>
                 </header>
@@ -550,17 +587,15 @@ pub fn App() -> Html {
                             { recorder_view(&s, &dispatch) }
                         }
                         if controls.settings {
-                            { cache.view("settings", fingerprint(s.world().config()), || settings_panel(&s, &dispatch)) }
+                            { cache.view("settings", fingerprint(&(s.world().config(), s.words().is_some())), || settings_panel(&s, &dispatch)) }
                         }
                     </aside>
                 }
                 if controls.events {
-                    { cache.view("events", events_version, || event_list(s.world(), s.show_message_events(), &dispatch)) }
+                    { cache.view("events", events_version, || event_list(s.world(), s.show_message_events(), s.words(), &dispatch)) }
                 }
             </main>
-            if *embed_open {
-                <EmbedDialog source={embed_source(&s)} on_close={close_embed} />
-            }
+            { embed_dialog(&s, &embed_open) }
             if s.help_open() {
                 <div class="overlay" role="dialog" aria-modal="true" aria-label="Keyboard shortcuts"
                      data-testid="help-overlay" onclick={toggle_help.clone()}>

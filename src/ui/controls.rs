@@ -459,11 +459,17 @@ pub fn settings_panel(sandbox: &Sandbox, dispatch: &Callback<UiCommand>) -> Html
         config.election_timeout_max_us,
     );
     let (lmin, lmax) = (config.latency_min_us, config.latency_max_us);
-    let switch = |(label, why, on, change): (&'static str, &'static str, bool, OptionChange)| {
+    // Each switch's explanation is in the words catalogue, fetched when the panel is opened.
+    let words = sandbox.words();
+    let switch = |(label, key, on, change): (&'static str, &'static str, bool, OptionChange)| {
+        let why = words
+            .and_then(|w| w.get(key))
+            .unwrap_or_default()
+            .to_string();
         let dispatch = dispatch.clone();
         let onchange = Callback::from(move |_: Event| dispatch.emit(UiCommand::SetOption(change)));
         html! {
-            <label class="check" title={why}>
+            <label class="check" title={why.clone()}>
                 <input type="checkbox" checked={on} onchange={onchange} />
                 <span>{ label }</span>
                 <small class="why">{ why }</small>
@@ -471,7 +477,7 @@ pub fn settings_panel(sandbox: &Sandbox, dispatch: &Callback<UiCommand>) -> Html
         }
     };
     html! {
-        <details class="panel settings">
+        <details class="panel settings" ontoggle={dispatch.reform(|_: Event| UiCommand::WantWords)}>
             <summary><h2>{ "Settings" }</h2></summary>
             <div class="settings-grid">
                 <label class="field small">

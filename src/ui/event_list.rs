@@ -2,6 +2,8 @@
 
 use yew::prelude::*;
 
+use crate::i18n::{fill, Catalogue};
+use crate::sim::why::Why;
 use crate::sim::{TimerKind, TraceEvent, TraceKind, World};
 
 use super::frozen::fingerprint;
@@ -26,14 +28,15 @@ fn is_story_event(event: &TraceEvent) -> bool {
     )
 }
 
-/// A fingerprint of what the list shows: the newest event it would list (and the filter).
-pub fn event_list_version(world: &World, show_messages: bool) -> u64 {
+/// A fingerprint of what the list shows: the newest event it would list, the filter, and
+/// whether the words for "why" have come.
+pub fn event_list_version(world: &World, show_messages: bool, words: bool) -> u64 {
     let newest = world
         .trace()
         .iter()
         .rev()
         .find(|e| show_messages || is_story_event(e));
-    fingerprint(&(newest, show_messages))
+    fingerprint(&(newest, show_messages, words))
 }
 
 /// Formats virtual microseconds as seconds with millisecond precision.
@@ -41,24 +44,51 @@ pub fn format_time(us: u64) -> String {
     format!("{}.{:03} s", us / 1_000_000, (us / 1_000) % 1_000)
 }
 
-/// The list.
-pub fn event_list(world: &World, show_messages: bool, dispatch: &Callback<UiCommand>) -> Html {
-    let items = world
-        .trace()
+/// A "why" in words, or an ellipsis while the catalogue is on its way.
+pub fn why_text(words: Option<&Catalogue>, why: &Why) -> String {
+    words
+        .and_then(|w| w.get(why.rule.key()))
+        .map_or_else(|| "…".to_string(), |template| fill(template, &why.values))
+}
+
+/// The list. Each event opens to say why it happened (see `sim::why`), in the words of the
+/// catalogue, which the page fetches the first time someone asks.
+pub fn event_list(
+    world: &World,
+    show_messages: bool,
+    words: Option<&Catalogue>,
+    dispatch: &Callback<UiCommand>,
+) -> Html {
+    let trace = world.trace();
+    let want_words = dispatch.reform(|_: Event| UiCommand::WantWords);
+    let items = trace
         .iter()
+        .enumerate()
         .rev()
-        .filter(|e| show_messages || is_story_event(e))
+        .filter(|(_, e)| show_messages || is_story_event(e))
         .take(SHOWN)
-        .map(|e| {
+        .map(|(i, e)| {
             let class = match e.kind {
                 TraceKind::InvariantViolated(_) => "event violation",
                 TraceKind::ActionApplied(_) => "event action",
                 _ => "event",
             };
-            html! {
-                <li class={class}>
+            let line = html! {
+                <>
                     <span class="event-time">{ format_time(e.at) }</span>
                     <span class="event-text">{ e.kind.describe() }</span>
+                </>
+            };
+            let Some(why) = world.why(i) else {
+                return html! { <li class={class} key={e.seq}>{ line }</li> };
+            };
+            let because = why_text(words, &why);
+            html! {
+                <li class={class} key={e.seq}>
+                    <details ontoggle={want_words.clone()}>
+                        <summary>{ line }</summary>
+                        <p class="reason" data-testid="why" data-rule={why.rule.key()}>{ because }</p>
+                    </details>
                 </li>
             }
         });

@@ -7,7 +7,9 @@ use crate::raft::{ClientId, Node, NodeId};
 use crate::sim::{Action, InFlightMessage, MessageId, OpOutcome, World};
 
 use super::event_list::format_time;
+use super::event_list::why_text;
 use super::sandbox::{Sandbox, Selection, UiCommand};
+use crate::i18n::Catalogue;
 
 /// The inspector panel.
 pub fn inspector(sandbox: &Sandbox, dispatch: &Callback<UiCommand>) -> Html {
@@ -17,11 +19,18 @@ pub fn inspector(sandbox: &Sandbox, dispatch: &Callback<UiCommand>) -> Html {
             <p class="hint">{ "Click a node, a message or a client to see everything about it." }</p>
         },
         Some(Selection::Node(id)) => match world.node(id) {
-            Some(node) => node_details(world, node),
+            Some(node) => html! {
+                <>
+                    { node_details(world, node) }
+                    if let Some(why) = world.why_role(id) {
+                        <p class="reason" data-testid="why">{ why_text(sandbox.words(), &why) }</p>
+                    }
+                </>
+            },
             None => html! { <p class="hint">{ format!("There is no node {id}.") }</p> },
         },
         Some(Selection::Message(id)) => match world.message(id) {
-            Some(m) => message_details(world, m, dispatch),
+            Some(m) => message_details(world, m, sandbox.words(), dispatch),
             None => {
                 html! { <p class="hint">{ format!("Message #{id} has arrived or was dropped.") }</p> }
             }
@@ -96,7 +105,20 @@ fn node_details(world: &World, node: &Node) -> Html {
     }
 }
 
-fn message_details(world: &World, m: &InFlightMessage, dispatch: &Callback<UiCommand>) -> Html {
+fn message_details(
+    world: &World,
+    m: &InFlightMessage,
+    words: Option<&Catalogue>,
+    dispatch: &Callback<UiCommand>,
+) -> Html {
+    // What the receiver would do with it, and why (its handler run on a copy).
+    let arrival = html! {
+        <ul class="why-list">
+            { for world.preview_delivery(m.id).iter().map(|why| html! {
+                <li class="reason" data-testid="why">{ why_text(words, why) }</li>
+            }) }
+        </ul>
+    };
     let id: MessageId = m.id;
     let drop = {
         let dispatch = dispatch.clone();
@@ -112,6 +134,7 @@ fn message_details(world: &World, m: &InFlightMessage, dispatch: &Callback<UiCom
                 { row("arrives", format!("{} ({})", format_time(m.deliver_at), in_ms(world, Some(m.deliver_at)))) }
                 { row("summary", m.message.summary()) }
                 if m.duplicate { { row("copy", "made by network duplication") } }
+                { row("if it arrived now", arrival) }
                 <tbody class="message-fields" data-testid="message-fields">
                     { for m.message.fields().into_iter().map(|(name, value)| row(name, value)) }
                 </tbody>

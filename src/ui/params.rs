@@ -21,7 +21,7 @@ pub const DEFAULT_SEED: u64 = 1;
 /// Parameters names the page understands, including those that later features read.
 const KNOWN: &[&str] = &[
     "seed", "nodes", "speed", "tour", "step", "scenario", "embed", "run", "autoplay", "controls",
-    "theme", "bench", "view", "at", "lesson",
+    "theme", "bench", "view", "at", "lesson", "dialog",
 ];
 
 /// The colour scheme.
@@ -203,6 +203,9 @@ pub struct Params {
     pub theme: Theme,
     /// Whether the clock starts running (`autoplay=0` starts paused).
     pub autoplay: bool,
+    /// `dialog=embed`: open the Embed dialog at once (the simulator's Embed button opens the
+    /// studio this way, where the dialog lives).
+    pub open_embed: bool,
     /// Which controls show; `None` means the default for the mode (all, or playback in an embed).
     pub controls: Option<Controls>,
     /// `tour=chapter`: open the guided tour at this chapter (checked when the tour loads).
@@ -244,6 +247,7 @@ impl Default for Params {
             embed: false,
             theme: Theme::Auto,
             autoplay: true,
+            open_embed: false,
             controls: None,
             tour: None,
             step: None,
@@ -304,6 +308,11 @@ pub fn parse_query(query: &str) -> (Params, Vec<String>) {
                     shorten(value)
                 )),
             },
+            "dialog" if value == "embed" => params.open_embed = true,
+            "dialog" => problems.push(format!(
+                "dialog \"{}\" is not one this page opens (only embed); it was ignored.",
+                shorten(value)
+            )),
             "theme" => match value {
                 "auto" => params.theme = Theme::Auto,
                 "light" => params.theme = Theme::Light,

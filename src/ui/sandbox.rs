@@ -165,6 +165,8 @@ pub enum UiCommand {
     Spacetime(SpacetimeCommand),
     /// The words catalogue's text, fetched from the site (or why it could not be).
     Words(Result<String, String>),
+    /// Something on screen needs the words catalogue (a "why" was opened).
+    WantWords,
 }
 
 impl UiCommand {
@@ -1247,7 +1249,13 @@ impl Sandbox {
             UiCommand::Select(Some(Selection::Node(node))) if self.awaits_server_answer() => {
                 self.answer(Given::Server(node));
             }
-            UiCommand::Select(selection) => self.selection = selection,
+            UiCommand::Select(selection) => {
+                // The inspector says why: its words may be needed now.
+                if selection.is_some() {
+                    self.want_words();
+                }
+                self.selection = selection;
+            }
             UiCommand::NodeAction(verb) => self.node_action(verb),
             UiCommand::Submit(text) => self.submit(&text),
             UiCommand::SendTo(node) => {
@@ -1308,6 +1316,7 @@ impl Sandbox {
             }),
             UiCommand::SeekTime(at) => self.travel(|t| t.seek_to_time(at)),
             UiCommand::SeekToEnd => self.travel(Timeline::seek_to_end),
+            UiCommand::WantWords => self.want_words(),
             UiCommand::Words(Ok(text)) => self.words = Some(Catalogue::parse(&text)),
             UiCommand::Words(Err(reason)) => {
                 self.notice(&format!("The page's words could not be loaded: {reason}."))
@@ -1533,11 +1542,12 @@ impl Sandbox {
 }
 
 /// The options a settings panel offers as on/off switches, with the change each makes.
+/// (Each explanation is the catalogue's text for the key given.)
 pub fn option_switches(config: &Config) -> Vec<(&'static str, &'static str, bool, OptionChange)> {
     vec![
         (
             "Replicate at once",
-            "Send new entries immediately instead of with the next heartbeat.",
+            "switch.replicate-at-once",
             config.replication == Replication::Immediate,
             OptionChange::Replication(if config.replication == Replication::Immediate {
                 Replication::OnHeartbeat
@@ -1547,25 +1557,25 @@ pub fn option_switches(config: &Config) -> Vec<(&'static str, &'static str, bool
         ),
         (
             "No-op on election",
-            "A new leader appends an empty entry so it can commit earlier ones (§8).",
+            "switch.no-op-on-election",
             config.noop_on_election,
             OptionChange::NoOpOnElection(!config.noop_on_election),
         ),
         (
             "PreVote",
-            "Ask whether an election could be won before starting one (thesis §9.6).",
+            "switch.prevote",
             config.pre_vote,
             OptionChange::PreVote(!config.pre_vote),
         ),
         (
             "CheckQuorum",
-            "A leader that stops hearing from a majority steps down (thesis §6.2).",
+            "switch.checkquorum",
             config.check_quorum,
             OptionChange::CheckQuorum(!config.check_quorum),
         ),
         (
             "One server at a time",
-            "Membership changes add or remove one server per step (thesis §4.1) instead of going through a joint configuration (§6).",
+            "switch.one-server-at-a-time",
             config.single_server_changes,
             OptionChange::SingleServerChanges(!config.single_server_changes),
         ),
@@ -1580,36 +1590,33 @@ pub fn safety_switches(config: &Config) -> Vec<(&'static str, &'static str, bool
             let (label, why) = match switch {
                 SafetySwitch::VoteWithoutLogCheck => (
                     "Vote without the log check",
-                    "§5.4.1: a node missing committed entries can win and erase them.",
+                    "switch.vote-without-the-log-check",
                 ),
                 SafetySwitch::CommitOldTermsByCounting => (
                     "Commit old terms by counting",
-                    "§5.4.2: an entry counted as committed can still be overwritten (Figure 8).",
+                    "switch.commit-old-terms-by-counting",
                 ),
                 SafetySwitch::ForgetVoteOnRestart => (
                     "Forget the vote on restart",
-                    "votedFor is not persisted, so a node can vote twice in one term.",
+                    "switch.forget-the-vote-on-restart",
                 ),
-                SafetySwitch::SkipPrevLogCheck => (
-                    "Skip the prevLog check",
-                    "§5.3: followers accept entries that do not follow their log.",
-                ),
-                SafetySwitch::FixedElectionTimeout => (
-                    "Equal election timeouts",
-                    "§5.2: without randomness split votes can repeat for ever.",
-                ),
+                SafetySwitch::SkipPrevLogCheck => {
+                    ("Skip the prevLog check", "switch.skip-the-prevlog-check")
+                }
+                SafetySwitch::FixedElectionTimeout => {
+                    ("Equal election timeouts", "switch.equal-election-timeouts")
+                }
                 SafetySwitch::ChangeBeforeOwnTermCommit => (
                     "Change membership too early",
-                    "Thesis §4.1: a new leader changes membership before committing in its term; two leaders can win one term.",
+                    "switch.change-membership-too-early",
                 ),
                 SafetySwitch::VoteDespiteLiveLeader => (
                     "Let removed servers disrupt",
-                    "§6: servers vote even while they hear a leader, so a removed server forces elections.",
+                    "switch.let-removed-servers-disrupt",
                 ),
-                SafetySwitch::ServeReadsLocally => (
-                    "Read from any server",
-                    "§8: any server answers GET from its own state at once, so a deposed leader returns stale values.",
-                ),
+                SafetySwitch::ServeReadsLocally => {
+                    ("Read from any server", "switch.read-from-any-server")
+                }
             };
             let on = switch.is_on(config.safety);
             (label, why, on, OptionChange::Safety(switch, !on))

@@ -147,6 +147,7 @@ pub fn spacetime_panel(
     dispatch: &Callback<UiCommand>,
 ) -> Html {
     let s = sandbox.borrow();
+    let touring = s.tour().is_some();
     let (view, now, w) = (s.spacetime(), s.world().now(), ui.borrow().draw_width());
     let history = s.history();
     let markup = render(
@@ -303,11 +304,11 @@ pub fn spacetime_panel(
         view.fold_heartbeats
     );
     html! {
-        <section class="panel history" aria-label="History">
-            <div class="panel-head">
-                <h2>{ "History" }</h2>
-                <div class="st-tools" onclick={on_tool}>{ Html::from_html_unchecked(AttrValue::from(tools)) }</div>
-            </div>
+        // Folded during the tour, whose caption, cluster and logs must share the screen; a click
+        // opens it there too.
+        <details class="panel history" open={!touring}>
+            <summary><h2>{ "History" }</h2></summary>
+            <div class="st-tools" onclick={on_tool}>{ Html::from_html_unchecked(AttrValue::from(tools)) }</div>
             <div class="st-area" data-testid="spacetime" ref={area} tabindex="0" role="group"
                  aria-label="Space-time diagram: click a moment to go there; arrows pan, + and − zoom"
                  {onpointerdown} onpointermove={onpointermove} onpointerup={onpointerup.clone()}
@@ -317,7 +318,7 @@ pub fn spacetime_panel(
             <p class="st-details" data-testid="spacetime-details">
                 { details.unwrap_or_else(|| "Click an arrow to read its message; click elsewhere to go to that moment.".into()) }
             </p>
-        </section>
+        </details>
     }
 }
 
@@ -353,6 +354,7 @@ pub fn spacetime_version(s: &Sandbox, width: u64) -> u64 {
     let h = s.history();
     super::frozen::fingerprint(&(
         width,
+        s.tour().is_some(),
         s.spacetime(),
         s.world().now() as Time,
         h.end(),

@@ -79,11 +79,16 @@ test('unknown or bad embed parameters are named and ignored', async ({ page }) =
   await expect(page.getByTestId('btn-play-pause')).toBeVisible();
 });
 
-test('the Embed dialog builds a snippet of the current run with a live preview', async ({ page }) => {
+test('the Embed dialog builds a snippet of the current run with a live preview', async ({ page, context }) => {
   const errors = await openApp(page, '?seed=5&nodes=4&speed=0.5');
-  await page.getByTestId('btn-embed').click();
+  // The dialog lives in the studio (the teachers' page): the button opens it in a new tab with
+  // this run, and the snippet points back at the simulator's page.
+  const [studio] = await Promise.all([context.waitForEvent('page'), page.getByTestId('btn-embed').click()]);
+  await studio.waitForLoadState();
+  expect(new URL(studio.url()).pathname).toBe('/studio/');
+  page = studio;
   const snippet = page.getByTestId('embed-snippet');
-  await expect(snippet).toHaveValue(/<iframe src="[^"]*\?embed=1&amp;run=3\.[A-Za-z0-9_-]+&amp;speed=0.5"/);
+  await expect(snippet).toHaveValue(/<iframe src="http:\/\/127\.0\.0\.1:\d+\/\?embed=1&amp;run=3\.[A-Za-z0-9_-]+&amp;speed=0.5"/);
   await page.getByTestId('embed-dialog').getByRole('combobox').selectOption('dark');
   await expect(snippet).toHaveValue(/theme=dark/);
   const preview = page.frameLocator('[data-testid="embed-preview"]');

@@ -138,6 +138,9 @@ test('Esc closes the help and the Embed dialog', async ({ page }) => {
   await expect(page.getByTestId('help-overlay')).toBeVisible();
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('help-overlay')).toHaveCount(0);
+  // The Embed dialog is the studio's (the simulator's button opens it there).
+  await page.goto('/studio/');
+  await page.getByTestId('brand').waitFor();
   await page.getByTestId('btn-embed').click();
   await expect(page.getByTestId('embed-dialog')).toBeVisible();
   await page.keyboard.press('Escape');

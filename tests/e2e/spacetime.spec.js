@@ -139,3 +139,23 @@ test('in the tour, in embeds that ask for it, and on a 320 px phone', async ({ p
   expect(overflow).toBeLessThanOrEqual(320);
   expect(errors).toEqual([]);
 });
+
+test('an event opens to say why, in the paper\'s words; the inspector says why a node leads', async ({ page }) => {
+  const errors = await openApp(page, '?seed=3&speed=1');
+  const { leader, term } = await waitForLeader(page);
+  await page.getByTestId('btn-play-pause').click();
+  // The words come from the catalogue, fetched when a "why" is first opened.
+  const elected = page.locator('.event-list li', { hasText: `${leader} became leader in term ${term}` }).first();
+  await elected.locator('summary').click();
+  const why = elected.getByTestId('why');
+  await expect(why).toContainText(`${leader} won term ${term}: a majority of the voters granted it their vote`);
+  await expect(why).toContainText('§5.2');
+  await expect(why).toHaveAttribute('data-rule', 'why.elected');
+
+  await page.getByTestId(`node-${leader}`).click();
+  await expect(page.getByTestId('inspector').getByTestId('why')).toContainText(`${leader} won term ${term}`);
+  // The settings' switches explain themselves, with words from the same catalogue.
+  await page.locator('details.settings summary').click();
+  await expect(page.locator('.settings .why').first()).toContainText(/\w/);
+  expect(errors).toEqual([]);
+});
