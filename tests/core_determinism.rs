@@ -175,7 +175,7 @@ fn invalid_actions_change_nothing() {
 fn trace_descriptions_and_retention() {
     let mut w = World::new(config(5)).expect("valid");
     w.advance_to(SECOND);
-    let words: Vec<String> = w.trace().iter().map(|e| e.kind.describe()).collect();
+    let words: Vec<String> = (0..w.trace().len()).map(|i| w.describe(i)).collect();
     assert!(words
         .iter()
         .any(|s| s.contains("timed out and started term 1")));

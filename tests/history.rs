@@ -278,3 +278,31 @@ fn the_window_query_returns_the_messages_that_cross_it() {
     }
     assert!(shown.len() < history.messages().len() / 3);
 }
+
+#[test]
+fn a_run_that_jumped_to_a_late_moment_is_rebuilt_by_replay() {
+    let mut t = timeline();
+    t.advance_to(60 * SECOND);
+    // A world that jumped keeps only its recent events: the history has a gap.
+    let mut jumped = History::default();
+    jumped.sync(t.world());
+    assert!(!jumped.gaps().is_empty());
+    // Rebuilt by replaying the recorded run, it equals a history that watched all along.
+    let rebuilt = History::replayed(t.initial_config(), t.recorded_actions(), t.world().now())
+        .expect("replays");
+    assert!(rebuilt.gaps().is_empty());
+    let mut watched = History::default();
+    let mut again = timeline();
+    for ms in (700..60_000).step_by(16) {
+        again.advance_to(ms * MS);
+        watched.sync(again.world());
+    }
+    again.advance_to(60 * SECOND);
+    watched.sync(again.world());
+    assert_eq!(rebuilt.messages().len(), watched.messages().len());
+    assert!(rebuilt.messages() == watched.messages());
+    assert_eq!(rebuilt.marks(), watched.marks());
+    for lane in 0..5 {
+        assert_eq!(rebuilt.lane(lane), watched.lane(lane), "lane {lane}");
+    }
+}

@@ -281,6 +281,7 @@ fn every_rule_has_a_sentence_and_the_catalogue_has_no_stray_why() {
         Rule::Action,
         Rule::Violation,
         Rule::Client,
+        Rule::ElectionTimer,
     ];
     let named: BTreeSet<&str> = rules.iter().map(|r| r.key()).collect();
     assert_eq!(keys, named);
@@ -317,4 +318,36 @@ fn server_events_keep_their_facts_and_the_trace_hash_is_unchanged_by_them() {
         })
         .expect("a commit");
     assert!(w.trace_facts(commit.seq).expect("facts").commit > 0);
+}
+
+/// Every event says what happened in the catalogue's words, with every slot filled, including the
+/// events of membership changes, snapshots, reads and leadership transfer.
+#[test]
+fn every_event_says_what_happened_with_every_slot_filled() {
+    let words = english();
+    let mut worlds = vec![busy_run(1), busy_run(2)];
+    for p in presets() {
+        worlds.push(p.build_with(true).expect("builds"));
+        worlds.push(p.build_with(false).expect("builds"));
+    }
+    let mut keys = BTreeSet::new();
+    for w in &worlds {
+        for i in 0..w.trace().len() {
+            let why = w.why(i).expect("every event explains itself");
+            let text = fill(
+                words
+                    .get(why.said)
+                    .unwrap_or_else(|| panic!("no {}", why.said)),
+                &why.values,
+            );
+            assert!(
+                !text.contains('{') && !text.is_empty(),
+                "{}: {text}",
+                why.said
+            );
+            assert_eq!(w.describe(i), text);
+            keys.insert(why.said);
+        }
+    }
+    assert!(keys.len() > 30, "{keys:?}");
 }

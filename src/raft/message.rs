@@ -277,7 +277,12 @@ impl Fields {
                 ("conflictIndex", self.commit.to_string()),
             ],
             MessageKind::TimeoutNow => vec![term],
-            MessageKind::InstallSnapshot | MessageKind::InstallSnapshotReply => {
+            MessageKind::InstallSnapshot => vec![
+                term,
+                ("lastIncludedIndex", self.index.to_string()),
+                ("lastIncludedTerm", self.index_term.to_string()),
+            ],
+            MessageKind::InstallSnapshotReply => {
                 vec![term, ("lastIncludedIndex", self.index.to_string())]
             }
             MessageKind::ClientRequest => vec![("seq", self.index.to_string())],

@@ -10,9 +10,10 @@
 
 use std::hash::{Hash, Hasher};
 
+use super::config::Config;
 use super::network::{DropReason, MessageId};
 use super::trace::{Fnv1a, TraceEvent, TraceKind};
-use super::world::{Action, World};
+use super::world::{Action, TimedAction, World};
 use crate::raft::{Endpoint, Fields, LogIndex, MessageKind, NodeEvent, NodeId, Role, Term, Time};
 
 /// What a server was doing from some moment on.
@@ -431,6 +432,26 @@ impl History {
             }
             _ => {}
         }
+    }
+
+    /// The history of a recorded run (`config` and its `actions`) up to `until`, built by
+    /// replaying it: what a world that jumped there (a share link opened at its end, a long seek)
+    /// could not show, since it keeps only its recent events.
+    pub fn replayed(config: &Config, actions: &[TimedAction], until: Time) -> Option<History> {
+        let mut history = History::default();
+        let mut steps = 0u32;
+        // The world keeps 4,000 to 8,000 events; reading it every 2,000 misses none.
+        let mut watch = |w: &World| {
+            steps += 1;
+            if steps.is_multiple_of(2_000) {
+                history.sync(w);
+            }
+        };
+        let mut world =
+            World::replay_watched(config.clone(), actions, Some(4_000), &mut watch).ok()?;
+        world.advance_watched(until, &mut watch);
+        history.sync(&world);
+        Some(history)
     }
 
     /// How many servers have a lane.

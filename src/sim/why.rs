@@ -15,8 +15,8 @@ use super::network::DropReason;
 use super::trace::{TimerKind, TraceEvent, TraceKind};
 use super::world::Action;
 use crate::raft::{
-    ChangeStep, Command, DenyReason, Endpoint, Fields, LogIndex, MessageKind, Node, NodeEvent,
-    NodeId, ReadPath, Role, Term,
+    ChangeStep, Command, DenyReason, Endpoint, Fields, LogIndex, MembershipChange, MessageKind,
+    Node, NodeEvent, NodeId, ReadPath, Role, Term,
 };
 
 /// A server's numbers right after the call that produced an event: what its rules weighed.
@@ -193,6 +193,8 @@ pub enum Rule {
     Violation,
     /// A client's step (invoked, redirected, retried, done, gave up).
     Client,
+    /// An election timer ran out (§5.2).
+    ElectionTimer,
 }
 
 impl Rule {
@@ -259,13 +261,17 @@ impl Rule {
             Rule::Action => "why.action",
             Rule::Violation => "why.violation",
             Rule::Client => "why.client",
+            Rule::ElectionTimer => "why.election-timer",
         }
     }
 }
 
-/// Why an event happened: the rule, and the values its sentence names (`{node}`, `{term}`...).
+/// An event in words: what happened (`said`, the catalogue key of its sentence), why (the rule),
+/// and the values both sentences name (`{node}`, `{term}`...).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Why {
+    /// The catalogue key of the sentence that says what happened (see [`event_key`]).
+    pub said: &'static str,
     /// The rule that applied.
     pub rule: Rule,
     /// The sentence's values, by name.
@@ -398,7 +404,7 @@ pub fn explain(
         TraceKind::TimerFired { node, timer } => {
             put("node", node.name());
             match timer {
-                TimerKind::Election => return None,
+                TimerKind::Election => Rule::ElectionTimer,
                 TimerKind::Heartbeat => Rule::HeartbeatTimer,
             }
         }
@@ -408,15 +414,152 @@ pub fn explain(
         }
         TraceKind::InvariantViolated(v) => {
             put("property", v.property().to_string());
+            put("violation", v.to_string());
             Rule::Violation
         }
-        TraceKind::ClientInvoked { .. }
-        | TraceKind::ClientRedirected { .. }
-        | TraceKind::ClientRetried { .. }
-        | TraceKind::ClientCompleted { .. }
-        | TraceKind::ClientGaveUp { .. } => Rule::Client,
+        TraceKind::ClientInvoked {
+            client,
+            command,
+            node,
+            ..
+        } => {
+            put("client", client.to_string());
+            put("command", command.to_string());
+            put("node", node.name());
+            Rule::Client
+        }
+        TraceKind::ClientRedirected {
+            client, by, leader, ..
+        } => {
+            put("client", client.to_string());
+            put("node", by.name());
+            put("leader", leader.map(NodeId::name).unwrap_or_default());
+            Rule::Client
+        }
+        TraceKind::ClientRetried { client, node, .. } => {
+            put("client", client.to_string());
+            put("node", node.name());
+            Rule::Client
+        }
+        TraceKind::ClientCompleted { client, value, .. } => {
+            put("client", client.to_string());
+            put("value", value.to_string());
+            Rule::Client
+        }
+        TraceKind::ClientGaveUp { client, .. } => {
+            put("client", client.to_string());
+            Rule::Client
+        }
     };
-    Some(Why { rule, values })
+    Some(Why {
+        said: event_key(&event.kind),
+        rule,
+        values,
+    })
+}
+
+/// The catalogue key of the sentence that says what `kind` was, e.g. `event.vote-granted`.
+pub fn event_key(kind: &TraceKind) -> &'static str {
+    match kind {
+        TraceKind::MessageSent {
+            duplicate: true, ..
+        } => "event.duplicated",
+        TraceKind::MessageSent { .. } => "event.sent",
+        TraceKind::MessageDelivered { .. } => "event.delivered",
+        TraceKind::MessageDropped { reason, .. } => match reason {
+            DropReason::Loss => "event.dropped-loss",
+            DropReason::Partition => "event.dropped-partition",
+            DropReason::LinkCut => "event.dropped-link",
+            DropReason::Stopped => "event.dropped-stopped",
+            DropReason::User => "event.dropped-user",
+        },
+        TraceKind::TimerFired {
+            timer: TimerKind::Election,
+            ..
+        } => "event.election-timer",
+        TraceKind::TimerFired { .. } => "event.heartbeat-timer",
+        TraceKind::Node { event, .. } => node_event_key(event),
+        TraceKind::ClientInvoked { .. } => "event.client-invoked",
+        TraceKind::ClientRedirected {
+            leader: Some(_), ..
+        } => "event.client-redirected",
+        TraceKind::ClientRedirected { .. } => "event.client-no-leader",
+        TraceKind::ClientRetried {
+            after_timeout: true,
+            ..
+        } => "event.client-retried-timeout",
+        TraceKind::ClientRetried { .. } => "event.client-retried",
+        TraceKind::ClientCompleted { .. } => "event.client-completed",
+        TraceKind::ClientGaveUp { .. } => "event.client-gave-up",
+        TraceKind::ActionApplied(_) => "event.action",
+        TraceKind::InvariantViolated(_) => "event.violation",
+    }
+}
+
+fn node_event_key(event: &NodeEvent) -> &'static str {
+    match event {
+        NodeEvent::RoleChanged { to, .. } => match to {
+            Role::Follower => "event.role-follower",
+            Role::PreCandidate => "event.role-pre-candidate",
+            Role::Candidate => "event.role-candidate",
+            Role::Leader => "event.role-leader",
+        },
+        NodeEvent::TermChanged { .. } => "event.term",
+        NodeEvent::ElectionStarted { .. } => "event.election",
+        NodeEvent::PreVoteStarted { .. } => "event.pre-vote",
+        NodeEvent::VoteGranted { .. } => "event.vote-granted",
+        NodeEvent::VoteDenied { reason, .. } => match reason {
+            DenyReason::StaleTerm => "event.vote-denied-stale",
+            DenyReason::AlreadyVoted(_) => "event.vote-denied-voted",
+            DenyReason::LogNotUpToDate => "event.vote-denied-log",
+            DenyReason::LeaderIsAlive => "event.vote-denied-leader",
+        },
+        NodeEvent::PreVoteAnswered { granted: true, .. } => "event.pre-vote-yes",
+        NodeEvent::PreVoteAnswered { reason, .. } => match reason {
+            Some(DenyReason::StaleTerm) => "event.pre-vote-no-stale",
+            Some(DenyReason::LogNotUpToDate) => "event.pre-vote-no-log",
+            Some(DenyReason::LeaderIsAlive) => "event.pre-vote-no-leader",
+            _ => "event.pre-vote-no",
+        },
+        NodeEvent::VoteReceived { pre_vote: true, .. } => "event.pre-vote-received",
+        NodeEvent::VoteReceived { .. } => "event.vote-received",
+        NodeEvent::EntryAppended { .. } => "event.appended",
+        NodeEvent::EntriesTruncated { count: 1, .. } => "event.truncated-one",
+        NodeEvent::EntriesTruncated { .. } => "event.truncated",
+        NodeEvent::AppendRejected { .. } => "event.rejected",
+        NodeEvent::CommitAdvanced { .. } => "event.committed",
+        NodeEvent::Applied {
+            duplicate: true, ..
+        } => "event.applied-again",
+        NodeEvent::Applied { .. } => "event.applied",
+        NodeEvent::LostQuorum { .. } => "event.lost-quorum",
+        NodeEvent::TransferStarted { .. } => "event.transfer-started",
+        NodeEvent::TimeoutNowSent { .. } => "event.timeout-now-sent",
+        NodeEvent::TransferAborted { .. } => "event.transfer-aborted",
+        NodeEvent::ChangeStarted { step, .. } => match step {
+            ChangeStep::Requested(MembershipChange::Add(_)) => "event.change-add",
+            ChangeStep::Requested(MembershipChange::Remove(_)) => "event.change-remove",
+            ChangeStep::Promote(_) => "event.change-promote",
+            ChangeStep::LeaveJoint => "event.change-leave-joint",
+        },
+        NodeEvent::ChangeDeferred {
+            change: MembershipChange::Add(_),
+            ..
+        } => "event.change-deferred-add",
+        NodeEvent::ChangeDeferred { .. } => "event.change-deferred-remove",
+        NodeEvent::ConfigCommitted { .. } => "event.config-committed",
+        NodeEvent::LeftCluster { .. } => "event.left-cluster",
+        NodeEvent::SnapshotTaken { .. } => "event.snapshot-taken",
+        NodeEvent::SnapshotInstalled {
+            kept_suffix: true, ..
+        } => "event.snapshot-installed-kept",
+        NodeEvent::SnapshotInstalled { .. } => "event.snapshot-installed",
+        NodeEvent::ReadServed { path, .. } => match path {
+            ReadPath::ReadIndex => "event.read-index",
+            ReadPath::Lease => "event.read-lease",
+            ReadPath::Local => "event.read-local",
+        },
+    }
 }
 
 /// The rule a "break Raft" switch replaced, when it made a difference to this event: a vote
@@ -574,8 +717,11 @@ fn node_rule(
                 _ => Rule::VoteGranted,
             }
         }
-        NodeEvent::VoteReceived { voter, votes, .. } => {
+        NodeEvent::VoteReceived {
+            voter, votes, term, ..
+        } => {
             put("voter", voter.name());
+            put("term", term.to_string());
             put("votes", votes.to_string());
             Rule::VoteCounted
         }
@@ -665,13 +811,19 @@ fn node_rule(
             put("term", term.to_string());
             Rule::LostQuorum
         }
-        NodeEvent::TransferStarted { target, .. }
-        | NodeEvent::TimeoutNowSent { target, .. }
-        | NodeEvent::TransferAborted { target, .. } => {
+        NodeEvent::TransferStarted { target, term }
+        | NodeEvent::TimeoutNowSent { target, term }
+        | NodeEvent::TransferAborted { target, term } => {
             put("target", target.name());
+            put("term", term.to_string());
             Rule::Transfer
         }
         NodeEvent::ChangeStarted { config, step, .. } => {
+            if let ChangeStep::Requested(MembershipChange::Add(n) | MembershipChange::Remove(n))
+            | ChangeStep::Promote(n) = step
+            {
+                put("server", n.name());
+            }
             put("config", config.to_string());
             put(
                 "step",
@@ -684,24 +836,38 @@ fn node_rule(
             );
             Rule::Change
         }
-        NodeEvent::ChangeDeferred { .. } => Rule::Change,
+        NodeEvent::ChangeDeferred { change, term } => {
+            let (MembershipChange::Add(n) | MembershipChange::Remove(n)) = change;
+            put("server", n.name());
+            put("term", term.to_string());
+            Rule::Change
+        }
         NodeEvent::ConfigCommitted { config, index } => {
             put("config", config.to_string());
             put("index", index.to_string());
             Rule::ConfigCommitted
         }
-        NodeEvent::LeftCluster { .. } => Rule::LeftCluster,
-        NodeEvent::SnapshotTaken { index, .. } => {
+        NodeEvent::LeftCluster { term } => {
+            put("term", term.to_string());
+            Rule::LeftCluster
+        }
+        NodeEvent::SnapshotTaken { index, term } => {
             put("index", index.to_string());
+            put("term", term.to_string());
             Rule::SnapshotTaken
         }
-        NodeEvent::SnapshotInstalled { index, .. } => {
+        NodeEvent::SnapshotInstalled { index, value, .. } => {
             put("index", index.to_string());
+            put("value", value.to_string());
             Rule::SnapshotInstalled
         }
         NodeEvent::ReadServed {
-            index, value, path, ..
+            client,
+            index,
+            value,
+            path,
         } => {
+            put("client", client.to_string());
             put("index", index.to_string());
             put("value", value.to_string());
             match path {

@@ -388,14 +388,28 @@ impl World {
     /// [`World::actions`]. The result has the same trace as the recorded run up to the last
     /// action; advance it further as needed.
     pub fn replay(config: Config, actions: &[TimedAction]) -> Result<World, ReplayError> {
+        World::replay_watched(config, actions, None, &mut |_| {})
+    }
+
+    /// [`World::replay`], keeping about `retention` trace events and calling `watch` after every
+    /// event (to read the trace as it grows, e.g. [`super::history::History::sync`]).
+    pub fn replay_watched(
+        config: Config,
+        actions: &[TimedAction],
+        retention: Option<usize>,
+        watch: &mut dyn FnMut(&World),
+    ) -> Result<World, ReplayError> {
         let mut world = World::new(config).map_err(ReplayError::Config)?;
+        world.set_trace_retention(retention);
         for (index, ta) in actions.iter().enumerate() {
             match ta.after_event {
                 Some(n) => {
-                    while world.events_processed < n && world.step().is_some() {}
+                    while world.events_processed < n && world.step().is_some() {
+                        watch(&world);
+                    }
                     world.now = world.now.max(ta.at);
                 }
-                None => world.advance_to(ta.at),
+                None => world.advance_watched(ta.at, watch),
             }
             world
                 .apply(ta.action.clone())
@@ -519,6 +533,17 @@ impl World {
             matches!(e.kind, TraceKind::Node { node: n, event: crate::raft::NodeEvent::RoleChanged { .. } | crate::raft::NodeEvent::ElectionStarted { .. } } if n == node)
         })?;
         self.why(i)
+    }
+
+    /// The retained trace event at `index` in English words (native builds, for tests and tools:
+    /// the page reads its words from the catalogue it fetches).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn describe(&self, index: usize) -> String {
+        static ENGLISH: std::sync::OnceLock<crate::i18n::Catalogue> = std::sync::OnceLock::new();
+        let words = ENGLISH.get_or_init(crate::i18n::english);
+        self.why(index)
+            .and_then(|why| Some(crate::i18n::fill(words.get(why.said)?, &why.values)))
+            .unwrap_or_default()
     }
 
     /// The facts recorded with the server event at trace position `seq`, while it is retained.
@@ -689,8 +714,14 @@ impl World {
 
     /// Processes every event at or before `t`, then sets the clock to `t` (if later).
     pub fn advance_to(&mut self, t: Time) {
+        self.advance_watched(t, &mut |_| {});
+    }
+
+    /// [`World::advance_to`], calling `watch` after every event.
+    pub fn advance_watched(&mut self, t: Time, watch: &mut dyn FnMut(&World)) {
         while self.next_event_time().is_some_and(|n| n <= t) {
             self.step();
+            watch(self);
         }
         self.now = self.now.max(t);
     }

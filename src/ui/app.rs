@@ -239,6 +239,10 @@ pub fn App() -> Html {
     // The words catalogue, fetched the first time something on screen needs it.
     {
         let dispatch = dispatch.clone();
+        // The event list says what happened in the catalogue's words.
+        if controls.events {
+            sandbox.borrow_mut().want_words();
+        }
         let wanted = sandbox.borrow_mut().take_words_request();
         use_effect_boxed(Box::new(move || {
             if wanted {
@@ -486,7 +490,15 @@ pub fn App() -> Html {
         && membership.learners.is_empty()
         && membership.voters().len() == s.world().nodes().len();
 
-    let show_side = controls.invariants
+    let history_view = |cache: &mut ViewCache| {
+        cache.view(
+            "spacetime",
+            spacetime_version(&s, spacetime.borrow().width),
+            || spacetime_panel(&sandbox, &spacetime, &dispatch),
+        )
+    };
+    let show_side = (controls.history && touring)
+        || controls.invariants
         || controls.nodes
         || controls.client
         || controls.network
@@ -567,14 +579,14 @@ pub fn App() -> Html {
                         }
                     </div>
                     if controls.timeline { { timeline_bar(&s, &dispatch) } }
-                    if controls.history {
-                        { cache.view("spacetime", spacetime_version(&s, spacetime.borrow().width),
-                                     || spacetime_panel(&sandbox, &spacetime, &dispatch)) }
-                    }
+                    if controls.history && !touring { { history_view(&mut cache) } }
                     if !embedded { { legend() } }
                 </section>
                 if show_side {
                     <aside class="side">
+                        // During the tour the caption, the cluster and the logs fill the stage;
+                        // the history goes beside them (below them on a phone).
+                        if controls.history && touring { { history_view(&mut cache) } }
                         if controls.nodes && !touring { { node_actions(&s, &dispatch) } }
                         if controls.client && !touring { { client_panel(&s, &dispatch, &command_input) } }
                         if controls.network && !touring { { network_panel(&s, &dispatch) } }

@@ -46,8 +46,17 @@ pub fn format_time(us: u64) -> String {
 
 /// A "why" in words, or an ellipsis while the catalogue is on its way.
 pub fn why_text(words: Option<&Catalogue>, why: &Why) -> String {
+    sentence(words, why.rule.key(), why)
+}
+
+/// What happened, in words (the event's own sentence).
+fn said_text(words: Option<&Catalogue>, why: &Why) -> String {
+    sentence(words, why.said, why)
+}
+
+fn sentence(words: Option<&Catalogue>, key: &str, why: &Why) -> String {
     words
-        .and_then(|w| w.get(why.rule.key()))
+        .and_then(|w| w.get(key))
         .map_or_else(|| "…".to_string(), |template| fill(template, &why.values))
 }
 
@@ -73,14 +82,14 @@ pub fn event_list(
                 TraceKind::ActionApplied(_) => "event action",
                 _ => "event",
             };
+            let Some(why) = world.why(i) else {
+                return Html::default();
+            };
             let line = html! {
                 <>
                     <span class="event-time">{ format_time(e.at) }</span>
-                    <span class="event-text">{ e.kind.describe() }</span>
+                    <span class="event-text">{ said_text(words, &why) }</span>
                 </>
-            };
-            let Some(why) = world.why(i) else {
-                return html! { <li class={class} key={e.seq}>{ line }</li> };
             };
             let because = why_text(words, &why);
             html! {

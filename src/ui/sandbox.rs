@@ -247,6 +247,8 @@ pub struct Sandbox {
     history: History,
     /// How the space-time diagram is looked at.
     spacetime: SpacetimeView,
+    /// Whether the history was rebuilt by replay since it last had a gap (once is enough).
+    history_rebuilt: bool,
     /// The words catalogue, once read (native builds have it from the start).
     words: Option<Catalogue>,
     /// Whether the page should fetch the catalogue now (something on screen needs its words).
@@ -402,6 +404,7 @@ impl Sandbox {
             recorder: None,
             history: History::default(),
             spacetime: SpacetimeView::default(),
+            history_rebuilt: false,
             #[cfg(not(target_arch = "wasm32"))]
             words: Some(crate::i18n::english()),
             #[cfg(target_arch = "wasm32")]
@@ -566,7 +569,7 @@ impl Sandbox {
     }
 
     /// Asks for the words catalogue, unless it is here or on its way.
-    fn want_words(&mut self) {
+    pub fn want_words(&mut self) {
         if self.words.is_none() && !self.words_asked {
             self.words_request = true;
             self.words_asked = true;
@@ -586,6 +589,21 @@ impl Sandbox {
     /// Brings the run's history up to the world on screen (the page calls it before drawing).
     pub fn sync_history(&mut self) {
         self.history.sync(self.engine.world());
+        // A world that jumped (a share link opened at a late moment, the tour handed over) kept
+        // only its recent events: the history is rebuilt once by replaying the recorded run.
+        if !self.history.gaps().is_empty() && !self.history_rebuilt {
+            self.history_rebuilt = true;
+            if let Some(t) = self.engine.timeline() {
+                let end = t.end_time().max(t.world().now());
+                if let Some(h) = History::replayed(t.initial_config(), t.recorded_actions(), end) {
+                    self.history = h;
+                    self.history.sync(self.engine.world());
+                }
+            }
+        }
+        if self.history.gaps().is_empty() {
+            self.history_rebuilt = false;
+        }
     }
 
     /// The run's history, as of the last [`Sandbox::sync_history`].

@@ -165,18 +165,6 @@ fn seconds(us: Time) -> String {
     format!("{}.{:03} s", us / 1_000_000, (us / 1_000) % 1_000)
 }
 
-/// A tick's time: whole seconds as `3 s`, others with as many decimals as they need.
-fn tick_label(us: Time) -> String {
-    let mut text = format!("{}.{:06}", us / 1_000_000, us % 1_000_000);
-    while text.ends_with('0') {
-        text.pop();
-    }
-    if text.ends_with('.') {
-        text.pop();
-    }
-    text + " s"
-}
-
 /// A message in words, for its tooltip and the line under the diagram: kind, ends, times and
 /// fields.
 pub fn describe_message(m: &MessageRecord) -> String {
@@ -266,20 +254,9 @@ pub fn render(history: &History, frame: &Frame) -> String {
             s,
             r#"<line class="axis" x1="{0}" x2="{0}" y1="{AXIS}" y2="{height}"/><text class="tick" x="{0}" y="11" text-anchor="middle">{1}</text>"#,
             x(t),
-            tick_label(t)
+            seconds(t)
         );
         t += step;
-    }
-    for &(from, to) in history.gaps() {
-        if to >= start && from <= end {
-            let _ = write!(
-                s,
-                r#"<rect class="gap" x="{}" y="{AXIS}" width="{}" height="{}"><title>Not recorded: too much happened at once</title></rect>"#,
-                x(from),
-                (x(to) - x(from)).max(1),
-                lanes * PITCH
-            );
-        }
     }
     // Lanes: one line per stretch of role, labelled with the term where it changes.
     for lane in 0..history.servers() {

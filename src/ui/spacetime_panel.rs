@@ -147,7 +147,6 @@ pub fn spacetime_panel(
     dispatch: &Callback<UiCommand>,
 ) -> Html {
     let s = sandbox.borrow();
-    let touring = s.tour().is_some();
     let (view, now, w) = (s.spacetime(), s.world().now(), ui.borrow().draw_width());
     let history = s.history();
     let markup = render(
@@ -304,9 +303,7 @@ pub fn spacetime_panel(
         view.fold_heartbeats
     );
     html! {
-        // Folded during the tour, whose caption, cluster and logs must share the screen; a click
-        // opens it there too.
-        <details class="panel history" open={!touring}>
+        <details class="panel history" open=true>
             <summary><h2>{ "History" }</h2></summary>
             <div class="st-tools" onclick={on_tool}>{ Html::from_html_unchecked(AttrValue::from(tools)) }</div>
             <div class="st-area" data-testid="spacetime" ref={area} tabindex="0" role="group"

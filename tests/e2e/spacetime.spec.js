@@ -17,6 +17,9 @@ test('lanes and arrows follow the trace, event by event', async ({ page }) => {
   expect(lanes).toEqual(['A', 'B', 'C', 'D', 'E', 'C1', 'C2']);
 
   // Every message the ring shows in flight is an arrow still in flight, and no other.
+  for (let i = 0; i < 50 && (await page.locator('[data-testid="message"]').count()) === 0; i += 1) {
+    await page.getByTestId('btn-step').click();
+  }
   const ring = await page.locator('[data-testid="message"]').evaluateAll(
     (els) => els.map((el) => `${el.getAttribute('data-id')} ${el.getAttribute('data-type')}`).sort());
   const flying = await page.locator('[data-testid="spacetime-message"][data-in-flight="true"]').evaluateAll(
