@@ -63,6 +63,10 @@ pub enum TraceKind {
         to: Endpoint,
         /// Its kind.
         kind: MessageKind,
+        /// What it says (not hashed, not saved; see [`Fields`]): the receiver's decisions are
+        /// explained from it without looking for the send.
+        #[serde(skip)]
+        fields: Fields,
     },
     /// A message was dropped.
     MessageDropped {

@@ -302,18 +302,14 @@ fn cause(trace: &[TraceEvent], index: usize, node: NodeId) -> Cause {
     let at = trace[index].at;
     for e in trace[..index].iter().rev().take_while(|e| e.at == at) {
         match &e.kind {
-            TraceKind::MessageDelivered { id, from, to, kind } if *to == Endpoint::Node(node) => {
-                let fields = trace[..index]
-                    .iter()
-                    .rev()
-                    .find_map(|s| match &s.kind {
-                        TraceKind::MessageSent {
-                            id: sent, fields, ..
-                        } if sent == id => Some(*fields),
-                        _ => None,
-                    })
-                    .unwrap_or_default();
-                return Cause::Received(*from, *kind, fields);
+            TraceKind::MessageDelivered {
+                from,
+                to,
+                kind,
+                fields,
+                ..
+            } if *to == Endpoint::Node(node) => {
+                return Cause::Received(*from, *kind, *fields);
             }
             TraceKind::TimerFired { node: n, .. } if *n == node => return Cause::Timer,
             TraceKind::ActionApplied(a) if action_node(a) == Some(node) => return Cause::Action,

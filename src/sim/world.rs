@@ -507,6 +507,7 @@ impl World {
                     from: m.from,
                     to: m.to,
                     kind,
+                    fields: m.message.field_values(),
                 },
             },
         ];
@@ -1269,6 +1270,7 @@ impl World {
                 from: m.from,
                 to: m.to,
                 kind,
+                fields: m.message.field_values(),
             },
         );
         match m.to {

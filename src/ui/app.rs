@@ -283,6 +283,7 @@ pub fn App() -> Html {
             wheel_listener(sandbox, spacetime, dispatch)
         }));
     }
+
     // Runs after every render, once the DOM is patched: the end of a frame's work. The diagram
     // is measured then, and drawn again if its room changed.
     {

@@ -593,7 +593,9 @@ impl Sandbox {
         // only its recent events: the history is rebuilt once by replaying the recorded run.
         if !self.history.gaps().is_empty() && !self.history_rebuilt {
             self.history_rebuilt = true;
-            if let Some(t) = self.engine.timeline() {
+            // Replaying costs what the run cost; past half a million events (minutes of a big
+            // cluster) the page would stall, so the history starts where the world kept it.
+            if let Some(t) = self.engine.timeline().filter(|t| t.end_event() <= 500_000) {
                 let end = t.end_time().max(t.world().now());
                 if let Some(h) = History::replayed(t.initial_config(), t.recorded_actions(), end) {
                     self.history = h;

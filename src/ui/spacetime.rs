@@ -22,7 +22,7 @@ const AXIS: u64 = 16;
 const PITCH: u64 = 20;
 /// The most arrows drawn at once; past it the heartbeats go first, then the diagram says how
 /// many it left out.
-pub const MAX_ARROWS: usize = 400;
+pub const MAX_ARROWS: usize = 200;
 /// The shortest and longest windows, in microseconds of virtual time.
 pub const MIN_SPAN_US: Time = 2_000;
 /// See [`MIN_SPAN_US`].
@@ -77,11 +77,15 @@ pub enum SpacetimeCommand {
 impl SpacetimeView {
     /// The window `(start, span)` at virtual time `now`, in a run known up to `end`.
     pub fn window(&self, now: Time) -> (Time, Time) {
-        let start = match self.start_us {
-            Some(start) => start,
-            None => now.saturating_sub(self.span_us),
-        };
-        (start, self.span_us)
+        match self.start_us {
+            Some(start) => (start, self.span_us),
+            // Following a run younger than the window: the run so far fills the width (with a
+            // tenth to spare), rather than a sliver at its left.
+            None if now < self.span_us => {
+                (0, (now + now / 10).max(MIN_SPAN_US * 50).min(self.span_us))
+            }
+            None => (now - self.span_us, self.span_us),
+        }
     }
 
     /// Carries out `command`, at virtual time `now`, in a run known up to `end`.
@@ -339,33 +343,30 @@ pub fn render(history: &History, frame: &Frame) -> String {
     }
     // Arrows: the newest first would hide the oldest; draw in sending order, heartbeats only
     // while there is room.
+    // Votes, entries and answers first, then heartbeats (unless folded) while there is room.
     let candidates = history.messages_between(start, end);
-    let important = candidates.iter().filter(|m| !m.heartbeat).count();
-    let room_for_beats = !frame.view.fold_heartbeats && candidates.len() <= MAX_ARROWS;
-    let mut drawn = 0;
-    for m in candidates {
-        if m.end_at < start || (m.heartbeat && !room_for_beats) {
-            continue;
+    let mut shown = 0;
+    let mut eligible = 0;
+    for beats in [false, true] {
+        for m in candidates {
+            if m.end_at < start || m.heartbeat != beats || (beats && frame.view.fold_heartbeats) {
+                continue;
+            }
+            eligible += 1;
+            if shown < MAX_ARROWS {
+                shown += 1;
+                arrow(&mut s, history, m, frame, &x, &y);
+            }
         }
-        if drawn == MAX_ARROWS {
-            break;
-        }
-        drawn += 1;
-        arrow(&mut s, history, m, frame, &x, &y);
     }
-    let left_out = if room_for_beats {
-        candidates.len()
-    } else {
-        important
-    };
-    if drawn < left_out.min(candidates.len()) {
+    if shown < eligible {
         let _ = write!(
             s,
             r#"<text x="{}" y="{}" text-anchor="end">{} of {} messages shown: zoom in for the rest</text>"#,
             width - 8,
             height - 6,
-            drawn,
-            left_out
+            shown,
+            eligible
         );
     }
     if frame.now < end && frame.now >= start {
