@@ -110,8 +110,8 @@ impl SpacetimeView {
                 let left = (at - start) as f64 / span as f64;
                 let new_start = at.saturating_sub((left * new_span as f64) as Time);
                 self.span_us = new_span;
-                // Following the present stays so while the right edge is "now".
-                if self.start_us.is_some() || at + new_span - (at - new_start) < now {
+                // Following the present stays so unless the new window ends before "now".
+                if self.start_us.is_some() || new_start + new_span < now {
                     self.start_us = Some(new_start);
                 }
             }
