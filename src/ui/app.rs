@@ -28,7 +28,7 @@ use super::log_table::{log_table, log_table_version, MAX_SHOWN, TOUR_SHOWN};
 use super::params::{parse_query, shorten, Theme};
 use super::sandbox::{Sandbox, UiCommand};
 use super::share_panel::{download_run, share_url, SharePanel};
-use super::spacetime_panel::{spacetime_panel, spacetime_version, wheel_listener, SpacetimeUi};
+use super::spacetime_panel::{panel_version, spacetime_panel, wheel_listener, SpacetimeUi};
 use super::timeline_bar::timeline_bar;
 use super::tour_panel::{scenario_panel, tour_panel};
 use crate::scenario::presets;
@@ -284,18 +284,21 @@ pub fn App() -> Html {
         }));
     }
 
-    // Runs after every render, once the DOM is patched: the end of a frame's work. The diagram
-    // is measured then, and drawn again if its room changed.
+    // Runs after every render, once the DOM is patched: the diagram is drawn (only what changed,
+    // see SpacetimeUi::draw), measured now and then and drawn again if its room changed; that
+    // ends a frame's work.
     {
-        let (spacetime, redraw) = (spacetime.clone(), redraw.clone());
+        let (spacetime, sandbox) = (spacetime.clone(), sandbox.clone());
         use_effect_boxed(Box::new(move || {
+            let mut ui = spacetime.borrow_mut();
+            ui.draw(&sandbox.borrow());
+            if ui.measure() {
+                ui.draw(&sandbox.borrow());
+            }
             if let (Some(start), Some(end)) =
                 (frame_started_ms.borrow_mut().take(), frame_probe::now_ms())
             {
                 frame_probe::record(end - start);
-            }
-            if spacetime.borrow_mut().measure() {
-                redraw.force_update();
             }
         }));
     }
@@ -416,6 +419,7 @@ pub fn App() -> Html {
     let s = sandbox.borrow();
     let notices = s.notices();
     let mut cache = view_cache.borrow_mut();
+    cache.begin(s.is_playing());
     let tour_entries = s
         .tour()
         .map(|t| t.highlight().entries.as_slice())
@@ -492,11 +496,9 @@ pub fn App() -> Html {
         && membership.voters().len() == s.world().nodes().len();
 
     let history_view = |cache: &mut ViewCache| {
-        cache.view(
-            "spacetime",
-            spacetime_version(&s, spacetime.borrow().width),
-            || spacetime_panel(&sandbox, &spacetime, &dispatch),
-        )
+        cache.view("spacetime", panel_version(&s), || {
+            spacetime_panel(&sandbox, &spacetime, &dispatch)
+        })
     };
     let show_side = (controls.history && touring)
         || controls.invariants
@@ -575,11 +577,11 @@ pub fn App() -> Html {
                         if controls.log {
                             <section class="panel logs" aria-label="Logs">
                                 <div class="panel-head"><h2>{ "Logs" }</h2></div>
-                                { cache.view("log", log_version, || log_table(s.world(), tour_entries, log_window)) }
+                                { cache.paced("log", 1, log_version, || log_table(s.world(), tour_entries, log_window)) }
                             </section>
                         }
                     </div>
-                    if controls.timeline { { timeline_bar(&s, &dispatch) } }
+                    if controls.timeline { { timeline_bar(&s, &dispatch, &mut cache) } }
                     if controls.history && !touring { { history_view(&mut cache) } }
                     if !embedded { { legend() } }
                 </section>
@@ -605,7 +607,7 @@ pub fn App() -> Html {
                     </aside>
                 }
                 if controls.events {
-                    { cache.view("events", events_version, || event_list(s.world(), s.show_message_events(), s.words(), &dispatch)) }
+                    { cache.paced("events", 0, events_version, || event_list(s.world(), s.show_message_events(), s.words(), &dispatch)) }
                 }
             </main>
             { embed_dialog(&s, &embed_open) }

@@ -6,7 +6,7 @@ use crate::i18n::{fill, Catalogue};
 use crate::sim::why::Why;
 use crate::sim::{TimerKind, TraceEvent, TraceKind, World};
 
-use super::frozen::fingerprint;
+use super::frozen::{fingerprint, Frozen};
 use super::sandbox::UiCommand;
 
 /// How many events are listed.
@@ -75,15 +75,13 @@ pub fn event_list(
         .enumerate()
         .rev()
         .filter(|(_, e)| show_messages || is_story_event(e))
+        .filter_map(|(i, e)| Some((e, world.why(i)?)))
         .take(SHOWN)
-        .map(|(i, e)| {
+        .map(|(e, why)| {
             let class = match e.kind {
                 TraceKind::InvariantViolated(_) => "event violation",
                 TraceKind::ActionApplied(_) => "event action",
                 _ => "event",
-            };
-            let Some(why) = world.why(i) else {
-                return Html::default();
             };
             let line = html! {
                 <>
@@ -92,13 +90,16 @@ pub fn event_list(
                 </>
             };
             let because = why_text(words, &why);
+            // An event's line never changes (but for its words arriving): Yew need not compare it.
             html! {
-                <li class={class} key={e.seq}>
-                    <details ontoggle={want_words.clone()}>
-                        <summary>{ line }</summary>
-                        <p class="reason" data-testid="why" data-rule={why.rule.key()}>{ because }</p>
-                    </details>
-                </li>
+                <Frozen key={e.seq} version={e.seq * 2 + u64::from(words.is_some())}>
+                    <li class={class}>
+                        <details ontoggle={want_words.clone()}>
+                            <summary>{ line }</summary>
+                            <p class="reason" data-testid="why" data-rule={why.rule.key()}>{ because }</p>
+                        </details>
+                    </li>
+                </Frozen>
             }
         });
     let toggle = {

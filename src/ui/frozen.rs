@@ -39,26 +39,67 @@ pub fn fingerprint(value: &impl Hash) -> u64 {
 /// The last content built for each panel, with the version it was built for.
 #[derive(Default)]
 pub struct ViewCache {
-    entries: Vec<(&'static str, u64, Html)>,
+    entries: Vec<(&'static str, usize, u64, Html)>,
+    /// Renders while the clock runs (see [`ViewCache::paced`]); `None` while it stands still.
+    running: Option<u64>,
 }
 
+/// While the clock runs, a paced panel is brought up to date on one render in this many.
+const PACE: u64 = 4;
+
 impl ViewCache {
+    /// Called at the start of each render: whether the clock is running.
+    pub fn begin(&mut self, playing: bool) {
+        self.running = playing.then(|| self.running.map_or(0, |n| n + 1));
+    }
+
+    /// As [`ViewCache::view`] for a panel of text that changes with nearly every event (the
+    /// event list, the logs, the timeline's marks): while the clock runs it is brought up to
+    /// date on one render in [`PACE`] only, each on its own `slot` so that no two land on the
+    /// same frame. Text that moves sixty times a second cannot be read anyway; paused or
+    /// stepping, every change shows at once.
+    pub fn paced(
+        &mut self,
+        key: &'static str,
+        slot: u64,
+        version: u64,
+        build: impl FnOnce() -> Html,
+    ) -> Html {
+        let waiting = self.running.is_some_and(|n| n % PACE != slot);
+        let version = match self.entries.iter().find(|e| e.0 == key) {
+            Some(entry) if waiting => entry.2,
+            _ => version,
+        };
+        self.view(key, version, build)
+    }
+
     /// The panel `key` at `version`: the cached content if the version is unchanged, otherwise
     /// built afresh by `build` (and cached), wrapped in a [`Frozen`].
     pub fn view(&mut self, key: &'static str, version: u64, build: impl FnOnce() -> Html) -> Html {
-        let content = match self.entries.iter_mut().find(|(k, _, _)| *k == key) {
-            Some((_, cached_version, content)) if *cached_version == version => content.clone(),
+        self.view_at(key, 0, version, build)
+    }
+
+    /// As [`ViewCache::view`], for the `index`th of a family of parts (the nodes of the ring).
+    pub fn view_at(
+        &mut self,
+        key: &'static str,
+        index: usize,
+        version: u64,
+        build: impl FnOnce() -> Html,
+    ) -> Html {
+        let content = match self.entries.iter_mut().find(|e| e.0 == key && e.1 == index) {
+            Some(entry) if entry.2 == version => entry.3.clone(),
             Some(entry) => {
-                entry.1 = version;
-                entry.2 = build();
-                entry.2.clone()
+                entry.2 = version;
+                entry.3 = build();
+                entry.3.clone()
             }
             None => {
                 let content = build();
-                self.entries.push((key, version, content.clone()));
+                self.entries.push((key, index, version, content.clone()));
                 content
             }
         };
-        html! { <Frozen key={key} {version}>{ content }</Frozen> }
+        html! { <Frozen key={format!("{key}{index}")} {version}>{ content }</Frozen> }
     }
 }

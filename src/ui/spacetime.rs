@@ -188,6 +188,11 @@ pub fn describe_message(m: &MessageRecord) -> String {
     text
 }
 
+/// A message's tooltip: its words as an SVG `<title>`.
+pub fn title(m: &MessageRecord) -> String {
+    format!("<title>{}</title>", escape(&describe_message(m)))
+}
+
 /// Escapes text for SVG content and attributes.
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -204,190 +209,252 @@ fn escape(text: &str) -> String {
 
 /// Everything the drawing depends on, besides the history.
 #[derive(Clone, Copy, Debug)]
-pub struct Frame<'a> {
+pub struct Frame {
     /// The view.
     pub view: SpacetimeView,
     /// The present moment of the world on screen.
     pub now: Time,
     /// The drawing's width in pixels.
     pub width: u64,
-    /// For a file of its own: the diagram's style rules (the page's, read from its style sheet;
-    /// see main.css), put in the file with the XML namespace. `None` for the page.
-    pub standalone: Option<&'a str>,
 }
 
-/// The diagram as SVG markup.
-pub fn render(history: &History, frame: &Frame) -> String {
+/// The layers of a drawing, bottom to top.
+pub const LAYERS: usize = 6;
+/// The layers that move with the window: axis, lanes, marks, arrows, the present. (The last,
+/// the lanes' names and the notices, stays put.)
+const MOVING: usize = 5;
+/// The layer of the present: the line for "now" and the cover over what is not known yet.
+pub const PRESENT: usize = 4;
+
+/// The diagram, as the markup of each element, layer by layer.
+///
+/// Where an element sits does not depend on where the window starts, only on its zoom: the
+/// moving layers are shifted left by [`Drawing::shift`] as a whole. So while the window follows
+/// the present or is dragged, every element keeps its markup and the page (which keeps an element
+/// as long as its markup is unchanged) only adds the new arrows, drops the old, and moves one
+/// group. Coordinates are counted from an origin that moves in steps of four windows, so they
+/// stay small in long runs.
+#[derive(Clone, Debug, Default)]
+pub struct Drawing {
+    /// Width and height in pixels.
+    pub width: u64,
+    /// See [`Drawing::width`].
+    pub height: u64,
+    /// How far left the moving layers are shifted, in pixels.
+    pub shift: i64,
+    /// What it shows, for its accessible name.
+    pub label: String,
+    /// Each layer's elements, as markup.
+    pub layers: [Vec<String>; LAYERS],
+}
+
+impl Drawing {
+    /// The SVG document: the frame, and the elements too when `items` (the page adds those
+    /// itself). `css`, for a file of its own, is the diagram's style rules (the page's, read from
+    /// its style sheet; see main.css); it comes with the XML namespace.
+    pub fn svg(&self, items: bool, css: Option<&str>) -> String {
+        let (width, height) = (self.width, self.height);
+        let mut s = format!(
+            r#"<svg class="st" {}width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" aria-label="{}">{}<defs><marker id="st-head" viewBox="0 0 8 8" refX="8" refY="4" markerWidth="7" markerHeight="7" orient="auto"><path d="M0 0L8 4L0 8z" fill="context-stroke"/></marker><clipPath id="st-clip"><rect x="{GUTTER}" width="{}" height="{height}"/></clipPath></defs><rect class="bg" width="{width}" height="{height}"/><g clip-path="url(#st-clip)"><g class="st-move" transform="translate({} 0)">"#,
+            if css.is_some() {
+                r#"xmlns="http://www.w3.org/2000/svg" "#
+            } else {
+                ""
+            },
+            self.label,
+            css.map(|css| format!("<style>{css}</style>"))
+                .unwrap_or_default(),
+            width - GUTTER,
+            self.shift
+        );
+        for (i, layer) in self.layers.iter().enumerate() {
+            if i == MOVING {
+                s.push_str("</g></g>");
+            }
+            let _ = write!(s, r#"<g class="ly{i}">"#);
+            if items {
+                layer.iter().for_each(|item| s.push_str(item));
+            }
+            s.push_str("</g>");
+        }
+        s.push_str("</svg>");
+        s
+    }
+}
+
+/// The diagram's elements for `frame`; with `all` false, only what moves with the clock (the
+/// shift, the present, the cover over what is not known yet): the rest is left empty.
+pub fn draw(history: &History, frame: &Frame, all: bool) -> Drawing {
     let (start, span) = frame.view.window(frame.now);
     let span = span.max(1);
     let end = start + span;
     let width = frame.width.max(GUTTER + 60);
-    let plot = width - GUTTER - 6;
-    let x = |t: Time| GUTTER + (t.saturating_sub(start).min(span) * plot) / span;
+    let plot = (width - GUTTER - 6) as i64;
+    let origin = start - start % (span * 4);
+    // Far enough left and right of any window that starts within four windows of the origin.
+    let (far_left, far_right) = (origin.saturating_sub(span), origin + 6 * span);
+    let x = |t: Time| GUTTER as i64 + (t as i64 - origin as i64) * plot / span as i64;
     let lanes = (history.servers() + history.clients()) as u64;
     let height = AXIS + lanes * PITCH + 4;
     let y = |lane: u64| AXIS + lane * PITCH + PITCH / 2;
-    let mut s = String::with_capacity(16_384);
-    let _ = write!(
-        s,
-        r#"<svg class="st" {}width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" aria-label="Space-time diagram from {} to {}">{}<defs><marker id="st-head" viewBox="0 0 8 8" refX="8" refY="4" markerWidth="7" markerHeight="7" orient="auto"><path d="M0 0L8 4L0 8z" fill="context-stroke"/></marker></defs><rect class="bg" width="{width}" height="{height}"/>"#,
-        if frame.standalone.is_some() {
-            r#"xmlns="http://www.w3.org/2000/svg" "#
-        } else {
-            ""
-        },
-        seconds(start),
-        seconds(end),
-        frame
-            .standalone
-            .map(|css| format!("<style>{css}</style>"))
-            .unwrap_or_default()
-    );
-    // The time axis: a tick every 1, 2 or 5 times a power of ten, about every 90 px.
-    let mut step: Time = 1_000;
-    while step * plot / span < 90 {
-        step = match step.to_string().as_bytes()[0] {
-            b'1' => step * 2,
-            b'2' => step * 5 / 2,
-            _ => step * 2,
-        };
-    }
-    let mut t = start.div_ceil(step) * step;
-    while t <= end {
-        let _ = write!(
-            s,
-            r#"<line class="axis" x1="{0}" x2="{0}" y1="{AXIS}" y2="{height}"/><text class="tick" x="{0}" y="11" text-anchor="middle">{1}</text>"#,
+    let mut d = Drawing {
+        width,
+        height,
+        shift: GUTTER as i64 - x(start),
+        label: format!(
+            "Space-time diagram from {} to {}",
+            seconds(start),
+            seconds(end)
+        ),
+        layers: Default::default(),
+    };
+    let [axis, lane_layer, marks, arrows, present, labels] = &mut d.layers;
+    if all {
+        // The time axis: a tick every 1, 2 or 5 times a power of ten, about every 90 px.
+        let mut step: Time = 1_000;
+        while step as i64 * plot / (span as i64) < 90 {
+            step = match step.to_string().as_bytes()[0] {
+                b'1' => step * 2,
+                b'2' => step * 5 / 2,
+                _ => step * 2,
+            };
+        }
+        let mut t = start.div_ceil(step) * step;
+        while t <= end {
+            axis.push(format!(
+            r#"<g><line class="axis" x1="{0}" x2="{0}" y1="{AXIS}" y2="{height}"/><text class="tick" x="{0}" y="11" text-anchor="middle">{1}</text></g>"#,
             x(t),
             seconds(t)
-        );
-        t += step;
-    }
-    // Lanes: one line per stretch of role, labelled with the term where it changes.
-    for lane in 0..history.servers() {
-        let changes = history.lane(lane);
-        let yl = y(lane as u64);
-        let _ = write!(
-            s,
-            r#"<g data-testid="spacetime-lane" data-node="{0}"><text x="4" y="{1}">{0}</text>"#,
-            lane_name(history, lane),
-            yl + 4
-        );
-        let first = changes.partition_point(|c| c.at <= start).saturating_sub(1);
-        let mut labelled = None;
-        for (i, change) in changes.iter().enumerate().skip(first) {
-            if change.at > end {
-                break;
-            }
-            let until = changes.get(i + 1).map_or(history.end(), |c| c.at).min(end);
-            let (x1, x2) = (x(change.at), x(until));
-            let state = change.state;
-            let _ = write!(
-                s,
-                r#"<line class="lane {}" x1="{x1}" x2="{x2}" y1="{yl}" y2="{yl}"/>"#,
-                role_class(state)
-            );
-            // A term is labelled on the first stretch of it wide enough to hold the label.
-            if labelled != Some(state.term) && x2 > x1 + 14 {
-                labelled = Some(state.term);
-                let _ = write!(
-                    s,
-                    r#"<text class="term" x="{}" y="{}">T{}</text>"#,
-                    x1 + 2,
-                    yl - 5,
-                    state.term
-                );
-            }
+        ));
+            t += step;
         }
-        s.push_str("</g>");
-    }
-    for client in 0..history.clients() {
-        let lane = history.servers() + client;
-        let yl = y(lane as u64);
-        let _ = write!(
-            s,
-            r#"<g data-testid="spacetime-lane" data-node="{0}"><text x="4" y="{1}">{0}</text><line class="lane c-lane" x1="{GUTTER}" x2="{2}" y1="{yl}" y2="{yl}"/></g>"#,
+        // Lanes: one line per stretch of role, labelled with the term where it changes; the name
+        // and the term at the window's left edge in the margin.
+        for lane in 0..history.servers() {
+            let changes = history.lane(lane);
+            let yl = y(lane as u64);
+            let first = changes.partition_point(|c| c.at <= start).saturating_sub(1);
+            labels.push(format!(
+            r#"<g data-testid="spacetime-lane" data-node="{0}"><text x="4" y="{1}">{0}</text><text class="term" x="16" y="{1}">{2}</text></g>"#,
             lane_name(history, lane),
             yl + 4,
-            x(history.end().min(end))
-        );
-    }
-    for m in history.marks_between(start, end) {
-        let xm = x(m.at);
-        let Some(lane) = m.lane else {
-            let class = if m.kind == MarkKind::Violation {
-                "bad"
-            } else {
-                "net"
+            changes.get(first).map_or(String::new(), |c| format!("T{}", c.state.term))
+        ));
+            for (i, change) in changes.iter().enumerate().skip(first) {
+                if change.at > end {
+                    break;
+                }
+                // The last stretch runs on to the right: what is not known yet is covered (below).
+                let until = changes
+                    .get(i + 1)
+                    .map_or(far_right, |c| c.at.min(far_right));
+                let (x1, x2) = (x(change.at.max(far_left)), x(until));
+                let state = change.state;
+                let new_term = i == 0 || changes[i - 1].state.term != state.term;
+                lane_layer.push(format!(
+                    r#"<line class="lane {}" x1="{x1}" x2="{x2}" y1="{yl}" y2="{yl}"/>"#,
+                    role_class(state)
+                ));
+                if new_term && x2 > x1 + 14 {
+                    lane_layer.push(format!(
+                        r#"<text class="term" x="{}" y="{}">T{}</text>"#,
+                        x1 + 2,
+                        yl - 5,
+                        state.term
+                    ));
+                }
+            }
+        }
+        for client in 0..history.clients() {
+            let lane = history.servers() + client;
+            let yl = y(lane as u64);
+            labels.push(format!(
+            r#"<g data-testid="spacetime-lane" data-node="{0}"><text x="4" y="{1}">{0}</text></g>"#,
+            lane_name(history, lane),
+            yl + 4
+        ));
+            lane_layer.push(format!(
+                r#"<line class="lane c-lane" x1="{}" x2="{}" y1="{yl}" y2="{yl}"/>"#,
+                x(far_left),
+                x(far_right)
+            ));
+        }
+        for m in history.marks_between(start, end) {
+            let xm = x(m.at);
+            let Some(lane) = m.lane else {
+                let class = if m.kind == MarkKind::Violation {
+                    "bad"
+                } else {
+                    "net"
+                };
+                marks.push(format!(
+                    r#"<line class="{class}" x1="{xm}" x2="{xm}" y1="{AXIS}" y2="{height}"/>"#
+                ));
+                continue;
             };
-            let _ = write!(
-                s,
-                r#"<line class="{class}" x1="{xm}" x2="{xm}" y1="{AXIS}" y2="{height}"/>"#
-            );
-            continue;
-        };
-        let ym = y(lane_of(history, lane));
-        let (class, shape) = match m.kind {
-            MarkKind::Elected(_) => ("mk-elected", "m-5 0 5-5 5 5-5 5z"),
-            MarkKind::Committed(_) => ("mk-commit", "m-2-6h4v12h-4z"),
-            MarkKind::Truncated(_) => ("mk-truncate", "m-5-5h10l-5 10z"),
-            MarkKind::Snapshot(_) => ("mk-snapshot", "m-4-4h8v8h-8z"),
-            MarkKind::Config => ("mk-config", "m0-6 6 6-6 6-6-6z"),
-            MarkKind::Invoked | MarkKind::Completed => ("mk-client", "m-3-3h6v6h-6z"),
-            MarkKind::Network | MarkKind::Violation => continue,
-        };
-        let _ = write!(
-            s,
-            r#"<path class="mk {class}" d="M{xm} {ym}{shape}"><title>{}</title></path>"#,
-            mark_words(m.kind)
-        );
-    }
-    // Arrows: the newest first would hide the oldest; draw in sending order, heartbeats only
-    // while there is room.
-    // Votes, entries and answers first, then heartbeats (unless folded) while there is room.
-    let candidates = history.messages_between(start, end);
-    let mut shown = 0;
-    let mut eligible = 0;
-    for beats in [false, true] {
-        for m in candidates {
-            if m.end_at < start || m.heartbeat != beats || (beats && frame.view.fold_heartbeats) {
+            let ym = y(lane_of(history, lane));
+            let (class, shape) = match m.kind {
+                MarkKind::Elected(_) => ("mk-elected", "m-5 0 5-5 5 5-5 5z"),
+                MarkKind::Committed(_) => ("mk-commit", "m-2-6h4v12h-4z"),
+                MarkKind::Truncated(_) => ("mk-truncate", "m-5-5h10l-5 10z"),
+                MarkKind::Snapshot(_) => ("mk-snapshot", "m-4-4h8v8h-8z"),
+                MarkKind::Config => ("mk-config", "m0-6 6 6-6 6-6-6z"),
+                MarkKind::Invoked | MarkKind::Completed => ("mk-client", "m-3-3h6v6h-6z"),
+                MarkKind::Network | MarkKind::Violation => continue,
+            };
+            marks.push(format!(
+                r#"<path class="mk {class}" d="M{xm} {ym}{shape}"><title>{}</title></path>"#,
+                mark_words(m.kind)
+            ));
+        }
+        // Votes, entries and answers first, then heartbeats (unless folded) while there is room,
+        // the newest first: the present is where the eye is.
+        let candidates = history.messages_between(start, end);
+        let mut eligible = 0;
+        let beats = candidates.iter().rev().filter(|m| m.heartbeat);
+        let others = candidates.iter().filter(|m| !m.heartbeat);
+        for m in others.chain(beats) {
+            if m.end_at < start || (m.heartbeat && frame.view.fold_heartbeats) {
                 continue;
             }
             eligible += 1;
-            if shown < MAX_ARROWS {
-                shown += 1;
-                arrow(&mut s, history, m, frame, &x, &y);
+            if arrows.len() < MAX_ARROWS {
+                arrows.push(arrow(history, m, frame.view.selected, &x, &y));
             }
         }
-    }
-    if shown < eligible {
-        let _ = write!(
-            s,
+        if arrows.len() < eligible {
+            labels.push(format!(
             r#"<text x="{}" y="{}" text-anchor="end">{} of {} messages shown: zoom in for the rest</text>"#,
             width - 8,
             height - 6,
-            shown,
+            arrows.len(),
             eligible
-        );
+        ));
+        }
     }
+    // What is not known yet is covered, so that the lanes and the messages on their way need not
+    // change as the clock runs (they are drawn in full; the cover moves).
+    let known = x(history.end().min(far_right));
+    present.push(format!(
+        r#"<rect class="bg" x="{known}" width="{}" height="{height}"/>"#,
+        x(far_right) - known
+    ));
     if frame.now < end && frame.now >= start {
         let xn = x(frame.now);
         if history.end() > frame.now {
             // What is known of the future (after stepping back) is dimmed.
-            let _ = write!(
-                s,
+            present.push(format!(
                 r#"<rect class="future" x="{xn}" y="{AXIS}" width="{}" height="{}"/>"#,
-                x(history.end().min(end)) - xn,
+                x(history.end().min(far_right)) - xn,
                 lanes * PITCH
-            );
+            ));
         }
-        let _ = write!(
-            s,
+        present.push(format!(
             r#"<line class="now" x1="{xn}" x2="{xn}" y1="0" y2="{height}"><title>now: {}</title></line>"#,
             seconds(frame.now)
-        );
+        ));
     }
-    s.push_str("</svg>");
-    s
+    d
 }
 
 fn role_class(state: LaneState) -> &'static str {
@@ -415,31 +482,22 @@ fn mark_words(kind: MarkKind) -> String {
     }
 }
 
+/// One message's arrow: a group carrying what the tests and the page read (its id, kind, ends
+/// and times), a wide invisible line that is easy to hit, the line itself, and a cross where it
+/// was lost. Its words (the tooltip) are added when the pointer first rests on it. A message
+/// still on its way is drawn to where it is due, and the cover over what is not known yet hides
+/// the rest: its markup does not change until it arrives.
 fn arrow(
-    s: &mut String,
     history: &History,
     m: &MessageRecord,
-    frame: &Frame,
-    x: &impl Fn(Time) -> u64,
+    selected: Option<MessageId>,
+    x: &impl Fn(Time) -> i64,
     y: &impl Fn(u64) -> u64,
-) {
-    let (y1, y2) = (y(lane_of(history, m.from)), y(lane_of(history, m.to)));
-    // A message still on its way at the end of what is known is drawn as far as it got. (After
-    // stepping back, the known future is drawn in full, dimmed.)
-    let shown_end = if m.fate == Fate::InFlight {
-        m.end_at.min(frame.now.max(m.sent_at))
-    } else {
-        m.end_at
-    };
-    let flight = (m.end_at - m.sent_at).max(1);
-    let reached = |lane_y1: u64, lane_y2: u64| {
-        let done = (shown_end - m.sent_at) as i64;
-        (lane_y1 as i64 + (lane_y2 as i64 - lane_y1 as i64) * done / flight as i64) as u64
-    };
-    let (x1, x2, ye) = (x(m.sent_at), x(shown_end), reached(y1, y2));
-    let arrived = m.fate == Fate::Delivered && shown_end == m.end_at;
-    let _ = write!(
-        s,
+) -> String {
+    let (y1, ye) = (y(lane_of(history, m.from)), y(lane_of(history, m.to)));
+    let (x1, x2) = (x(m.sent_at), x(m.end_at));
+    let arrived = m.fate == Fate::Delivered;
+    let mut s = format!(
         r#"<g data-testid="spacetime-message" data-id="{}" data-type="{}" data-from="{}" data-to="{}" data-sent-us="{}" "#,
         m.id,
         m.kind.name(),
@@ -448,56 +506,53 @@ fn arrow(
         m.sent_at
     );
     let _ = match m.fate {
-        Fate::Lost(_) if shown_end == m.end_at => s.write_str(r#"data-lost="true">"#),
-        Fate::Delivered if arrived => write!(s, r#"data-delivered-us="{}">"#, m.end_at),
-        _ => s.write_str(r#"data-in-flight="true">"#),
+        Fate::Lost(_) => s.write_str(r#"data-lost="true">"#),
+        Fate::Delivered => write!(s, r#"data-delivered-us="{}">"#, m.end_at),
+        Fate::InFlight => s.write_str(r#"data-in-flight="true">"#),
     };
     let _ = write!(
         s,
-        r#"<title>{}</title><line class="hit" x1="{x1}" y1="{y1}" x2="{x2}" y2="{ye}"/><line class="m {}{}{}{}" x1="{x1}" y1="{y1}" x2="{x2}" y2="{ye}"{}/>"#,
-        escape(&describe_message(m)),
+        r#"<line class="hit" x1="{x1}" y1="{y1}" x2="{x2}" y2="{ye}"/><line class="m {}{}{}{}" x1="{x1}" y1="{y1}" x2="{x2}" y2="{ye}"{}/>"#,
         message_class(m.kind, &m.fields),
         if m.heartbeat { " hb" } else { "" },
         if m.duplicate { " dup" } else { "" },
-        if frame.view.selected == Some(m.id) {
-            " sel"
-        } else {
-            ""
-        },
+        if selected == Some(m.id) { " sel" } else { "" },
         if arrived {
             r#" marker-end="url(#st-head)""#
         } else {
             ""
         },
     );
-    if let (Fate::Lost(_), true) = (m.fate, shown_end == m.end_at) {
+    if let Fate::Lost(_) = m.fate {
         let _ = write!(
             s,
             r#"<path class="lost" d="M{} {}l8 8m0-8l-8 8"/>"#,
-            x2 as i64 - 4,
-            ye as i64 - 4
+            x2 - 4,
+            ye - 4
         );
     }
     s.push_str("</g>");
+    s
 }
 
 /// The diagram as a file of its own, for "Export SVG", styled by `css` (the diagram's rules).
-pub fn standalone(
-    history: &History,
-    view: SpacetimeView,
-    now: Time,
-    width: u64,
-    css: &str,
-) -> String {
-    let frame = Frame {
-        view,
-        now,
-        width,
-        standalone: Some(css),
-    };
+/// Each arrow carries its words, as the page's do once pointed at.
+pub fn standalone(history: &History, frame: &Frame, css: &str) -> String {
+    let mut drawing = draw(history, frame, true);
+    let messages = history.messages();
+    for item in &mut drawing.layers[3] {
+        let id = item
+            .split('"')
+            .nth(3)
+            .and_then(|id| id.parse::<MessageId>().ok());
+        if let Some(i) = id.and_then(|id| messages.binary_search_by_key(&id, |m| m.id).ok()) {
+            let at = item.find('>').map_or(0, |at| at + 1);
+            item.insert_str(at, &title(&messages[i]));
+        }
+    }
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{}\n",
-        render(history, &frame)
+        drawing.svg(true, Some(css))
     )
 }
 
@@ -507,4 +562,116 @@ pub fn time_at(view: &SpacetimeView, now: Time, width: u64, px: f64) -> Time {
     let plot = width.max(GUTTER + 60) - GUTTER - 6;
     let px = (px - GUTTER as f64).clamp(0.0, plot as f64);
     start + (px / plot as f64 * span as f64) as Time
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::{Config, World, MS, SECOND};
+
+    /// A five-server run of `until` with one client command a second, and its history.
+    fn busy(until: Time) -> (World, History) {
+        let mut world = World::new(Config {
+            cluster_size: 5,
+            seed: 11,
+            loss_per_mille: 40,
+            ..Config::default()
+        })
+        .expect("valid");
+        let mut history = History::default();
+        world.advance_to(until);
+        history.sync(&world);
+        (world, history)
+    }
+
+    fn frame(now: Time, view: SpacetimeView) -> Frame {
+        Frame {
+            view,
+            now,
+            width: 800,
+        }
+    }
+
+    #[test]
+    fn following_the_present_keeps_every_element_but_the_present() {
+        let (mut world, mut history) = busy(3 * SECOND);
+        let view = SpacetimeView::default();
+        let before = draw(&history, &frame(world.now(), view), true);
+        world.advance_to(world.now() + 40 * MS);
+        history.sync(&world);
+        let after = draw(&history, &frame(world.now(), view), true);
+        // 40 ms of an 800 px drawing two seconds wide, less the margins: 15 px.
+        assert_eq!(before.shift - after.shift, 15);
+        // Each arrow, lane and mark drawn before is drawn alike after unless the message it
+        // stands for has arrived or been lost since: only the new and the changed are redrawn.
+        for layer in [1, 2, 3] {
+            let kept = before.layers[layer]
+                .iter()
+                .filter(|item| after.layers[layer].contains(item))
+                .count();
+            let changed = before.layers[layer].len() - kept;
+            assert!(
+                changed * 5 <= before.layers[layer].len(),
+                "layer {layer}: {changed} of {} changed",
+                before.layers[layer].len()
+            );
+        }
+        let in_flight = before.layers[3]
+            .iter()
+            .filter(|item| item.contains("data-in-flight"))
+            .count();
+        assert!(in_flight > 0);
+        // Drawn in part, only the present is there.
+        let part = draw(&history, &frame(world.now(), view), false);
+        assert_eq!(part.shift, after.shift);
+        assert_eq!(part.layers[PRESENT], after.layers[PRESENT]);
+        assert!((0..LAYERS).all(|i| i == PRESENT || part.layers[i].is_empty()));
+    }
+
+    #[test]
+    fn past_the_arrow_budget_the_newest_heartbeats_are_drawn_and_the_rest_counted() {
+        let (world, history) = busy(20 * SECOND);
+        let view = SpacetimeView {
+            span_us: 20 * SECOND,
+            start_us: Some(0),
+            ..SpacetimeView::default()
+        };
+        let d = draw(&history, &frame(world.now(), view), true);
+        let arrows = &d.layers[3];
+        assert_eq!(arrows.len(), MAX_ARROWS);
+        assert!(d.layers[5]
+            .iter()
+            .any(|l| l.contains(&format!("{MAX_ARROWS} of "))));
+        let sent = |item: &String| -> Time {
+            let at = item.find("data-sent-us=\"").expect("a send time") + 14;
+            item[at..].split('"').next().unwrap().parse().unwrap()
+        };
+        let newest_beat = arrows
+            .iter()
+            .filter(|a| a.contains(" hb"))
+            .map(sent)
+            .max()
+            .expect("heartbeats drawn");
+        assert!(
+            newest_beat + SECOND > world.now(),
+            "the newest heartbeats are drawn"
+        );
+    }
+
+    #[test]
+    fn an_exported_file_is_the_page_drawing_with_words_and_styles() {
+        let (world, history) = busy(2 * SECOND);
+        let f = frame(world.now(), SpacetimeView::default());
+        let file = standalone(&history, &f, ".st .m{}");
+        assert!(file.starts_with("<?xml"));
+        assert!(file.contains(r#"xmlns="http://www.w3.org/2000/svg""#));
+        assert!(file.contains("<style>.st .m{}</style>"));
+        let arrows = file.matches(r#"data-testid="spacetime-message""#).count();
+        assert!(arrows > 10);
+        assert_eq!(
+            file.matches("<title>").count() - file.matches("<path class=\"mk").count(),
+            arrows + usize::from(file.contains("now: "))
+        );
+        assert_eq!(file.matches("<g").count(), file.matches("</g>").count());
+    }
 }

@@ -11,9 +11,12 @@ use wasm_bindgen::JsCast;
 use web_sys::{CssStyleSheet, Element, HtmlElement, KeyboardEvent, PointerEvent, WheelEvent};
 use yew::prelude::*;
 
+use super::frozen::fingerprint;
 use super::sandbox::{Sandbox, UiCommand};
 use super::share_panel::download;
-use super::spacetime::{describe_message, render, standalone, time_at, Frame, SpacetimeCommand};
+use super::spacetime::{
+    describe_message, draw, standalone, time_at, title, Frame, SpacetimeCommand, LAYERS, PRESENT,
+};
 use crate::raft::Time;
 
 /// What the page keeps for the diagram between frames: where it is drawn, how wide it is, and
@@ -27,6 +30,53 @@ pub struct SpacetimeUi {
     /// Renders since the page started, to measure now and then.
     renders: u32,
     pointers: Pointers,
+    /// What is on the page, to change only what changed.
+    shown: Option<Shown>,
+}
+
+/// The drawing on the page: its elements, and a fingerprint of what it was drawn from.
+struct Shown {
+    /// The element it was drawn in (a panel drawn anew has a new one).
+    area: Element,
+    svg: Element,
+    /// The group that the window's moves shift.
+    moving: Element,
+    /// Each layer's group, and its elements with a fingerprint of their markup.
+    layers: Vec<(Element, Vec<(u64, Element)>)>,
+    /// Width and height.
+    size: (u64, u64),
+    /// A fingerprint of what it shows.
+    version: u64,
+}
+
+/// Brings `layer`'s elements in line with `items`: an element whose markup is unchanged stays,
+/// the others go, the new ones are added at the top in one go.
+fn reconcile(layer: &mut (Element, Vec<(u64, Element)>), items: &[String]) {
+    let mut old = std::mem::take(&mut layer.1);
+    let mut kept = Vec::with_capacity(items.len());
+    let mut markup = String::new();
+    let mut added = Vec::new();
+    for item in items {
+        let key = fingerprint(item);
+        match old.iter().position(|(k, _)| *k == key) {
+            Some(i) => kept.push(old.swap_remove(i)),
+            None => {
+                markup.push_str(item);
+                added.push(key);
+            }
+        }
+    }
+    old.iter().for_each(|(_, el)| el.remove());
+    if !added.is_empty() {
+        let _ = layer.0.insert_adjacent_html("beforeend", &markup);
+        let mut el = layer.0.last_element_child();
+        for key in added.into_iter().rev() {
+            let Some(e) = el else { break };
+            el = e.previous_element_sibling();
+            kept.push((key, e));
+        }
+    }
+    layer.1 = kept;
 }
 
 impl SpacetimeUi {
@@ -36,6 +86,81 @@ impl SpacetimeUi {
             640
         } else {
             self.width
+        }
+    }
+
+    /// Draws the diagram for the world on screen, if it is shown and anything changed: after
+    /// each render of the page.
+    pub fn draw(&mut self, s: &Sandbox) {
+        let Some(area) = self.area.cast::<Element>() else {
+            self.shown = None;
+            return;
+        };
+        let frame = Frame {
+            view: s.spacetime(),
+            now: s.world().now(),
+            width: self.draw_width(),
+        };
+        let h = s.history();
+        let version = fingerprint(&(
+            frame.view,
+            frame.now,
+            frame.width,
+            h.end(),
+            h.messages().len(),
+            h.marks().len(),
+        ));
+        let same_area = self.shown.as_ref().is_some_and(|shown| shown.area == area);
+        if same_area
+            && self
+                .shown
+                .as_ref()
+                .is_some_and(|shown| shown.version == version)
+        {
+            return;
+        }
+        // While the clock runs, the history's elements are brought up to date on one frame in
+        // four (the other panels of text take the other three; see ViewCache::paced); the
+        // present and the cover over the unknown move every frame.
+        let all = !same_area || !s.is_playing() || self.renders % 4 == 3;
+        let drawing = draw(h, &frame, all);
+        let size = (drawing.width, drawing.height);
+        if !self
+            .shown
+            .as_ref()
+            .is_some_and(|shown| shown.size == size && shown.area == area)
+        {
+            area.set_inner_html(&drawing.svg(false, None));
+            let find = |selector: &str| area.query_selector(selector).ok().flatten();
+            let (Some(svg), Some(moving)) = (find("svg"), find(".st-move")) else {
+                return;
+            };
+            let layers = (0..LAYERS)
+                .filter_map(|i| find(&format!(".ly{i}")))
+                .map(|el| (el, Vec::new()))
+                .collect();
+            self.shown = Some(Shown {
+                area,
+                svg,
+                moving,
+                layers,
+                size,
+                version,
+            });
+        }
+        let Some(shown) = self.shown.as_mut() else {
+            return;
+        };
+        // Drawn in part: the next draw must not take it for up to date.
+        shown.version = if all { version } else { !version };
+        let _ = shown.svg.set_attribute("aria-label", &drawing.label);
+        let _ = shown
+            .moving
+            .set_attribute("transform", &format!("translate({} 0)", drawing.shift));
+        for (i, (layer, items)) in shown.layers.iter_mut().zip(&drawing.layers).enumerate() {
+            if all || i == PRESENT {
+                reconcile(layer, items);
+            }
         }
     }
 
@@ -148,6 +273,27 @@ pub fn wheel_listener(
     ))
 }
 
+/// The window `(now, span)` of the world on screen, read when an event comes (the panel is
+/// drawn less often than the clock moves).
+fn present(sandbox: &Rc<RefCell<Sandbox>>) -> (Time, Time) {
+    let s = sandbox.borrow();
+    let now = s.world().now();
+    (now, s.spacetime().window(now).1)
+}
+
+/// What the panel's markup depends on (the drawing itself is [`SpacetimeUi::draw`]'s).
+pub fn panel_version(s: &Sandbox) -> u64 {
+    fingerprint(&(s.spacetime(), selected_words(s)))
+}
+
+/// The words of the message picked, if one is.
+fn selected_words(s: &Sandbox) -> Option<String> {
+    let id = s.spacetime().selected?;
+    let messages = s.history().messages();
+    let i = messages.binary_search_by_key(&id, |m| m.id).ok()?;
+    Some(describe_message(&messages[i]))
+}
+
 /// The panel.
 pub fn spacetime_panel(
     sandbox: &Rc<RefCell<Sandbox>>,
@@ -155,23 +301,8 @@ pub fn spacetime_panel(
     dispatch: &Callback<UiCommand>,
 ) -> Html {
     let s = sandbox.borrow();
-    let (view, now, w) = (s.spacetime(), s.world().now(), ui.borrow().draw_width());
-    let history = s.history();
-    let markup = render(
-        history,
-        &Frame {
-            view,
-            now,
-            width: w,
-            standalone: None,
-        },
-    );
-    let details = view.selected.and_then(|id| {
-        let messages = history.messages();
-        let i = messages.binary_search_by_key(&id, |m| m.id).ok()?;
-        Some(describe_message(&messages[i]))
-    });
-    let (_, span) = view.window(now);
+    let view = s.spacetime();
+    let details = selected_words(&s);
     drop(s);
     let area = ui.borrow().area.clone();
     let onpointerdown = {
@@ -197,10 +328,11 @@ pub fn spacetime_panel(
         })
     };
     let onpointermove = {
-        let (ui, dispatch) = (ui.clone(), dispatch.clone());
+        let (ui, dispatch, sandbox) = (ui.clone(), dispatch.clone(), sandbox.clone());
         Callback::from(move |e: PointerEvent| {
             // The borrow ends before the command goes out: handling it draws the page again.
             let command = {
+                let (now, span) = present(&sandbox);
                 let mut ui = ui.borrow_mut();
                 let (width, x) = (ui.draw_width(), local_x(&ui.area, &e));
                 pointer_moved(&mut ui.pointers, e.pointer_id(), x, width, span, now)
@@ -233,9 +365,32 @@ pub fn spacetime_panel(
             dispatch.emit(command);
         })
     };
+    // The first time the pointer rests on an arrow, it gets its words as a tooltip.
+    let onpointerover = {
+        let sandbox = sandbox.clone();
+        Callback::from(move |e: PointerEvent| {
+            let Some(g) = e
+                .target()
+                .and_then(|t| t.dyn_into::<Element>().ok())
+                .and_then(|el| el.closest("[data-testid=spacetime-message]").ok().flatten())
+            else {
+                return;
+            };
+            if g.query_selector("title").ok().flatten().is_some() {
+                return;
+            }
+            let id = g.get_attribute("data-id").and_then(|id| id.parse().ok());
+            let s = sandbox.borrow();
+            let messages = s.history().messages();
+            if let Some(i) = id.and_then(|id| messages.binary_search_by_key(&id, |m| m.id).ok()) {
+                let _ = g.insert_adjacent_html("afterbegin", &title(&messages[i]));
+            }
+        })
+    };
     let onkeydown = {
-        let dispatch = dispatch.clone();
+        let (dispatch, sandbox) = (dispatch.clone(), sandbox.clone());
         Callback::from(move |e: KeyboardEvent| {
+            let (now, span) = present(&sandbox);
             let command = match e.key().as_str() {
                 "ArrowLeft" => SpacetimeCommand::Pan(-(span as i64) / 8),
                 "ArrowRight" => SpacetimeCommand::Pan(span as i64 / 8),
@@ -261,6 +416,7 @@ pub fn spacetime_panel(
     let on_tool = {
         let (sandbox, ui, dispatch) = (sandbox.clone(), ui.clone(), dispatch.clone());
         Callback::from(move |e: MouseEvent| {
+            let (now, _) = present(&sandbox);
             let cmd = e
                 .target()
                 .and_then(|t| t.dyn_into::<Element>().ok())
@@ -282,14 +438,12 @@ pub fn spacetime_panel(
                 "fold" => SpacetimeCommand::ToggleHeartbeats,
                 "svg" => {
                     let s = sandbox.borrow();
-                    let width = ui.borrow().draw_width().max(900);
-                    let text = standalone(
-                        s.history(),
-                        s.spacetime(),
-                        s.world().now(),
-                        width,
-                        &diagram_rules(),
-                    );
+                    let frame = Frame {
+                        view: s.spacetime(),
+                        now,
+                        width: ui.borrow().draw_width().max(900),
+                    };
+                    let text = standalone(s.history(), &frame, &diagram_rules());
                     download("raftsim-history.svg", "image/svg+xml", &text);
                     return;
                 }
@@ -317,8 +471,7 @@ pub fn spacetime_panel(
             <div class="st-area" data-testid="spacetime" ref={area} tabindex="0" role="group"
                  aria-label="Space-time diagram: click a moment to go there; arrows pan, + and − zoom"
                  {onpointerdown} onpointermove={onpointermove} onpointerup={onpointerup.clone()}
-                 onpointercancel={onpointerup} {onkeydown}>
-                { Html::from_html_unchecked(AttrValue::from(markup)) }
+                 onpointercancel={onpointerup} {onpointerover} {onkeydown}>
             </div>
             <p class="st-details" data-testid="spacetime-details">
                 { details.unwrap_or_else(|| "Click an arrow to read its message; click elsewhere to go to that moment.".into()) }
@@ -352,31 +505,4 @@ fn diagram_rules() -> String {
         }
     }
     css
-}
-
-/// A fingerprint of what the diagram shows at width `width`, to draw it only when it changes.
-/// While the clock runs the drawing moves on in steps of a fiftieth of its width rather than
-/// every frame (drawing it is the costliest part of a frame); paused, every event shows.
-pub fn spacetime_version(s: &Sandbox, width: u64) -> u64 {
-    let h = s.history();
-    let view = s.spacetime();
-    let (_, span) = view.window(s.world().now());
-    let step = if s.is_playing() {
-        (span / 50).max(1)
-    } else {
-        1
-    };
-    let counts = if s.is_playing() {
-        (0, 0)
-    } else {
-        (h.messages().len(), h.marks().len())
-    };
-    super::frozen::fingerprint(&(
-        width,
-        s.tour().is_some(),
-        view,
-        s.world().now() / step,
-        h.end() / step,
-        counts,
-    ))
 }

@@ -1,13 +1,13 @@
 //! The timeline under the cluster: scrub to any moment of the run, with markers for elections,
 //! commits, actions and violations. Moving it pauses the run; acting in the past forks it.
 
-use crate::decimal::fixed;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::sim::timeline::{Marker, MarkerKind};
 
 use super::event_list::format_time;
+use super::frozen::{fingerprint, ViewCache};
 use super::sandbox::{Sandbox, UiCommand};
 
 /// Markers are drawn in this many columns at most, so a long run with tens of thousands of
@@ -34,7 +34,11 @@ fn describe(marker: &Marker) -> String {
 }
 
 /// The bar; nothing during the tour, whose steps have their own Back and Next.
-pub fn timeline_bar(sandbox: &Sandbox, dispatch: &Callback<UiCommand>) -> Html {
+pub fn timeline_bar(
+    sandbox: &Sandbox,
+    dispatch: &Callback<UiCommand>,
+    cache: &mut ViewCache,
+) -> Html {
     let Some(timeline) = sandbox.timeline() else {
         return Html::default();
     };
@@ -50,33 +54,37 @@ pub fn timeline_bar(sandbox: &Sandbox, dispatch: &Callback<UiCommand>) -> Html {
             }
         })
     };
-    // One tick per kind and column: the most important kinds are drawn last, on top.
-    let mut columns: Vec<[Option<&Marker>; 4]> = vec![[None; 4]; COLUMNS];
-    for marker in timeline.markers() {
-        let column = ((marker.at as f64 / end as f64) * (COLUMNS - 1) as f64) as usize;
-        let slot = match marker.kind {
-            MarkerKind::Commit { .. } => 0,
-            MarkerKind::ElectionWon { .. } => 1,
-            MarkerKind::UserAction { .. } => 2,
-            MarkerKind::Violation { .. } => 3,
-        };
-        if let Some(cell) = columns.get_mut(column.min(COLUMNS - 1)) {
-            cell[slot] = Some(marker);
+    // One tick per kind and column: the most important kinds are drawn last, on top. The
+    // columns are a power of two of microseconds wide and the marks are placed in milliseconds
+    // (the drawing's viewBox scales them to the bar), so while the run grows only the scale
+    // changes, and the marks are drawn again when a marker is added or the run has doubled.
+    let column_us = (end / COLUMNS as u64).next_power_of_two();
+    let markers = timeline.markers();
+    let marks = cache.paced("marks", 2, fingerprint(&(markers.len(), column_us)), || {
+        let mut columns: Vec<[Option<&Marker>; 4]> = vec![[None; 4]; COLUMNS * 2];
+        for marker in markers {
+            let slot = match marker.kind {
+                MarkerKind::Commit { .. } => 0,
+                MarkerKind::ElectionWon { .. } => 1,
+                MarkerKind::UserAction { .. } => 2,
+                MarkerKind::Violation { .. } => 3,
+            };
+            if let Some(cell) = columns.get_mut((marker.at / column_us) as usize) {
+                cell[slot] = Some(marker);
+            }
         }
-    }
-    let ticks = columns.iter().flatten().flatten().map(|marker| {
-        let x = marker.at as f64 / end as f64 * 1000.0;
-        let at = marker.at;
-        let seek = {
-            let dispatch = dispatch.clone();
-            Callback::from(move |_: MouseEvent| dispatch.emit(UiCommand::SeekTime(at)))
-        };
-        html! {
-            <rect class={classes!("timeline-mark", kind_class(&marker.kind))} x={fixed(x - 2.0, 1)} y="0"
-                  width="4" height="14" onclick={seek}>
-                <title>{ describe(marker) }</title>
-            </rect>
-        }
+        let ticks = columns.iter().flatten().flatten().map(|marker| {
+            let x = (marker.at / 1000).to_string();
+            let at = marker.at;
+            let seek = dispatch.reform(move |_: MouseEvent| UiCommand::SeekTime(at));
+            html! {
+                <line class={classes!("timeline-mark", kind_class(&marker.kind))} x1={x.clone()} x2={x}
+                      y1="0" y2="14" onclick={seek}>
+                    <title>{ describe(marker) }</title>
+                </line>
+            }
+        });
+        html! { <>{ for ticks }</> }
     });
     let to_end = {
         let dispatch = dispatch.clone();
@@ -85,8 +93,9 @@ pub fn timeline_bar(sandbox: &Sandbox, dispatch: &Callback<UiCommand>) -> Html {
     html! {
         <div class="timeline" data-testid="timeline" data-now={now.to_string()} data-end={end.to_string()}
              data-live={at_end.to_string()}>
-            <svg class="timeline-marks" viewBox="0 0 1000 14" preserveAspectRatio="none" aria-hidden="true">
-                { for ticks }
+            <svg class="timeline-marks" viewBox={format!("0 0 {} 14", end.div_ceil(1000))}
+                 preserveAspectRatio="none" aria-hidden="true">
+                { marks }
             </svg>
             <input type="range" class="timeline-scrub" data-testid="timeline-scrub" min="0" max={end.to_string()}
                    step="1" value={now.to_string()} oninput={on_input}
