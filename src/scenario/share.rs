@@ -899,6 +899,8 @@ pub fn decode_run_bytes(bytes: &[u8]) -> Result<(Config, Vec<TimedAction>), Shar
     }
     let mut actions = Vec::with_capacity(count as usize);
     let (mut prev_at, mut prev_after) = (0u64, 0u64);
+    // Servers added by the run's actions exist from then on: later actions may name them.
+    let mut cluster_size = config.cluster_size;
     for i in 0..count as usize {
         let number = i + 1;
         let header = r.byte("action")?;
@@ -920,13 +922,14 @@ pub fn decode_run_bytes(bytes: &[u8]) -> Result<(Config, Vec<TimedAction>), Shar
         if at > MAX_RUN_TIME_US || after_event.is_some_and(|n| n > MAX_RUN_EVENTS) {
             return Err(ShareError::TooLate { action: number });
         }
-        let action = ActionReader {
+        let mut reader = ActionReader {
             r: &mut r,
             number,
-            cluster_size: config.cluster_size,
+            cluster_size,
             clients: config.clients,
-        }
-        .action(header & 0x0f)?;
+        };
+        let action = reader.action(header & 0x0f)?;
+        cluster_size = reader.cluster_size;
         actions.push(TimedAction {
             at,
             after_event,
@@ -994,6 +997,27 @@ mod tests {
                 position: 2,
                 found: '+'
             })
+        ));
+    }
+
+    #[test]
+    fn a_server_added_by_the_run_can_be_named_by_later_actions() {
+        let config = Config {
+            cluster_size: 4,
+            ..Config::default()
+        };
+        let actions = vec![
+            TimedAction::at(100_000, Action::AddServer(NodeId(4))),
+            TimedAction::at(200_000, Action::Stop(NodeId(4))),
+            TimedAction::at(300_000, Action::Restart(NodeId(4))),
+        ];
+        let code = encode_run(&config, &actions);
+        assert_eq!(decode_run(&code), Ok((config.clone(), actions)));
+        // Before it is added, it does not exist.
+        let early = vec![TimedAction::at(100_000, Action::Stop(NodeId(4)))];
+        assert!(matches!(
+            decode_run(&encode_run(&config, &early)),
+            Err(ShareError::NodeOutOfRange { node: 4, .. })
         ));
     }
 

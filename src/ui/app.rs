@@ -22,15 +22,16 @@ use super::hooks::{
 };
 use super::inspector::inspector;
 use super::invariants_panel::invariants_panel;
-use super::keyboard::{command_for_key, KeyContext, SHORTCUTS};
+use super::keyboard::{command_for_key, KeyContext};
 use super::lesson_fetch;
 use super::log_table::{log_table, log_table_version, MAX_SHOWN, TOUR_SHOWN};
 use super::params::{parse_query, shorten, Theme};
 use super::sandbox::{Sandbox, UiCommand};
-use super::share_panel::{download_run, share_url, SharePanel};
+use super::share_panel::{share_url, SharePanel};
 use super::spacetime_panel::{panel_version, spacetime_panel, wheel_listener, SpacetimeUi};
 use super::timeline_bar::timeline_bar;
 use super::tour_panel::{scenario_panel, tour_panel};
+use super::words_markup;
 use crate::scenario::presets;
 
 /// Reads the page's query string; outside a browser (or if the browser refuses) it is empty.
@@ -117,11 +118,33 @@ fn open_embed(sandbox: &Rc<RefCell<Sandbox>>, _: &UseStateHandle<bool>) -> Callb
             .into_iter()
             .map(|(k, v)| format!("{k}={v}"))
             .collect();
-        let url = format!("studio/?{}&dialog=embed", query.join("&"));
-        if let Some(window) = web_sys::window() {
-            let _ = window.open_with_url_and_target(&url, "_blank");
-        }
+        open_in_studio(&query.join("&"), "embed");
     })
+}
+
+/// Opens the studio in a new tab with the run `query` gives, and `dialog` there (the Embed
+/// dialog, or the run saved as a file): the code for both lives in the studio's page, not in
+/// this one.
+#[cfg(not(feature = "studio"))]
+fn open_in_studio(query: &str, dialog: &str) {
+    let url = format!("studio/?{query}&dialog={dialog}");
+    if let Some(window) = web_sys::window() {
+        let _ = window.open_with_url_and_target(&url, "_blank");
+    }
+}
+
+/// Export JSON: the studio saves the run as a file.
+#[cfg(feature = "studio")]
+fn export_run(sandbox: &Sandbox) {
+    super::share_panel::download_run(sandbox);
+}
+
+/// (The share link's run, to this very moment.)
+#[cfg(not(feature = "studio"))]
+fn export_run(sandbox: &Sandbox) {
+    if let Some(query) = sandbox.share_query() {
+        open_in_studio(&query, "export");
+    }
 }
 
 /// Sets `data-theme` on `<html>` so the stylesheet's light-dark() colours follow the URL's theme.
@@ -181,6 +204,15 @@ pub fn App() -> Html {
     let controls = params.controls();
     let embedded = params.embed;
     let embed_open = use_state_from(params.open_embed);
+    // `dialog=export` (the simulator's Export JSON opens the studio so): the run, saved as a file.
+    {
+        let (sandbox, export) = (sandbox.clone(), params.export_run);
+        use_effect_with((), move |_| {
+            if export && cfg!(feature = "studio") {
+                export_run(&sandbox.borrow());
+            }
+        });
+    }
     // In a small frame the tour's caption shows its first lines until the reader asks for more.
     let caption_open = use_state_from(false);
     {
@@ -434,7 +466,10 @@ pub fn App() -> Html {
     } else {
         MAX_SHOWN
     };
-    let log_version = log_table_version(s.world(), tour_entries, log_window);
+    let log_version = fingerprint(&(
+        log_table_version(s.world(), tour_entries, log_window),
+        s.words().is_some(),
+    ));
     let events_version =
         event_list_version(s.world(), s.show_message_events(), s.words().is_some());
     let toggle_help = {
@@ -472,7 +507,7 @@ pub fn App() -> Html {
     };
     let on_export = {
         let sandbox = sandbox.clone();
-        Callback::from(move |_: ()| download_run(&sandbox.borrow()))
+        Callback::from(move |_: ()| export_run(&sandbox.borrow()))
     };
     // Every running leader: during a partition there can be two, in different terms.
     let leaders: Vec<String> = s
@@ -510,7 +545,8 @@ pub fn App() -> Html {
     // The safety monitor keeps its status line but folds its list away during the tour, whose
     // chapters are about elections and replication; it opens by itself when a property fails.
     let monitor_folded = touring && s.world().violations().is_empty();
-    let invariants_version = fingerprint(&(invariants_version, monitor_folded));
+    let invariants_version =
+        fingerprint(&(invariants_version, monitor_folded, s.words().is_some()));
     let scenario_playing = s.script().is_some();
     html! {
         <div class={classes!("app", embedded.then_some("embedded"), touring.then_some("touring"),
@@ -577,13 +613,15 @@ pub fn App() -> Html {
                         if controls.log {
                             <section class="panel logs" aria-label="Logs">
                                 <div class="panel-head"><h2>{ "Logs" }</h2></div>
-                                { cache.paced("log", 1, log_version, || log_table(s.world(), tour_entries, log_window)) }
+                                { cache.paced("log", 1, log_version, || log_table(s.world(), tour_entries, log_window, s.words())) }
                             </section>
                         }
                     </div>
                     if controls.timeline { { timeline_bar(&s, &dispatch, &mut cache) } }
                     if controls.history && !touring { { history_view(&mut cache) } }
-                    if !embedded { { legend() } }
+                    // A key to the drawing: shapes and labels, not only colours, tell roles and
+                    // messages apart (the catalogue's markup).
+                    if !embedded { { words_markup(s.words(), "ui.legend") } }
                 </section>
                 if show_side {
                     <aside class="side">
@@ -594,7 +632,7 @@ pub fn App() -> Html {
                         if controls.client && !touring { { client_panel(&s, &dispatch, &command_input) } }
                         if controls.network && !touring { { network_panel(&s, &dispatch) } }
                         if controls.invariants {
-                            { cache.view("invariants", invariants_version, || invariants_panel(s.world(), monitor_folded)) }
+                            { cache.view("invariants", invariants_version, || invariants_panel(s.world(), monitor_folded, s.words())) }
                         }
                         if controls.inspector { { inspector(&s, &dispatch) } }
                         if !embedded && !touring {
@@ -616,12 +654,8 @@ pub fn App() -> Html {
                      data-testid="help-overlay" onclick={toggle_help.clone()}>
                     <div class="dialog" onclick={Callback::from(|e: MouseEvent| e.stop_propagation())}>
                         <h2>{ "Keyboard shortcuts" }</h2>
-                        <dl class="shortcuts">
-                            { for SHORTCUTS.iter().map(|(keys, what)| html! {
-                                <><dt><kbd>{ *keys }</kbd></dt><dd>{ *what }</dd></>
-                            }) }
-                        </dl>
-                        <p class="hint">{ "On a touch screen, tap nodes, messages and links; every action has a button." }</p>
+                        <dl class="shortcuts">{ words_markup(s.words(), "ui.shortcuts") }</dl>
+                        <p class="hint">{ words_markup(s.words(), "ui.shortcuts-hint") }</p>
                         <button class="btn primary" onclick={toggle_help}>{ "Close" }</button>
                     </div>
                 </div>
@@ -651,22 +685,3 @@ fn recorder_view(_: &Sandbox, _: &Callback<UiCommand>) -> Html {
 
 /// Where the simulator's own page is, from this page: the studio lives one folder down.
 pub(crate) const HOME: &str = if cfg!(feature = "studio") { "../" } else { "" };
-
-/// A key to the drawing: shapes and labels, not only colours, tell roles and messages apart.
-/// Static markup, so it goes in as one string: building it element by element cost the wasm bundle
-/// far more code than the text itself.
-fn legend() -> Html {
-    super::static_html(concat!(
-        r#"<details class="legend"><summary>"#,
-        r#"<span data-testid="node-key">A server shows its name, term and value (its commands' result).</span>"#,
-        r#"<span class="legend-more"> Shapes and colours ▸</span>"#,
-        r#"</summary><ul>"#,
-        r#"<li><span class="key key-follower"></span>follower: plain circle</li>"#,
-        r#"<li><span class="key key-candidate"></span>candidate: dashed outline; under it, the votes it has and the votes it needs</li>"#,
-        r#"<li><span class="key key-leader"></span>leader: double outline</li>"#,
-        r#"<li><span class="key key-stopped"></span>stopped: grey with a cross</li>"#,
-        r#"<li>The ring around a node is its election timer running down; a leader's shows the next heartbeat.</li>"#,
-        r#"<li>Messages: ● vote request, ✓/✕ vote answers, small ○ heartbeat, ■ with a number: entries, ◆ client traffic, ▲ TimeoutNow (a leader handing over), ▬ S InstallSnapshot (a snapshot for a follower far behind).</li>"#,
-        r#"</ul></details>"#,
-    ))
-}

@@ -64,15 +64,12 @@ pub fn cluster_svg(
         }
     });
     let highlights = Highlights::of(world);
-    // A node's drawing changes with its state, its timer every frame: the timers are a layer of
-    // their own, and each node is drawn again only when what it shows changes.
-    let nodes: Vec<Html> = world
+    let nodes = world
         .nodes()
         .iter()
-        .map(|node| node_view(sandbox, node, &highlights, dispatch, cache))
-        .collect();
-    let timers = world.nodes().iter().map(|node| timer_view(world, node));
+        .map(|node| node_view(sandbox, node, &highlights, dispatch));
     let clients = (0..world.clients().len()).map(|i| client_view(sandbox, i, dispatch));
+    // Keyed by id: a message keeps its element from send to delivery, and only its place changes.
     let messages = world
         .in_flight()
         .map(|m| message_view(sandbox, m, dispatch));
@@ -88,7 +85,6 @@ pub fn cluster_svg(
                   height={f(VIEW_SIZE)} onclick={background_click} />
             { links }
             <g class="nodes">{ for nodes }</g>
-            <g class="timers">{ for timers }</g>
             <g class="clients">{ for clients }</g>
             <g class="messages">{ for messages }</g>
         </svg>
@@ -143,44 +139,11 @@ fn link(world: &World, i: usize, j: usize, dispatch: &Callback<UiCommand>) -> Ht
     }
 }
 
-/// The arc around a node that counts down its election timer (followers and candidates) or the
-/// time to its next heartbeat (a leader).
-fn timer_view(world: &World, node: &Node) -> Html {
-    let count = world.nodes().len();
-    let centre = geometry::node_position(node.id().index(), count);
-    let r = geometry::node_radius(count);
-    let (now, config) = (world.now(), world.config());
-    let transform = format!("translate({} {})", f(centre.x), f(centre.y));
-    if node.is_stopped() {
-        Html::default()
-    } else if node.role() == Role::Leader {
-        let fraction = node
-            .next_heartbeat()
-            .map(|due| due.saturating_sub(now) as f64 / config.heartbeat_interval_us.max(1) as f64)
-            .unwrap_or(0.0);
-        html! {
-            <path class="heartbeat-arc" {transform} d={geometry::arc_path(Point { x: 0.0, y: 0.0 }, r + 6.0, fraction)} />
-        }
-    } else {
-        let fraction = node
-            .election_deadline()
-            .map(|due| {
-                due.saturating_sub(now) as f64 / config.election_timeout_max_us.max(1) as f64
-            })
-            .unwrap_or(0.0);
-        html! {
-            <path class="timer-arc" data-testid="election-timer" {transform}
-                  d={geometry::arc_path(Point { x: 0.0, y: 0.0 }, r + 6.0, fraction)} />
-        }
-    }
-}
-
 fn node_view(
     sandbox: &Sandbox,
     node: &Node,
     highlights: &Highlights,
     dispatch: &Callback<UiCommand>,
-    cache: &mut ViewCache,
 ) -> Html {
     let world = sandbox.world();
     let count = world.nodes().len();
@@ -191,6 +154,8 @@ fn node_view(
     // Its place in the configuration in use (§6): learners and servers left out are drawn
     // apart, and say so in words.
     let member = world.member(id);
+    let now = world.now();
+    let config = world.config();
     let selected = sandbox.selection() == Some(Selection::Node(id));
     let draft_group = sandbox
         .partition_draft()
@@ -205,6 +170,31 @@ fn node_view(
             .position(|g| g.contains(&id))
             .map(|g| g as u8 + 1)
     });
+
+    // The election timer counts down as an arc around followers and candidates; a leader shows
+    // the time to its next heartbeat instead.
+    let timer = if node.is_stopped() {
+        Html::default()
+    } else if node.role() == Role::Leader {
+        let fraction = node
+            .next_heartbeat()
+            .map(|due| due.saturating_sub(now) as f64 / config.heartbeat_interval_us.max(1) as f64)
+            .unwrap_or(0.0);
+        html! {
+            <path class="heartbeat-arc" d={geometry::arc_path(Point { x: 0.0, y: 0.0 }, r + 6.0, fraction)} />
+        }
+    } else {
+        let fraction = node
+            .election_deadline()
+            .map(|due| {
+                due.saturating_sub(now) as f64 / config.election_timeout_max_us.max(1) as f64
+            })
+            .unwrap_or(0.0);
+        html! {
+            <path class="timer-arc" data-testid="election-timer"
+                  d={geometry::arc_path(Point { x: 0.0, y: 0.0 }, r + 6.0, fraction)} />
+        }
+    };
 
     // Under the node: its role in words (shapes and colours say it too), and what it is doing
     // in that role on a second line.
@@ -285,21 +275,12 @@ fn node_view(
             .then_some("tour-highlight"),
         draft_group.or(tour_group).map(|g| format!("group-{g}"))
     );
-    let version = fingerprint(&(
-        &label,
-        class.to_string(),
-        role_word,
-        &doing,
-        draft_group,
-        centre.x.to_bits(),
-        r.to_bits(),
-        node.value(),
-    ));
-    cache.view_at("node", id.index(), version, || html! {
+    html! {
         <g class={class} data-testid={format!("node-{id}")} data-role={role} data-member={member.as_str()}
            data-term={node.term().to_string()} transform={format!("translate({} {})", f(centre.x), f(centre.y))}
            onclick={onclick} onkeydown={onkeydown} tabindex="0" role="button" aria-label={label}>
             <circle class="timer-track" r={f(r + 6.0)} />
+            { timer }
             <circle class="node-body" r={f(r)} />
             if node.role() == Role::Leader && !node.is_stopped() {
                 <circle class="leader-ring" r={f(r - 5.0)} />
@@ -328,7 +309,7 @@ fn node_view(
                       dominant-baseline="central">{ format!("group {}", g + 1) }</text>
             }
         </g>
-    })
+    }
 }
 
 fn client_view(sandbox: &Sandbox, index: usize, dispatch: &Callback<UiCommand>) -> Html {

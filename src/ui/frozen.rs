@@ -39,7 +39,7 @@ pub fn fingerprint(value: &impl Hash) -> u64 {
 /// The last content built for each panel, with the version it was built for.
 #[derive(Default)]
 pub struct ViewCache {
-    entries: Vec<(&'static str, usize, u64, Html)>,
+    entries: Vec<(&'static str, u64, Html)>,
     /// Renders while the clock runs (see [`ViewCache::paced`]); `None` while it stands still.
     running: Option<u64>,
 }
@@ -67,7 +67,7 @@ impl ViewCache {
     ) -> Html {
         let waiting = self.running.is_some_and(|n| n % PACE != slot);
         let version = match self.entries.iter().find(|e| e.0 == key) {
-            Some(entry) if waiting => entry.2,
+            Some(entry) if waiting => entry.1,
             _ => version,
         };
         self.view(key, version, build)
@@ -76,30 +76,19 @@ impl ViewCache {
     /// The panel `key` at `version`: the cached content if the version is unchanged, otherwise
     /// built afresh by `build` (and cached), wrapped in a [`Frozen`].
     pub fn view(&mut self, key: &'static str, version: u64, build: impl FnOnce() -> Html) -> Html {
-        self.view_at(key, 0, version, build)
-    }
-
-    /// As [`ViewCache::view`], for the `index`th of a family of parts (the nodes of the ring).
-    pub fn view_at(
-        &mut self,
-        key: &'static str,
-        index: usize,
-        version: u64,
-        build: impl FnOnce() -> Html,
-    ) -> Html {
-        let content = match self.entries.iter_mut().find(|e| e.0 == key && e.1 == index) {
-            Some(entry) if entry.2 == version => entry.3.clone(),
+        let content = match self.entries.iter_mut().find(|e| e.0 == key) {
+            Some(entry) if entry.1 == version => entry.2.clone(),
             Some(entry) => {
-                entry.2 = version;
-                entry.3 = build();
-                entry.3.clone()
+                entry.1 = version;
+                entry.2 = build();
+                entry.2.clone()
             }
             None => {
                 let content = build();
-                self.entries.push((key, index, version, content.clone()));
+                self.entries.push((key, version, content.clone()));
                 content
             }
         };
-        html! { <Frozen key={format!("{key}{index}")} {version}>{ content }</Frozen> }
+        html! { <Frozen key={key} {version}>{ content }</Frozen> }
     }
 }

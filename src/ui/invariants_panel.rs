@@ -4,67 +4,29 @@
 
 use yew::prelude::*;
 
+use crate::i18n::Catalogue;
 use crate::raft::{LogIndex, NodeId};
 use crate::sim::{OpOutcome, Violation, World};
 
 use super::event_list::format_time;
 
-/// The properties in the order the panel lists them, with a one-line statement each. The names
-/// match [`Violation::property`].
-pub const PROPERTIES: [(&str, &str); 14] = [
-    ("Election Safety", "At most one leader per term."),
-    (
-        "Leader Append-Only",
-        "A leader never overwrites or deletes its own entries.",
-    ),
-    (
-        "Log Matching",
-        "Same index and term means the same log up to there.",
-    ),
-    (
-        "Leader Completeness",
-        "A leader holds every entry committed before its term.",
-    ),
-    (
-        "State Machine Safety",
-        "No two servers apply different entries at one index.",
-    ),
-    (
-        "Committed entries are durable",
-        "A committed entry stays on a majority, unchanged.",
-    ),
-    (
-        "Terms never decrease",
-        "A server's current term only goes up.",
-    ),
-    (
-        "One vote per term",
-        "A server votes at most once in a term, restarts included.",
-    ),
-    (
-        "Entries are applied in order",
-        "Each server applies index 1, 2, 3, … in turn.",
-    ),
-    (
-        "Commits stay within the log",
-        "No server counts as committed an entry it does not hold.",
-    ),
-    (
-        "Majorities overlap",
-        "Two leaders of one term never rest on disjoint majorities.",
-    ),
-    (
-        "Snapshots hold committed entries",
-        "A snapshot replaces only entries that are committed.",
-    ),
-    (
-        "Linearizable",
-        "Every GET, SET and ADD seems to happen at one instant in its span.",
-    ),
-    (
-        "Time moves on",
-        "No endless burst of events at one instant (the watchdog).",
-    ),
+/// The properties in the order the panel lists them. The names match [`Violation::property`];
+/// what each means, in a line, is the catalogue's `property.<n>` (see `i18n/`).
+pub const PROPERTIES: [&str; 14] = [
+    "Election Safety",
+    "Leader Append-Only",
+    "Log Matching",
+    "Leader Completeness",
+    "State Machine Safety",
+    "Committed entries are durable",
+    "Terms never decrease",
+    "One vote per term",
+    "Entries are applied in order",
+    "Commits stay within the log",
+    "Majorities overlap",
+    "Snapshots hold committed entries",
+    "Linearizable",
+    "Time moves on",
 ];
 
 /// The nodes and log indices a violation names, for highlighting.
@@ -148,11 +110,14 @@ fn insert_sorted<T: Ord>(list: &mut Vec<T>, item: T) {
 
 /// The panel. `folded` shows only its heading and status line (the list opens on a click); a
 /// violation always unfolds it.
-pub fn invariants_panel(world: &World, folded: bool) -> Html {
+pub fn invariants_panel(world: &World, folded: bool, words: Option<&Catalogue>) -> Html {
     let violations = world.violations();
     let all_ok = violations.is_empty();
     let broken_switches = world.config().safety.any_broken();
-    let rows = PROPERTIES.iter().map(|(name, statement)| {
+    let rows = PROPERTIES.iter().enumerate().map(|(i, name)| {
+        let statement = words
+            .and_then(|w| w.get(&format!("property.{i}")))
+            .unwrap_or_default();
         let first = violations.iter().find(|v| v.violation.property() == *name);
         let ok = first.is_none();
         // The one property about clients rather than servers goes by the name the page's
@@ -168,7 +133,7 @@ pub fn invariants_panel(world: &World, folded: bool) -> Html {
                 data-property={key} data-ok={ok.to_string()}>
                 <span class="invariant-mark" aria-hidden="true">{ if ok { "✓" } else { "✕" } }</span>
                 <span class="invariant-name">{ *name }</span>
-                <span class="invariant-statement">{ *statement }</span>
+                <span class="invariant-statement">{ statement }</span>
                 if unchecked {
                     <span class="invariant-statement">{ "(not checked live: over 2,000 operations are still unsettled)" }</span>
                 }
@@ -288,7 +253,7 @@ mod tests {
     // A property the checker can report but the monitor does not list would never show.
     #[test]
     fn every_violation_names_a_property_the_safety_monitor_lists() {
-        let listed: Vec<&str> = PROPERTIES.iter().map(|(name, _)| *name).collect();
+        let listed: Vec<&str> = PROPERTIES.to_vec();
         let all = [
             Violation::ElectionSafety {
                 term: 1,

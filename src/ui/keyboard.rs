@@ -1,31 +1,9 @@
-//! Keyboard shortcuts: one table that both the key handler and the help overlay read, so the
-//! help can never disagree with what the keys do.
+//! Keyboard shortcuts. The help overlay lists them from the catalogue (`ui.shortcuts` in
+//! `i18n/en.txt`, so that it can be translated): a key changed here is changed there too.
 
 use crate::raft::NodeId;
 
 use super::sandbox::{NodeVerb, UiCommand};
-
-/// The shortcuts, as (keys shown in the help, what they do).
-pub const SHORTCUTS: &[(&str, &str)] = &[
-    ("Space or K", "play or pause"),
-    (". or →", "step to the next event"),
-    (", or ←", "step back one event"),
-    ("→ and ← (in the tour)", "next and previous step"),
-    ("1 – 9", "select node A – I"),
-    ("S", "stop the selected node"),
-    ("R", "restart the selected node"),
-    ("T", "make the selected node time out"),
-    ("L", "make the selected node leader (leadership transfer)"),
-    (
-        "M",
-        "remove the selected node from the cluster, or add it back",
-    ),
-    ("Enter (in the command box)", "send the client command"),
-    ("P", "open the partition editor"),
-    ("H", "heal the network"),
-    ("Esc", "clear the selection, close dialogs"),
-    ("?", "show or hide this help"),
-];
 
 /// What the page is doing, which changes what some keys mean.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

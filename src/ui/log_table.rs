@@ -3,6 +3,9 @@
 
 use yew::prelude::*;
 
+use super::words_markup;
+use crate::i18n::Catalogue;
+
 use crate::raft::{Command, Node, NodeId, Voters};
 use crate::sim::World;
 
@@ -42,7 +45,12 @@ pub fn log_table_version(world: &World, tour_entries: &[(NodeId, u64)], window: 
 
 /// The table.
 /// The table of every node's log: the latest `window` indices at most.
-pub fn log_table(world: &World, tour_entries: &[(NodeId, u64)], window: u64) -> Html {
+pub fn log_table(
+    world: &World,
+    tour_entries: &[(NodeId, u64)],
+    window: u64,
+    words: Option<&Catalogue>,
+) -> Html {
     let last_index = world
         .nodes()
         .iter()
@@ -99,12 +107,9 @@ pub fn log_table(world: &World, tour_entries: &[(NodeId, u64)], window: u64) -> 
                     { for world.nodes().iter().map(|node| row(node, leader, first_shown, &grid_style, &highlights, tour_entries, snapshots)) }
                 </tbody>
             </table>
-            <p class="log-key">
-                <dfn>{ "commit" }</dfn>{ ": the last entry the server knows is committed. " }
-                <dfn>{ "next / match" }</dfn>{ ": the entry the leader sends that follower next / the last one it knows the follower holds. " }
-                { "Solid entries are committed; dashed ones are not yet." }
+            <p class="log-key">{ words_markup(words, "ui.log-key") }
                 if snapshots {
-                    { " " }<dfn>{ "snapshot" }</dfn>{ ": \"≤12\" means the server replaced entries 1 to 12 with a snapshot of its state; hatching marks where they were." }
+                    { " " }{ words_markup(words, "ui.log-key-snapshot") }
                 }
             </p>
         </div>

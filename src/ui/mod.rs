@@ -45,12 +45,14 @@ pub fn start() {
     yew::Renderer::<App>::new().render();
 }
 
-/// Markup that never changes, as one string that the browser parses (Yew's raw HTML node).
-///
-/// Each element written with `html!` compiles to its own construction code, about 400 bytes of
-/// wasm an element, so static parts of the page (keys, headings, fixed table heads) go in this way
-/// to keep the bundle within its size budget (scripts/size_check). The DOM is the same. Only for
-/// constant markup written in this crate: no listeners, and nothing from the user or the URL.
-fn static_html(markup: &'static str) -> yew::Html {
-    yew::Html::from_html_unchecked(yew::AttrValue::Static(markup))
+/// The catalogue's entry `key` read as markup (see `i18n/en.txt`), or nothing until the words
+/// have come. Fixed parts of the page (the legend, the help's table, the logs' key) come this way:
+/// each element written with `html!` compiles to its own construction code, so as data they cost
+/// the bundle nothing (scripts/size_check). Only for the site's own catalogue, never for text
+/// from the user or the URL.
+fn words_markup(words: Option<&crate::i18n::Catalogue>, key: &str) -> yew::Html {
+    words
+        .and_then(|w| w.get(key))
+        .map(|markup| yew::Html::from_html_unchecked(yew::AttrValue::from(markup.to_string())))
+        .unwrap_or_default()
 }

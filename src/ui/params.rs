@@ -206,6 +206,9 @@ pub struct Params {
     /// `dialog=embed`: open the Embed dialog at once (the simulator's Embed button opens the
     /// studio this way, where the dialog lives).
     pub open_embed: bool,
+    /// `dialog=export`: save the run as a file at once (the simulator's Export JSON opens the
+    /// studio this way, where the file is written).
+    pub export_run: bool,
     /// Which controls show; `None` means the default for the mode (all, or playback in an embed).
     pub controls: Option<Controls>,
     /// `tour=chapter`: open the guided tour at this chapter (checked when the tour loads).
@@ -248,6 +251,7 @@ impl Default for Params {
             theme: Theme::Auto,
             autoplay: true,
             open_embed: false,
+            export_run: false,
             controls: None,
             tour: None,
             step: None,
@@ -309,8 +313,9 @@ pub fn parse_query(query: &str) -> (Params, Vec<String>) {
                 )),
             },
             "dialog" if value == "embed" => params.open_embed = true,
+            "dialog" if value == "export" => params.export_run = true,
             "dialog" => problems.push(format!(
-                "dialog \"{}\" is not one this page opens (only embed); it was ignored.",
+                "dialog \"{}\" is not one this page opens (embed or export); it was ignored.",
                 shorten(value)
             )),
             "theme" => match value {

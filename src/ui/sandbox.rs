@@ -407,10 +407,12 @@ impl Sandbox {
             history_rebuilt: false,
             #[cfg(not(target_arch = "wasm32"))]
             words: Some(crate::i18n::english()),
+            // The page's words are asked for at once: the legend, the help and the safety
+            // monitor's statements are among them.
             #[cfg(target_arch = "wasm32")]
             words: None,
-            words_request: false,
-            words_asked: false,
+            words_request: cfg!(target_arch = "wasm32"),
+            words_asked: cfg!(target_arch = "wasm32"),
         };
         // The lesson studio opens with its recorder.
         #[cfg(feature = "studio")]

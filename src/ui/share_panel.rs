@@ -8,6 +8,7 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlAnchorElement;
 use yew::prelude::*;
 
+#[cfg(feature = "studio")]
 use crate::scenario::export;
 
 use super::hooks::use_state_from;
@@ -38,7 +39,9 @@ pub fn share_url(sandbox: &Sandbox) -> Option<String> {
         .map(|query| format!("{}?{query}", page_base()))
 }
 
-/// Offers the sandbox's run as a JSON file download.
+/// Offers the sandbox's run as a JSON file download (in the studio; the simulator's page opens
+/// the studio for it).
+#[cfg(feature = "studio")]
 pub fn download_run(sandbox: &Sandbox) {
     let Some(timeline) = sandbox.timeline() else {
         return;
@@ -188,7 +191,8 @@ pub fn SharePanel(props: &SharePanelProps) -> Html {
             <div class="button-row">
                 <button class="btn" data-testid="share-link" onclick={share}
                         title="Copy a link that replays this run, event for event, to this moment">{ "Copy link" }</button>
-                <button class="btn" data-testid="btn-export" onclick={export}>{ "Export JSON" }</button>
+                <button class="btn" data-testid="btn-export" onclick={export}
+                        title={if cfg!(feature = "studio") { "Save this run as a file" } else { "Save this run as a file (in the studio, a new tab)" }}>{ "Export JSON" }</button>
                 { import_control(&props.dispatch, &reading) }
                 { record_button(&props.dispatch) }
             </div>

@@ -483,8 +483,8 @@ fn mark_words(kind: MarkKind) -> String {
 }
 
 /// One message's arrow: a group carrying what the tests and the page read (its id, kind, ends
-/// and times), a wide invisible line that is easy to hit, the line itself, and a cross where it
-/// was lost. Its words (the tooltip) are added when the pointer first rests on it. A message
+/// and times), its words (the tooltip), a wide invisible line that is easy to hit, the line
+/// itself, and a cross where it was lost. A message
 /// still on its way is drawn to where it is due, and the cover over what is not known yet hides
 /// the rest: its markup does not change until it arrives.
 fn arrow(
@@ -510,6 +510,7 @@ fn arrow(
         Fate::Delivered => write!(s, r#"data-delivered-us="{}">"#, m.end_at),
         Fate::InFlight => s.write_str(r#"data-in-flight="true">"#),
     };
+    s.push_str(&title(m));
     let _ = write!(
         s,
         r#"<line class="hit" x1="{x1}" y1="{y1}" x2="{x2}" y2="{ye}"/><line class="m {}{}{}{}" x1="{x1}" y1="{y1}" x2="{x2}" y2="{ye}"{}/>"#,
@@ -536,23 +537,10 @@ fn arrow(
 }
 
 /// The diagram as a file of its own, for "Export SVG", styled by `css` (the diagram's rules).
-/// Each arrow carries its words, as the page's do once pointed at.
 pub fn standalone(history: &History, frame: &Frame, css: &str) -> String {
-    let mut drawing = draw(history, frame, true);
-    let messages = history.messages();
-    for item in &mut drawing.layers[3] {
-        let id = item
-            .split('"')
-            .nth(3)
-            .and_then(|id| id.parse::<MessageId>().ok());
-        if let Some(i) = id.and_then(|id| messages.binary_search_by_key(&id, |m| m.id).ok()) {
-            let at = item.find('>').map_or(0, |at| at + 1);
-            item.insert_str(at, &title(&messages[i]));
-        }
-    }
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{}\n",
-        drawing.svg(true, Some(css))
+        draw(history, frame, true).svg(true, Some(css))
     )
 }
 

@@ -15,7 +15,7 @@ use super::frozen::fingerprint;
 use super::sandbox::{Sandbox, UiCommand};
 use super::share_panel::download;
 use super::spacetime::{
-    describe_message, draw, standalone, time_at, title, Frame, SpacetimeCommand, LAYERS, PRESENT,
+    describe_message, draw, standalone, time_at, Frame, SpacetimeCommand, LAYERS, PRESENT,
 };
 use crate::raft::Time;
 
@@ -365,28 +365,6 @@ pub fn spacetime_panel(
             dispatch.emit(command);
         })
     };
-    // The first time the pointer rests on an arrow, it gets its words as a tooltip.
-    let onpointerover = {
-        let sandbox = sandbox.clone();
-        Callback::from(move |e: PointerEvent| {
-            let Some(g) = e
-                .target()
-                .and_then(|t| t.dyn_into::<Element>().ok())
-                .and_then(|el| el.closest("[data-testid=spacetime-message]").ok().flatten())
-            else {
-                return;
-            };
-            if g.query_selector("title").ok().flatten().is_some() {
-                return;
-            }
-            let id = g.get_attribute("data-id").and_then(|id| id.parse().ok());
-            let s = sandbox.borrow();
-            let messages = s.history().messages();
-            if let Some(i) = id.and_then(|id| messages.binary_search_by_key(&id, |m| m.id).ok()) {
-                let _ = g.insert_adjacent_html("afterbegin", &title(&messages[i]));
-            }
-        })
-    };
     let onkeydown = {
         let (dispatch, sandbox) = (dispatch.clone(), sandbox.clone());
         Callback::from(move |e: KeyboardEvent| {
@@ -471,7 +449,7 @@ pub fn spacetime_panel(
             <div class="st-area" data-testid="spacetime" ref={area} tabindex="0" role="group"
                  aria-label="Space-time diagram: click a moment to go there; arrows pan, + and − zoom"
                  {onpointerdown} onpointermove={onpointermove} onpointerup={onpointerup.clone()}
-                 onpointercancel={onpointerup} {onpointerover} {onkeydown}>
+                 onpointercancel={onpointerup} {onkeydown}>
             </div>
             <p class="st-details" data-testid="spacetime-details">
                 { details.unwrap_or_else(|| "Click an arrow to read its message; click elsewhere to go to that moment.".into()) }

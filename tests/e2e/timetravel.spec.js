@@ -83,7 +83,12 @@ test('export a run as JSON and import it again; a bad file leaves the run untouc
     .toBeGreaterThan(0);
   await page.getByTestId('btn-play-pause').click();
   const exported = await snapshot(page);
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('btn-export').click()]);
+  // Export JSON opens the studio (where run files are written and read) with this run, and the
+  // studio saves it.
+  const [studio] = await Promise.all([page.context().waitForEvent('page'), page.getByTestId('btn-export').click()]);
+  const download = await studio.waitForEvent('download');
+  expect(new URL(studio.url()).pathname).toBe('/studio/');
+  await studio.close();
   const file = path.join(os.tmpdir(), `raftsim-${Date.now()}.json`);
   await download.saveAs(file);
   const json = JSON.parse(fs.readFileSync(file, 'utf8'));
