@@ -221,6 +221,10 @@ fn every_rule_has_a_sentence_and_the_catalogue_has_no_stray_why() {
     let words = english();
     let keys: BTreeSet<&str> = words.keys().filter(|k| k.starts_with("why.")).collect();
     let rules = [
+        Rule::TimerLeader,
+        Rule::TimerVote,
+        Rule::TimerCampaign,
+        Rule::TimerStart,
         Rule::Timeout,
         Rule::TimeoutFixed,
         Rule::TimeoutForced,
@@ -350,4 +354,61 @@ fn every_event_says_what_happened_with_every_slot_filled() {
         }
     }
     assert!(keys.len() > 30, "{keys:?}");
+}
+
+/// The inspector's "why is the timer where it is" names the event that drew the running timer:
+/// at every moment of a run with elections, a partition and a restart, each server's election
+/// deadline lies between the minimum and the maximum timeout after the reset it names, and each
+/// kind of reset is seen.
+#[test]
+fn the_timer_is_explained_by_the_reset_that_drew_it() {
+    use raftsim::sim::why::timer_reset;
+    let config = Config {
+        cluster_size: 5,
+        seed: 12,
+        ..Config::default()
+    };
+    let (min, max) = (
+        config.election_timeout_min_us,
+        config.election_timeout_max_us,
+    );
+    let mut w = World::new(config).expect("valid");
+    let mut seen = BTreeSet::new();
+    let mut check = |w: &World| {
+        for node in w.nodes() {
+            let Some(deadline) = node.election_deadline() else {
+                continue;
+            };
+            let (at, rule, _) = timer_reset(w.trace(), node.id(), node.term())
+                .unwrap_or_else(|| panic!("{}'s timer has no reset at {}", node.id(), w.now()));
+            assert!(
+                deadline >= at + min && deadline <= at + max,
+                "{} at {}: deadline {deadline} is not a timeout after its reset at {at} ({rule:?})",
+                node.id(),
+                w.now()
+            );
+            seen.insert(format!("{rule:?}"));
+        }
+    };
+    let mut run_to = |w: &mut World, until: u64| {
+        while w.next_event_time().is_some_and(|t| t <= until) {
+            w.step();
+            check(w);
+        }
+        w.advance_to(until);
+    };
+    run_to(&mut w, 2 * SECOND);
+    let leader = w.leader().expect("a leader");
+    let other = NodeId((leader.0 + 1) % 5);
+    w.apply(Action::Partition(vec![vec![leader]]))
+        .expect("valid");
+    run_to(&mut w, 4 * SECOND);
+    w.apply(Action::Heal).expect("valid");
+    w.apply(Action::Stop(other)).expect("running");
+    run_to(&mut w, 5 * SECOND);
+    w.apply(Action::Restart(other)).expect("stopped");
+    run_to(&mut w, 7 * SECOND);
+    for rule in ["TimerLeader", "TimerVote", "TimerCampaign", "TimerStart"] {
+        assert!(seen.contains(rule), "no {rule} in {seen:?}");
+    }
 }

@@ -16,7 +16,7 @@ use super::trace::{TimerKind, TraceEvent, TraceKind};
 use super::world::Action;
 use crate::raft::{
     ChangeStep, Command, DenyReason, Endpoint, Fields, LogIndex, MembershipChange, MessageKind,
-    Node, NodeEvent, NodeId, ReadPath, Role, Term,
+    Node, NodeEvent, NodeId, ReadPath, Role, Term, Time,
 };
 
 /// A server's numbers right after the call that produced an event: what its rules weighed.
@@ -195,6 +195,14 @@ pub enum Rule {
     Client,
     /// An election timer ran out (§5.2).
     ElectionTimer,
+    /// The election timer was last reset on hearing from the leader of the current term.
+    TimerLeader,
+    /// ... on granting a vote.
+    TimerVote,
+    /// ... on starting an election (or a pre-vote).
+    TimerCampaign,
+    /// ... when the server started or restarted, or stepped down as leader.
+    TimerStart,
 }
 
 impl Rule {
@@ -262,6 +270,10 @@ impl Rule {
             Rule::Violation => "why.violation",
             Rule::Client => "why.client",
             Rule::ElectionTimer => "why.election-timer",
+            Rule::TimerLeader => "why.timer-leader",
+            Rule::TimerVote => "why.timer-vote",
+            Rule::TimerCampaign => "why.timer-campaign",
+            Rule::TimerStart => "why.timer-start",
         }
     }
 }
@@ -285,6 +297,68 @@ fn servers(bits: u16) -> String {
         .map(|i| NodeId(i).name())
         .collect();
     names.join(", ")
+}
+
+/// The newest event in `events` that reset `node`'s election timer: when, by which rule, and the
+/// other server involved (the leader heard, the candidate voted for). Figure 2 resets a
+/// follower's timer when it hears from the leader of its current term (`term`) or grants a vote,
+/// a candidate's when it starts an election; a server that starts, restarts or stops leading
+/// draws a new one. Adopting a newer term does not reset it.
+pub fn timer_reset(
+    events: &[TraceEvent],
+    node: NodeId,
+    term: Term,
+) -> Option<(Time, Rule, Option<NodeId>)> {
+    let me = Endpoint::Node(node);
+    events.iter().rev().find_map(|e| {
+        let (rule, other) = match &e.kind {
+            TraceKind::MessageDelivered {
+                from: Endpoint::Node(leader),
+                to,
+                kind: MessageKind::AppendEntries | MessageKind::InstallSnapshot,
+                fields,
+                ..
+            } if *to == me && fields.term == term => (Rule::TimerLeader, Some(*leader)),
+            TraceKind::Node { node: n, event } if *n == node => match event {
+                NodeEvent::VoteGranted { candidate, .. } => (Rule::TimerVote, Some(*candidate)),
+                NodeEvent::ElectionStarted { .. } | NodeEvent::PreVoteStarted { .. } => {
+                    (Rule::TimerCampaign, None)
+                }
+                NodeEvent::RoleChanged {
+                    from: Role::Leader, ..
+                } => (Rule::TimerStart, None),
+                _ => return None,
+            },
+            TraceKind::ActionApplied(action)
+                if matches!(**action, Action::Restart(n) | Action::AddServer(n) if n == node) =>
+            {
+                (Rule::TimerStart, None)
+            }
+            _ => return None,
+        };
+        Some((e.at, rule, other))
+    })
+    // None: the timer the server drew when the run began, if the trace still reaches back there.
+    .or_else(|| {
+        events
+            .first()
+            .is_none_or(|e| e.seq == 0)
+            .then_some((0, Rule::TimerStart, None))
+    })
+}
+
+/// Why `node`'s election timer is where it is (see [`timer_reset`]), in a sentence's values.
+pub fn timer(events: &[TraceEvent], node: NodeId, term: Term) -> Option<Why> {
+    let (at, rule, other) = timer_reset(events, node, term)?;
+    Some(Why {
+        said: "",
+        rule,
+        values: vec![
+            ("node", node.name()),
+            ("at", (at / 1_000).to_string()),
+            ("other", other.map(NodeId::name).unwrap_or_default()),
+        ],
+    })
 }
 
 /// What the events of one instant before `index` say set event `index` off: the message the

@@ -536,6 +536,13 @@ impl World {
         self.why(i)
     }
 
+    /// Why `node`'s election timer is where it is (see [`why::timer`]), while the event that last
+    /// reset it is retained.
+    pub fn why_timer(&self, node: NodeId) -> Option<Why> {
+        let term = self.node(node)?.term();
+        why::timer(self.trace.events(), node, term)
+    }
+
     /// The retained trace event at `index` in English words (native builds, for tests and tools:
     /// the page reads its words from the catalogue it fetches).
     #[cfg(not(target_arch = "wasm32"))]

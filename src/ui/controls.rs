@@ -5,6 +5,8 @@ use crate::decimal;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use super::{say, words_markup};
+
 use crate::raft::{ClientId, Member, NodeId, ReadMode};
 use crate::sim::config::{OptionChange, MAX_SLOTS};
 use crate::sim::{Action, Config, MS};
@@ -36,6 +38,7 @@ fn emit(dispatch: &Callback<UiCommand>, command: UiCommand) -> Callback<MouseEve
 pub fn playback_bar(sandbox: &Sandbox, dispatch: &Callback<UiCommand>, controls: Controls) -> Html {
     let playing = sandbox.is_playing();
     let speed = sandbox.speed();
+    let words = sandbox.words();
     let on_speed = {
         let dispatch = dispatch.clone();
         Callback::from(move |e: Event| {
@@ -62,14 +65,14 @@ pub fn playback_bar(sandbox: &Sandbox, dispatch: &Callback<UiCommand>, controls:
             }
             if controls.step && sandbox.timeline().is_some() {
                 <button class="btn" data-testid="btn-step-back" onclick={emit(dispatch, UiCommand::StepBack)}
-                        aria-label="Event back" title="Pause and undo the last event: one message or timer (,)">
-                    { "◂ " }<span class="btn-word">{ "Event" }</span>
+                        aria-label="Event back" title={say(words, "ui.step-back")}>
+                    { words_markup(words, "ui.step-back-label") }
                 </button>
             }
             if controls.step {
                 <button class="btn" data-testid="btn-step" onclick={emit(dispatch, UiCommand::StepEvent)}
-                        aria-label="Event forward" title="Pause and run the next event: one message or timer (. or →)">
-                    <span class="btn-word">{ "Event" }</span>{ " ▸" }
+                        aria-label="Event forward" title={say(words, "ui.step")}>
+                    { words_markup(words, "ui.step-label") }
                 </button>
             }
             if controls.speed {
@@ -117,27 +120,28 @@ pub fn node_actions(sandbox: &Sandbox, dispatch: &Callback<UiCommand>) -> Html {
     let out = selected.is_some_and(|n| sandbox.world().member(n.id()) == Member::None);
     let slots = sandbox.world().nodes().len();
     let next_slot = (slots < usize::from(MAX_SLOTS)).then_some(NodeId(slots as u8));
+    let words = sandbox.words();
     html! {
         <section class="panel node-actions" aria-label="Node actions">
             <div class="panel-head"><h2>{ if none { "Node".to_string() } else { format!("Node {name}") } }</h2></div>
-            if none { <p class="hint">{ "Select a node (click it, or press 1–9) to act on it." }</p> }
+            if none { <p class="hint">{ say(words, "ui.node-hint") }</p> }
             <div class="button-row">
                 <button class="btn" data-testid="node-action-stop" disabled={none || stopped}
-                        onclick={emit(dispatch, UiCommand::NodeAction(NodeVerb::Stop))} title="Stop the node (S)">{ "Stop" }</button>
+                        onclick={emit(dispatch, UiCommand::NodeAction(NodeVerb::Stop))} title={say(words, "ui.node-stop")}>{ "Stop" }</button>
                 <button class="btn" data-testid="node-action-restart" disabled={none || !stopped}
-                        onclick={emit(dispatch, UiCommand::NodeAction(NodeVerb::Restart))} title="Restart the node (R)">{ "Restart" }</button>
+                        onclick={emit(dispatch, UiCommand::NodeAction(NodeVerb::Restart))} title={say(words, "ui.node-restart")}>{ "Restart" }</button>
                 <button class="btn" data-testid="node-action-timeout" disabled={none || stopped}
-                        onclick={emit(dispatch, UiCommand::NodeAction(NodeVerb::Timeout))} title="Make its election timer run out now (T)">{ "Time out" }</button>
+                        onclick={emit(dispatch, UiCommand::NodeAction(NodeVerb::Timeout))} title={say(words, "ui.node-timeout")}>{ "Time out" }</button>
                 <button class="btn" data-testid="btn-transfer-leader" disabled={none || stopped || leads || no_leader}
                         onclick={emit(dispatch, UiCommand::NodeAction(NodeVerb::TakeOver))}
-                        title="The leader brings this server's log up to date, then tells it to start an election at once (L)">{ "Make leader" }</button>
+                        title={say(words, "ui.node-take-over")}>{ "Make leader" }</button>
                 <button class="btn" data-testid="btn-remove-server" disabled={none || no_leader}
                         onclick={emit(dispatch, UiCommand::NodeAction(NodeVerb::Membership))}
-                        title="Ask the leader to take this server out of the cluster, or to add it back (M)">
+                        title={say(words, "ui.node-membership")}>
                     { if out { "Add back" } else { "Remove" } }</button>
                 <button class="btn" data-testid="btn-add-server" disabled={next_slot.is_none() || no_leader}
                         onclick={emit(dispatch, UiCommand::Act(Action::AddServer(next_slot.unwrap_or(NodeId(0)))))}
-                        title="Start a new, empty server and ask the leader to add it: it learns the log, then votes">
+                        title={say(words, "ui.node-add")}>
                     { next_slot.map_or("All 9 slots used".to_string(), |n| format!("Add server {n}")) }</button>
             </div>
             if let Some(t) = transfer {
@@ -339,20 +343,19 @@ pub fn network_panel(sandbox: &Sandbox, dispatch: &Callback<UiCommand>) -> Html 
     let editing = sandbox.partition_draft().is_some();
     let network = sandbox.world().network();
     let split = network.partition().is_some() || network.cut_links().next().is_some();
+    let words = sandbox.words();
     html! {
         <section class="panel network-panel" aria-label="Network">
             <div class="panel-head"><h2>{ "Network" }</h2></div>
             if editing {
-                <p class="hint" data-testid="partition-help">
-                    { "Click nodes to move them between groups 1, 2 and 3, then apply." }
-                </p>
+                <p class="hint" data-testid="partition-help">{ say(words, "ui.partition-help") }</p>
                 <div class="button-row">
                     <button class="btn primary" data-testid="btn-partition-apply"
                             onclick={emit(dispatch, UiCommand::ApplyPartition)}>{ "Apply partition" }</button>
                     <button class="btn" onclick={emit(dispatch, UiCommand::CancelPartition)}>{ "Cancel" }</button>
                 </div>
             } else {
-                <p class="hint">{ "Click a link between two nodes to cut or restore it." }</p>
+                <p class="hint">{ say(words, "ui.network-hint") }</p>
                 <div class="button-row">
                     <button class="btn" data-testid="btn-partition" onclick={emit(dispatch, UiCommand::EditPartition)}
                             title="Split the network into groups (P)">{ "Partition…" }</button>

@@ -22,9 +22,13 @@ pub fn inspector(sandbox: &Sandbox, dispatch: &Callback<UiCommand>) -> Html {
             Some(node) => html! {
                 <>
                     { node_details(world, node) }
-                    if let Some(why) = world.why_role(id) {
-                        <p class="reason" data-testid="why">{ why_text(sandbox.words(), &why) }</p>
-                    }
+                    // Why it is in its role, and why its election timer is where it is (a
+                    // leader has none).
+                    { for world.why_role(id).into_iter()
+                        .chain(world.why_timer(id).filter(|_| node.election_deadline().is_some()))
+                        .map(|why| html! {
+                            <p class="reason" data-testid="why" data-rule={why.rule.key()}>{ why_text(sandbox.words(), &why) }</p>
+                        }) }
                 </>
             },
             None => html! { <p class="hint">{ format!("There is no node {id}.") }</p> },

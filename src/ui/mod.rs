@@ -45,6 +45,14 @@ pub fn start() {
     yew::Renderer::<App>::new().render();
 }
 
+/// The catalogue's entry `key` (see `i18n/en.txt`), or nothing until the words have come.
+fn say(words: Option<&crate::i18n::Catalogue>, key: &str) -> String {
+    words
+        .and_then(|w| w.get(key))
+        .unwrap_or_default()
+        .to_string()
+}
+
 /// The catalogue's entry `key` read as markup (see `i18n/en.txt`), or nothing until the words
 /// have come. Fixed parts of the page (the legend, the help's table, the logs' key) come this way:
 /// each element written with `html!` compiles to its own construction code, so as data they cost

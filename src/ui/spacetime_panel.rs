@@ -13,6 +13,7 @@ use yew::prelude::*;
 
 use super::frozen::fingerprint;
 use super::sandbox::{Sandbox, UiCommand};
+use super::say;
 use super::share_panel::download;
 use super::spacetime::{
     describe_message, draw, standalone, time_at, Frame, SpacetimeCommand, LAYERS, PRESENT,
@@ -283,7 +284,7 @@ fn present(sandbox: &Rc<RefCell<Sandbox>>) -> (Time, Time) {
 
 /// What the panel's markup depends on (the drawing itself is [`SpacetimeUi::draw`]'s).
 pub fn panel_version(s: &Sandbox) -> u64 {
-    fingerprint(&(s.spacetime(), selected_words(s)))
+    fingerprint(&(s.spacetime(), selected_words(s), s.words().is_some()))
 }
 
 /// The words of the message picked, if one is.
@@ -302,7 +303,13 @@ pub fn spacetime_panel(
 ) -> Html {
     let s = sandbox.borrow();
     let view = s.spacetime();
-    let details = selected_words(&s);
+    let words = s.words();
+    let details = selected_words(&s).unwrap_or_else(|| say(words, "ui.history-hint"));
+    let label = say(words, "ui.history-label");
+    let tools = crate::i18n::fill(
+        &say(words, "ui.history-tools"),
+        &[("pressed", view.fold_heartbeats.to_string())],
+    );
     drop(s);
     let area = ui.borrow().area.clone();
     let onpointerdown = {
@@ -389,8 +396,8 @@ pub fn spacetime_panel(
             dispatch.emit(UiCommand::Spacetime(command));
         })
     };
-    // The toolbar is markup as text (cheaper in the bundle than elements built one by one);
-    // one listener reads which button was pressed from its `data-cmd`.
+    // The toolbar is markup from the catalogue (cheaper in the bundle than elements built one by
+    // one); one listener reads which button was pressed from its `data-cmd`.
     let on_tool = {
         let (sandbox, ui, dispatch) = (sandbox.clone(), ui.clone(), dispatch.clone());
         Callback::from(move |e: MouseEvent| {
@@ -430,29 +437,17 @@ pub fn spacetime_panel(
             dispatch.emit(UiCommand::Spacetime(command));
         })
     };
-    let tools = format!(
-        concat!(
-            r#"<button class="btn small" data-cmd="in" aria-label="Zoom in" title="Zoom in (+)">+</button>"#,
-            r#"<button class="btn small" data-cmd="out" aria-label="Zoom out" title="Zoom out (−)">−</button>"#,
-            r#"<button class="btn small" data-cmd="last2" title="Follow the present, two seconds wide (End)">Last 2 s</button>"#,
-            r#"<button class="btn small" data-cmd="last10" title="Follow the present, ten seconds wide">Last 10 s</button>"#,
-            r#"<button class="btn small" data-cmd="all" title="The whole run (Home)">Whole run</button>"#,
-            r#"<button class="btn small" data-cmd="fold" data-testid="btn-fold-heartbeats" aria-pressed="{}" title="Hide heartbeats so that votes and entries stand out">Fold heartbeats</button>"#,
-            r#"<button class="btn small" data-cmd="svg" data-testid="btn-export-svg" title="Save the diagram as an SVG file">Export SVG</button>"#
-        ),
-        view.fold_heartbeats
-    );
     html! {
         <details class="panel history" open=true>
             <summary><h2>{ "History" }</h2></summary>
             <div class="st-tools" onclick={on_tool}>{ Html::from_html_unchecked(AttrValue::from(tools)) }</div>
             <div class="st-area" data-testid="spacetime" ref={area} tabindex="0" role="group"
-                 aria-label="Space-time diagram: click a moment to go there; arrows pan, + and − zoom"
+                 aria-label={label}
                  {onpointerdown} onpointermove={onpointermove} onpointerup={onpointerup.clone()}
                  onpointercancel={onpointerup} {onkeydown}>
             </div>
             <p class="st-details" data-testid="spacetime-details">
-                { details.unwrap_or_else(|| "Click an arrow to read its message; click elsewhere to go to that moment.".into()) }
+                { details }
             </p>
         </details>
     }

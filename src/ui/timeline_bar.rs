@@ -9,6 +9,7 @@ use crate::sim::timeline::{Marker, MarkerKind};
 use super::event_list::format_time;
 use super::frozen::{fingerprint, ViewCache};
 use super::sandbox::{Sandbox, UiCommand};
+use super::words_markup;
 
 /// Markers are drawn in this many columns at most, so a long run with tens of thousands of
 /// commits still draws a few hundred ticks.
@@ -101,12 +102,7 @@ pub fn timeline_bar(
                    step="1" value={now.to_string()} oninput={on_input}
                    aria-label="Scrub through the run" aria-valuetext={format_time(now)} />
             <div class="timeline-foot">
-                <span class="timeline-legend">
-                    <span class="mark-election">{ "■ election" }</span>
-                    <span class="mark-commit">{ "■ commit" }</span>
-                    <span class="mark-action">{ "■ your action" }</span>
-                    <span class="mark-violation">{ "■ violation" }</span>
-                </span>
+                <span class="timeline-legend">{ words_markup(sandbox.words(), "ui.timeline-legend") }</span>
                 if at_end {
                     <span class="timeline-live">{ "live" }</span>
                 } else {

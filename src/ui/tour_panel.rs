@@ -4,6 +4,8 @@
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
+use super::words_markup;
+
 use crate::scenario::lesson::{self, Answer, Given};
 use crate::scenario::tour::StepStatus;
 use crate::ui::engine::Reply;
@@ -147,19 +149,14 @@ pub fn tour_panel(
     let at_end = chapter_index + 1 == chapters.len() && step + 1 == steps;
     let status = sandbox.tour_status();
     let asking = sandbox.tour_awaits_answer();
-    let (status_word, status_text) = match status {
-        StepStatus::Running if asking => ("asking", "Answer the question to see what happens."),
-        StepStatus::Running => ("running", "Watch the cluster…"),
-        StepStatus::Done if at_end => (
-            "done",
-            "That is the whole tour. Try it yourself, or pick any chapter to see it again.",
-        ),
-        StepStatus::Done => ("done", "Done: press Next (→) when you are ready."),
-        StepStatus::TimedOut => (
-            "timed-out",
-            "This took longer than expected; press Next to go on.",
-        ),
+    let (status_word, status_key) = match status {
+        StepStatus::Running if asking => ("asking", "ui.tour-asking"),
+        StepStatus::Running => ("running", "ui.tour-running"),
+        StepStatus::Done if at_end => ("done", "ui.tour-end"),
+        StepStatus::Done => ("done", "ui.tour-done"),
+        StepStatus::TimedOut => ("timed-out", "ui.tour-timed-out"),
     };
+    let status_text = super::say(sandbox.words(), status_key);
     let choose = {
         let dispatch = dispatch.clone();
         Callback::from(move |e: Event| {
@@ -207,18 +204,16 @@ pub fn tour_panel(
             <div class="button-row tour-buttons">
                 <button class="btn" data-testid="tour-back" disabled={at_start}
                         onclick={emit(dispatch, UiCommand::TourBack)} title="Go back to the previous step of the story (←)">
-                    { "◂ " }<span class="btn-word">{ "Previous" }<span class="wide-only">{ " step" }</span></span>
+                    { words_markup(sandbox.words(), "ui.tour-previous") }
                 </button>
                 <button class={classes!("btn", "primary", "tour-next", (status != StepStatus::Running).then_some("pulse"))}
                         data-testid="tour-next" disabled={at_end && status != StepStatus::Running}
                         onclick={emit(dispatch, UiCommand::TourNext)}
                         title={if status == StepStatus::Running { "Jump to the end of this step (→)" } else { "Go on with the story (→)" }}>
-                    <span class="btn-word">
-                        if status == StepStatus::Running { { "Skip" } } else { { "Next" }<span class="wide-only">{ " step" }</span> }
-                    </span>{ " ▸" }
+                    { words_markup(sandbox.words(), if status == StepStatus::Running { "ui.tour-skip" } else { "ui.tour-next" }) }
                 </button>
                 <button class="btn" data-testid="tour-restart" onclick={emit(dispatch, UiCommand::TourRestart)}
-                        title="Start this chapter again">{ "↺ " }<span class="btn-word narrow-hidden">{ "Restart chapter" }</span></button>
+                        title="Start this chapter again">{ words_markup(sandbox.words(), "ui.tour-restart") }</button>
                 <button class="btn" data-testid="tour-try" onclick={emit(dispatch, UiCommand::TryItYourself)}
                         title="Leave the tour and carry on from here in the sandbox">{ "Try it yourself" }</button>
             </div>
