@@ -268,13 +268,10 @@ pub fn App() -> Html {
         }));
     }
 
-    // The words catalogue, fetched the first time something on screen needs it.
+    // The words catalogue, fetched as the page starts (the sandbox asks for it at once: the
+    // legend, the help, the event list and the safety monitor are in its words).
     {
         let dispatch = dispatch.clone();
-        // The event list says what happened in the catalogue's words.
-        if controls.events {
-            sandbox.borrow_mut().want_words();
-        }
         let wanted = sandbox.borrow_mut().take_words_request();
         use_effect_boxed(Box::new(move || {
             if wanted {

@@ -462,7 +462,7 @@ pub fn settings_panel(sandbox: &Sandbox, dispatch: &Callback<UiCommand>) -> Html
         config.election_timeout_max_us,
     );
     let (lmin, lmax) = (config.latency_min_us, config.latency_max_us);
-    // Each switch's explanation is in the words catalogue, fetched when the panel is opened.
+    // Each switch's explanation is in the words catalogue (fetched as the page starts).
     let words = sandbox.words();
     let switch = |(label, key, on, change): (&'static str, &'static str, bool, OptionChange)| {
         let why = words
@@ -480,7 +480,7 @@ pub fn settings_panel(sandbox: &Sandbox, dispatch: &Callback<UiCommand>) -> Html
         }
     };
     html! {
-        <details class="panel settings" ontoggle={dispatch.reform(|_: Event| UiCommand::WantWords)}>
+        <details class="panel settings">
             <summary><h2>{ "Settings" }</h2></summary>
             <div class="settings-grid">
                 <label class="field small">

@@ -61,7 +61,7 @@ fn sentence(words: Option<&Catalogue>, key: &str, why: &Why) -> String {
 }
 
 /// The list. Each event opens to say why it happened (see `sim::why`), in the words of the
-/// catalogue, which the page fetches the first time someone asks.
+/// catalogue, which the page fetches as it starts.
 pub fn event_list(
     world: &World,
     show_messages: bool,
@@ -69,7 +69,6 @@ pub fn event_list(
     dispatch: &Callback<UiCommand>,
 ) -> Html {
     let trace = world.trace();
-    let want_words = dispatch.reform(|_: Event| UiCommand::WantWords);
     let items = trace
         .iter()
         .enumerate()
@@ -94,7 +93,7 @@ pub fn event_list(
             html! {
                 <Frozen key={e.seq} version={e.seq * 2 + u64::from(words.is_some())}>
                     <li class={class}>
-                        <details ontoggle={want_words.clone()}>
+                        <details>
                             <summary>{ line }</summary>
                             <p class="reason" data-testid="why" data-rule={why.rule.key()}>{ because }</p>
                         </details>
