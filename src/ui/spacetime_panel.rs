@@ -123,14 +123,19 @@ impl SpacetimeUi {
         // While the clock runs, the history's elements are brought up to date on one frame in
         // four (the other panels of text take the other three; see ViewCache::paced); the
         // present and the cover over the unknown move every frame.
-        let all = !same_area || !s.is_playing() || self.renders % 4 == 3;
-        let drawing = draw(h, &frame, all);
+        let mut all = !same_area || !s.is_playing() || self.renders % 4 == 3;
+        let mut drawing = draw(h, &frame, all);
         let size = (drawing.width, drawing.height);
         if !self
             .shown
             .as_ref()
             .is_some_and(|shown| shown.size == size && shown.area == area)
         {
+            // A new frame (its size changed) is drawn in full at once.
+            if !all {
+                all = true;
+                drawing = draw(h, &frame, true);
+            }
             area.set_inner_html(&drawing.svg(false, None));
             let find = |selector: &str| area.query_selector(selector).ok().flatten();
             let (Some(svg), Some(moving)) = (find("svg"), find(".st-move")) else {
