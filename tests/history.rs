@@ -17,6 +17,17 @@ fn config(seed: u64) -> Config {
     }
 }
 
+/// Two histories of a five-server run hold the same messages, marks and lanes. (The messages
+/// are compared whole, not printed: a busy run has thousands.)
+fn assert_same_history(a: &History, b: &History) {
+    assert_eq!(a.messages().len(), b.messages().len());
+    assert!(a.messages() == b.messages());
+    assert_eq!(a.marks(), b.marks());
+    for lane in 0..5 {
+        assert_eq!(a.lane(lane), b.lane(lane), "lane {lane}");
+    }
+}
+
 /// A run with elections, commands, a partition, a crash and a heal, synced into `history`
 /// every `every` events (0: only at the end).
 fn run(history: &mut History, every: usize) -> World {
@@ -124,11 +135,7 @@ fn syncing_often_or_once_gives_the_same_history() {
     run(&mut often, 1);
     let mut sometimes = History::default();
     run(&mut sometimes, 97);
-    assert_eq!(often.messages(), sometimes.messages());
-    assert_eq!(often.marks(), sometimes.marks());
-    for lane in 0..5 {
-        assert_eq!(often.lane(lane), sometimes.lane(lane));
-    }
+    assert_same_history(&often, &sometimes);
     assert!(often.gaps().is_empty());
 }
 
@@ -243,12 +250,7 @@ fn going_back_in_time_keeps_the_history_and_acting_there_cuts_it() {
     }
     fresh_timeline.advance_to(end);
     fresh.sync(fresh_timeline.world());
-    assert_eq!(history.messages().len(), fresh.messages().len());
-    assert!(history.messages() == fresh.messages());
-    assert_eq!(history.marks(), fresh.marks());
-    for lane in 0..5 {
-        assert_eq!(history.lane(lane), fresh.lane(lane), "lane {lane}");
-    }
+    assert_same_history(&history, &fresh);
 }
 
 #[test]
@@ -299,10 +301,5 @@ fn a_run_that_jumped_to_a_late_moment_is_rebuilt_by_replay() {
     }
     again.advance_to(60 * SECOND);
     watched.sync(again.world());
-    assert_eq!(rebuilt.messages().len(), watched.messages().len());
-    assert!(rebuilt.messages() == watched.messages());
-    assert_eq!(rebuilt.marks(), watched.marks());
-    for lane in 0..5 {
-        assert_eq!(rebuilt.lane(lane), watched.lane(lane), "lane {lane}");
-    }
+    assert_same_history(&rebuilt, &watched);
 }

@@ -465,10 +465,7 @@ pub fn settings_panel(sandbox: &Sandbox, dispatch: &Callback<UiCommand>) -> Html
     // Each switch's explanation is in the words catalogue (fetched as the page starts).
     let words = sandbox.words();
     let switch = |(label, key, on, change): (&'static str, &'static str, bool, OptionChange)| {
-        let why = words
-            .and_then(|w| w.get(key))
-            .unwrap_or_default()
-            .to_string();
+        let why = say(words, key);
         let dispatch = dispatch.clone();
         let onchange = Callback::from(move |_: Event| dispatch.emit(UiCommand::SetOption(change)));
         html! {

@@ -115,9 +115,7 @@ pub fn invariants_panel(world: &World, folded: bool, words: Option<&Catalogue>) 
     let all_ok = violations.is_empty();
     let broken_switches = world.config().safety.any_broken();
     let rows = PROPERTIES.iter().enumerate().map(|(i, name)| {
-        let statement = words
-            .and_then(|w| w.get(&format!("property.{i}")))
-            .unwrap_or_default();
+        let statement = super::say(words, &format!("property.{i}"));
         let first = violations.iter().find(|v| v.violation.property() == *name);
         let ok = first.is_none();
         // The one property about clients rather than servers goes by the name the page's

@@ -165,8 +165,6 @@ pub enum UiCommand {
     Spacetime(SpacetimeCommand),
     /// The words catalogue's text, fetched from the site (or why it could not be).
     Words(Result<String, String>),
-    /// Something on screen needs the words catalogue (a "why" was opened).
-    WantWords,
 }
 
 impl UiCommand {
@@ -251,10 +249,8 @@ pub struct Sandbox {
     history_rebuilt: bool,
     /// The words catalogue, once read (native builds have it from the start).
     words: Option<Catalogue>,
-    /// Whether the page should fetch the catalogue now (something on screen needs its words).
+    /// Whether the page should fetch the catalogue (once, as it starts).
     words_request: bool,
-    /// Whether it was asked for already (one fetch per page).
-    words_asked: bool,
 }
 
 /// A steady client load, so people (and the frame-time benchmark) can watch replication under
@@ -412,7 +408,6 @@ impl Sandbox {
             #[cfg(target_arch = "wasm32")]
             words: None,
             words_request: cfg!(target_arch = "wasm32"),
-            words_asked: cfg!(target_arch = "wasm32"),
         };
         // The lesson studio opens with its recorder.
         #[cfg(feature = "studio")]
@@ -567,14 +562,6 @@ impl Sandbox {
         // should say so.
         if self.tour_step_finished() {
             self.playing = false;
-        }
-    }
-
-    /// Asks for the words catalogue, unless it is here or on its way.
-    pub fn want_words(&mut self) {
-        if self.words.is_none() && !self.words_asked {
-            self.words_request = true;
-            self.words_asked = true;
         }
     }
 
@@ -1068,7 +1055,6 @@ impl Sandbox {
                 self.auto_client = None;
                 self.script = Some(Script::new(&preset, broken));
                 self.playing = true;
-                self.want_words();
             }
             Err(error) => self.notice(&capitalise(&format!("cannot load the scenario: {error}."))),
         }
@@ -1272,10 +1258,6 @@ impl Sandbox {
                 self.answer(Given::Server(node));
             }
             UiCommand::Select(selection) => {
-                // The inspector says why: its words may be needed now.
-                if selection.is_some() {
-                    self.want_words();
-                }
                 self.selection = selection;
             }
             UiCommand::NodeAction(verb) => self.node_action(verb),
@@ -1338,7 +1320,6 @@ impl Sandbox {
             }),
             UiCommand::SeekTime(at) => self.travel(|t| t.seek_to_time(at)),
             UiCommand::SeekToEnd => self.travel(Timeline::seek_to_end),
-            UiCommand::WantWords => self.want_words(),
             UiCommand::Words(Ok(text)) => self.words = Some(Catalogue::parse(&text)),
             UiCommand::Words(Err(reason)) => {
                 self.notice(&format!("The page's words could not be loaded: {reason}."))

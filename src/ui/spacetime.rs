@@ -10,6 +10,7 @@
 
 use std::fmt::Write;
 
+use super::event_list::format_time;
 use crate::raft::{Endpoint, Fields, MessageKind, Role, Time};
 use crate::sim::history::{Fate, History, LaneState, MarkKind, MessageRecord};
 use crate::sim::network::MessageId;
@@ -164,11 +165,6 @@ pub fn message_class(kind: MessageKind, fields: &Fields) -> &'static str {
     }
 }
 
-/// Seconds with milliseconds, e.g. `1.250 s`.
-fn seconds(us: Time) -> String {
-    format!("{}.{:03} s", us / 1_000_000, (us / 1_000) % 1_000)
-}
-
 /// A message in words, for its tooltip and the line under the diagram: kind, ends, times and
 /// fields.
 pub fn describe_message(m: &MessageRecord) -> String {
@@ -178,12 +174,12 @@ pub fn describe_message(m: &MessageRecord) -> String {
         m.to,
         m.fields.summary(m.kind),
         if m.duplicate { " (a duplicate)" } else { "" },
-        seconds(m.sent_at)
+        format_time(m.sent_at)
     );
     let _ = match m.fate {
-        Fate::Delivered => write!(text, ", delivered {}", seconds(m.end_at)),
-        Fate::Lost(reason) => write!(text, ", {} at {}", reason.describe(), seconds(m.end_at)),
-        Fate::InFlight => write!(text, ", due {}", seconds(m.end_at)),
+        Fate::Delivered => write!(text, ", delivered {}", format_time(m.end_at)),
+        Fate::Lost(reason) => write!(text, ", {} at {}", reason.describe(), format_time(m.end_at)),
+        Fate::InFlight => write!(text, ", due {}", format_time(m.end_at)),
     };
     text
 }
@@ -303,8 +299,8 @@ pub fn draw(history: &History, frame: &Frame, all: bool) -> Drawing {
         shift: GUTTER as i64 - x(start),
         label: format!(
             "Space-time diagram from {} to {}",
-            seconds(start),
-            seconds(end)
+            format_time(start),
+            format_time(end)
         ),
         layers: Default::default(),
     };
@@ -324,7 +320,7 @@ pub fn draw(history: &History, frame: &Frame, all: bool) -> Drawing {
             axis.push(format!(
             r#"<g><line class="axis" x1="{0}" x2="{0}" y1="{AXIS}" y2="{height}"/><text class="tick" x="{0}" y="11" text-anchor="middle">{1}</text></g>"#,
             x(t),
-            seconds(t)
+            format_time(t)
         ));
             t += step;
         }
@@ -451,7 +447,7 @@ pub fn draw(history: &History, frame: &Frame, all: bool) -> Drawing {
         }
         present.push(format!(
             r#"<line class="now" x1="{xn}" x2="{xn}" y1="0" y2="{height}"><title>now: {}</title></line>"#,
-            seconds(frame.now)
+            format_time(frame.now)
         ));
     }
     d
