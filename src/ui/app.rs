@@ -9,6 +9,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, KeyboardEvent};
 use yew::prelude::*;
 
+use super::cluster_text::cluster_text;
 use super::cluster_view::cluster_svg;
 use super::controls::{client_panel, network_panel, node_actions, playback_bar, settings_panel};
 use super::embed_api::{
@@ -25,13 +26,14 @@ use super::invariants_panel::invariants_panel;
 use super::keyboard::{command_for_key, KeyContext};
 use super::lesson_fetch;
 use super::log_table::{log_table, log_table_version, MAX_SHOWN, TOUR_SHOWN};
+use super::narration::Narrator;
 use super::params::{parse_query, shorten, Theme};
 use super::sandbox::{Sandbox, UiCommand};
 use super::share_panel::{share_url, SharePanel};
 use super::spacetime_panel::{panel_version, spacetime_panel, wheel_listener, SpacetimeUi};
 use super::timeline_bar::timeline_bar;
 use super::tour_panel::{scenario_panel, tour_panel};
-use super::words_markup;
+use super::{say, words_markup};
 use crate::scenario::presets;
 
 /// Reads the page's query string; outside a browser (or if the browser refuses) it is empty.
@@ -313,17 +315,47 @@ pub fn App() -> Html {
         }));
     }
 
+    // The live region's narrator, and whether it was on at the last render (turning it off or on
+    // is said in the region itself).
+    let narrator = use_mut_ref(Narrator::default);
+    let dialog_focus = use_mut_ref(DialogFocus::default);
+
     // Runs after every render, once the DOM is patched: the diagram is drawn (only what changed,
-    // see SpacetimeUi::draw), measured now and then and drawn again if its room changed; that
-    // ends a frame's work.
+    // see SpacetimeUi::draw), measured now and then and drawn again if its room changed; the
+    // narration reads the new events; a dialog that opened takes the focus. That ends a frame's
+    // work.
     {
         let (spacetime, sandbox) = (spacetime.clone(), sandbox.clone());
         use_effect_boxed(Box::new(move || {
             let mut ui = spacetime.borrow_mut();
-            ui.draw(&sandbox.borrow());
+            let s = sandbox.borrow();
+            ui.draw(&s);
             if ui.measure() {
-                ui.draw(&sandbox.borrow());
+                ui.draw(&s);
             }
+            let now = frame_probe::now_ms().unwrap_or_default();
+            let mut narrator = narrator.borrow_mut();
+            let on = s.narrating();
+            let toggled = narrator.muted() == on;
+            if toggled {
+                let key = if on {
+                    "ui.narration-on"
+                } else {
+                    "ui.narration-off"
+                };
+                narrator.announce(say(s.words(), key), now, !on);
+            }
+            if narrator.follow(s.world(), s.words(), s.is_playing(), now) || toggled {
+                if let Some(region) = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.get_element_by_id("narration"))
+                {
+                    region.set_text_content(Some(narrator.text()));
+                }
+            }
+            dialog_focus
+                .borrow_mut()
+                .follow(s.help_open() || s.text_view_open());
             if let (Some(start), Some(end)) =
                 (frame_started_ms.borrow_mut().take(), frame_probe::now_ms())
             {
@@ -360,6 +392,7 @@ pub fn App() -> Html {
                                 editing_partition: s.partition_draft().is_some(),
                                 touring: s.tour().is_some(),
                                 help_open: s.help_open(),
+                                text_view_open: s.text_view_open(),
                             }
                         };
                         if let Some(command) = command_for_key(&event.key(), context) {
@@ -608,7 +641,7 @@ pub fn App() -> Html {
                             { cluster_svg(&s, &dispatch, &mut cache) }
                         </div>
                         if controls.log {
-                            <section class="panel logs" aria-label="Logs">
+                            <section class="panel logs" aria-label="Logs" tabindex="0">
                                 <div class="panel-head"><h2>{ "Logs" }</h2></div>
                                 { cache.paced("log", 1, log_version, || log_table(s.world(), tour_entries, log_window, s.words())) }
                             </section>
@@ -647,17 +680,73 @@ pub fn App() -> Html {
             </main>
             { embed_dialog(&s, &embed_open) }
             if s.help_open() {
-                <div class="overlay" role="dialog" aria-modal="true" aria-label="Keyboard shortcuts"
-                     data-testid="help-overlay" onclick={toggle_help.clone()}>
-                    <div class="dialog" onclick={Callback::from(|e: MouseEvent| e.stop_propagation())}>
-                        <h2>{ "Keyboard shortcuts" }</h2>
+                { dialog("help-overlay", "Keyboard shortcuts", html! {
+                    <>
                         <dl class="shortcuts">{ words_markup(s.words(), "ui.shortcuts") }</dl>
                         <p class="hint">{ words_markup(s.words(), "ui.shortcuts-hint") }</p>
-                        <button class="btn primary" onclick={toggle_help}>{ "Close" }</button>
-                    </div>
-                </div>
+                    </>
+                }, &dispatch, UiCommand::ToggleHelp) }
             }
+            if s.text_view_open() {
+                { dialog("text-view", &say(s.words(), "ui.text-title"), cluster_text(s.world(), s.words()), &dispatch, UiCommand::ToggleTextView) }
+            }
+            // What happens, said to a screen reader (see `narration`); written by the effect above.
+            <p class="visually-hidden" aria-live="polite" data-testid="narration" id="narration"></p>
         </div>
+    }
+}
+
+/// A modal dialog over the page: `close` is sent by its Close button, a click outside it, or
+/// Escape (see `keyboard`).
+fn dialog(
+    testid: &'static str,
+    title: &str,
+    body: Html,
+    dispatch: &Callback<UiCommand>,
+    close: UiCommand,
+) -> Html {
+    let close = dispatch.reform(move |_: MouseEvent| close.clone());
+    html! {
+        <div class="overlay" role="dialog" aria-modal="true" aria-label={title.to_string()}
+             data-testid={testid} onclick={close.clone()}>
+            <div class="dialog" onclick={Callback::from(|e: MouseEvent| e.stop_propagation())}>
+                <h2>{ title }</h2>
+                { body }
+                <button class="btn primary" id="dialog-close" onclick={close}>{ "Close" }</button>
+            </div>
+        </div>
+    }
+}
+
+/// Where the focus goes as a dialog opens and closes: into the dialog (its close button) when it
+/// opens, so the keyboard starts where the eyes are; back where it was when it closes.
+#[derive(Default)]
+struct DialogFocus {
+    open: bool,
+    before: Option<HtmlElement>,
+}
+
+impl DialogFocus {
+    fn follow(&mut self, open: bool) {
+        if open == self.open {
+            return;
+        }
+        self.open = open;
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        // Unchecked: whatever has the focus can take it back (an SVG node has `focus` too).
+        let element = if open {
+            self.before = document.active_element().map(JsCast::unchecked_into);
+            document
+                .get_element_by_id("dialog-close")
+                .map(JsCast::unchecked_into)
+        } else {
+            self.before.take()
+        };
+        if let Some(element) = element {
+            let _ = element.focus();
+        }
     }
 }
 

@@ -16,6 +16,8 @@ pub struct KeyContext {
     pub touring: bool,
     /// The help overlay is open: Escape closes it.
     pub help_open: bool,
+    /// The cluster-as-text dialog is open: Escape closes it.
+    pub text_view_open: bool,
 }
 
 /// The command for a key press, if the key is a shortcut.
@@ -25,6 +27,7 @@ pub fn command_for_key(key: &str, context: KeyContext) -> Option<UiCommand> {
         editing_partition,
         touring,
         help_open,
+        text_view_open,
     } = context;
     let command = match key {
         "ArrowRight" if touring => UiCommand::TourNext,
@@ -40,7 +43,10 @@ pub fn command_for_key(key: &str, context: KeyContext) -> Option<UiCommand> {
         "p" | "P" => UiCommand::EditPartition,
         "h" | "H" => UiCommand::Heal,
         "?" => UiCommand::ToggleHelp,
+        "v" | "V" => UiCommand::ToggleTextView,
+        "n" | "N" => UiCommand::ToggleNarration,
         "Escape" if help_open => UiCommand::ToggleHelp,
+        "Escape" if text_view_open => UiCommand::ToggleTextView,
         "Escape" if editing_partition => UiCommand::CancelPartition,
         "Escape" => UiCommand::Select(None),
         digit if digit.len() == 1 && digit.as_bytes()[0].is_ascii_digit() => {

@@ -2,6 +2,7 @@
 //! the behaviour lives in the deterministic core ([`crate::sim`]).
 
 mod app;
+mod cluster_text;
 mod cluster_view;
 mod controls;
 pub mod embed_api;
@@ -18,6 +19,7 @@ mod invariants_panel;
 pub mod keyboard;
 mod lesson_fetch;
 mod log_table;
+pub mod narration;
 pub mod panic_report;
 pub mod params;
 #[cfg(feature = "studio")]

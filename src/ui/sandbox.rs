@@ -89,6 +89,10 @@ pub enum UiCommand {
     DismissNotices,
     /// Show or hide the keyboard help.
     ToggleHelp,
+    /// Show or hide the cluster as a table of text.
+    ToggleTextView,
+    /// Turn the screen-reader narration (the live region) off or back on.
+    ToggleNarration,
     /// Show or hide individual message sends and deliveries in the event list.
     ToggleMessageEvents,
     /// Have the clients send `ADD 1` every so many virtual microseconds while playing, or stop.
@@ -214,6 +218,10 @@ pub struct Sandbox {
     /// The server the student chose for client commands; `None` sends them to the leader.
     send_to: Option<NodeId>,
     help_open: bool,
+    /// The cluster-as-text dialog is open.
+    text_view_open: bool,
+    /// The live region narrates (on until the reader turns it off).
+    narrating: bool,
     show_message_events: bool,
     /// Virtual microseconds owed from earlier frames: at slow speeds one frame is worth less than
     /// a microsecond, and dropping the fraction would freeze the clock.
@@ -386,6 +394,8 @@ impl Sandbox {
             client: ClientId(0),
             send_to: None,
             help_open: false,
+            text_view_open: false,
+            narrating: true,
             show_message_events: false,
             carry_us: 0.0,
             violations_seen: 0,
@@ -513,6 +523,14 @@ impl Sandbox {
     /// Whether the keyboard help is open.
     pub fn help_open(&self) -> bool {
         self.help_open
+    }
+    /// Whether the cluster-as-text dialog is open.
+    pub fn text_view_open(&self) -> bool {
+        self.text_view_open
+    }
+    /// Whether the live region narrates.
+    pub fn narrating(&self) -> bool {
+        self.narrating
     }
     /// Whether the event list shows every message.
     pub fn show_message_events(&self) -> bool {
@@ -1302,6 +1320,8 @@ impl Sandbox {
             UiCommand::Notice(text) => self.notice(&text),
             UiCommand::DismissNotices => self.notices.clear(),
             UiCommand::ToggleHelp => self.help_open = !self.help_open,
+            UiCommand::ToggleTextView => self.text_view_open = !self.text_view_open,
+            UiCommand::ToggleNarration => self.narrating = !self.narrating,
             UiCommand::ToggleMessageEvents => self.show_message_events = !self.show_message_events,
             UiCommand::StartTour { chapter, step } => self.start_tour(&chapter, step),
             UiCommand::TourNext => self.tour_next(),
