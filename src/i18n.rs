@@ -4,9 +4,6 @@
 //! words cost its code nothing; native builds (tests, tools) compile the English one in. A text may
 //! hold `{name}` slots that [`fill`] replaces by values.
 
-/// Where the English catalogue is, relative to the page.
-pub const ENGLISH_PATH: &str = "i18n/en.txt";
-
 /// A catalogue: keys and their texts, sorted by key.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Catalogue {

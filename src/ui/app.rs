@@ -24,6 +24,7 @@ use super::hooks::{
 use super::inspector::inspector;
 use super::invariants_panel::invariants_panel;
 use super::keyboard::{command_for_key, KeyContext};
+use super::language;
 use super::lesson_fetch;
 use super::log_table::{log_table, log_table_version, MAX_SHOWN, TOUR_SHOWN};
 use super::narration::Narrator;
@@ -41,6 +42,54 @@ pub(crate) fn page_query() -> String {
     web_sys::window()
         .and_then(|w| w.location().search().ok())
         .unwrap_or_default()
+}
+
+/// The reader's language (see `language::choose`): the URL's `lang`, else the browser's, else
+/// English; and whether the URL asked for one the site does not have. `<html lang>` says it.
+fn page_language() -> (&'static str, bool) {
+    let query = page_query();
+    let asked = query
+        .trim_start_matches('?')
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("lang="));
+    // The browser's first language only (`navigator.language`): reading the whole list costs the
+    // bundle more than it is worth.
+    let browser: Vec<String> = web_sys::window()
+        .and_then(|w| w.navigator().language())
+        .into_iter()
+        .collect();
+    let chosen = language::choose(asked, &browser);
+    if let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = root.set_attribute("lang", chosen.0);
+    }
+    chosen
+}
+
+/// The language menu: a link per language, each to this page with the same parameters in that
+/// language (plain links: no code runs to switch). Written as markup: fixed names and the page's
+/// own query (escaped for an attribute).
+fn language_menu(current: &str) -> Html {
+    let query = page_query();
+    let mut menu = String::from(
+        r#"<nav class="language" data-testid="language" aria-label="Language / Idioma / 语言">"#,
+    );
+    for (code, name) in language::LANGUAGES {
+        let href = language::with_language(&query, code)
+            .replace('&', "&amp;")
+            .replace('"', "%22")
+            .replace('<', "%3C");
+        let current = if code == current {
+            r#" aria-current="true""#
+        } else {
+            ""
+        };
+        menu += &format!(r#"<a lang="{code}" hreflang="{code}" href="{href}"{current}>{name}</a>"#);
+    }
+    menu += "</nav>";
+    Html::from_html_unchecked(AttrValue::from(menu))
 }
 
 /// Whether the page runs inside a frame (an embed) with a host page to talk to.
@@ -197,10 +246,12 @@ fn typing_in_field(event: &KeyboardEvent) -> bool {
 /// The whole page.
 #[component]
 pub fn App() -> Html {
-    let url = use_memo((), |_| parse_query(&page_query()));
-    let (params, _) = &*url;
+    // Read once: the URL's parameters and the problems found in them, and the reader's language.
+    let url = use_memo((), |_| (parse_query(&page_query()), page_language()));
+    let ((params, _), (lang, _)) = &*url;
+    let lang: &'static str = lang;
     let sandbox: Rc<RefCell<Sandbox>> = use_mut_ref(|| {
-        let (params, problems) = &*url;
+        let (params, problems) = &url.0;
         Sandbox::new(params, problems.clone())
     });
     let controls = params.controls();
@@ -252,7 +303,12 @@ pub fn App() -> Html {
         let request = sandbox.borrow_mut().take_lesson_request();
         use_effect_boxed(Box::new(move || {
             if let Some(request) = request {
-                lesson_fetch::fetch_lesson(request.path.clone(), move |result| {
+                // A tour chapter comes in the reader's language.
+                let path = match &request.tour_id {
+                    Some(id) => language::chapter_path(lang, id),
+                    None => request.path.clone(),
+                };
+                lesson_fetch::fetch_lesson(path, move |result| {
                     let command = match result {
                         Ok(text) => UiCommand::OpenLesson { request, text },
                         Err(reason) => UiCommand::Notice(format!(
@@ -277,7 +333,7 @@ pub fn App() -> Html {
         let wanted = sandbox.borrow_mut().take_words_request();
         use_effect_boxed(Box::new(move || {
             if wanted {
-                lesson_fetch::fetch_lesson(crate::i18n::ENGLISH_PATH.to_string(), move |result| {
+                lesson_fetch::fetch_lesson(language::catalogue_path(lang), move |result| {
                     dispatch.emit(UiCommand::Words(result))
                 });
             }
@@ -602,6 +658,7 @@ pub fn App() -> Html {
                        title="Reproduce the paper's election measurements (opens a new tab)">{ "Experiments" }</a>
                     <button class="btn" data-testid="btn-embed" onclick={open_embed(&sandbox, &embed_open)}
                             title="Put this simulation in a course page (the studio opens in a new tab)">{ "Embed…" }</button>
+                    { language_menu(lang) }
                     <button class="btn ghost help-button" data-testid="btn-help" onclick={toggle_help.clone()}
                             aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">{ "?" }</button>
                 </header>

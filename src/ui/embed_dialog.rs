@@ -228,14 +228,14 @@ pub fn EmbedDialog(props: &EmbedDialogProps) -> Html {
                     <label class="check"><input type="checkbox" checked={options.autoplay} onchange={on_autoplay} />{ "Start playing" }</label>
                 </div>
                 <fieldset class="control-choice"><legend>{ "Controls shown" }</legend>{ for control_boxes }</fieldset>
-                <textarea class="snippet" data-testid="embed-snippet" ref={snippet_ref} readonly=true rows="4" value={snippet.clone()} />
+                <textarea class="snippet" data-testid="embed-snippet" aria-label="The code to paste into your page" ref={snippet_ref} readonly=true rows="4" value={snippet.clone()} />
                 <div class="button-row">
                     <button class="btn primary" data-testid="btn-copy-snippet" onclick={copy}>{ if *copied { "Copied ✓" } else { "Copy snippet" } }</button>
                     <a class="btn" href={url.clone()} target="_blank" rel="noopener">{ "Open embed in a new tab" }</a>
                     <button class="btn" data-testid="btn-close-embed" onclick={close}>{ "Close" }</button>
                 </div>
                 <h3>{ "Preview" }</h3>
-                <div class="embed-preview">
+                <div class="embed-preview" tabindex="0" role="region" aria-label="Preview">
                     <iframe data-testid="embed-preview" src={url} width={options.width.to_string()} height={options.height.to_string()}
                             title="Preview of the embedded simulator" loading="lazy"></iframe>
                 </div>

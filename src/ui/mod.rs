@@ -17,6 +17,7 @@ mod hooks;
 mod inspector;
 mod invariants_panel;
 pub mod keyboard;
+pub mod language;
 mod lesson_fetch;
 mod log_table;
 pub mod narration;

@@ -95,6 +95,10 @@ impl Narrator {
         playing: bool,
         now_ms: f64,
     ) -> bool {
+        // Until the words come nothing can be said: the events wait (they stay in the trace).
+        let Some(words) = words else {
+            return false;
+        };
         let trace = world.trace();
         let end = trace.last().map_or(0, |e| e.seq + 1);
         let next = match self.next {
@@ -110,7 +114,7 @@ impl Narrator {
             let Some(why) = world.why(i).filter(narrated) else {
                 continue;
             };
-            let Some(template) = words.and_then(|w| w.get(why.said)) else {
+            let Some(template) = words.get(why.said) else {
                 continue;
             };
             if why.said == "event.committed" {
@@ -132,9 +136,7 @@ impl Narrator {
         if self.waiting.is_empty() || (playing && now_ms - self.said_at < QUIET_MS) {
             return false;
         }
-        let sentence = words
-            .and_then(|w| w.get("ui.narrate-sentence"))
-            .unwrap_or("{text}.");
+        let sentence = words.get("ui.narrate-sentence").unwrap_or("{text}.");
         let said: Vec<String> = self
             .waiting
             .drain(..self.waiting.len().min(MOST))

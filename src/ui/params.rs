@@ -21,7 +21,7 @@ pub const DEFAULT_SEED: u64 = 1;
 /// Parameters names the page understands, including those that later features read.
 const KNOWN: &[&str] = &[
     "seed", "nodes", "speed", "tour", "step", "scenario", "embed", "run", "autoplay", "controls",
-    "theme", "bench", "view", "at", "lesson", "dialog",
+    "theme", "bench", "view", "at", "lesson", "dialog", "lang",
 ];
 
 /// The colour scheme.

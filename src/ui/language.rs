@@ -1,0 +1,98 @@
+//! The reader's language: `?lang=` if it names one the site has, else the first of the browser's
+//! languages that it has, else English. The words (`i18n/<lang>.txt`) and the tour's chapters
+//! (`lessons/<lang>/<id>.txt`) are fetched from the site in that language; nothing of the other
+//! languages is loaded.
+
+/// The languages the site has, as `(code, name in that language)`, English first (the fallback).
+pub const LANGUAGES: [(&str, &str); 3] = [("en", "English"), ("es", "Español"), ("zh", "中文")];
+
+/// The language whose code `tag` starts with (`es-MX` → `es`, `zh-Hans-CN` → `zh`), if the site
+/// has it.
+fn known(tag: &str) -> Option<&'static str> {
+    let primary = tag.split(['-', '_']).next()?.to_ascii_lowercase();
+    LANGUAGES
+        .iter()
+        .map(|(code, _)| *code)
+        .find(|code| *code == primary)
+}
+
+/// The language to show: the URL's `lang` if the site has it, else the browser's first known
+/// one, else English. Returns it, and whether the URL asked for one the site does not have (the
+/// page says so).
+pub fn choose(asked: Option<&str>, browser: &[String]) -> (&'static str, bool) {
+    if let Some(code) = asked.and_then(known) {
+        return (code, false);
+    }
+    let fallback = browser.iter().find_map(|tag| known(tag)).unwrap_or("en");
+    (fallback, asked.is_some())
+}
+
+/// Where the words of `lang` are, relative to the page.
+pub fn catalogue_path(lang: &str) -> String {
+    format!("i18n/{lang}.txt")
+}
+
+/// Where a built-in tour chapter is in `lang` (English ones are at the top of `lessons/`).
+pub fn chapter_path(lang: &str, id: &str) -> String {
+    if lang == "en" {
+        format!("lessons/{id}.txt")
+    } else {
+        format!("lessons/{lang}/{id}.txt")
+    }
+}
+
+/// The page's query string with `lang` set to `code` (other parameters kept in their order), for
+/// the language menu: the page opens again in that language, at the same place.
+pub fn with_language(query: &str, code: &str) -> String {
+    let kept: Vec<&str> = query
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|pair| !pair.is_empty() && !pair.starts_with("lang=") && *pair != "lang")
+        .collect();
+    let mut out = String::from("?");
+    for pair in kept {
+        out += pair;
+        out += "&";
+    }
+    out + "lang=" + code
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tags(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn the_url_wins_then_the_browser_then_english() {
+        assert_eq!(choose(Some("es"), &tags(&["zh-CN"])), ("es", false));
+        assert_eq!(
+            choose(None, &tags(&["fr-FR", "zh-Hans-CN", "es"])),
+            ("zh", false)
+        );
+        assert_eq!(choose(None, &tags(&["fr", "de"])), ("en", false));
+        assert_eq!(choose(None, &[]), ("en", false));
+        assert_eq!(choose(Some("ES-mx"), &[]), ("es", false));
+    }
+
+    #[test]
+    fn a_language_the_site_lacks_falls_back_and_says_so() {
+        assert_eq!(choose(Some("klingon"), &tags(&["es-AR"])), ("es", true));
+        assert_eq!(choose(Some(""), &[]), ("en", true));
+        assert_eq!(choose(Some("../../etc"), &[]), ("en", true));
+    }
+
+    #[test]
+    fn paths_and_links_name_the_language() {
+        assert_eq!(catalogue_path("zh"), "i18n/zh.txt");
+        assert_eq!(chapter_path("en", "partition"), "lessons/partition.txt");
+        assert_eq!(chapter_path("es", "partition"), "lessons/es/partition.txt");
+        assert_eq!(
+            with_language("?tour=roles&lang=en&step=2", "es"),
+            "?tour=roles&step=2&lang=es"
+        );
+        assert_eq!(with_language("", "zh"), "?lang=zh");
+    }
+}

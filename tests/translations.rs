@@ -1,0 +1,124 @@
+//! The translations are complete and faithful in form: every catalogue has every English key
+//! with the same `{slots}` and the same markup (tags and attributes; only words and tooltips
+//! change), and every translated tour chapter is the English chapter with other words: the same
+//! steps, actions, conditions, highlights and questions' answers, so it plays the same run.
+
+use std::collections::BTreeSet;
+
+use raftsim::i18n::Catalogue;
+use raftsim::scenario::lesson::{self, Answer, TOUR};
+use raftsim::scenario::tour::Chapter;
+use raftsim::ui::language::LANGUAGES;
+
+fn catalogue(lang: &str) -> Catalogue {
+    let path = format!("{}/i18n/{lang}.txt", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    Catalogue::parse(&text)
+}
+
+/// The `{name}` slots of a text.
+fn slots(text: &str) -> BTreeSet<&str> {
+    text.split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+        .collect()
+}
+
+/// A markup text's tags with their attributes' names and fixed values (`class`, `data-*`,
+/// `scope`, `aria-pressed`), leaving out what is translated (`title`, `aria-label`, the words).
+fn skeleton(text: &str) -> Vec<String> {
+    let mut tags = Vec::new();
+    for piece in text.split('<').skip(1) {
+        let Some((tag, _)) = piece.split_once('>') else {
+            continue;
+        };
+        let kept: Vec<&str> = tag
+            .split_whitespace()
+            .filter(|part| !part.starts_with("title=") && !part.starts_with("aria-label="))
+            .filter(|part| !part.contains('=') || part.contains("=\""))
+            .collect();
+        tags.push(kept.join(" "));
+    }
+    tags
+}
+
+#[test]
+fn every_catalogue_has_every_english_key_with_the_same_slots_and_markup() {
+    let english = catalogue("en");
+    for (lang, _) in LANGUAGES.iter().skip(1) {
+        let other = catalogue(lang);
+        let missing: Vec<&str> = english.keys().filter(|k| other.get(k).is_none()).collect();
+        assert!(missing.is_empty(), "{lang} lacks {missing:?}");
+        let extra: Vec<&str> = other.keys().filter(|k| english.get(k).is_none()).collect();
+        assert!(
+            extra.is_empty(),
+            "{lang} has keys English does not: {extra:?}"
+        );
+        for key in english.keys() {
+            let (en, tr) = (english.get(key).unwrap(), other.get(key).unwrap());
+            assert_eq!(slots(en), slots(tr), "{lang} {key}: slots differ");
+            if en.contains('<') {
+                let (a, b) = (skeleton(en), skeleton(tr));
+                let tags = |s: &[String]| -> Vec<String> {
+                    s.iter()
+                        .map(|t| t.split(' ').next().unwrap_or("").to_string())
+                        .collect()
+                };
+                assert_eq!(tags(&a), tags(&b), "{lang} {key}: tags differ");
+            }
+            assert!(!tr.trim().is_empty(), "{lang} {key} is empty");
+        }
+    }
+}
+
+fn chapter(path: &str) -> Chapter {
+    let full = format!("{}/{path}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{full}: {e}"));
+    lesson::parse(&text).unwrap_or_else(|e| panic!("{path}: {e:?}"))
+}
+
+/// A chapter with its words taken out: what must not change in a translation.
+fn without_words(mut chapter: Chapter) -> Chapter {
+    chapter.title.clear();
+    for step in &mut chapter.steps {
+        step.caption.clear();
+        step.line = 0;
+        if let Some(question) = &mut step.question {
+            question.text.clear();
+            question.explain.clear();
+            if let Answer::Choices(choices) = &mut question.answer {
+                for choice in choices {
+                    choice.text.clear();
+                }
+            }
+        }
+    }
+    chapter
+}
+
+#[test]
+fn every_tour_chapter_in_every_language_is_the_english_chapter_in_other_words() {
+    for (id, _) in TOUR {
+        let english = chapter(&format!("lessons/{id}.txt"));
+        for (lang, _) in LANGUAGES.iter().skip(1) {
+            let translated = chapter(&format!("lessons/{lang}/{id}.txt"));
+            assert_eq!(translated.slug, english.slug, "{lang}/{id}");
+            assert_ne!(
+                translated.title, english.title,
+                "{lang}/{id}: title not translated"
+            );
+            for (n, (a, b)) in english.steps.iter().zip(&translated.steps).enumerate() {
+                assert!(!b.caption.is_empty(), "{lang}/{id} step {n}: no caption");
+                assert_ne!(
+                    a.caption, b.caption,
+                    "{lang}/{id} step {n}: caption not translated"
+                );
+            }
+            assert_eq!(
+                without_words(translated),
+                without_words(english.clone()),
+                "{lang}/{id}: the translation changes what the chapter does"
+            );
+        }
+    }
+}
