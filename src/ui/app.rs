@@ -76,7 +76,7 @@ fn language_menu(current: &str) -> Html {
     let mut menu = String::from(
         r#"<nav class="language" data-testid="language" aria-label="Language / Idioma / 语言">"#,
     );
-    for (code, name) in language::LANGUAGES {
+    for (code, name, short) in language::LANGUAGES {
         let href = language::with_language(&query, code)
             .replace('&', "&amp;")
             .replace('"', "%22")
@@ -86,7 +86,10 @@ fn language_menu(current: &str) -> Html {
         } else {
             ""
         };
-        menu += &format!(r#"<a lang="{code}" hreflang="{code}" href="{href}"{current}>{name}</a>"#);
+        // The name, or on a phone its short form (one of the two is shown, and so named).
+        menu += &format!(
+            r#"<a lang="{code}" hreflang="{code}" href="{href}"{current}><span class="wide-only">{name}</span><span class="narrow-code">{short}</span></a>"#
+        );
     }
     menu += "</nav>";
     Html::from_html_unchecked(AttrValue::from(menu))

@@ -3,8 +3,13 @@
 //! (`lessons/<lang>/<id>.txt`) are fetched from the site in that language; nothing of the other
 //! languages is loaded.
 
-/// The languages the site has, as `(code, name in that language)`, English first (the fallback).
-pub const LANGUAGES: [(&str, &str); 3] = [("en", "English"), ("es", "Español"), ("zh", "中文")];
+/// The languages the site has, as `(code, name in that language, short name for a phone's
+/// header)`, English first (the fallback).
+pub const LANGUAGES: [(&str, &str, &str); 3] = [
+    ("en", "English", "EN"),
+    ("es", "Español", "ES"),
+    ("zh", "中文", "中文"),
+];
 
 /// The language whose code `tag` starts with (`es-MX` → `es`, `zh-Hans-CN` → `zh`), if the site
 /// has it.
@@ -12,7 +17,7 @@ fn known(tag: &str) -> Option<&'static str> {
     let primary = tag.split(['-', '_']).next()?.to_ascii_lowercase();
     LANGUAGES
         .iter()
-        .map(|(code, _)| *code)
+        .map(|(code, _, _)| *code)
         .find(|code| *code == primary)
 }
 
