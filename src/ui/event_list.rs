@@ -1,5 +1,6 @@
 //! The event list: what just happened, newest first, in plain words.
 
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::i18n::{fill, Catalogue};
@@ -37,6 +38,69 @@ pub fn event_list_version(world: &World, show_messages: bool, words: bool) -> u6
         .rev()
         .find(|e| show_messages || is_story_event(e));
     fingerprint(&(newest, show_messages, words))
+}
+
+// Words into markup, shared by the panels. A fixed part of a panel is a catalogue entry of
+// markup, and a part that only shows (a table, a menu's options) is written as markup text:
+// each element written with `html!` compiles to code of its own, while markup is data.
+
+/// The catalogue's entry `key` with its `{slots}` filled (nothing until the words come).
+pub fn say_with(words: Option<&Catalogue>, key: &str, values: &[(&str, &str)]) -> String {
+    words
+        .and_then(|w| w.get(key))
+        .map(|template| fill(template, values))
+        .unwrap_or_default()
+}
+
+/// Markup the page trusts (the catalogue's, or written by the page with [`escape`]d values).
+pub fn markup(text: String) -> Html {
+    Html::from_html_unchecked(AttrValue::from(text))
+}
+
+/// `text` made safe to put in markup, as an element's text or an attribute's value in double
+/// quotes: a lesson's words, or anything else a person wrote.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A menu's options, written as markup (`<option value="…">` each), with the option of `value`
+/// selected; `None` if no option has that value.
+pub fn select_option(options: &str, value: &str) -> Option<String> {
+    let attribute = format!("value=\"{value}\"");
+    // A plain search of the bytes: `str::find` would bring the two-way string searcher into
+    // the bundle for this one use.
+    let at = options
+        .as_bytes()
+        .windows(attribute.len())
+        .position(|w| w == attribute.as_bytes())?
+        + attribute.len();
+    Some(format!("{} selected{}", &options[..at], &options[at..]))
+}
+
+/// The `data-cmd` of the element clicked (or changed), or of the nearest one around it that
+/// has one: a row of buttons written as markup is listened to once, on its container.
+pub fn command_of(e: &Event) -> String {
+    data_of(e, "data-cmd")
+}
+
+/// The attribute `name` of the element an event happened on, or of the nearest one around it
+/// that has it (empty if none has).
+pub fn data_of(e: &Event, name: &str) -> String {
+    e.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|el| el.closest(&format!("[{name}]")).ok().flatten())
+        .and_then(|el| el.get_attribute(name))
+        .unwrap_or_default()
 }
 
 /// Formats virtual microseconds as seconds with millisecond precision.

@@ -34,6 +34,17 @@ pub enum Notice {
 }
 
 impl Notice {
+    /// The catalogue's notice `key` with the values of its slots. (One function builds them
+    /// all, so that each place that raises a notice passes only borrowed words: the code for
+    /// the copies is written once in the bundle.)
+    #[inline(never)]
+    pub fn new(key: &'static str, values: &[(&'static str, &str)]) -> Notice {
+        Notice::Say(
+            key,
+            values.iter().map(|&(n, v)| (n, v.to_string())).collect(),
+        )
+    }
+
     /// The notice in `words`. An entry the catalogue lacks is given plainly (see
     /// [`Notice::plain`]) rather than dropped.
     pub fn in_words(&self, words: &Catalogue) -> String {
@@ -57,14 +68,6 @@ impl Notice {
             Notice::Text(text) => text.clone(),
         }
     }
-}
-
-/// The problem `key` with a parameter's bad `value` (shortened) in its `{value}` slot, and
-/// `more` slots after it.
-fn bad_value(key: &'static str, value: &str, more: &[(&'static str, String)]) -> Notice {
-    let mut values = vec![("value", shorten(value))];
-    values.extend_from_slice(more);
-    Notice::Say(key, values)
 }
 
 /// Parameters names the page understands, including those that later features read.
@@ -324,27 +327,28 @@ pub fn parse_query(query: &str) -> (Params, Vec<Notice>) {
         let key = percent_decode(raw_key);
         let value = percent_decode(raw_value);
         let value = value.trim();
-        let problem = |key: &'static str| bad_value(key, value, &[]);
+        // A problem names the value given, shortened: a URL can hold a megabyte.
+        let problem = |key: &'static str| Notice::new(key, &[("value", &shorten(value))]);
         match key.as_str() {
             "seed" => match value.parse::<u64>() {
                 Ok(seed) => params.seed = seed,
-                Err(_) => problems.push(bad_value(
+                Err(_) => problems.push(Notice::new(
                     "param.seed",
-                    value,
                     &[
-                        ("max", u64::MAX.to_string()),
-                        ("default", DEFAULT_SEED.to_string()),
+                        ("value", &shorten(value)),
+                        ("max", &u64::MAX.to_string()),
+                        ("default", &DEFAULT_SEED.to_string()),
                     ],
                 )),
             },
             "nodes" => match value.parse::<usize>() {
                 Ok(n) if (1..=MAX_UI_NODES).contains(&n) => params.nodes = n,
-                _ => problems.push(bad_value(
+                _ => problems.push(Notice::new(
                     "param.nodes",
-                    value,
                     &[
-                        ("max", MAX_UI_NODES.to_string()),
-                        ("default", DEFAULT_NODES.to_string()),
+                        ("value", &shorten(value)),
+                        ("max", &MAX_UI_NODES.to_string()),
+                        ("default", &DEFAULT_NODES.to_string()),
                     ],
                 )),
             },
@@ -352,13 +356,13 @@ pub fn parse_query(query: &str) -> (Params, Vec<Notice>) {
                 Some(s) if s.is_finite() && (MIN_SPEED..=MAX_SPEED).contains(&s) => {
                     params.speed = s
                 }
-                _ => problems.push(bad_value(
+                _ => problems.push(Notice::new(
                     "param.speed",
-                    value,
                     &[
-                        ("min", decimal::short(MIN_SPEED)),
-                        ("max", decimal::short(MAX_SPEED)),
-                        ("default", decimal::short(DEFAULT_SPEED)),
+                        ("value", &shorten(value)),
+                        ("min", &decimal::short(MIN_SPEED)),
+                        ("max", &decimal::short(MAX_SPEED)),
+                        ("default", &decimal::short(DEFAULT_SPEED)),
                     ],
                 )),
             },
@@ -366,7 +370,10 @@ pub fn parse_query(query: &str) -> (Params, Vec<Notice>) {
             "embed" | "autoplay" => match parse_flag(value) {
                 Some(on) if key == "embed" => params.embed = on,
                 Some(on) => params.autoplay = on,
-                None => problems.push(bad_value("param.flag", value, &[("name", key.clone())])),
+                None => problems.push(Notice::new(
+                    "param.flag",
+                    &[("value", &shorten(value)), ("name", &key)],
+                )),
             },
             "dialog" if value == "embed" => params.open_embed = true,
             "dialog" if value == "export" => params.export_run = true,
@@ -402,7 +409,7 @@ pub fn parse_query(query: &str) -> (Params, Vec<Notice>) {
                 _ => problems.push(problem("param.view")),
             },
             other if KNOWN.contains(&other) => {}
-            other => problems.push(bad_value("param.unknown", other, &[])),
+            other => problems.push(Notice::new("param.unknown", &[("value", &shorten(other))])),
         }
     }
     (params, problems)
@@ -441,10 +448,12 @@ fn parse_controls(value: &str, problems: &mut Vec<Notice>) -> Controls {
     for name in value.split(',').map(str::trim).filter(|n| !n.is_empty()) {
         match controls.slot(name) {
             Some(on) => *on = true,
-            None => problems.push(bad_value(
+            None => problems.push(Notice::new(
                 "param.controls",
-                name,
-                &[("names", CONTROL_NAMES.join(", "))],
+                &[
+                    ("value", &shorten(name)),
+                    ("names", &CONTROL_NAMES.join(", ")),
+                ],
             )),
         }
     }

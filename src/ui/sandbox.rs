@@ -449,7 +449,7 @@ impl Sandbox {
                         },
                         &text,
                     ),
-                    None => sandbox.say("notice.link-lesson-damaged", vec![]),
+                    None => sandbox.say("notice.link-lesson-damaged", &[]),
                 },
                 // The page fetches the lesson; the cluster waits for it.
                 None => {
@@ -704,9 +704,9 @@ impl Sandbox {
         let next_event = self.world().next_event_time();
         if self.engine.tour().is_some() {
             if self.tour_awaits_answer() {
-                self.say("notice.answer-first", vec![]);
+                self.say("notice.answer-first", &[]);
             } else if self.engine.step().is_none() {
-                self.say("notice.step-complete", vec![]);
+                self.say("notice.step-complete", &[]);
             }
             return;
         }
@@ -725,7 +725,7 @@ impl Sandbox {
                 self.engine.step();
                 self.sync_script();
             }
-            (_, None) => self.say("notice.nothing-scheduled", vec![]),
+            (_, None) => self.say("notice.nothing-scheduled", &[]),
         }
         self.pause_on_new_violation();
     }
@@ -748,9 +748,9 @@ impl Sandbox {
         let names: Vec<&str> = lesson::TOUR.iter().map(|(id, _)| *id).collect();
         self.say(
             "notice.no-chapter",
-            vec![
-                ("chapter", shorten(chapter)),
-                ("chapters", names.join(", ")),
+            &[
+                ("chapter", &shorten(chapter)),
+                ("chapters", &names.join(", ")),
             ],
         );
     }
@@ -800,16 +800,16 @@ impl Sandbox {
             }
             Ok(chapter) => self.say(
                 "notice.not-the-chapter",
-                vec![
-                    ("path", shorten(&request.path)),
-                    ("lesson", shorten(&chapter.slug)),
+                &[
+                    ("path", &shorten(&request.path)),
+                    ("lesson", &shorten(&chapter.slug)),
                 ],
             ),
             Err(error) => self.say(
                 "notice.lesson-unreadable",
-                vec![
-                    ("path", shorten(&request.path)),
-                    ("error", error.to_string()),
+                &[
+                    ("path", &shorten(&request.path)),
+                    ("error", &error.to_string()),
                 ],
             ),
         }
@@ -830,10 +830,10 @@ impl Sandbox {
         if step > last && step != LAST_STEP {
             self.say(
                 "notice.no-such-step",
-                vec![
-                    ("title", chapter.title.clone()),
-                    ("steps", (last + 1).to_string()),
-                    ("step", (step + 1).to_string()),
+                &[
+                    ("title", &chapter.title.clone()),
+                    ("steps", &(last + 1).to_string()),
+                    ("step", &(step + 1).to_string()),
                 ],
             );
         }
@@ -844,7 +844,7 @@ impl Sandbox {
                 self.auto_client = None;
                 self.playing = true;
             }
-            Err(error) => self.say("notice.lesson-failed", vec![("error", error.to_string())]),
+            Err(error) => self.say("notice.lesson-failed", &[("error", &error.to_string())]),
         }
     }
 
@@ -880,7 +880,7 @@ impl Sandbox {
                 }
                 Err(error) => self.say(
                     "notice.lesson-file-unreadable",
-                    vec![("error", error.to_string())],
+                    &[("error", &error.to_string())],
                 ),
             },
             _ => {}
@@ -966,7 +966,7 @@ impl Sandbox {
                     r.lesson.is_none() && r.edits.iter().all(|e| e.until.trim().is_empty())
                 });
                 if follows_run && !record::replays(&read, config, actions, end) {
-                    self.say("notice.lesson-not-exact", vec![]);
+                    self.say("notice.lesson-not-exact", &[]);
                 }
                 if let Some(recorder) = &mut self.recorder {
                     recorder.lesson = Some(chapter);
@@ -974,7 +974,7 @@ impl Sandbox {
                 }
                 self.open_chapter(Arc::new(read), 0);
             }
-            Err(error) => self.say("notice.no-preview", vec![("error", error.to_string())]),
+            Err(error) => self.say("notice.no-preview", &[("error", &error.to_string())]),
         }
     }
 
@@ -1034,7 +1034,7 @@ impl Sandbox {
 
     fn tour_next(&mut self) {
         let Engine::Tour(step) = &mut self.engine else {
-            self.say("notice.not-in-tour", vec![]);
+            self.say("notice.not-in-tour", &[]);
             return;
         };
         // Next on an open question skips it: the step runs and shows the answer.
@@ -1055,7 +1055,7 @@ impl Sandbox {
             // The chapter is over: go on to the next chapter, if there is one.
             None => match self.neighbour_chapter(1) {
                 Some(next) => self.start_tour(next, 0),
-                None => self.say("notice.tour-over", vec![]),
+                None => self.say("notice.tour-over", &[]),
             },
         }
         self.pause_on_new_violation();
@@ -1063,7 +1063,7 @@ impl Sandbox {
 
     fn tour_back(&mut self) {
         let Some(runner) = self.tour().cloned() else {
-            self.say("notice.not-in-tour", vec![]);
+            self.say("notice.not-in-tour", &[]);
             return;
         };
         match runner.back() {
@@ -1087,7 +1087,10 @@ impl Sandbox {
             let names: Vec<&str> = presets::presets().iter().map(|p| p.slug).collect();
             self.say(
                 "notice.no-scenario",
-                vec![("slug", slug.to_string()), ("scenarios", names.join(", "))],
+                &[
+                    ("slug", slug),
+                    ("scenarios", &names.join(", ")),
+                ],
             );
             return;
         };
@@ -1098,7 +1101,7 @@ impl Sandbox {
                 self.script = Some(Script::new(&preset, broken));
                 self.playing = true;
             }
-            Err(error) => self.say("notice.scenario-failed", vec![("error", error.to_string())]),
+            Err(error) => self.say("notice.scenario-failed", &[("error", &error.to_string())]),
         }
     }
 
@@ -1125,7 +1128,7 @@ impl Sandbox {
     /// timeline: its Back button rebuilds steps instead.
     fn travel(&mut self, seek: impl FnOnce(&mut Timeline)) {
         let Some(timeline) = self.engine.timeline_mut() else {
-            self.say("notice.tour-back", vec![]);
+            self.say("notice.tour-back", &[]);
             return;
         };
         self.playing = false;
@@ -1160,7 +1163,7 @@ impl Sandbox {
                 self.install(Engine::Timeline(Box::new(timeline)));
                 self.script = None;
             }
-            Err(error) => self.say("notice.link-broken", vec![("error", error)]),
+            Err(error) => self.say("notice.link-broken", &[("error", &error)]),
         }
     }
 
@@ -1193,7 +1196,7 @@ impl Sandbox {
                 self.auto_client = None;
                 self.playing = false;
             }
-            Err(error) => self.say("notice.import-failed", vec![("error", error.to_string())]),
+            Err(error) => self.say("notice.import-failed", &[("error", &error.to_string())]),
         }
     }
 
@@ -1285,10 +1288,10 @@ impl Sandbox {
                 } else {
                     self.say(
                         "notice.speed",
-                        vec![
-                            ("speed", short(speed)),
-                            ("min", short(MIN_SPEED)),
-                            ("max", short(MAX_SPEED)),
+                        &[
+                            ("speed", &short(speed)),
+                            ("min", &short(MIN_SPEED)),
+                            ("max", &short(MAX_SPEED)),
                         ],
                     );
                 }
@@ -1378,7 +1381,7 @@ impl Sandbox {
             #[cfg(any(feature = "studio", not(target_arch = "wasm32")))]
             UiCommand::ImportRun(text) => self.import_run(&text),
             #[cfg(not(any(feature = "studio", not(target_arch = "wasm32"))))]
-            UiCommand::ImportRun(_) => self.say("notice.run-files", vec![]),
+            UiCommand::ImportRun(_) => self.say("notice.run-files", &[]),
             UiCommand::OpenLesson { request, text } => self.open_lesson(request, &text),
             #[cfg(feature = "studio")]
             UiCommand::ToggleRecorder
@@ -1400,7 +1403,7 @@ impl Sandbox {
                     tour_id: None,
                     step,
                 }),
-                None => self.say("notice.lesson-path", vec![("path", shorten(&path))]),
+                None => self.say("notice.lesson-path", &[("path", &shorten(&path))]),
             },
             UiCommand::SetAutoClient(period) => {
                 self.auto_client = period.map(|period_us| AutoClient {
@@ -1413,8 +1416,8 @@ impl Sandbox {
     }
 
     /// Adds the catalogue's notice `key` with the values of its slots.
-    fn say(&mut self, key: &'static str, values: Vec<(&'static str, String)>) {
-        self.notice(Notice::Say(key, values));
+    fn say(&mut self, key: &'static str, values: &[(&'static str, &str)]) {
+        self.notice(Notice::new(key, values));
     }
 
     /// Adds a notice already in words (an error the core described).
@@ -1442,7 +1445,7 @@ impl Sandbox {
 
     fn node_action(&mut self, verb: NodeVerb) {
         let Some(node) = self.selected_node() else {
-            self.say("notice.select-node", vec![]);
+            self.say("notice.select-node", &[]);
             return;
         };
         let action = match verb {
@@ -1493,7 +1496,7 @@ impl Sandbox {
             }
         };
         let Some(node) = self.submit_target() else {
-            self.say("notice.all-stopped", vec![]);
+            self.say("notice.all-stopped", &[]);
             return;
         };
         self.act(Action::Submit {
@@ -1536,7 +1539,7 @@ impl Sandbox {
             .filter(|members| !members.is_empty())
             .collect();
         if groups.len() < 2 {
-            self.say("notice.one-group", vec![]);
+            self.say("notice.one-group", &[]);
             self.partition_draft = Some(draft);
             return;
         }
@@ -1547,9 +1550,9 @@ impl Sandbox {
         if nodes == 0 || usize::from(nodes) > MAX_UI_NODES {
             self.say(
                 "notice.cluster-size",
-                vec![
-                    ("max", MAX_UI_NODES.to_string()),
-                    ("nodes", nodes.to_string()),
+                &[
+                    ("max", &MAX_UI_NODES.to_string()),
+                    ("nodes", &nodes.to_string()),
                 ],
             );
             return;
@@ -1569,7 +1572,7 @@ impl Sandbox {
                 self.install(Engine::Timeline(Box::new(timeline)));
                 self.script = None;
             }
-            Err(error) => self.say("notice.reset-failed", vec![("error", error.to_string())]),
+            Err(error) => self.say("notice.reset-failed", &[("error", &error.to_string())]),
         }
     }
 
@@ -1581,7 +1584,7 @@ impl Sandbox {
             if let Some(v) = self.world().violations().last() {
                 self.say(
                     "notice.violation",
-                    vec![("violation", v.violation.to_string())],
+                    &[("violation", &v.violation.to_string())],
                 );
             }
         }
@@ -1597,12 +1600,12 @@ impl Sandbox {
     }
 }
 
-/// The options a settings panel offers as on/off switches, with the change each makes.
-/// (Each explanation is the catalogue's text for the key given.)
+/// The options a settings panel offers as on/off switches, with the change each makes: the
+/// catalogue keys of its label and its explanation, whether it is on, and the change.
 pub fn option_switches(config: &Config) -> Vec<(&'static str, &'static str, bool, OptionChange)> {
     vec![
         (
-            "Replicate at once",
+            "ui.switch-replicate-at-once",
             "switch.replicate-at-once",
             config.replication == Replication::Immediate,
             OptionChange::Replication(if config.replication == Replication::Immediate {
@@ -1612,25 +1615,25 @@ pub fn option_switches(config: &Config) -> Vec<(&'static str, &'static str, bool
             }),
         ),
         (
-            "No-op on election",
+            "ui.switch-no-op-on-election",
             "switch.no-op-on-election",
             config.noop_on_election,
             OptionChange::NoOpOnElection(!config.noop_on_election),
         ),
         (
-            "PreVote",
+            "ui.switch-prevote",
             "switch.prevote",
             config.pre_vote,
             OptionChange::PreVote(!config.pre_vote),
         ),
         (
-            "CheckQuorum",
+            "ui.switch-checkquorum",
             "switch.checkquorum",
             config.check_quorum,
             OptionChange::CheckQuorum(!config.check_quorum),
         ),
         (
-            "One server at a time",
+            "ui.switch-one-server-at-a-time",
             "switch.one-server-at-a-time",
             config.single_server_changes,
             OptionChange::SingleServerChanges(!config.single_server_changes),
@@ -1638,41 +1641,44 @@ pub fn option_switches(config: &Config) -> Vec<(&'static str, &'static str, bool
     ]
 }
 
-/// The "break Raft" switches with a one-line explanation each.
+/// The "break Raft" switches with a one-line explanation each (as [`option_switches`]).
 pub fn safety_switches(config: &Config) -> Vec<(&'static str, &'static str, bool, OptionChange)> {
     SafetySwitch::ALL
         .iter()
         .map(|&switch| {
             let (label, why) = match switch {
                 SafetySwitch::VoteWithoutLogCheck => (
-                    "Vote without the log check",
+                    "ui.switch-vote-without-the-log-check",
                     "switch.vote-without-the-log-check",
                 ),
                 SafetySwitch::CommitOldTermsByCounting => (
-                    "Commit old terms by counting",
+                    "ui.switch-commit-old-terms-by-counting",
                     "switch.commit-old-terms-by-counting",
                 ),
                 SafetySwitch::ForgetVoteOnRestart => (
-                    "Forget the vote on restart",
+                    "ui.switch-forget-the-vote-on-restart",
                     "switch.forget-the-vote-on-restart",
                 ),
-                SafetySwitch::SkipPrevLogCheck => {
-                    ("Skip the prevLog check", "switch.skip-the-prevlog-check")
-                }
-                SafetySwitch::FixedElectionTimeout => {
-                    ("Equal election timeouts", "switch.equal-election-timeouts")
-                }
+                SafetySwitch::SkipPrevLogCheck => (
+                    "ui.switch-skip-the-prevlog-check",
+                    "switch.skip-the-prevlog-check",
+                ),
+                SafetySwitch::FixedElectionTimeout => (
+                    "ui.switch-equal-election-timeouts",
+                    "switch.equal-election-timeouts",
+                ),
                 SafetySwitch::ChangeBeforeOwnTermCommit => (
-                    "Change membership too early",
+                    "ui.switch-change-membership-too-early",
                     "switch.change-membership-too-early",
                 ),
                 SafetySwitch::VoteDespiteLiveLeader => (
-                    "Let removed servers disrupt",
+                    "ui.switch-let-removed-servers-disrupt",
                     "switch.let-removed-servers-disrupt",
                 ),
-                SafetySwitch::ServeReadsLocally => {
-                    ("Read from any server", "switch.read-from-any-server")
-                }
+                SafetySwitch::ServeReadsLocally => (
+                    "ui.switch-read-from-any-server",
+                    "switch.read-from-any-server",
+                ),
             };
             let on = switch.is_on(config.safety);
             (label, why, on, OptionChange::Safety(switch, !on))
