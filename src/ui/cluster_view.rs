@@ -1,16 +1,22 @@
 //! The cluster drawn in SVG: nodes on a ring, the links between them, clients, and every message
 //! in flight placed by interpolating between its send and delivery times.
 
+use std::fmt::Write;
+
 use crate::decimal::fixed;
 use yew::prelude::*;
 
+use crate::i18n::Catalogue;
 use crate::raft::{Endpoint, Member, Message, Node, NodeId, Role};
 use crate::sim::{InFlightMessage, World};
 
+use super::controls::client_name;
+use super::event_list::{data_of, markup, say_with};
 use super::frozen::{fingerprint, ViewCache};
 use super::geometry::{self, Point, VIEW_SIZE};
 use super::invariants_panel::Highlights;
 use super::sandbox::{Sandbox, Selection, UiCommand};
+use super::say;
 use super::spacetime::message_class;
 
 /// Where client `index` of `count` stands: along the bottom edge, clear of the ring.
@@ -49,19 +55,33 @@ pub fn cluster_svg(
     let n = world.nodes().len();
     // The links change only when the network does: drawn once per partition or cut, not per frame.
     let network = world.network();
+    let words = sandbox.words();
     let links_version = fingerprint(&(
         n,
         network.partition(),
         network.cut_links().collect::<Vec<_>>(),
+        words.is_some(),
     ));
     let links = cache.view("links", links_version, || {
-        html! {
-            <g class="links">
-                { for (0..n)
-                    .flat_map(|i| (i + 1..n).map(move |j| (i, j)))
-                    .map(|(i, j)| link(world, i, j, dispatch)) }
-            </g>
+        let mut drawn = String::new();
+        for i in 0..n {
+            for j in i + 1..n {
+                link(&mut drawn, world, i, j, words);
+            }
         }
+        // Clicking a link cuts or restores it: one listener reads which from its `data-link`.
+        let toggle = {
+            let dispatch = dispatch.clone();
+            Callback::from(move |e: MouseEvent| {
+                let pair = data_of(&e, "data-link");
+                let (a, b) = pair.split_once('-').unwrap_or_default();
+                if let (Some(a), Some(b)) = (NodeId::from_name(a), NodeId::from_name(b)) {
+                    e.stop_propagation();
+                    dispatch.emit(UiCommand::ToggleLink(a, b));
+                }
+            })
+        };
+        html! { <g class="links" onclick={toggle}>{ markup(drawn) }</g> }
     });
     let highlights = Highlights::of(world);
     let nodes = world
@@ -80,7 +100,7 @@ pub fn cluster_svg(
     let view_box = format!("0 0 {} {}", f(VIEW_SIZE), f(VIEW_SIZE));
     html! {
         <svg class="cluster-svg" viewBox={view_box} role="group"
-             aria-label="Cluster: nodes on a ring with messages in flight">
+             aria-label={say(words, "ui.cluster")}>
             <rect class="cluster-bg" x="0" y="0" width={f(VIEW_SIZE)}
                   height={f(VIEW_SIZE)} onclick={background_click} />
             { links }
@@ -91,7 +111,9 @@ pub fn cluster_svg(
     }
 }
 
-fn link(world: &World, i: usize, j: usize, dispatch: &Callback<UiCommand>) -> Html {
+/// The link between nodes `i` and `j`, as markup at the end of `out` (the links only change
+/// with the network, and markup costs the bundle less than elements).
+fn link(out: &mut String, world: &World, i: usize, j: usize, words: Option<&Catalogue>) {
     let n = world.nodes().len();
     let (a, b) = (NodeId(i as u8), NodeId(j as u8));
     let pa = geometry::node_position(i, n);
@@ -102,41 +124,135 @@ fn link(world: &World, i: usize, j: usize, dispatch: &Callback<UiCommand>) -> Ht
         .blocked(Endpoint::Node(a), Endpoint::Node(b))
         .is_some()
         && !cut;
-    let class = classes!(
-        "link",
-        cut.then_some("link-cut"),
-        partitioned.then_some("link-partitioned")
-    );
-    let onclick = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |e: MouseEvent| {
-            e.stop_propagation();
-            dispatch.emit(UiCommand::ToggleLink(a, b));
-        })
+    let (class, key) = match (cut, partitioned) {
+        (true, _) => (" link-cut", "ui.link-cut"),
+        (_, true) => (" link-partitioned", "ui.link-blocked"),
+        _ => ("", "ui.link-up"),
     };
-    let label = format!(
-        "Link {a}–{b}: {}. Click to {}.",
-        if cut {
-            "cut"
-        } else if partitioned {
-            "blocked by the partition"
-        } else {
-            "up"
-        },
-        if cut { "restore it" } else { "cut it" }
+    let label = say_with(words, key, &[("a", &a), ("b", &b)]);
+    let ends = format!(
+        "x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"",
+        f(pa.x),
+        f(pa.y),
+        f(pb.x),
+        f(pb.y)
     );
-    let mid = geometry::along(pa, pb, 0.5, 0.0);
-    html! {
-        <g class={class} data-testid="link" data-link={format!("{a}-{b}")} onclick={onclick}>
-            <title>{ label }</title>
-            <line class="link-hit" x1={f(pa.x)} y1={f(pa.y)} x2={f(pb.x)} y2={f(pb.y)} />
-            <line class="link-line" x1={f(pa.x)} y1={f(pa.y)} x2={f(pb.x)} y2={f(pb.y)} />
-            if cut || partitioned {
-                <text class="link-mark" x={f(mid.x)} y={f(mid.y)} text-anchor="middle"
-                      dominant-baseline="central">{ "✕" }</text>
-            }
-        </g>
+    let _ = write!(
+        out,
+        "<g class=\"link{class}\" data-testid=\"link\" data-link=\"{a}-{b}\"><title>{label}</title><line class=\"link-hit\" {ends}></line><line class=\"link-line\" {ends}></line>"
+    );
+    if cut || partitioned {
+        let mid = geometry::along(pa, pb, 0.5, 0.0);
+        let _ = write!(
+            out,
+            "<text class=\"link-mark\" x=\"{}\" y=\"{}\" text-anchor=\"middle\" dominant-baseline=\"central\">✕</text>",
+            f(mid.x),
+            f(mid.y)
+        );
     }
+    *out += "</g>";
+}
+
+/// Under a node: its role in words (shapes and colours say it too), and what it is doing in
+/// that role, as catalogue words.
+fn role_words(node: &Node, member: Member, words: Option<&Catalogue>) -> (String, String) {
+    if node.is_stopped() {
+        return (say(words, "role.stopped"), String::new());
+    }
+    match node.role() {
+        Role::Leader => (say(words, "role.leader"), String::new()),
+        Role::Follower if member == Member::Learner => {
+            (say(words, "ui.role-learner"), String::new())
+        }
+        Role::Follower if member == Member::None => {
+            (say(words, "ui.role-not-member"), String::new())
+        }
+        Role::Candidate | Role::PreCandidate => {
+            let (word, votes) = if node.role() == Role::Candidate {
+                ("role.candidate", "ui.votes")
+            } else {
+                ("ui.role-pre-candidate", "ui.pre-votes")
+            };
+            let held = node.votes_held().len().to_string();
+            // Out of the voters of its own configuration (the newer half while joint).
+            let needed = crate::raft::majority(node.membership().quorum.incoming().len().max(1));
+            let doing = say_with(words, votes, &[("held", &held), ("needed", &needed)]);
+            (say(words, word), doing)
+        }
+        Role::Follower => {
+            let voted = node
+                .voted_for()
+                .map(|v| say_with(words, "ui.voted", &[("node", &v)]));
+            (say(words, "role.follower"), voted.unwrap_or_default())
+        }
+    }
+}
+
+/// What a node's drawing shows that changes only with its state (not with the clock): its
+/// body, name, term, value, role and the partition editor's group, as markup. The timer ring,
+/// which moves every frame, is drawn apart.
+fn node_face(sandbox: &Sandbox, node: &Node, r: f64, group: Option<u8>) -> String {
+    let words = sandbox.words();
+    let id = node.id();
+    let mut face = format!("<circle class=\"node-body\" r=\"{}\"></circle>", f(r));
+    if node.role() == Role::Leader && !node.is_stopped() {
+        let _ = write!(
+            face,
+            "<circle class=\"leader-ring\" r=\"{}\"></circle>",
+            f(r - 5.0)
+        );
+    }
+    if node.is_stopped() {
+        let (a, b) = (f(-r * 0.55), f(r * 0.55));
+        let _ = write!(
+            face,
+            "<path class=\"stopped-cross\" d=\"M {a} {a} L {b} {b} M {a} {b} L {b} {a}\"></path>"
+        );
+    }
+    let centred = "text-anchor=\"middle\" dominant-baseline=\"central\"";
+    let term = say_with(words, "ui.node-term", &[("term", &node.term())]);
+    let _ = write!(
+        face,
+        "<text class=\"node-name\" y=\"{}\" {centred}>{id}</text><text class=\"node-term\" y=\"{}\" {centred}>{term}</text><text class=\"node-value\" data-testid=\"node-value\" y=\"{}\" {centred}>{}</text>",
+        f(-r * 0.28),
+        f(r * 0.12),
+        f(r * 0.48),
+        node.value()
+    );
+    // Line heights in em, so the labels keep their spacing when a small screen enlarges them
+    // (main.css); geometry::LABELS_BELOW keeps room for both lines.
+    let (role, doing) = role_words(node, sandbox.world().member(id), words);
+    let _ = write!(
+        face,
+        "<text class=\"node-detail\" y=\"{}\" text-anchor=\"middle\"><tspan x=\"0\" dy=\"1em\" data-testid=\"node-role\">{role}</tspan>",
+        f(r + 6.0)
+    );
+    if !doing.is_empty() {
+        let _ = write!(
+            face,
+            "<tspan class=\"node-doing\" x=\"0\" dy=\"1.15em\">{doing}</tspan>"
+        );
+    }
+    face += "</text>";
+    // Words, not a lone number in a box (which would look like a message carrying entries),
+    // placed toward the inside of the ring so they stay in view.
+    if let Some(g) = group {
+        let centre = geometry::node_position(id.index(), sandbox.world().nodes().len());
+        let right = centre.x > geometry::ring_centre().x;
+        let (x, anchor) = if right {
+            (-(r + 4.0), "end")
+        } else {
+            (r + 4.0, "start")
+        };
+        let _ = write!(
+            face,
+            "<text class=\"group-badge\" data-testid=\"group-badge\" x=\"{}\" y=\"{}\" text-anchor=\"{anchor}\" dominant-baseline=\"central\">{}</text>",
+            f(x),
+            f(-r * 0.75),
+            say_with(words, "ui.group", &[("n", &(g + 1))])
+        );
+    }
+    face
 }
 
 fn node_view(
@@ -146,6 +262,7 @@ fn node_view(
     dispatch: &Callback<UiCommand>,
 ) -> Html {
     let world = sandbox.world();
+    let words = sandbox.words();
     let count = world.nodes().len();
     let id = node.id();
     let centre = geometry::node_position(id.index(), count);
@@ -196,35 +313,6 @@ fn node_view(
         }
     };
 
-    // Under the node: its role in words (shapes and colours say it too), and what it is doing
-    // in that role on a second line.
-    let (role_word, doing) = if node.is_stopped() {
-        ("stopped", String::new())
-    } else {
-        match node.role() {
-            Role::Leader => ("leader", String::new()),
-            Role::Follower if member == Member::Learner => ("learner", String::new()),
-            Role::Follower if member == Member::None => ("not a member", String::new()),
-            Role::Candidate | Role::PreCandidate => {
-                let (word, votes) = if node.role() == Role::Candidate {
-                    ("candidate", "votes")
-                } else {
-                    ("pre-candidate", "pre-votes")
-                };
-                let held = node.votes_held().len();
-                // Out of the voters of its own configuration (the newer half while joint).
-                let needed =
-                    crate::raft::majority(node.membership().quorum.incoming().len().max(1));
-                (word, format!("{held} of {needed} {votes}"))
-            }
-            Role::Follower => (
-                "follower",
-                node.voted_for()
-                    .map(|v| format!("voted {v}"))
-                    .unwrap_or_default(),
-            ),
-        }
-    };
     let onclick = {
         let dispatch = dispatch.clone();
         let editing = draft_group.is_some();
@@ -252,16 +340,29 @@ fn node_view(
             }
         })
     };
-    let label = format!(
-        "Node {id}: {role}, term {}, value {}{}{}",
-        node.term(),
-        node.value(),
-        match member {
-            Member::Voter => "",
-            Member::Learner => ", learner (does not vote yet)",
-            Member::None => ", not in the cluster",
-        },
-        if selected { ", selected" } else { "" }
+    let membership = match member {
+        Member::Voter => String::new(),
+        Member::Learner => say(words, "ui.node-learner"),
+        Member::None => say(words, "ui.node-out"),
+    };
+    let label = say_with(
+        words,
+        "ui.node-label",
+        &[
+            ("node", &id),
+            ("role", &say(words, &format!("role.{role}"))),
+            ("term", &node.term()),
+            ("value", &node.value()),
+            ("member", &membership),
+            (
+                "selected",
+                &if selected {
+                    say(words, "ui.node-selected")
+                } else {
+                    String::new()
+                },
+            ),
+        ],
     );
     let class = classes!(
         "node",
@@ -281,33 +382,7 @@ fn node_view(
            onclick={onclick} onkeydown={onkeydown} tabindex="0" role="button" aria-label={label}>
             <circle class="timer-track" r={f(r + 6.0)} />
             { timer }
-            <circle class="node-body" r={f(r)} />
-            if node.role() == Role::Leader && !node.is_stopped() {
-                <circle class="leader-ring" r={f(r - 5.0)} />
-            }
-            if node.is_stopped() {
-                <path class="stopped-cross" d={format!("M {a} {a} L {b} {b} M {a} {b} L {b} {a}", a = f(-r * 0.55), b = f(r * 0.55))} />
-            }
-            <text class="node-name" y={f(-r * 0.28)} text-anchor="middle" dominant-baseline="central">{ id.to_string() }</text>
-            <text class="node-term" y={f(r * 0.12)} text-anchor="middle" dominant-baseline="central">{ format!("term {}", node.term()) }</text>
-            <text class="node-value" data-testid="node-value" y={f(r * 0.48)} text-anchor="middle"
-                  dominant-baseline="central">{ node.value().to_string() }</text>
-            // Line heights in em, so the labels keep their spacing when a small screen enlarges
-            // them (main.css); geometry::LABELS_BELOW keeps room for both lines.
-            <text class="node-detail" y={f(r + 6.0)} text-anchor="middle">
-                <tspan x="0" dy="1em" data-testid="node-role">{ role_word }</tspan>
-                if !doing.is_empty() {
-                    <tspan class="node-doing" x="0" dy="1.15em">{ doing }</tspan>
-                }
-            </text>
-            // Words, not a lone number in a box (which would look like a message carrying
-            // entries), placed toward the inside of the ring so they stay in view.
-            if let Some(g) = draft_group {
-                <text class="group-badge" data-testid="group-badge"
-                      x={f(if centre.x > geometry::ring_centre().x { -(r + 4.0) } else { r + 4.0 })} y={f(-r * 0.75)}
-                      text-anchor={if centre.x > geometry::ring_centre().x { "end" } else { "start" }}
-                      dominant-baseline="central">{ format!("group {}", g + 1) }</text>
-            }
+            { markup(node_face(sandbox, node, r, draft_group)) }
         </g>
     }
 }
@@ -332,10 +407,14 @@ fn client_view(sandbox: &Sandbox, index: usize, dispatch: &Callback<UiCommand>) 
             .find(|op| op.client == id)
             .map(|op| match op.outcome {
                 crate::sim::OpOutcome::Ok { value, .. } => format!("{} ✓ {value}", op.command),
-                crate::sim::OpOutcome::Failed => format!("{} gave up", op.command),
+                crate::sim::OpOutcome::Failed => say_with(
+                    sandbox.words(),
+                    "ui.client-gave-up",
+                    &[("command", &op.command)],
+                ),
                 crate::sim::OpOutcome::Pending => format!("{} …", op.command),
             })
-            .unwrap_or_else(|| "idle".to_string()),
+            .unwrap_or_else(|| say(sandbox.words(), "ui.client-idle")),
     };
     let onclick = {
         let dispatch = dispatch.clone();
@@ -354,7 +433,8 @@ fn client_view(sandbox: &Sandbox, index: usize, dispatch: &Callback<UiCommand>) 
     html! {
         <g class={classes!("client", chosen.then_some("chosen"))} data-testid={format!("client-{}", index + 1)}
            transform={format!("translate({} {})", f(p.x), f(p.y))} onclick={onclick}
-           role="button" tabindex="0" aria-label={format!("{}: {status}", id.name())}>
+           role="button" tabindex="0"
+           aria-label={say_with(sandbox.words(), "ui.client-label", &[("client", &client_name(sandbox.words(), index)), ("status", &status)])}>
             <rect class="client-body" x="-18" y="-12" width="36" height="24" rx="5" />
             <text class="client-name" text-anchor="middle" dominant-baseline="central">{ format!("C{}", index + 1) }</text>
             <text class="client-status" x={f(label_x)} y="-18" text-anchor={anchor}>{ status }</text>

@@ -38,7 +38,7 @@ fn off(disabled: bool) -> &'static str {
 
 /// A catalogue button (`key`, markup) that is disabled when `disabled`.
 fn tool(words: Option<&Catalogue>, key: &str, disabled: bool) -> Html {
-    markup(say_with(words, key, &[("off", off(disabled))]))
+    markup(say_with(words, key, &[("off", &off(disabled))]))
 }
 
 /// The speed menu's options (`ui.speeds`, real time to a thousand times slower), the speed in
@@ -168,13 +168,13 @@ pub fn node_actions(sandbox: &Sandbox, dispatch: &Callback<UiCommand>) -> Html {
                 <button class="btn" data-testid="btn-add-server" data-cmd="add" disabled={next_slot.is_none() || no_leader}
                         title={say(words, "ui.node-add")}>
                     { match next_slot {
-                        Some(n) => say_with(words, "ui.add-server", &[("node", &n.name())]),
-                        None => say_with(words, "ui.slots-full", &[("slots", &MAX_SLOTS.to_string())]),
+                        Some(n) => say_with(words, "ui.add-server", &[("node", &n)]),
+                        None => say_with(words, "ui.slots-full", &[("slots", &MAX_SLOTS)]),
                     } }</button>
             </div>
             if let Some((leader, target)) = transfer {
                 <p class="hint" data-testid="transfer-status">
-                    { say_with(words, "ui.transfer-status", &[("leader", &leader.name()), ("target", &target.name())]) }
+                    { say_with(words, "ui.transfer-status", &[("leader", &leader), ("target", &target)]) }
                 </p>
             }
         </section>
@@ -201,7 +201,7 @@ fn send_label(sandbox: &Sandbox) -> (&'static str, Option<&'static str>) {
 
 /// A client's name in the page's words: "client 1", counted from 1 as people count.
 pub(super) fn client_name(words: Option<&Catalogue>, index: usize) -> String {
-    say_with(words, "ui.client", &[("n", &(index + 1).to_string())])
+    say_with(words, "ui.client", &[("n", &(index + 1))])
 }
 
 /// What each busy client is doing, in words: a client runs one command at a time, so a command
@@ -221,14 +221,14 @@ fn busy_clients(sandbox: &Sandbox) -> Vec<String> {
             let behind = match client.queued().count() {
                 0 => String::new(),
                 1 => say(words, "ui.client-queued-one"),
-                n => say_with(words, "ui.client-queued", &[("count", &n.to_string())]),
+                n => say_with(words, "ui.client-queued", &[("count", &n)]),
             };
             Some(say_with(
                 words,
                 "ui.client-waiting",
                 &[
                     ("client", &client_name(words, client.id().index())),
-                    ("command", &op.command.to_string()),
+                    ("command", &op.command),
                     ("node", &target),
                     ("retry", &retry),
                     ("queued", &behind),
@@ -487,7 +487,7 @@ fn on_number(config: &Config, dispatch: &Callback<UiCommand>) -> Callback<Event>
                 let label = input.parent_element().and_then(|l| l.text_content());
                 UiCommand::Notify(Notice::new(
                     "notice.not-whole",
-                    &[("label", label.as_deref().unwrap_or("")), ("value", &typed)],
+                    &[("label", &label.unwrap_or_default()), ("value", &typed)],
                 ))
             }
         });

@@ -1,5 +1,7 @@
 //! The event list: what just happened, newest first, in plain words.
 
+use std::fmt::{Display, Write};
+
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -44,12 +46,33 @@ pub fn event_list_version(world: &World, show_messages: bool, words: bool) -> u6
 // markup, and a part that only shows (a table, a menu's options) is written as markup text:
 // each element written with `html!` compiles to code of its own, while markup is data.
 
-/// The catalogue's entry `key` with its `{slots}` filled (nothing until the words come).
-pub fn say_with(words: Option<&Catalogue>, key: &str, values: &[(&str, &str)]) -> String {
-    words
-        .and_then(|w| w.get(key))
-        .map(|template| fill(template, values))
-        .unwrap_or_default()
+/// The catalogue's entry `key` with its `{slots}` filled (nothing until the words come), as
+/// [`fill`] does; each value is written as it is needed, so a number needs no text of its own
+/// (which, at every place that says something, would cost the bundle code to make and free).
+pub fn say_with(words: Option<&Catalogue>, key: &str, values: &[(&str, &dyn Display)]) -> String {
+    let Some(template) = words.and_then(|w| w.get(key)) else {
+        return String::new();
+    };
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        rest = &rest[open + 1..];
+        let slot = rest.find('}').and_then(|close| {
+            let name = &rest[..close];
+            let value = values.iter().find(|(n, _)| *n == name)?.1;
+            Some((close, value))
+        });
+        match slot {
+            Some((close, value)) => {
+                let _ = write!(out, "{value}");
+                rest = &rest[close + 1..];
+            }
+            // An unknown slot stays as it is, so a mistake shows rather than vanishes.
+            None => out.push('{'),
+        }
+    }
+    out + rest
 }
 
 /// Markup the page trusts (the catalogue's, or written by the page with [`escape`]d values).
@@ -169,13 +192,14 @@ pub fn event_list(
         let dispatch = dispatch.clone();
         Callback::from(move |_: Event| dispatch.emit(UiCommand::ToggleMessageEvents))
     };
+    let title = super::say(words, "ui.events");
     html! {
-        <section class="panel events" aria-label="Events">
+        <section class="panel events" aria-label={title.clone()}>
             <div class="panel-head">
-                <h2>{ "Events" }</h2>
+                <h2>{ title }</h2>
                 <label class="check">
                     <input type="checkbox" checked={show_messages} onchange={toggle} />
-                    { " every message" }
+                    { " " }{ super::say(words, "ui.every-message") }
                 </label>
             </div>
             <ol class="event-list" data-testid="event-list" aria-live="off">{ for items }</ol>

@@ -124,11 +124,7 @@ pub fn invariants_panel(world: &World, folded: bool, words: Option<&Catalogue>) 
         .collect();
     let count = violations.len().to_string();
     let summary = match violations.len() {
-        0 => say_with(
-            words,
-            "ui.invariants-ok",
-            &[("count", &PROPERTIES.len().to_string())],
-        ),
+        0 => say_with(words, "ui.invariants-ok", &[("count", &PROPERTIES.len())]),
         1 => say_with(words, "ui.invariants-one", &[("count", &count)]),
         _ => say_with(words, "ui.invariants-many", &[("count", &count)]),
     };

@@ -194,10 +194,10 @@ fn row(table: &mut String, node: &Node, shown: &Shown) {
                 words,
                 "ui.log-snapshot-title",
                 &[
-                    ("index", &s.last_index.to_string()),
-                    ("term", &s.last_term.to_string()),
-                    ("value", &s.value.to_string()),
-                    ("sessions", &s.sessions.len().to_string()),
+                    ("index", &s.last_index),
+                    ("term", &s.last_term),
+                    ("value", &s.value),
+                    ("sessions", &s.sessions.len()),
                 ],
             );
             let _ = write!(
@@ -264,9 +264,9 @@ fn entry(table: &mut String, node: &Node, e: &LogEntry, node_named: bool, shown:
             "ui.log-entry-uncommitted"
         },
         &[
-            ("index", &e.index.to_string()),
-            ("term", &e.term.to_string()),
-            ("command", &e.command.to_string()),
+            ("index", &e.index),
+            ("term", &e.term),
+            ("command", &e.command),
         ],
     );
     let _ = write!(

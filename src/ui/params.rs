@@ -3,6 +3,8 @@
 //! Parsing is pure so it is tested natively. A bad value never stops the page: it is reported in
 //! plain words (shown in the `error-banner`) and the default is used instead.
 
+use std::fmt::Display;
+
 use crate::decimal;
 use crate::i18n::{fill, Catalogue};
 
@@ -35,10 +37,10 @@ pub enum Notice {
 
 impl Notice {
     /// The catalogue's notice `key` with the values of its slots. (One function builds them
-    /// all, so that each place that raises a notice passes only borrowed words: the code for
-    /// the copies is written once in the bundle.)
+    /// all, so that each place that raises a notice passes only borrowed values: the code that
+    /// writes them out is in the bundle once.)
     #[inline(never)]
-    pub fn new(key: &'static str, values: &[(&'static str, &str)]) -> Notice {
+    pub fn new(key: &'static str, values: &[(&'static str, &dyn Display)]) -> Notice {
         Notice::Say(
             key,
             values.iter().map(|&(n, v)| (n, v.to_string())).collect(),
@@ -337,7 +339,7 @@ pub fn parse_query(query: &str) -> (Params, Vec<Notice>) {
                     &[
                         ("value", &shorten(value)),
                         ("max", &u64::MAX.to_string()),
-                        ("default", &DEFAULT_SEED.to_string()),
+                        ("default", &DEFAULT_SEED),
                     ],
                 )),
             },
@@ -347,8 +349,8 @@ pub fn parse_query(query: &str) -> (Params, Vec<Notice>) {
                     "param.nodes",
                     &[
                         ("value", &shorten(value)),
-                        ("max", &MAX_UI_NODES.to_string()),
-                        ("default", &DEFAULT_NODES.to_string()),
+                        ("max", &MAX_UI_NODES),
+                        ("default", &DEFAULT_NODES),
                     ],
                 )),
             },

@@ -14,6 +14,7 @@ use crate::sim::config::{OptionChange, Replication, SafetySwitch};
 use crate::sim::history::History;
 use crate::sim::timeline::Timeline;
 use crate::sim::{Action, Config, MessageId, World};
+use std::fmt::Display;
 use std::sync::Arc;
 
 use super::engine::{new_timeline, timeline_options, Engine, Reply, TourStep};
@@ -807,10 +808,7 @@ impl Sandbox {
             ),
             Err(error) => self.say(
                 "notice.lesson-unreadable",
-                &[
-                    ("path", &shorten(&request.path)),
-                    ("error", &error.to_string()),
-                ],
+                &[("path", &shorten(&request.path)), ("error", &error)],
             ),
         }
     }
@@ -844,7 +842,7 @@ impl Sandbox {
                 self.auto_client = None;
                 self.playing = true;
             }
-            Err(error) => self.say("notice.lesson-failed", &[("error", &error.to_string())]),
+            Err(error) => self.say("notice.lesson-failed", &[("error", &error)]),
         }
     }
 
@@ -878,10 +876,7 @@ impl Sandbox {
                         lesson: Some(chapter),
                     })
                 }
-                Err(error) => self.say(
-                    "notice.lesson-file-unreadable",
-                    &[("error", &error.to_string())],
-                ),
+                Err(error) => self.say("notice.lesson-file-unreadable", &[("error", &error)]),
             },
             _ => {}
         }
@@ -974,7 +969,7 @@ impl Sandbox {
                 }
                 self.open_chapter(Arc::new(read), 0);
             }
-            Err(error) => self.say("notice.no-preview", &[("error", &error.to_string())]),
+            Err(error) => self.say("notice.no-preview", &[("error", &error)]),
         }
     }
 
@@ -1087,10 +1082,7 @@ impl Sandbox {
             let names: Vec<&str> = presets::presets().iter().map(|p| p.slug).collect();
             self.say(
                 "notice.no-scenario",
-                &[
-                    ("slug", slug),
-                    ("scenarios", &names.join(", ")),
-                ],
+                &[("slug", &slug), ("scenarios", &names.join(", "))],
             );
             return;
         };
@@ -1101,7 +1093,7 @@ impl Sandbox {
                 self.script = Some(Script::new(&preset, broken));
                 self.playing = true;
             }
-            Err(error) => self.say("notice.scenario-failed", &[("error", &error.to_string())]),
+            Err(error) => self.say("notice.scenario-failed", &[("error", &error)]),
         }
     }
 
@@ -1196,7 +1188,7 @@ impl Sandbox {
                 self.auto_client = None;
                 self.playing = false;
             }
-            Err(error) => self.say("notice.import-failed", &[("error", &error.to_string())]),
+            Err(error) => self.say("notice.import-failed", &[("error", &error)]),
         }
     }
 
@@ -1416,7 +1408,7 @@ impl Sandbox {
     }
 
     /// Adds the catalogue's notice `key` with the values of its slots.
-    fn say(&mut self, key: &'static str, values: &[(&'static str, &str)]) {
+    fn say(&mut self, key: &'static str, values: &[(&'static str, &dyn Display)]) {
         self.notice(Notice::new(key, values));
     }
 
@@ -1550,10 +1542,7 @@ impl Sandbox {
         if nodes == 0 || usize::from(nodes) > MAX_UI_NODES {
             self.say(
                 "notice.cluster-size",
-                &[
-                    ("max", &MAX_UI_NODES.to_string()),
-                    ("nodes", &nodes.to_string()),
-                ],
+                &[("max", &MAX_UI_NODES), ("nodes", &nodes)],
             );
             return;
         }
@@ -1572,7 +1561,7 @@ impl Sandbox {
                 self.install(Engine::Timeline(Box::new(timeline)));
                 self.script = None;
             }
-            Err(error) => self.say("notice.reset-failed", &[("error", &error.to_string())]),
+            Err(error) => self.say("notice.reset-failed", &[("error", &error)]),
         }
     }
 
@@ -1582,10 +1571,8 @@ impl Sandbox {
             self.violations_seen = count;
             self.playing = false;
             if let Some(v) = self.world().violations().last() {
-                self.say(
-                    "notice.violation",
-                    &[("violation", &v.violation.to_string())],
-                );
+                let notice = Notice::new("notice.violation", &[("violation", &v.violation)]);
+                self.notice(notice);
             }
         }
     }
@@ -1864,6 +1851,93 @@ mod tests {
                 "The page's words could not be loaded: the site answered 404."
             ]
         );
+    }
+
+    /// The `{slots}` of a catalogue text, and for markup its tags and the attributes the page
+    /// reads (`data-*`, an option's `value`): what a translation must keep.
+    fn shape(text: &str) -> (Vec<&str>, Vec<&str>) {
+        let mut slots: Vec<&str> = text
+            .split('{')
+            .skip(1)
+            .filter_map(|s| s.split_once('}').map(|(name, _)| name))
+            .collect();
+        slots.sort_unstable();
+        let mut markup = Vec::new();
+        for (i, _) in text.match_indices('<') {
+            let tag = &text[i + 1..];
+            let end = tag
+                .find(|c: char| !c.is_ascii_alphanumeric())
+                .unwrap_or(tag.len());
+            if end > 0 {
+                markup.push(&tag[..end]);
+            }
+        }
+        for start in ["data-", "value="] {
+            for (i, _) in text.match_indices(start) {
+                // The attribute up to its value's closing quote.
+                let attribute = &text[i..];
+                let value = attribute.find("=\"").map(|q| q + 2);
+                let end = value.and_then(|v| attribute[v..].find('"').map(|e| v + e + 1));
+                markup.push(&attribute[..end.unwrap_or(start.len())]);
+            }
+        }
+        (slots, markup)
+    }
+
+    /// Every catalogue key the panels and notices name is in the English, Spanish and Chinese
+    /// catalogues, with the same slots, tags and attributes in each: a missing word would leave
+    /// a blank, a lost `data-cmd` a dead button.
+    #[test]
+    fn every_key_the_page_names_is_in_every_language_in_the_same_shape() {
+        let sources = [
+            include_str!("params.rs"),
+            include_str!("sandbox.rs"),
+            include_str!("controls.rs"),
+            include_str!("inspector.rs"),
+            include_str!("tour_panel.rs"),
+            include_str!("timeline_bar.rs"),
+            include_str!("invariants_panel.rs"),
+            include_str!("log_table.rs"),
+            include_str!("share_panel.rs"),
+            include_str!("cluster_view.rs"),
+            include_str!("event_list.rs"),
+            include_str!("spacetime_panel.rs"),
+        ];
+        // Keys made with format!: the safety monitor's property names.
+        let mut keys: Vec<String> = (0..super::super::invariants_panel::PROPERTIES.len())
+            .map(|i| format!("ui.property-name.{i}"))
+            .collect();
+        for source in sources {
+            let code = source.split("#[cfg(test)]").next().unwrap_or(source);
+            for prefix in ["\"ui.", "\"notice.", "\"param.", "\"role."] {
+                for (i, _) in code.match_indices(prefix) {
+                    let rest = &code[i + 1..];
+                    let end = rest
+                        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '-'))
+                        .unwrap_or(rest.len());
+                    // A whole literal, not the start of a format! string.
+                    if rest[end..].starts_with('"') {
+                        keys.push(rest[..end].to_string());
+                    }
+                }
+            }
+        }
+        let english = Catalogue::parse(include_str!("../../i18n/en.txt"));
+        let others = [
+            ("es", Catalogue::parse(include_str!("../../i18n/es.txt"))),
+            ("zh", Catalogue::parse(include_str!("../../i18n/zh.txt"))),
+        ];
+        for key in &keys {
+            let Some(text) = english.get(key) else {
+                panic!("{key} is not in i18n/en.txt");
+            };
+            for (language, catalogue) in &others {
+                let Some(translation) = catalogue.get(key) else {
+                    panic!("{key} is not in i18n/{language}.txt");
+                };
+                assert_eq!(shape(text), shape(translation), "{key} in {language}");
+            }
+        }
     }
 
     #[test]

@@ -33,12 +33,12 @@ fn describe(marker: &Marker, words: Option<&Catalogue>) -> String {
         MarkerKind::ElectionWon { node, term } => say_with(
             words,
             "ui.mark-election",
-            &[("node", &node.name()), ("term", &term.to_string())],
+            &[("node", &node), ("term", &term)],
         ),
         MarkerKind::Commit { node, index } => say_with(
             words,
             "ui.mark-commit",
-            &[("node", &node.name()), ("index", &index.to_string())],
+            &[("node", &node), ("index", &index)],
         ),
         MarkerKind::UserAction { description } | MarkerKind::Violation { description } => {
             escape(description)
