@@ -40,6 +40,16 @@ fn endpoint_position(world: &World, endpoint: Endpoint) -> Point {
     }
 }
 
+/// `class` when `on`, else nothing: a class attribute is written as one string (cheaper in the
+/// bundle than `classes!`).
+fn class_if(on: bool, class: &str) -> &str {
+    if on {
+        class
+    } else {
+        ""
+    }
+}
+
 /// The term colour class: terms cycle through eight colours that are distinct in both schemes.
 pub fn term_class(term: u64) -> String {
     format!("term-c{}", term % 8)
@@ -87,12 +97,39 @@ pub fn cluster_svg(
     let nodes = world
         .nodes()
         .iter()
-        .map(|node| node_view(sandbox, node, &highlights, dispatch));
+        .map(|node| node_view(sandbox, node, &highlights));
     let clients = (0..world.clients().len()).map(|i| client_view(sandbox, i, dispatch));
     // Keyed by id: a message keeps its element from send to delivery, and only its place changes.
     let messages = world
         .in_flight()
         .map(|m| message_view(sandbox, m, dispatch));
+    // A node is clicked, or pressed with Enter or Space, through one listener each: it selects
+    // the node, or while a partition is drawn moves it to the next group.
+    let on_node = {
+        let dispatch = dispatch.clone();
+        let editing = sandbox.partition_draft().is_some();
+        move |e: &Event| {
+            let Some(id) = NodeId::from_name(&data_of(e, "data-node")) else {
+                return;
+            };
+            e.stop_propagation();
+            dispatch.emit(if editing {
+                UiCommand::CycleGroup(id)
+            } else {
+                UiCommand::Select(Some(Selection::Node(id)))
+            });
+        }
+    };
+    let node_click = {
+        let on_node = on_node.clone();
+        Callback::from(move |e: MouseEvent| on_node(&e))
+    };
+    let node_key = Callback::from(move |e: KeyboardEvent| {
+        if e.key() == "Enter" || e.key() == " " {
+            e.prevent_default();
+            on_node(&e);
+        }
+    });
     let background_click = {
         let dispatch = dispatch.clone();
         Callback::from(move |_: MouseEvent| dispatch.emit(UiCommand::Select(None)))
@@ -104,7 +141,7 @@ pub fn cluster_svg(
             <rect class="cluster-bg" x="0" y="0" width={f(VIEW_SIZE)}
                   height={f(VIEW_SIZE)} onclick={background_click} />
             { links }
-            <g class="nodes">{ for nodes }</g>
+            <g class="nodes" onclick={node_click} onkeydown={node_key}>{ for nodes }</g>
             <g class="clients">{ for clients }</g>
             <g class="messages">{ for messages }</g>
         </svg>
@@ -255,12 +292,7 @@ fn node_face(sandbox: &Sandbox, node: &Node, r: f64, group: Option<u8>) -> Strin
     face
 }
 
-fn node_view(
-    sandbox: &Sandbox,
-    node: &Node,
-    highlights: &Highlights,
-    dispatch: &Callback<UiCommand>,
-) -> Html {
+fn node_view(sandbox: &Sandbox, node: &Node, highlights: &Highlights) -> Html {
     let world = sandbox.world();
     let words = sandbox.words();
     let count = world.nodes().len();
@@ -313,33 +345,6 @@ fn node_view(
         }
     };
 
-    let onclick = {
-        let dispatch = dispatch.clone();
-        let editing = draft_group.is_some();
-        Callback::from(move |e: MouseEvent| {
-            e.stop_propagation();
-            dispatch.emit(if editing {
-                UiCommand::CycleGroup(id)
-            } else {
-                UiCommand::Select(Some(Selection::Node(id)))
-            });
-        })
-    };
-    let onkeydown = {
-        let dispatch = dispatch.clone();
-        let editing = draft_group.is_some();
-        Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Enter" || e.key() == " " {
-                e.prevent_default();
-                e.stop_propagation();
-                dispatch.emit(if editing {
-                    UiCommand::CycleGroup(id)
-                } else {
-                    UiCommand::Select(Some(Selection::Node(id)))
-                });
-            }
-        })
-    };
     let membership = match member {
         Member::Voter => String::new(),
         Member::Learner => say(words, "ui.node-learner"),
@@ -364,22 +369,23 @@ fn node_view(
             ),
         ],
     );
-    let class = classes!(
-        "node",
-        format!("role-{role}"),
-        format!("member-{}", member.as_str()),
-        selected.then_some("selected"),
-        highlights.nodes.contains(&id).then_some("violating"),
-        sandbox
-            .tour()
-            .is_some_and(|t| t.highlight().nodes.contains(&id))
-            .then_some("tour-highlight"),
-        draft_group.or(tour_group).map(|g| format!("group-{g}"))
+    let highlighted = sandbox
+        .tour()
+        .is_some_and(|t| t.highlight().nodes.contains(&id));
+    let mut class = format!(
+        "node role-{role} member-{}{}{}{}",
+        member.as_str(),
+        class_if(selected, " selected"),
+        class_if(highlights.nodes.contains(&id), " violating"),
+        class_if(highlighted, " tour-highlight"),
     );
+    if let Some(g) = draft_group.or(tour_group) {
+        let _ = write!(class, " group-{g}");
+    }
     html! {
         <g class={class} data-testid={format!("node-{id}")} data-role={role} data-member={member.as_str()}
            data-term={node.term().to_string()} transform={format!("translate({} {})", f(centre.x), f(centre.y))}
-           onclick={onclick} onkeydown={onkeydown} tabindex="0" role="button" aria-label={label}>
+           data-node={id.to_string()} tabindex="0" role="button" aria-label={label}>
             <circle class="timer-track" r={f(r + 6.0)} />
             { timer }
             { markup(node_face(sandbox, node, r, draft_group)) }
@@ -431,13 +437,15 @@ fn client_view(sandbox: &Sandbox, index: usize, dispatch: &Callback<UiCommand>) 
     };
     let label_x = if p.x < VIEW_SIZE / 2.0 { -18.0 } else { 18.0 };
     html! {
-        <g class={classes!("client", chosen.then_some("chosen"))} data-testid={format!("client-{}", index + 1)}
+        <g class={if chosen { "client chosen" } else { "client" }} data-testid={format!("client-{}", index + 1)}
            transform={format!("translate({} {})", f(p.x), f(p.y))} onclick={onclick}
            role="button" tabindex="0"
            aria-label={say_with(sandbox.words(), "ui.client-label", &[("client", &client_name(sandbox.words(), index)), ("status", &status)])}>
-            <rect class="client-body" x="-18" y="-12" width="36" height="24" rx="5" />
-            <text class="client-name" text-anchor="middle" dominant-baseline="central">{ format!("C{}", index + 1) }</text>
-            <text class="client-status" x={f(label_x)} y="-18" text-anchor={anchor}>{ status }</text>
+            { markup(format!(
+                "<rect class=\"client-body\" x=\"-18\" y=\"-12\" width=\"36\" height=\"24\" rx=\"5\"></rect><text class=\"client-name\" text-anchor=\"middle\" dominant-baseline=\"central\">C{}</text><text class=\"client-status\" x=\"{}\" y=\"-18\" text-anchor=\"{anchor}\">{status}</text>",
+                index + 1,
+                f(label_x)
+            )) }
         </g>
     }
 }
@@ -479,33 +487,38 @@ fn message_view(sandbox: &Sandbox, m: &InFlightMessage, dispatch: &Callback<UiCo
             dispatch.emit(UiCommand::Select(Some(Selection::Message(id))));
         })
     };
+    // The shape and its label never change as the message flies, so they are markup (only the
+    // group's place moves).
     let shape = match class {
         "msg-append" => {
-            html! { <rect class="msg-shape" x="-8" y="-8" width="16" height="16" rx="2" /> }
+            "<rect class=\"msg-shape\" x=\"-8\" y=\"-8\" width=\"16\" height=\"16\" rx=\"2\"></rect>"
         }
         "msg-heartbeat" | "msg-append-ok" | "msg-append-fail" => {
-            html! { <circle class="msg-shape" r="5.5" /> }
+            "<circle class=\"msg-shape\" r=\"5.5\"></circle>"
         }
         "msg-client" | "msg-client-ok" | "msg-client-redirect" => {
-            html! { <path class="msg-shape" d="M 0 -8 L 8 0 L 0 8 L -8 0 Z" /> }
+            "<path class=\"msg-shape\" d=\"M 0 -8 L 8 0 L 0 8 L -8 0 Z\"></path>"
         }
         // A triangle: a warning to the one server it goes to.
-        "msg-timeout-now" => html! { <path class="msg-shape" d="M 0 -9 L 9 7 L -9 7 Z" /> },
+        "msg-timeout-now" => "<path class=\"msg-shape\" d=\"M 0 -9 L 9 7 L -9 7 Z\"></path>",
         // A wide block: a whole state machine in one message.
         "msg-snapshot" => {
-            html! { <rect class="msg-shape" x="-13" y="-8" width="26" height="16" rx="3" /> }
+            "<rect class=\"msg-shape\" x=\"-13\" y=\"-8\" width=\"26\" height=\"16\" rx=\"3\"></rect>"
         }
-        _ => html! { <circle class="msg-shape" r="7.5" /> },
+        _ => "<circle class=\"msg-shape\" r=\"7.5\"></circle>",
     };
+    let mut drawing = format!("<circle class=\"msg-hit\" r=\"12\"></circle>{shape}");
+    if !label.is_empty() {
+        let _ = write!(
+            drawing,
+            "<text class=\"msg-label\" text-anchor=\"middle\" dominant-baseline=\"central\">{label}</text>"
+        );
+    }
     html! {
-        <g key={id} class={classes!("message", class, selected.then_some("selected"), emphasised.then_some("tour-highlight"))} data-testid="message"
+        <g key={id} class={format!("message {class}{}{}", class_if(selected, " selected"), class_if(emphasised, " tour-highlight"))} data-testid="message"
            data-type={m.message.kind_name()} data-id={id.to_string()}
            transform={format!("translate({} {})", f(p.x), f(p.y))} onclick={onclick}>
-            <circle class="msg-hit" r="12" />
-            { shape }
-            if !label.is_empty() {
-                <text class="msg-label" text-anchor="middle" dominant-baseline="central">{ label }</text>
-            }
+            { markup(drawing) }
         </g>
     }
 }

@@ -369,7 +369,7 @@ pub fn client_panel(sandbox: &Sandbox, dispatch: &Callback<UiCommand>, input: &N
             }
             if !busy.is_empty() {
                 <ul class="client-busy" data-testid="client-busy">
-                    { for busy.iter().map(|line| html! { <li>{ line.clone() }</li> }) }
+                    { markup(busy.iter().map(|line| format!("<li>{line}</li>")).collect()) }
                 </ul>
             }
             <div class="auto-client">

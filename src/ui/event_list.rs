@@ -119,11 +119,16 @@ pub fn command_of(e: &Event) -> String {
 /// The attribute `name` of the element an event happened on, or of the nearest one around it
 /// that has it (empty if none has).
 pub fn data_of(e: &Event, name: &str) -> String {
-    e.target()
-        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .and_then(|el| el.closest(&format!("[{name}]")).ok().flatten())
-        .and_then(|el| el.get_attribute(name))
-        .unwrap_or_default()
+    let mut element = e
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+    while let Some(el) = element {
+        if let Some(value) = el.get_attribute(name) {
+            return value;
+        }
+        element = el.parent_element();
+    }
+    String::new()
 }
 
 /// Formats virtual microseconds as seconds with millisecond precision.
@@ -169,22 +174,18 @@ pub fn event_list(
                 TraceKind::ActionApplied(_) => "event action",
                 _ => "event",
             };
-            let line = html! {
-                <>
-                    <span class="event-time">{ format_time(e.at) }</span>
-                    <span class="event-text">{ said_text(words, &why) }</span>
-                </>
-            };
-            let because = why_text(words, &why);
+            // Written as markup (an event's line only shows): the time, what happened, and why.
+            let line = format!(
+                "<li class=\"{class}\"><details><summary><span class=\"event-time\">{}</span><span class=\"event-text\">{}</span></summary><p class=\"reason\" data-testid=\"why\" data-rule=\"{}\">{}</p></details></li>",
+                format_time(e.at),
+                escape(&said_text(words, &why)),
+                why.rule.key(),
+                escape(&why_text(words, &why))
+            );
             // An event's line never changes (but for its words arriving): Yew need not compare it.
             html! {
                 <Frozen key={e.seq} version={e.seq * 2 + u64::from(words.is_some())}>
-                    <li class={class}>
-                        <details>
-                            <summary>{ line }</summary>
-                            <p class="reason" data-testid="why" data-rule={why.rule.key()}>{ because }</p>
-                        </details>
-                    </li>
+                    { markup(line) }
                 </Frozen>
             }
         });

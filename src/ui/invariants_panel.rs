@@ -131,7 +131,7 @@ pub fn invariants_panel(world: &World, folded: bool, words: Option<&Catalogue>) 
     let open = !folded || !all_ok;
     let title = say(words, "ui.safety-monitor");
     html! {
-        <section class={classes!("panel", "invariants", (!all_ok).then_some("failing"))}
+        <section class={if all_ok { "panel invariants" } else { "panel invariants failing" }}
                  data-testid="invariants" data-ok={all_ok.to_string()} data-open={open.to_string()}
                  aria-label={title.clone()}>
             <details class="fold" open={open}>

@@ -5,7 +5,7 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use super::controls::option;
-use super::event_list::{command_of, escape, markup, say_with};
+use super::event_list::{command_of, data_of, escape, markup, say_with};
 use super::{say, words_markup};
 
 use crate::scenario::lesson::{self, Answer, Given};
@@ -28,23 +28,33 @@ fn caption_switch(sandbox: &Sandbox, caption_open: &UseStateHandle<bool>) -> Htm
     }
 }
 
-/// A caption's text with `*stars*` around words shown as emphasis.
-fn emphasised(text: &str) -> Html {
-    if !text.contains('*') {
-        return Html::from(text.to_string());
+/// The class of a caption cut to its first lines (see [`caption_switch`]), or nothing.
+fn folded(caption_open: &UseStateHandle<bool>) -> &'static str {
+    if **caption_open {
+        ""
+    } else {
+        " caption-folded"
     }
+}
+
+/// A caption's text with `*stars*` around words shown as emphasis, as markup (a caption is a
+/// lesson's words, so each part is escaped).
+fn emphasised(text: &str) -> String {
     let parts: Vec<&str> = text.split('*').collect();
     // An odd star out stays a star: only pairs emphasise.
     let pairs = parts.len() % 2 == 1;
-    html! { <>{ for parts.iter().enumerate().map(|(i, part)| {
+    let mut caption = String::with_capacity(text.len());
+    for (i, part) in parts.iter().enumerate() {
         if i % 2 == 1 && pairs {
-            html! { <em>{ part.to_string() }</em> }
-        } else if i > 0 && !pairs {
-            Html::from(format!("*{part}"))
+            caption = caption + "<em>" + &escape(part) + "</em>";
         } else {
-            Html::from(part.to_string())
+            if i > 0 && !pairs {
+                caption.push('*');
+            }
+            caption += &escape(part);
         }
-    }) }</> }
+    }
+    caption
 }
 
 /// The step's question: the answers to pick from (choices, or the servers) while it waits, the
@@ -72,15 +82,31 @@ fn question_box(sandbox: &Sandbox, dispatch: &Callback<UiCommand>) -> Html {
                 .map(|n| (n.id().name(), Given::Server(n.id())))
                 .collect(),
         };
+        // The answers, as markup: one listener reads which was clicked from its place.
+        let buttons: String = answers
+            .iter()
+            .enumerate()
+            .map(|(i, (text, _))| {
+                format!(
+                    "<button class=\"btn\" data-testid=\"question-answer\" data-answer=\"{i}\">{}</button>",
+                    escape(text)
+                )
+            })
+            .collect();
+        let given: Vec<Given> = answers.into_iter().map(|(_, given)| given).collect();
+        let on_answer = {
+            let dispatch = dispatch.clone();
+            Callback::from(move |e: MouseEvent| {
+                let chosen = data_of(&e, "data-answer").parse::<usize>().ok();
+                if let Some(&given) = chosen.and_then(|i| given.get(i)) {
+                    dispatch.emit(UiCommand::Answer(given));
+                }
+            })
+        };
         return html! {
-            <div class="button-row question-choices" data-testid="tour-question" role="group" aria-label={say(words, "ui.answers")}>
-                { for answers.into_iter().map(|(text, given)| {
-                    let dispatch = dispatch.clone();
-                    html! {
-                        <button class="btn" data-testid="question-answer"
-                                onclick={move |_: MouseEvent| dispatch.emit(UiCommand::Answer(given))}>{ text }</button>
-                    }
-                }) }
+            <div class="button-row question-choices" data-testid="tour-question" role="group"
+                 aria-label={say(words, "ui.answers")} onclick={on_answer}>
+                { markup(buttons) }
             </div>
         };
     }
@@ -191,8 +217,7 @@ pub fn tour_panel(
     // The buttons keep their places whatever the status says: the status has a line of its own,
     // and Next and Skip share one button of a fixed width.
     html! {
-        <section class={classes!("panel", "tour-panel", format!("tour-{status_word}"),
-                                 (!**caption_open).then_some("caption-folded"))} data-testid="tour"
+        <section class={format!("panel tour-panel tour-{status_word}{}", folded(caption_open))} data-testid="tour"
                  data-chapter={chapter.slug.clone()} data-step={(step + 1).to_string()}
                  data-steps={chapter.steps.len().to_string()} data-status={status_word}
                  aria-label={say(words, "ui.tour")}>
@@ -215,7 +240,7 @@ pub fn tour_panel(
                         { markup(say_with(words, "ui.question-ask", &[("question", &escape(question.map_or("", |q| q.text.as_str())))])) }
                     </p>
                 } else {
-                    <p class="tour-caption" data-testid="tour-caption" aria-live="polite">{ emphasised(runner.caption()) }</p>
+                    <p class="tour-caption" data-testid="tour-caption" aria-live="polite">{ markup(emphasised(runner.caption())) }</p>
                 }
                 { caption_switch(sandbox, caption_open) }
             </div>
@@ -223,7 +248,7 @@ pub fn tour_panel(
             <p class="tour-status" data-testid="tour-status" role="status">{ status_text }</p>
             <div class="button-row tour-buttons" onclick={on_click}>
                 { markup(say_with(words, "ui.tour-back-button", &[("off", &if at_start { "disabled" } else { "" })])) }
-                <button class={classes!("btn", "primary", "tour-next", (!running).then_some("pulse"))}
+                <button class={if running { "btn primary tour-next" } else { "btn primary tour-next pulse" }}
                         data-testid="tour-next" data-cmd="next" disabled={at_end && !running}
                         title={say(words, if running { "ui.tour-skip-title" } else { "ui.tour-next-title" })}>
                     { words_markup(words, if running { "ui.tour-skip" } else { "ui.tour-next" }) }
@@ -272,13 +297,13 @@ pub fn scenario_panel(
         })
     };
     html! {
-        <section class={classes!("panel", "tour-panel", "scenario-panel", (!**caption_open).then_some("caption-folded"))}
+        <section class={format!("panel tour-panel scenario-panel{}", folded(caption_open))}
                  data-testid="scenario" data-scenario={script.slug}
                  data-broken={script.broken.to_string()} aria-label={say(words, "ui.scenario")}>
             <div class="tour-head">
                 <strong>{ script.title }</strong>
                 if script.has_switch {
-                    <span class={classes!("badge", if script.broken { "badge-danger" } else { "badge-ok" })}>
+                    <span class={if script.broken { "badge badge-danger" } else { "badge badge-ok" }}>
                         { say(words, if script.broken { "ui.rule-off" } else { "ui.rule-kept" }) }
                     </span>
                 }
@@ -299,5 +324,22 @@ pub fn scenario_panel(
                 { words_markup(words, "ui.scenario-buttons") }
             </div>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::emphasised;
+
+    #[test]
+    fn stars_in_pairs_emphasise_and_a_lesson_cannot_write_markup() {
+        assert_eq!(
+            emphasised("an *election* starts"),
+            "an <em>election</em> starts"
+        );
+        assert_eq!(emphasised("2 * 3 = 6"), "2 * 3 = 6");
+        assert_eq!(emphasised("*a* and *b"), "*a* and *b");
+        assert_eq!(emphasised("<b>&</b>"), "&lt;b&gt;&amp;&lt;/b&gt;");
+        assert_eq!(emphasised(""), "");
     }
 }
