@@ -1,16 +1,22 @@
 //! The cluster drawn in SVG: nodes on a ring, the links between them, clients, and every message
 //! in flight placed by interpolating between its send and delivery times.
 
+use std::fmt::Write;
+
 use crate::decimal::fixed;
 use yew::prelude::*;
 
+use crate::i18n::Catalogue;
 use crate::raft::{Endpoint, Member, Message, Node, NodeId, Role};
 use crate::sim::{InFlightMessage, World};
 
+use super::controls::client_name;
+use super::event_list::{data_of, markup, say_with};
 use super::frozen::{fingerprint, ViewCache};
 use super::geometry::{self, Point, VIEW_SIZE};
 use super::invariants_panel::Highlights;
 use super::sandbox::{Sandbox, Selection, UiCommand};
+use super::say;
 use super::spacetime::message_class;
 
 /// Where client `index` of `count` stands: along the bottom edge, clear of the ring.
@@ -34,6 +40,16 @@ fn endpoint_position(world: &World, endpoint: Endpoint) -> Point {
     }
 }
 
+/// `class` when `on`, else nothing: a class attribute is written as one string (cheaper in the
+/// bundle than `classes!`).
+fn class_if(on: bool, class: &str) -> &str {
+    if on {
+        class
+    } else {
+        ""
+    }
+}
+
 /// The term colour class: terms cycle through eight colours that are distinct in both schemes.
 pub fn term_class(term: u64) -> String {
     format!("term-c{}", term % 8)
@@ -49,30 +65,71 @@ pub fn cluster_svg(
     let n = world.nodes().len();
     // The links change only when the network does: drawn once per partition or cut, not per frame.
     let network = world.network();
+    let words = sandbox.words();
     let links_version = fingerprint(&(
         n,
         network.partition(),
         network.cut_links().collect::<Vec<_>>(),
+        words.is_some(),
     ));
     let links = cache.view("links", links_version, || {
-        html! {
-            <g class="links">
-                { for (0..n)
-                    .flat_map(|i| (i + 1..n).map(move |j| (i, j)))
-                    .map(|(i, j)| link(world, i, j, dispatch)) }
-            </g>
+        let mut drawn = String::new();
+        for i in 0..n {
+            for j in i + 1..n {
+                link(&mut drawn, world, i, j, words);
+            }
         }
+        // Clicking a link cuts or restores it: one listener reads which from its `data-link`.
+        let toggle = {
+            let dispatch = dispatch.clone();
+            Callback::from(move |e: MouseEvent| {
+                let pair = data_of(&e, "data-link");
+                let (a, b) = pair.split_once('-').unwrap_or_default();
+                if let (Some(a), Some(b)) = (NodeId::from_name(a), NodeId::from_name(b)) {
+                    e.stop_propagation();
+                    dispatch.emit(UiCommand::ToggleLink(a, b));
+                }
+            })
+        };
+        html! { <g class="links" onclick={toggle}>{ markup(drawn) }</g> }
     });
     let highlights = Highlights::of(world);
     let nodes = world
         .nodes()
         .iter()
-        .map(|node| node_view(sandbox, node, &highlights, dispatch));
+        .map(|node| node_view(sandbox, node, &highlights));
     let clients = (0..world.clients().len()).map(|i| client_view(sandbox, i, dispatch));
     // Keyed by id: a message keeps its element from send to delivery, and only its place changes.
     let messages = world
         .in_flight()
         .map(|m| message_view(sandbox, m, dispatch));
+    // A node is clicked, or pressed with Enter or Space, through one listener each: it selects
+    // the node, or while a partition is drawn moves it to the next group.
+    let on_node = {
+        let dispatch = dispatch.clone();
+        let editing = sandbox.partition_draft().is_some();
+        move |e: &Event| {
+            let Some(id) = NodeId::from_name(&data_of(e, "data-node")) else {
+                return;
+            };
+            e.stop_propagation();
+            dispatch.emit(if editing {
+                UiCommand::CycleGroup(id)
+            } else {
+                UiCommand::Select(Some(Selection::Node(id)))
+            });
+        }
+    };
+    let node_click = {
+        let on_node = on_node.clone();
+        Callback::from(move |e: MouseEvent| on_node(&e))
+    };
+    let node_key = Callback::from(move |e: KeyboardEvent| {
+        if e.key() == "Enter" || e.key() == " " {
+            e.prevent_default();
+            on_node(&e);
+        }
+    });
     let background_click = {
         let dispatch = dispatch.clone();
         Callback::from(move |_: MouseEvent| dispatch.emit(UiCommand::Select(None)))
@@ -80,18 +137,20 @@ pub fn cluster_svg(
     let view_box = format!("0 0 {} {}", f(VIEW_SIZE), f(VIEW_SIZE));
     html! {
         <svg class="cluster-svg" viewBox={view_box} role="group"
-             aria-label="Cluster: nodes on a ring with messages in flight">
+             aria-label={say(words, "ui.cluster")}>
             <rect class="cluster-bg" x="0" y="0" width={f(VIEW_SIZE)}
                   height={f(VIEW_SIZE)} onclick={background_click} />
             { links }
-            <g class="nodes">{ for nodes }</g>
+            <g class="nodes" onclick={node_click} onkeydown={node_key}>{ for nodes }</g>
             <g class="clients">{ for clients }</g>
             <g class="messages">{ for messages }</g>
         </svg>
     }
 }
 
-fn link(world: &World, i: usize, j: usize, dispatch: &Callback<UiCommand>) -> Html {
+/// The link between nodes `i` and `j`, as markup at the end of `out` (the links only change
+/// with the network, and markup costs the bundle less than elements).
+fn link(out: &mut String, world: &World, i: usize, j: usize, words: Option<&Catalogue>) {
     let n = world.nodes().len();
     let (a, b) = (NodeId(i as u8), NodeId(j as u8));
     let pa = geometry::node_position(i, n);
@@ -102,50 +161,140 @@ fn link(world: &World, i: usize, j: usize, dispatch: &Callback<UiCommand>) -> Ht
         .blocked(Endpoint::Node(a), Endpoint::Node(b))
         .is_some()
         && !cut;
-    let class = classes!(
-        "link",
-        cut.then_some("link-cut"),
-        partitioned.then_some("link-partitioned")
-    );
-    let onclick = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |e: MouseEvent| {
-            e.stop_propagation();
-            dispatch.emit(UiCommand::ToggleLink(a, b));
-        })
+    let (class, key) = match (cut, partitioned) {
+        (true, _) => (" link-cut", "ui.link-cut"),
+        (_, true) => (" link-partitioned", "ui.link-blocked"),
+        _ => ("", "ui.link-up"),
     };
-    let label = format!(
-        "Link {a}–{b}: {}. Click to {}.",
-        if cut {
-            "cut"
-        } else if partitioned {
-            "blocked by the partition"
-        } else {
-            "up"
-        },
-        if cut { "restore it" } else { "cut it" }
+    let label = say_with(words, key, &[("a", &a), ("b", &b)]);
+    let ends = format!(
+        "x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"",
+        f(pa.x),
+        f(pa.y),
+        f(pb.x),
+        f(pb.y)
     );
-    let mid = geometry::along(pa, pb, 0.5, 0.0);
-    html! {
-        <g class={class} data-testid="link" data-link={format!("{a}-{b}")} onclick={onclick}>
-            <title>{ label }</title>
-            <line class="link-hit" x1={f(pa.x)} y1={f(pa.y)} x2={f(pb.x)} y2={f(pb.y)} />
-            <line class="link-line" x1={f(pa.x)} y1={f(pa.y)} x2={f(pb.x)} y2={f(pb.y)} />
-            if cut || partitioned {
-                <text class="link-mark" x={f(mid.x)} y={f(mid.y)} text-anchor="middle"
-                      dominant-baseline="central">{ "✕" }</text>
-            }
-        </g>
+    let _ = write!(
+        out,
+        "<g class=\"link{class}\" data-testid=\"link\" data-link=\"{a}-{b}\"><title>{label}</title><line class=\"link-hit\" {ends}></line><line class=\"link-line\" {ends}></line>"
+    );
+    if cut || partitioned {
+        let mid = geometry::along(pa, pb, 0.5, 0.0);
+        let _ = write!(
+            out,
+            "<text class=\"link-mark\" x=\"{}\" y=\"{}\" text-anchor=\"middle\" dominant-baseline=\"central\">✕</text>",
+            f(mid.x),
+            f(mid.y)
+        );
+    }
+    *out += "</g>";
+}
+
+/// Under a node: its role in words (shapes and colours say it too), and what it is doing in
+/// that role, as catalogue words.
+fn role_words(node: &Node, member: Member, words: Option<&Catalogue>) -> (String, String) {
+    if node.is_stopped() {
+        return (say(words, "role.stopped"), String::new());
+    }
+    match node.role() {
+        Role::Leader => (say(words, "role.leader"), String::new()),
+        Role::Follower if member == Member::Learner => {
+            (say(words, "ui.role-learner"), String::new())
+        }
+        Role::Follower if member == Member::None => {
+            (say(words, "ui.role-not-member"), String::new())
+        }
+        Role::Candidate | Role::PreCandidate => {
+            let (word, votes) = if node.role() == Role::Candidate {
+                ("role.candidate", "ui.votes")
+            } else {
+                ("ui.role-pre-candidate", "ui.pre-votes")
+            };
+            let held = node.votes_held().len().to_string();
+            // Out of the voters of its own configuration (the newer half while joint).
+            let needed = crate::raft::majority(node.membership().quorum.incoming().len().max(1));
+            let doing = say_with(words, votes, &[("held", &held), ("needed", &needed)]);
+            (say(words, word), doing)
+        }
+        Role::Follower => {
+            let voted = node
+                .voted_for()
+                .map(|v| say_with(words, "ui.voted", &[("node", &v)]));
+            (say(words, "role.follower"), voted.unwrap_or_default())
+        }
     }
 }
 
-fn node_view(
-    sandbox: &Sandbox,
-    node: &Node,
-    highlights: &Highlights,
-    dispatch: &Callback<UiCommand>,
-) -> Html {
+/// What a node's drawing shows that changes only with its state (not with the clock): its
+/// body, name, term, value, role and the partition editor's group, as markup. The timer ring,
+/// which moves every frame, is drawn apart.
+fn node_face(sandbox: &Sandbox, node: &Node, r: f64, group: Option<u8>) -> String {
+    let words = sandbox.words();
+    let id = node.id();
+    let mut face = format!("<circle class=\"node-body\" r=\"{}\"></circle>", f(r));
+    if node.role() == Role::Leader && !node.is_stopped() {
+        let _ = write!(
+            face,
+            "<circle class=\"leader-ring\" r=\"{}\"></circle>",
+            f(r - 5.0)
+        );
+    }
+    if node.is_stopped() {
+        let (a, b) = (f(-r * 0.55), f(r * 0.55));
+        let _ = write!(
+            face,
+            "<path class=\"stopped-cross\" d=\"M {a} {a} L {b} {b} M {a} {b} L {b} {a}\"></path>"
+        );
+    }
+    let centred = "text-anchor=\"middle\" dominant-baseline=\"central\"";
+    let term = say_with(words, "ui.node-term", &[("term", &node.term())]);
+    let _ = write!(
+        face,
+        "<text class=\"node-name\" y=\"{}\" {centred}>{id}</text><text class=\"node-term\" y=\"{}\" {centred}>{term}</text><text class=\"node-value\" data-testid=\"node-value\" y=\"{}\" {centred}>{}</text>",
+        f(-r * 0.28),
+        f(r * 0.12),
+        f(r * 0.48),
+        node.value()
+    );
+    // Line heights in em, so the labels keep their spacing when a small screen enlarges them
+    // (main.css); geometry::LABELS_BELOW keeps room for both lines.
+    let (role, doing) = role_words(node, sandbox.world().member(id), words);
+    let _ = write!(
+        face,
+        "<text class=\"node-detail\" y=\"{}\" text-anchor=\"middle\"><tspan x=\"0\" dy=\"1em\" data-testid=\"node-role\">{role}</tspan>",
+        f(r + 6.0)
+    );
+    if !doing.is_empty() {
+        let _ = write!(
+            face,
+            "<tspan class=\"node-doing\" x=\"0\" dy=\"1.15em\">{doing}</tspan>"
+        );
+    }
+    face += "</text>";
+    // Words, not a lone number in a box (which would look like a message carrying entries),
+    // placed toward the inside of the ring so they stay in view.
+    if let Some(g) = group {
+        let centre = geometry::node_position(id.index(), sandbox.world().nodes().len());
+        let right = centre.x > geometry::ring_centre().x;
+        let (x, anchor) = if right {
+            (-(r + 4.0), "end")
+        } else {
+            (r + 4.0, "start")
+        };
+        let _ = write!(
+            face,
+            "<text class=\"group-badge\" data-testid=\"group-badge\" x=\"{}\" y=\"{}\" text-anchor=\"{anchor}\" dominant-baseline=\"central\">{}</text>",
+            f(x),
+            f(-r * 0.75),
+            say_with(words, "ui.group", &[("n", &(g + 1))])
+        );
+    }
+    face
+}
+
+fn node_view(sandbox: &Sandbox, node: &Node, highlights: &Highlights) -> Html {
     let world = sandbox.world();
+    let words = sandbox.words();
     let count = world.nodes().len();
     let id = node.id();
     let centre = geometry::node_position(id.index(), count);
@@ -196,118 +345,50 @@ fn node_view(
         }
     };
 
-    // Under the node: its role in words (shapes and colours say it too), and what it is doing
-    // in that role on a second line.
-    let (role_word, doing) = if node.is_stopped() {
-        ("stopped", String::new())
-    } else {
-        match node.role() {
-            Role::Leader => ("leader", String::new()),
-            Role::Follower if member == Member::Learner => ("learner", String::new()),
-            Role::Follower if member == Member::None => ("not a member", String::new()),
-            Role::Candidate | Role::PreCandidate => {
-                let (word, votes) = if node.role() == Role::Candidate {
-                    ("candidate", "votes")
+    let membership = match member {
+        Member::Voter => String::new(),
+        Member::Learner => say(words, "ui.node-learner"),
+        Member::None => say(words, "ui.node-out"),
+    };
+    let label = say_with(
+        words,
+        "ui.node-label",
+        &[
+            ("node", &id),
+            ("role", &say(words, &format!("role.{role}"))),
+            ("term", &node.term()),
+            ("value", &node.value()),
+            ("member", &membership),
+            (
+                "selected",
+                &if selected {
+                    say(words, "ui.node-selected")
                 } else {
-                    ("pre-candidate", "pre-votes")
-                };
-                let held = node.votes_held().len();
-                // Out of the voters of its own configuration (the newer half while joint).
-                let needed =
-                    crate::raft::majority(node.membership().quorum.incoming().len().max(1));
-                (word, format!("{held} of {needed} {votes}"))
-            }
-            Role::Follower => (
-                "follower",
-                node.voted_for()
-                    .map(|v| format!("voted {v}"))
-                    .unwrap_or_default(),
+                    String::new()
+                },
             ),
-        }
-    };
-    let onclick = {
-        let dispatch = dispatch.clone();
-        let editing = draft_group.is_some();
-        Callback::from(move |e: MouseEvent| {
-            e.stop_propagation();
-            dispatch.emit(if editing {
-                UiCommand::CycleGroup(id)
-            } else {
-                UiCommand::Select(Some(Selection::Node(id)))
-            });
-        })
-    };
-    let onkeydown = {
-        let dispatch = dispatch.clone();
-        let editing = draft_group.is_some();
-        Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Enter" || e.key() == " " {
-                e.prevent_default();
-                e.stop_propagation();
-                dispatch.emit(if editing {
-                    UiCommand::CycleGroup(id)
-                } else {
-                    UiCommand::Select(Some(Selection::Node(id)))
-                });
-            }
-        })
-    };
-    let label = format!(
-        "Node {id}: {role}, term {}, value {}{}{}",
-        node.term(),
-        node.value(),
-        match member {
-            Member::Voter => "",
-            Member::Learner => ", learner (does not vote yet)",
-            Member::None => ", not in the cluster",
-        },
-        if selected { ", selected" } else { "" }
+        ],
     );
-    let class = classes!(
-        "node",
-        format!("role-{role}"),
-        format!("member-{}", member.as_str()),
-        selected.then_some("selected"),
-        highlights.nodes.contains(&id).then_some("violating"),
-        sandbox
-            .tour()
-            .is_some_and(|t| t.highlight().nodes.contains(&id))
-            .then_some("tour-highlight"),
-        draft_group.or(tour_group).map(|g| format!("group-{g}"))
+    let highlighted = sandbox
+        .tour()
+        .is_some_and(|t| t.highlight().nodes.contains(&id));
+    let mut class = format!(
+        "node role-{role} member-{}{}{}{}",
+        member.as_str(),
+        class_if(selected, " selected"),
+        class_if(highlights.nodes.contains(&id), " violating"),
+        class_if(highlighted, " tour-highlight"),
     );
+    if let Some(g) = draft_group.or(tour_group) {
+        let _ = write!(class, " group-{g}");
+    }
     html! {
         <g class={class} data-testid={format!("node-{id}")} data-role={role} data-member={member.as_str()}
            data-term={node.term().to_string()} transform={format!("translate({} {})", f(centre.x), f(centre.y))}
-           onclick={onclick} onkeydown={onkeydown} tabindex="0" role="button" aria-label={label}>
+           data-node={id.to_string()} tabindex="0" role="button" aria-label={label}>
             <circle class="timer-track" r={f(r + 6.0)} />
             { timer }
-            <circle class="node-body" r={f(r)} />
-            if node.role() == Role::Leader && !node.is_stopped() {
-                <circle class="leader-ring" r={f(r - 5.0)} />
-            }
-            if node.is_stopped() {
-                <path class="stopped-cross" d={format!("M {a} {a} L {b} {b} M {a} {b} L {b} {a}", a = f(-r * 0.55), b = f(r * 0.55))} />
-            }
-            <text class="node-name" y={f(-r * 0.28)} text-anchor="middle" dominant-baseline="central">{ id.to_string() }</text>
-            <text class="node-term" y={f(r * 0.12)} text-anchor="middle" dominant-baseline="central">{ format!("term {}", node.term()) }</text>
-            <text class="node-value" data-testid="node-value" y={f(r * 0.48)} text-anchor="middle"
-                  dominant-baseline="central">{ node.value().to_string() }</text>
-            // Line heights in em, so the labels keep their spacing when a small screen enlarges
-            // them (main.css); geometry::LABELS_BELOW keeps room for both lines.
-            <text class="node-detail" y={f(r + 6.0)} text-anchor="middle">
-                <tspan x="0" dy="1em" data-testid="node-role">{ role_word }</tspan>
-                if !doing.is_empty() {
-                    <tspan class="node-doing" x="0" dy="1.15em">{ doing }</tspan>
-                }
-            </text>
-            // Words, not a lone number in a box (which would look like a message carrying
-            // entries), placed toward the inside of the ring so they stay in view.
-            if let Some(g) = draft_group {
-                <text class="group-badge" data-testid="group-badge"
-                      x={f(if centre.x > geometry::ring_centre().x { -(r + 4.0) } else { r + 4.0 })} y={f(-r * 0.75)}
-                      text-anchor={if centre.x > geometry::ring_centre().x { "end" } else { "start" }}
-                      dominant-baseline="central">{ format!("group {}", g + 1) }</text>
-            }
+            { markup(node_face(sandbox, node, r, draft_group)) }
         </g>
     }
 }
@@ -332,10 +413,14 @@ fn client_view(sandbox: &Sandbox, index: usize, dispatch: &Callback<UiCommand>) 
             .find(|op| op.client == id)
             .map(|op| match op.outcome {
                 crate::sim::OpOutcome::Ok { value, .. } => format!("{} ✓ {value}", op.command),
-                crate::sim::OpOutcome::Failed => format!("{} gave up", op.command),
+                crate::sim::OpOutcome::Failed => say_with(
+                    sandbox.words(),
+                    "ui.client-gave-up",
+                    &[("command", &op.command)],
+                ),
                 crate::sim::OpOutcome::Pending => format!("{} …", op.command),
             })
-            .unwrap_or_else(|| "idle".to_string()),
+            .unwrap_or_else(|| say(sandbox.words(), "ui.client-idle")),
     };
     let onclick = {
         let dispatch = dispatch.clone();
@@ -352,12 +437,15 @@ fn client_view(sandbox: &Sandbox, index: usize, dispatch: &Callback<UiCommand>) 
     };
     let label_x = if p.x < VIEW_SIZE / 2.0 { -18.0 } else { 18.0 };
     html! {
-        <g class={classes!("client", chosen.then_some("chosen"))} data-testid={format!("client-{}", index + 1)}
+        <g class={if chosen { "client chosen" } else { "client" }} data-testid={format!("client-{}", index + 1)}
            transform={format!("translate({} {})", f(p.x), f(p.y))} onclick={onclick}
-           role="button" tabindex="0" aria-label={format!("{}: {status}", id.name())}>
-            <rect class="client-body" x="-18" y="-12" width="36" height="24" rx="5" />
-            <text class="client-name" text-anchor="middle" dominant-baseline="central">{ format!("C{}", index + 1) }</text>
-            <text class="client-status" x={f(label_x)} y="-18" text-anchor={anchor}>{ status }</text>
+           role="button" tabindex="0"
+           aria-label={say_with(sandbox.words(), "ui.client-label", &[("client", &client_name(sandbox.words(), index)), ("status", &status)])}>
+            { markup(format!(
+                "<rect class=\"client-body\" x=\"-18\" y=\"-12\" width=\"36\" height=\"24\" rx=\"5\"></rect><text class=\"client-name\" text-anchor=\"middle\" dominant-baseline=\"central\">C{}</text><text class=\"client-status\" x=\"{}\" y=\"-18\" text-anchor=\"{anchor}\">{status}</text>",
+                index + 1,
+                f(label_x)
+            )) }
         </g>
     }
 }
@@ -399,33 +487,38 @@ fn message_view(sandbox: &Sandbox, m: &InFlightMessage, dispatch: &Callback<UiCo
             dispatch.emit(UiCommand::Select(Some(Selection::Message(id))));
         })
     };
+    // The shape and its label never change as the message flies, so they are markup (only the
+    // group's place moves).
     let shape = match class {
         "msg-append" => {
-            html! { <rect class="msg-shape" x="-8" y="-8" width="16" height="16" rx="2" /> }
+            "<rect class=\"msg-shape\" x=\"-8\" y=\"-8\" width=\"16\" height=\"16\" rx=\"2\"></rect>"
         }
         "msg-heartbeat" | "msg-append-ok" | "msg-append-fail" => {
-            html! { <circle class="msg-shape" r="5.5" /> }
+            "<circle class=\"msg-shape\" r=\"5.5\"></circle>"
         }
         "msg-client" | "msg-client-ok" | "msg-client-redirect" => {
-            html! { <path class="msg-shape" d="M 0 -8 L 8 0 L 0 8 L -8 0 Z" /> }
+            "<path class=\"msg-shape\" d=\"M 0 -8 L 8 0 L 0 8 L -8 0 Z\"></path>"
         }
         // A triangle: a warning to the one server it goes to.
-        "msg-timeout-now" => html! { <path class="msg-shape" d="M 0 -9 L 9 7 L -9 7 Z" /> },
+        "msg-timeout-now" => "<path class=\"msg-shape\" d=\"M 0 -9 L 9 7 L -9 7 Z\"></path>",
         // A wide block: a whole state machine in one message.
         "msg-snapshot" => {
-            html! { <rect class="msg-shape" x="-13" y="-8" width="26" height="16" rx="3" /> }
+            "<rect class=\"msg-shape\" x=\"-13\" y=\"-8\" width=\"26\" height=\"16\" rx=\"3\"></rect>"
         }
-        _ => html! { <circle class="msg-shape" r="7.5" /> },
+        _ => "<circle class=\"msg-shape\" r=\"7.5\"></circle>",
     };
+    let mut drawing = format!("<circle class=\"msg-hit\" r=\"12\"></circle>{shape}");
+    if !label.is_empty() {
+        let _ = write!(
+            drawing,
+            "<text class=\"msg-label\" text-anchor=\"middle\" dominant-baseline=\"central\">{label}</text>"
+        );
+    }
     html! {
-        <g key={id} class={classes!("message", class, selected.then_some("selected"), emphasised.then_some("tour-highlight"))} data-testid="message"
+        <g key={id} class={format!("message {class}{}{}", class_if(selected, " selected"), class_if(emphasised, " tour-highlight"))} data-testid="message"
            data-type={m.message.kind_name()} data-id={id.to_string()}
            transform={format!("translate({} {})", f(p.x), f(p.y))} onclick={onclick}>
-            <circle class="msg-hit" r="12" />
-            { shape }
-            if !label.is_empty() {
-                <text class="msg-label" text-anchor="middle" dominant-baseline="central">{ label }</text>
-            }
+            { markup(drawing) }
         </g>
     }
 }

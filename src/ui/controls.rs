@@ -1,7 +1,13 @@
 //! The controls: playback, node actions, client commands, network faults and settings. Every
 //! control is a real, labelled form element; each sends one [`UiCommand`].
+//!
+//! Their words are the catalogue's (`ui.*`). A button whose markup stays the same while it is
+//! used is a catalogue entry of markup with a `data-cmd`, read by one listener on its row
+//! ([`command_of`]); a button whose words change as it is pressed (Play/Pause, Remove/Add back)
+//! stays an element, so that it keeps the keyboard's focus. Menus' options are markup too.
 
 use crate::decimal;
+use crate::i18n::Catalogue;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -11,27 +17,43 @@ use crate::raft::{ClientId, Member, NodeId, ReadMode};
 use crate::sim::config::{OptionChange, MAX_SLOTS};
 use crate::sim::{Action, Config, MS};
 
-use super::event_list::format_time;
-use super::params::{Controls, MAX_UI_NODES};
+use super::event_list::{command_of, format_time, markup, say_with, select_option};
+use super::params::{Controls, Notice, MAX_UI_NODES};
 use super::sandbox::{option_switches, safety_switches, NodeVerb, Sandbox, UiCommand};
 
-/// The speeds offered, from real time to a thousand times slower.
-pub const SPEEDS: [(f64, &str); 10] = [
-    (1.0, "real time"),
-    (0.5, "2× slower"),
-    (0.2, "5× slower"),
-    (0.1, "10× slower"),
-    (0.05, "20× slower"),
-    (0.02, "50× slower"),
-    (0.01, "100× slower"),
-    (0.005, "200× slower"),
-    (0.002, "500× slower"),
-    (0.001, "1000× slower"),
-];
+/// One option of a menu, as markup (its text is the page's or the catalogue's).
+pub(super) fn option(value: &str, text: &str, selected: bool) -> String {
+    let selected = if selected { " selected" } else { "" };
+    format!("<option value=\"{value}\"{selected}>{text}</option>")
+}
 
-fn emit(dispatch: &Callback<UiCommand>, command: UiCommand) -> Callback<MouseEvent> {
-    let dispatch = dispatch.clone();
-    Callback::from(move |_: MouseEvent| dispatch.emit(command.clone()))
+/// The `{off}` of a catalogue button: `disabled`, or nothing.
+fn off(disabled: bool) -> &'static str {
+    if disabled {
+        "disabled"
+    } else {
+        ""
+    }
+}
+
+/// A catalogue button (`key`, markup) that is disabled when `disabled`.
+fn tool(words: Option<&Catalogue>, key: &str, disabled: bool) -> Html {
+    markup(say_with(words, key, &[("off", &off(disabled))]))
+}
+
+/// The speed menu's options (`ui.speeds`, real time to a thousand times slower), the speed in
+/// use selected; a speed the menu does not offer (a link can ask for any) is added to it.
+fn speed_options(words: Option<&Catalogue>, speed: f64) -> Html {
+    let value = decimal::short(speed);
+    let speeds = say(words, "ui.speeds");
+    markup(select_option(&speeds, &value).unwrap_or_else(|| {
+        speeds
+            + &option(
+                &value,
+                &say_with(words, "ui.speed-other", &[("speed", &value)]),
+                true,
+            )
+    }))
 }
 
 /// Play/pause, step, speed and the virtual clock, shown above the cluster.
@@ -48,45 +70,40 @@ pub fn playback_bar(sandbox: &Sandbox, dispatch: &Callback<UiCommand>, controls:
             }
         })
     };
-    let known = SPEEDS.iter().any(|(s, _)| (*s - speed).abs() < 1e-12);
-    let custom = (!known).then(|| {
-        html! { <option value={decimal::short(speed)} selected=true>{ format!("{}× real time", decimal::short(speed)) }</option> }
-    });
+    let on_click = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: MouseEvent| {
+            dispatch.emit(match command_of(&e).as_str() {
+                "play" => UiCommand::TogglePlay,
+                "back" => UiCommand::StepBack,
+                "step" => UiCommand::StepEvent,
+                _ => return,
+            })
+        })
+    };
     html! {
         // These buttons move by single events of the simulation (a message delivered, a timer
         // running out); the tour's own buttons move by steps of the story. Their words say which.
-        <div class="playback" role="toolbar" aria-label="Playback">
+        <div class="playback" role="toolbar" aria-label={say(words, "ui.playback")} onclick={on_click}>
             if controls.play {
-                <button class="btn primary" data-testid="btn-play-pause" onclick={emit(dispatch, UiCommand::TogglePlay)}
-                        aria-pressed={playing.to_string()} title="Play or pause (Space)">
-                    { if playing { "❚❚ " } else { "▶ " } }
-                    <span class="btn-word">{ if playing { "Pause" } else { "Play" } }</span>
+                <button class="btn primary" data-testid="btn-play-pause" data-cmd="play"
+                        aria-pressed={playing.to_string()} title={say(words, "ui.play-pause")}>
+                    { words_markup(words, if playing { "ui.pause-label" } else { "ui.play-label" }) }
                 </button>
             }
             if controls.step && sandbox.timeline().is_some() {
-                <button class="btn" data-testid="btn-step-back" onclick={emit(dispatch, UiCommand::StepBack)}
-                        aria-label="Event back" title={say(words, "ui.step-back")}>
-                    { words_markup(words, "ui.step-back-label") }
-                </button>
+                { words_markup(words, "ui.step-back-button") }
             }
-            if controls.step {
-                <button class="btn" data-testid="btn-step" onclick={emit(dispatch, UiCommand::StepEvent)}
-                        aria-label="Event forward" title={say(words, "ui.step")}>
-                    { words_markup(words, "ui.step-label") }
-                </button>
-            }
+            if controls.step { { words_markup(words, "ui.step-button") } }
             if controls.speed {
             <label class="field">
-                <span>{ "Speed" }</span>
-                <select data-testid="speed" onchange={on_speed} aria-label="Speed">
-                    { for SPEEDS.iter().map(|(value, label)| html! {
-                        <option value={decimal::short(*value)} selected={(*value - speed).abs() < 1e-12}>{ *label }</option>
-                    }) }
-                    { for custom }
+                <span>{ say(words, "ui.speed") }</span>
+                <select data-testid="speed" onchange={on_speed} aria-label={say(words, "ui.speed")}>
+                    { speed_options(words, speed) }
                 </select>
             </label>
             }
-            <span class="sim-time" data-testid="sim-time" title="Virtual time since the start"
+            <span class="sim-time" data-testid="sim-time" title={say(words, "ui.sim-time")}
                   data-us={sandbox.world().now().to_string()}>
                 { format!("t = {}", format_time(sandbox.world().now())) }
             </span>
@@ -100,7 +117,7 @@ pub fn node_actions(sandbox: &Sandbox, dispatch: &Callback<UiCommand>) -> Html {
         .selected_node()
         .and_then(|id| sandbox.world().node(id));
     let (stopped, name) = match selected {
-        Some(node) => (node.is_stopped(), node.id().to_string()),
+        Some(node) => (node.is_stopped(), node.id().name()),
         None => (false, String::new()),
     };
     let none = selected.is_none();
@@ -121,109 +138,153 @@ pub fn node_actions(sandbox: &Sandbox, dispatch: &Callback<UiCommand>) -> Html {
     let slots = sandbox.world().nodes().len();
     let next_slot = (slots < usize::from(MAX_SLOTS)).then_some(NodeId(slots as u8));
     let words = sandbox.words();
+    let on_click = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: MouseEvent| {
+            dispatch.emit(match (command_of(&e).as_str(), next_slot) {
+                ("stop", _) => UiCommand::NodeAction(NodeVerb::Stop),
+                ("restart", _) => UiCommand::NodeAction(NodeVerb::Restart),
+                ("timeout", _) => UiCommand::NodeAction(NodeVerb::Timeout),
+                ("leader", _) => UiCommand::NodeAction(NodeVerb::TakeOver),
+                ("member", _) => UiCommand::NodeAction(NodeVerb::Membership),
+                ("add", Some(slot)) => UiCommand::Act(Action::AddServer(slot)),
+                _ => return,
+            })
+        })
+    };
+    let heading = if none { "ui.node" } else { "ui.node-named" };
     html! {
-        <section class="panel node-actions" aria-label="Node actions">
-            <div class="panel-head"><h2>{ if none { "Node".to_string() } else { format!("Node {name}") } }</h2></div>
+        <section class="panel node-actions" aria-label={say(words, "ui.node-actions")}>
+            <div class="panel-head"><h2>{ say_with(words, heading, &[("node", &name)]) }</h2></div>
             if none { <p class="hint">{ say(words, "ui.node-hint") }</p> }
-            <div class="button-row">
-                <button class="btn" data-testid="node-action-stop" disabled={none || stopped}
-                        onclick={emit(dispatch, UiCommand::NodeAction(NodeVerb::Stop))} title={say(words, "ui.node-stop")}>{ "Stop" }</button>
-                <button class="btn" data-testid="node-action-restart" disabled={none || !stopped}
-                        onclick={emit(dispatch, UiCommand::NodeAction(NodeVerb::Restart))} title={say(words, "ui.node-restart")}>{ "Restart" }</button>
-                <button class="btn" data-testid="node-action-timeout" disabled={none || stopped}
-                        onclick={emit(dispatch, UiCommand::NodeAction(NodeVerb::Timeout))} title={say(words, "ui.node-timeout")}>{ "Time out" }</button>
-                <button class="btn" data-testid="btn-transfer-leader" disabled={none || stopped || leads || no_leader}
-                        onclick={emit(dispatch, UiCommand::NodeAction(NodeVerb::TakeOver))}
-                        title={say(words, "ui.node-take-over")}>{ "Make leader" }</button>
-                <button class="btn" data-testid="btn-remove-server" disabled={none || no_leader}
-                        onclick={emit(dispatch, UiCommand::NodeAction(NodeVerb::Membership))}
+            <div class="button-row" onclick={on_click}>
+                { tool(words, "ui.stop-button", none || stopped) }
+                { tool(words, "ui.restart-button", none || !stopped) }
+                { tool(words, "ui.timeout-button", none || stopped) }
+                { tool(words, "ui.leader-button", none || stopped || leads || no_leader) }
+                <button class="btn" data-testid="btn-remove-server" data-cmd="member" disabled={none || no_leader}
                         title={say(words, "ui.node-membership")}>
-                    { if out { "Add back" } else { "Remove" } }</button>
-                <button class="btn" data-testid="btn-add-server" disabled={next_slot.is_none() || no_leader}
-                        onclick={emit(dispatch, UiCommand::Act(Action::AddServer(next_slot.unwrap_or(NodeId(0)))))}
+                    { say(words, if out { "ui.add-back" } else { "ui.remove" }) }</button>
+                <button class="btn" data-testid="btn-add-server" data-cmd="add" disabled={next_slot.is_none() || no_leader}
                         title={say(words, "ui.node-add")}>
-                    { next_slot.map_or("All 9 slots used".to_string(), |n| format!("Add server {n}")) }</button>
+                    { match next_slot {
+                        Some(n) => say_with(words, "ui.add-server", &[("node", &n)]),
+                        None => say_with(words, "ui.slots-full", &[("slots", &MAX_SLOTS)]),
+                    } }</button>
             </div>
-            if let Some(t) = transfer {
+            if let Some((leader, target)) = transfer {
                 <p class="hint" data-testid="transfer-status">
-                    { format!("{} is handing its leadership to {}: it takes no new commands until {} leads.", t.0, t.1, t.1) }
+                    { say_with(words, "ui.transfer-status", &[("leader", &leader), ("target", &target)]) }
                 </p>
             }
         </section>
     }
 }
 
-/// What the Send button says, and a warning when the command would go nowhere useful.
-fn send_label(sandbox: &Sandbox) -> (String, Option<String>) {
+/// What the Send button says, and a warning when the command would go nowhere useful (as
+/// catalogue keys: the target's name fills their `{node}`).
+fn send_label(sandbox: &Sandbox) -> (&'static str, Option<&'static str>) {
     let world = sandbox.world();
     let Some(target) = sandbox.submit_target() else {
-        return (
-            "No server is running".into(),
-            Some("Every server is stopped: restart one to send commands.".into()),
-        );
+        return ("ui.send-nowhere", Some("ui.send-nowhere-warning"));
     };
     let node = world.node(target);
     let stopped = node.is_some_and(|n| n.is_stopped());
     let leads = node.is_some_and(|n| n.is_leader() && !n.is_stopped());
-    if stopped {
-        let wait = world.config().client_retry_timeout_us;
-        return (
-            format!("Send to {target} (stopped)"),
-            Some(format!(
-                "{target} is stopped: the client will wait {} for an answer, then try another server.",
-                format_time(wait)
-            )),
-        );
+    match (stopped, sandbox.send_to(), leads) {
+        (true, ..) => ("ui.send-stopped", Some("ui.send-stopped-warning")),
+        (_, _, true) => ("ui.send-leader", None),
+        (_, None, false) => ("ui.send", Some("ui.send-no-leader-warning")),
+        (_, Some(_), false) => ("ui.send", Some("ui.send-follower-warning")),
     }
-    match (sandbox.send_to(), leads) {
-        (_, true) => (format!("Send to {target}, the leader"), None),
-        (None, false) => (
-            format!("Send to {target}"),
-            Some(format!(
-                "No leader right now: {target} will redirect the client once it knows one."
-            )),
-        ),
-        (Some(_), false) => (
-            format!("Send to {target}"),
-            Some(format!(
-                "{target} is not the leader: it will redirect the client."
-            )),
-        ),
-    }
+}
+
+/// A client's name in the page's words: "client 1", counted from 1 as people count.
+pub(super) fn client_name(words: Option<&Catalogue>, index: usize) -> String {
+    say_with(words, "ui.client", &[("n", &(index + 1))])
 }
 
 /// What each busy client is doing, in words: a client runs one command at a time, so a command
 /// sent while it waits queues behind that one.
 fn busy_clients(sandbox: &Sandbox) -> Vec<String> {
     let world = sandbox.world();
+    let words = sandbox.words();
     world
         .clients()
         .iter()
         .filter_map(|client| {
             let op = world.operations().get(client.current_op()?)?;
-            let target = client.target().map(|t| t.to_string()).unwrap_or_default();
-            let retry = client
-                .retry_at()
-                .map(|at| format!("; tries again at t = {}", format_time(at)))
-                .unwrap_or_default();
-            let queued = client.queued().count();
-            let behind = match queued {
+            let target = client.target().map(|t| t.name()).unwrap_or_default();
+            let retry = client.retry_at().map_or_else(String::new, |at| {
+                say_with(words, "ui.client-retry", &[("at", &format_time(at))])
+            });
+            let behind = match client.queued().count() {
                 0 => String::new(),
-                1 => ", 1 more command queued behind it".into(),
-                n => format!(", {n} more commands queued behind it"),
+                1 => say(words, "ui.client-queued-one"),
+                n => say_with(words, "ui.client-queued", &[("count", &n)]),
             };
-            Some(format!(
-                "{} is waiting for {} from {target}{retry}{behind}.",
-                client.id().name(),
-                op.command
+            Some(say_with(
+                words,
+                "ui.client-waiting",
+                &[
+                    ("client", &client_name(words, client.id().index())),
+                    ("command", &op.command),
+                    ("node", &target),
+                    ("retry", &retry),
+                    ("queued", &behind),
+                ],
             ))
         })
         .collect()
 }
 
+/// The "From" menu's options: each client, and whether it is busy.
+fn client_options(sandbox: &Sandbox) -> String {
+    let words = sandbox.words();
+    let chosen = sandbox.client().index();
+    let clients = sandbox.world().clients().iter().enumerate();
+    clients
+        .map(|(i, c)| {
+            let name = client_name(words, i);
+            let text = if c.is_idle() {
+                name
+            } else {
+                say_with(words, "ui.client-busy", &[("client", &name)])
+            };
+            option(&i.to_string(), &text, i == chosen)
+        })
+        .collect()
+}
+
+/// The "To" menu's options: the leader (found as a client finds it), or a server by name.
+fn target_options(sandbox: &Sandbox) -> String {
+    let words = sandbox.words();
+    let chosen = sandbox.send_to();
+    let leader = option("", &say(words, "ui.the-leader"), chosen.is_none());
+    let servers = sandbox.world().nodes().iter().map(|n| {
+        let name = n.id().name();
+        let text = if n.is_stopped() {
+            say_with(words, "ui.node-stopped", &[("node", &name)])
+        } else {
+            name
+        };
+        option(&n.id().index().to_string(), &text, chosen == Some(n.id()))
+    });
+    std::iter::once(leader).chain(servers).collect()
+}
+
 /// The client panel: choose a client and a server, type a command, send it.
 pub fn client_panel(sandbox: &Sandbox, dispatch: &Callback<UiCommand>, input: &NodeRef) -> Html {
-    let (send_text, warning) = send_label(sandbox);
+    let words = sandbox.words();
+    let (send_key, warning_key) = send_label(sandbox);
+    let target = sandbox
+        .submit_target()
+        .map(|t| t.name())
+        .unwrap_or_default();
+    let wait = format_time(sandbox.world().config().client_retry_timeout_us);
+    let with_target = |key| say_with(words, key, &[("node", &target), ("wait", &wait)]);
+    let send_text = with_target(send_key);
+    let warning = warning_key.map(with_target);
     let busy = busy_clients(sandbox);
     let choose_target = {
         let dispatch = dispatch.clone();
@@ -233,7 +294,6 @@ pub fn client_panel(sandbox: &Sandbox, dispatch: &Callback<UiCommand>, input: &N
             dispatch.emit(UiCommand::SendTo(node));
         })
     };
-    let chosen = sandbox.send_to();
     let send = {
         let dispatch = dispatch.clone();
         let input = input.clone();
@@ -275,41 +335,31 @@ pub fn client_panel(sandbox: &Sandbox, dispatch: &Callback<UiCommand>, input: &N
                 .and_then(|ms| ms.checked_mul(MS))
             {
                 Some(us) => dispatch.emit(UiCommand::SetAutoClient(Some(us))),
-                None => dispatch.emit(UiCommand::Notice(
-                    "The automatic client needs a whole number of milliseconds.".into(),
-                )),
+                None => dispatch.emit(UiCommand::Notify(Notice::new("notice.auto-client", &[]))),
             }
         })
     };
     html! {
-        <section class="panel client-panel" aria-label="Client">
-            <div class="panel-head"><h2>{ "Client" }</h2></div>
+        <section class="panel client-panel" aria-label={say(words, "ui.client-panel")}>
+            <div class="panel-head"><h2>{ say(words, "ui.client-panel") }</h2></div>
             <form class="client-form" onsubmit={send}>
                 <label class="field">
-                    <span>{ "From" }</span>
-                    <select data-testid="client-select" onchange={choose} aria-label="Client">
-                        { for sandbox.world().clients().iter().enumerate().map(|(i, c)| html! {
-                            <option value={i.to_string()} selected={sandbox.client().index() == i}>
-                                { if c.is_idle() { format!("client {}", i + 1) } else { format!("client {} (busy)", i + 1) } }
-                            </option>
-                        }) }
+                    <span>{ say(words, "ui.from") }</span>
+                    <select data-testid="client-select" onchange={choose} aria-label={say(words, "ui.client-panel")}>
+                        { markup(client_options(sandbox)) }
                     </select>
                 </label>
                 <label class="field">
-                    <span>{ "To" }</span>
-                    <select data-testid="client-target" onchange={choose_target} aria-label="Send to">
-                        <option value="" selected={chosen.is_none()}>{ "the leader" }</option>
-                        { for sandbox.world().nodes().iter().map(|n| html! {
-                            <option value={n.id().index().to_string()} selected={chosen == Some(n.id())}>
-                                { if n.is_stopped() { format!("{} (stopped)", n.id()) } else { n.id().to_string() } }
-                            </option>
-                        }) }
+                    <span>{ say(words, "ui.to") }</span>
+                    <select data-testid="client-target" onchange={choose_target} aria-label={say(words, "ui.send-to")}>
+                        { markup(target_options(sandbox)) }
                     </select>
                 </label>
                 <label class="field grow">
-                    <span>{ "Command" }</span>
+                    <span>{ say(words, "ui.command") }</span>
                     <input data-testid="client-command" ref={input.clone()} type="text" ~defaultValue="SET 5"
-                           placeholder="SET 5 or ADD 2" aria-label="Client command" autocomplete="off" spellcheck="false" />
+                           placeholder={say(words, "ui.command-example")} aria-label={say(words, "ui.client-command")}
+                           autocomplete="off" spellcheck="false" />
                 </label>
                 <button class="btn primary" data-testid="client-send" type="submit"
                         disabled={sandbox.submit_target().is_none()}>{ send_text }</button>
@@ -319,19 +369,19 @@ pub fn client_panel(sandbox: &Sandbox, dispatch: &Callback<UiCommand>, input: &N
             }
             if !busy.is_empty() {
                 <ul class="client-busy" data-testid="client-busy">
-                    { for busy.iter().map(|line| html! { <li>{ line.clone() }</li> }) }
+                    { markup(busy.iter().map(|line| format!("<li>{line}</li>")).collect()) }
                 </ul>
             }
             <div class="auto-client">
                 <label class="check">
                     <input type="checkbox" data-testid="auto-client" checked={auto.is_some()} onchange={toggle_auto} />
-                    <span>{ "Keep sending ADD 1 every" }</span>
+                    <span>{ say(words, "ui.auto-client") }</span>
                 </label>
                 <label class="field small inline">
                     <input type="number" data-testid="auto-client-period" min="10" step="10"
                            key={format!("auto-{auto_period_ms}")} ~defaultValue={auto_period_ms.to_string()}
-                           onchange={auto_period} aria-label="Milliseconds between commands" />
-                    <span>{ "ms (virtual)" }</span>
+                           onchange={auto_period} aria-label={say(words, "ui.auto-period")} />
+                    <span>{ say(words, "ui.auto-unit") }</span>
                 </label>
             </div>
         </section>
@@ -344,74 +394,113 @@ pub fn network_panel(sandbox: &Sandbox, dispatch: &Callback<UiCommand>) -> Html 
     let network = sandbox.world().network();
     let split = network.partition().is_some() || network.cut_links().next().is_some();
     let words = sandbox.words();
+    let on_click = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: MouseEvent| {
+            dispatch.emit(match command_of(&e).as_str() {
+                "apply" => UiCommand::ApplyPartition,
+                "cancel" => UiCommand::CancelPartition,
+                "partition" => UiCommand::EditPartition,
+                "heal" => UiCommand::Heal,
+                _ => return,
+            })
+        })
+    };
+    let (hint, buttons) = if editing {
+        (
+            say(words, "ui.partition-help"),
+            tool(words, "ui.partition-buttons", false),
+        )
+    } else {
+        (
+            say(words, "ui.network-hint"),
+            tool(words, "ui.network-buttons", !split),
+        )
+    };
     html! {
-        <section class="panel network-panel" aria-label="Network">
-            <div class="panel-head"><h2>{ "Network" }</h2></div>
-            if editing {
-                <p class="hint" data-testid="partition-help">{ say(words, "ui.partition-help") }</p>
-                <div class="button-row">
-                    <button class="btn primary" data-testid="btn-partition-apply"
-                            onclick={emit(dispatch, UiCommand::ApplyPartition)}>{ "Apply partition" }</button>
-                    <button class="btn" onclick={emit(dispatch, UiCommand::CancelPartition)}>{ "Cancel" }</button>
-                </div>
-            } else {
-                <p class="hint">{ say(words, "ui.network-hint") }</p>
-                <div class="button-row">
-                    <button class="btn" data-testid="btn-partition" onclick={emit(dispatch, UiCommand::EditPartition)}
-                            title="Split the network into groups (P)">{ "Partition…" }</button>
-                    <button class="btn" data-testid="btn-heal" disabled={!split} onclick={emit(dispatch, UiCommand::Heal)}
-                            title="Remove every partition and cut link (H)">{ "Heal" }</button>
-                </div>
-            }
+        <section class="panel network-panel" aria-label={say(words, "ui.network")}>
+            <div class="panel-head"><h2>{ say(words, "ui.network") }</h2></div>
+            <p class="hint" data-testid={editing.then_some("partition-help")}>{ hint }</p>
+            <div class="button-row" onclick={on_click}>{ buttons }</div>
         </section>
     }
 }
 
-/// Form fields here are uncontrolled (`~defaultValue`, keyed by the value they show): a
-/// controlled `value` would be written back on every animation frame and wipe out what a person is
-/// typing while the simulation runs. When the setting changes, the new key makes a fresh field.
-///
-/// A number field for one option. The typed value is multiplied by `scale` (1000 turns
-/// milliseconds into microseconds) without overflow; a value that is not a whole number, or that
-/// `make` refuses, becomes a notice instead of a change.
-fn number_input(
-    testid: &'static str,
-    label: &'static str,
-    value: u64,
-    scale: u64,
-    // Boxed rather than generic: one copy of this function instead of one per field.
-    make: Box<dyn Fn(u64) -> Option<OptionChange>>,
-    dispatch: &Callback<UiCommand>,
-) -> Html {
-    let dispatch = dispatch.clone();
-    let onchange = Callback::from(move |e: Event| {
-        let input: HtmlInputElement = e.target_unchecked_into();
-        let change = input
-            .value()
-            .trim()
-            .parse::<u64>()
-            .ok()
-            .and_then(|v| v.checked_mul(scale))
-            .and_then(&make);
-        dispatch.emit(match change {
-            Some(change) => UiCommand::SetOption(change),
-            None => UiCommand::Notice(format!(
-                "{label}: \"{}\" is not an acceptable whole number.",
-                input.value()
-            )),
-        });
-    });
-    html! {
-        <label class="field small">
-            <span>{ label }</span>
-            <input data-testid={testid} type="number" min="0" step="1" key={format!("{testid}-{value}")}
-                   ~defaultValue={value.to_string()} onchange={onchange} />
-        </label>
-    }
+/// A number field of the settings, as markup: its label and the value in use. (The field is
+/// written anew when the value changes, so what a person types is never overwritten by a frame:
+/// see [`on_number`].)
+fn number_field(words: Option<&Catalogue>, testid: &str, label: &str, value: u64) -> Html {
+    markup(format!(
+        "<label class=\"field small\"><span>{}</span><input data-testid=\"{testid}\" \
+         type=\"number\" min=\"0\" step=\"1\" value=\"{value}\"></label>",
+        say(words, label)
+    ))
 }
 
-/// How leaders answer GET (§8, thesis §6.4), as a menu.
-fn read_mode_select(current: ReadMode, dispatch: &Callback<UiCommand>) -> Html {
+/// One listener for the settings' number fields: the option the changed field sets, from the
+/// whole number typed times its unit, or a notice if the option does not take that number.
+fn on_number(config: &Config, dispatch: &Callback<UiCommand>) -> Callback<Event> {
+    let (emin, emax) = (
+        config.election_timeout_min_us,
+        config.election_timeout_max_us,
+    );
+    let (lmin, lmax) = (config.latency_min_us, config.latency_max_us);
+    let dispatch = dispatch.clone();
+    Callback::from(move |e: Event| {
+        let input: HtmlInputElement = e.target_unchecked_into();
+        let typed = input.value();
+        let n = typed.trim().parse::<u64>().ok();
+        let ms = n.and_then(|v| v.checked_mul(MS));
+        // Per cent, kept per mille.
+        let per_mille = n
+            .and_then(|v| v.checked_mul(10))
+            .and_then(|v| u16::try_from(v).ok())
+            .filter(|p| *p <= 1000);
+        let change = match input.get_attribute("data-testid").as_deref() {
+            Some("election-min") => ms.map(|v| OptionChange::ElectionTimeout {
+                min_us: v,
+                max_us: emax.max(v),
+            }),
+            Some("election-max") => ms.map(|v| OptionChange::ElectionTimeout {
+                min_us: emin.min(v),
+                max_us: v,
+            }),
+            Some("heartbeat") => ms.map(OptionChange::HeartbeatInterval),
+            Some("latency-min") => ms.map(|v| OptionChange::Latency {
+                min_us: v,
+                max_us: lmax.max(v),
+            }),
+            Some("latency-max") => ms.map(|v| OptionChange::Latency {
+                min_us: lmin.min(v),
+                max_us: v,
+            }),
+            Some("loss") => per_mille.map(OptionChange::LossPerMille),
+            Some("duplication") => per_mille.map(OptionChange::DuplicatePerMille),
+            Some("snapshot-threshold") => n.map(OptionChange::SnapshotThreshold),
+            // Another field of the same grid (it has its own listener).
+            _ => return,
+        };
+        dispatch.emit(match change {
+            Some(change) => UiCommand::SetOption(change),
+            None => {
+                // The field's label names it (the input inside it has no text).
+                let label = input.parent_element().and_then(|l| l.text_content());
+                UiCommand::Notify(Notice::new(
+                    "notice.not-whole",
+                    &[("label", &label.unwrap_or_default()), ("value", &typed)],
+                ))
+            }
+        });
+    })
+}
+
+/// How leaders answer GET (§8, thesis §6.4), as a menu (its options, in the order of
+/// [`ReadMode::ALL`], are the catalogue's `ui.read-modes`).
+fn read_mode_select(
+    words: Option<&Catalogue>,
+    current: ReadMode,
+    dispatch: &Callback<UiCommand>,
+) -> Html {
     let dispatch = dispatch.clone();
     let onchange = Callback::from(move |e: Event| {
         let select: HtmlSelectElement = e.target_unchecked_into();
@@ -420,13 +509,16 @@ fn read_mode_select(current: ReadMode, dispatch: &Callback<UiCommand>) -> Html {
             dispatch.emit(UiCommand::SetOption(OptionChange::ReadMode(mode)));
         }
     });
+    let chosen = ReadMode::ALL
+        .iter()
+        .position(|&m| m == current)
+        .unwrap_or(0);
+    let options = select_option(&say(words, "ui.read-modes"), &chosen.to_string());
     html! {
         <label class="field small">
-            <span>{ "GET served" }</span>
+            <span>{ say(words, "ui.read-mode") }</span>
             <select data-testid="read-mode" onchange={onchange}>
-                { for ReadMode::ALL.iter().enumerate().map(|(i, &mode)| html! {
-                    <option value={i.to_string()} selected={mode == current}>{ mode.describe() }</option>
-                }) }
+                { markup(options.unwrap_or_default()) }
             </select>
         </label>
     }
@@ -456,16 +548,25 @@ pub fn settings_panel(sandbox: &Sandbox, dispatch: &Callback<UiCommand>) -> Html
             }
         })
     };
+    let on_reset = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: MouseEvent| {
+            if command_of(&e) == "reset" {
+                dispatch.emit(UiCommand::Reset { nodes: size, seed });
+            }
+        })
+    };
+    let sizes: String = (1..=MAX_UI_NODES as u8)
+        .map(|n| option(&n.to_string(), &n.to_string(), n == size))
+        .collect();
     let ms = |us: u64| us / MS;
-    let (emin, emax) = (
-        config.election_timeout_min_us,
-        config.election_timeout_max_us,
-    );
-    let (lmin, lmax) = (config.latency_min_us, config.latency_max_us);
-    // Each switch's explanation is in the words catalogue (fetched as the page starts).
+    // Every label and each switch's explanation is in the words catalogue (fetched as the page
+    // starts).
     let words = sandbox.words();
+    let field = |testid, label, value| number_field(words, testid, label, value);
+    let on_number = on_number(config, dispatch);
     let switch = |(label, key, on, change): (&'static str, &'static str, bool, OptionChange)| {
-        let why = say(words, key);
+        let (label, why) = (say(words, label), say(words, key));
         let dispatch = dispatch.clone();
         let onchange = Callback::from(move |_: Event| dispatch.emit(UiCommand::SetOption(change)));
         html! {
@@ -478,44 +579,41 @@ pub fn settings_panel(sandbox: &Sandbox, dispatch: &Callback<UiCommand>) -> Html
     };
     html! {
         <details class="panel settings">
-            <summary><h2>{ "Settings" }</h2></summary>
-            <div class="settings-grid">
+            <summary><h2>{ say(words, "ui.settings") }</h2></summary>
+            <div class="settings-grid" onclick={on_reset}>
                 <label class="field small">
-                    <span>{ "Nodes" }</span>
-                    <select data-testid="cluster-size" onchange={on_size} aria-label="Cluster size">
-                        { for (1..=MAX_UI_NODES as u8).map(|n| html! {
-                            <option value={n.to_string()} selected={n == size}>{ n }</option>
-                        }) }
+                    <span>{ say(words, "ui.nodes") }</span>
+                    <select data-testid="cluster-size" onchange={on_size} aria-label={say(words, "ui.cluster-size")}>
+                        { markup(sizes) }
                     </select>
                 </label>
                 <label class="field small">
-                    <span>{ "Seed" }</span>
+                    <span>{ say(words, "ui.seed") }</span>
                     <input data-testid="seed" type="number" min="0" key={format!("seed-{seed}")}
                            ~defaultValue={seed.to_string()} onchange={on_seed} />
                 </label>
-                <button class="btn" data-testid="btn-reset" onclick={emit(dispatch, UiCommand::Reset { nodes: size, seed })}
-                        title="Start the same cluster again from time zero">{ "Reset" }</button>
+                { words_markup(words, "ui.reset-button") }
             </div>
-            <h3>{ "Timing (ms)" }</h3>
-            <div class="settings-grid">
-                { number_input("election-min", "Election min", ms(emin), MS, Box::new(move |v| Some(OptionChange::ElectionTimeout { min_us: v, max_us: emax.max(v) })), dispatch) }
-                { number_input("election-max", "Election max", ms(emax), MS, Box::new(move |v| Some(OptionChange::ElectionTimeout { min_us: emin.min(v), max_us: v })), dispatch) }
-                { number_input("heartbeat", "Heartbeat", ms(config.heartbeat_interval_us), MS, Box::new(|v| Some(OptionChange::HeartbeatInterval(v))), dispatch) }
-                { number_input("latency-min", "Latency min", ms(lmin), MS, Box::new(move |v| Some(OptionChange::Latency { min_us: v, max_us: lmax.max(v) })), dispatch) }
-                { number_input("latency-max", "Latency max", ms(lmax), MS, Box::new(move |v| Some(OptionChange::Latency { min_us: lmin.min(v), max_us: v })), dispatch) }
+            { words_markup(words, "ui.timing-heading") }
+            <div class="settings-grid" onchange={on_number.clone()}>
+                { field("election-min", "ui.election-min", ms(config.election_timeout_min_us)) }
+                { field("election-max", "ui.election-max", ms(config.election_timeout_max_us)) }
+                { field("heartbeat", "ui.heartbeat", ms(config.heartbeat_interval_us)) }
+                { field("latency-min", "ui.latency-min", ms(config.latency_min_us)) }
+                { field("latency-max", "ui.latency-max", ms(config.latency_max_us)) }
             </div>
-            <h3>{ "Faults (per cent)" }</h3>
-            <div class="settings-grid">
-                { number_input("loss", "Message loss", u64::from(config.loss_per_mille / 10), 10, Box::new(|v| u16::try_from(v).ok().filter(|p| *p <= 1000).map(OptionChange::LossPerMille)), dispatch) }
-                { number_input("duplication", "Duplication", u64::from(config.duplicate_per_mille / 10), 10, Box::new(|v| u16::try_from(v).ok().filter(|p| *p <= 1000).map(OptionChange::DuplicatePerMille)), dispatch) }
+            { words_markup(words, "ui.faults-heading") }
+            <div class="settings-grid" onchange={on_number.clone()}>
+                { field("loss", "ui.loss", u64::from(config.loss_per_mille / 10)) }
+                { field("duplication", "ui.duplication", u64::from(config.duplicate_per_mille / 10)) }
             </div>
-            <h3>{ "Options" }</h3>
-            <div class="settings-grid">
-                { number_input("snapshot-threshold", "Snapshot every (entries, 0 = never)", config.snapshot_threshold, 1, Box::new(|v| Some(OptionChange::SnapshotThreshold(v))), dispatch) }
-                { read_mode_select(config.read_mode, dispatch) }
+            { words_markup(words, "ui.options-heading") }
+            <div class="settings-grid" onchange={on_number}>
+                { field("snapshot-threshold", "ui.snapshot-every", config.snapshot_threshold) }
+                { read_mode_select(words, config.read_mode, dispatch) }
             </div>
             <div class="switches">{ for option_switches(config).into_iter().map(switch) }</div>
-            <h3>{ "Break Raft on purpose" }</h3>
+            { words_markup(words, "ui.break-raft-heading") }
             <div class="switches danger-zone">{ for safety_switches(config).into_iter().map(switch) }</div>
         </details>
     }

@@ -1,179 +1,246 @@
 //! The inspector: the whole state of the selected node, message or client.
+//!
+//! Its tables only show, so they are written as markup text from the catalogue's templates
+//! (`ui.node-facts`, `ui.message-facts`, `ui.client-facts`: one entry per table, its row heads
+//! in the page's words), which costs the bundle far less than elements written with `html!`.
+
+use std::fmt::Write;
 
 use crate::decimal::fixed;
 use yew::prelude::*;
 
-use crate::raft::{ClientId, Node, NodeId};
-use crate::sim::{Action, InFlightMessage, MessageId, OpOutcome, World};
+use crate::raft::{ClientId, Endpoint, Node, NodeId, Role};
+use crate::sim::{Action, InFlightMessage, OpOutcome, World};
 
-use super::event_list::format_time;
-use super::event_list::why_text;
+use super::controls::client_name;
+use super::event_list::{command_of, escape, format_time, markup, say_with, why_text};
 use super::sandbox::{Sandbox, Selection, UiCommand};
+use super::say;
 use crate::i18n::Catalogue;
 
 /// The inspector panel.
 pub fn inspector(sandbox: &Sandbox, dispatch: &Callback<UiCommand>) -> Html {
     let world = sandbox.world();
+    let words = sandbox.words();
     let body = match sandbox.selection() {
-        None => html! {
-            <p class="hint">{ "Click a node, a message or a client to see everything about it." }</p>
-        },
+        None => format!("<p class=\"hint\">{}</p>", say(words, "ui.inspector-hint")),
         Some(Selection::Node(id)) => match world.node(id) {
-            Some(node) => html! {
-                <>
-                    { node_details(world, node) }
-                    // Why it is in its role, and why its election timer is where it is (a
-                    // leader has none).
-                    { for world.why_role(id).into_iter()
-                        .chain(world.why_timer(id).filter(|_| node.election_deadline().is_some()))
-                        .map(|why| html! {
-                            <p class="reason" data-testid="why" data-rule={why.rule.key()}>{ why_text(sandbox.words(), &why) }</p>
-                        }) }
-                </>
-            },
-            None => html! { <p class="hint">{ format!("There is no node {id}.") }</p> },
+            Some(node) => node_details(world, node, words),
+            None => hint(say_with(words, "ui.no-node", &[("node", &id)])),
         },
         Some(Selection::Message(id)) => match world.message(id) {
-            Some(m) => message_details(world, m, sandbox.words(), dispatch),
-            None => {
-                html! { <p class="hint">{ format!("Message #{id} has arrived or was dropped.") }</p> }
-            }
+            Some(m) => message_details(world, m, words),
+            None => hint(say_with(words, "ui.message-gone", &[("id", &id)])),
         },
-        Some(Selection::Client(id)) => client_details(world, id),
+        Some(Selection::Client(id)) => client_details(world, id, words),
     };
+    // The one button in it, Drop this message, is markup too: this listener reads it.
+    let drop = {
+        let dispatch = dispatch.clone();
+        let selected = sandbox.selection();
+        Callback::from(move |e: MouseEvent| {
+            if let (Some(Selection::Message(id)), "drop") = (selected, command_of(&e).as_str()) {
+                dispatch.emit(UiCommand::Act(Action::DropMessage(id)));
+            }
+        })
+    };
+    let title = say(words, "ui.inspector");
     html! {
-        <section class="panel inspector" data-testid="inspector" aria-label="Inspector">
-            <div class="panel-head"><h2>{ "Inspector" }</h2></div>
-            { body }
+        <section class="panel inspector" data-testid="inspector" aria-label={title.clone()} onclick={drop}>
+            <div class="panel-head"><h2>{ title }</h2></div>
+            { markup(body) }
         </section>
     }
 }
 
-fn row(label: &str, value: impl Into<Html>) -> Html {
-    html! { <tr><th scope="row">{ label.to_string() }</th><td>{ value.into() }</td></tr> }
+/// A hint paragraph, as markup.
+fn hint(text: String) -> String {
+    format!("<p class=\"hint\">{text}</p>")
 }
 
-fn in_ms(world: &World, at: Option<u64>) -> String {
+/// "in 12.5 ms" or "3.0 ms ago" from now, or a dash.
+fn in_ms(world: &World, at: Option<u64>, words: Option<&Catalogue>) -> String {
+    let ms = |us: u64| fixed(us as f64 / 1000.0, 1);
     match at {
-        Some(t) if t >= world.now() => {
-            format!("in {} ms", fixed((t - world.now()) as f64 / 1000.0, 1))
-        }
-        Some(t) => format!("{} ms ago", fixed((world.now() - t) as f64 / 1000.0, 1)),
+        Some(t) if t >= world.now() => say_with(words, "ui.in-ms", &[("ms", &ms(t - world.now()))]),
+        Some(t) => say_with(words, "ui.ms-ago", &[("ms", &ms(world.now() - t))]),
         None => "—".to_string(),
     }
 }
 
-fn node_details(world: &World, node: &Node) -> Html {
-    let role = if node.is_stopped() {
-        "stopped".to_string()
-    } else {
-        node.role().label().to_string()
-    };
+/// A server's name, or a client's in the page's words.
+fn endpoint_name(endpoint: Endpoint, words: Option<&Catalogue>) -> String {
+    match endpoint {
+        Endpoint::Node(n) => n.name(),
+        Endpoint::Client(c) => client_name(words, c.index()),
+    }
+}
+
+/// A node's role in words: stopped, or the role it is in (a pre-candidate apart).
+fn role_word(node: &Node, words: Option<&Catalogue>) -> String {
+    match node.role() {
+        _ if node.is_stopped() => say(words, "role.stopped"),
+        Role::PreCandidate => say(words, "ui.role-pre-candidate"),
+        role => say(words, &format!("role.{}", role.as_str())),
+    }
+}
+
+/// A node's state as Figure 2 names it, and why it is in its role and why its election timer
+/// is where it is (a leader has none).
+fn node_details(world: &World, node: &Node, words: Option<&Catalogue>) -> String {
+    let dash = || "—".to_string();
+    let name = |n: NodeId| n.name();
     let peers = |values: Option<&[u64]>| -> String {
-        values
-            .map(|v| {
-                v.iter()
-                    .enumerate()
-                    .filter(|(i, _)| *i != node.id().index())
-                    .map(|(i, x)| format!("{} {x}", NodeId(i as u8)))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            })
-            .unwrap_or_else(|| "—".to_string())
+        values.map_or_else(dash, |v| {
+            let others = v
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != node.id().index());
+            let shown: Vec<String> = others
+                .map(|(i, x)| format!("{} {x}", NodeId(i as u8)))
+                .collect();
+            shown.join(", ")
+        })
     };
-    let votes = node
-        .votes_held()
-        .iter()
-        .map(|n| n.to_string())
-        .collect::<Vec<_>>()
-        .join(", ");
-    html! {
-        <table class="facts" data-testid="inspector-node" data-node={node.id().to_string()}>
-            <caption>{ format!("Node {}", node.id()) }</caption>
-            { row("role", role) }
-            { row("currentTerm", node.term().to_string()) }
-            { row("votedFor", node.voted_for().map(|n| n.to_string()).unwrap_or_else(|| "—".into())) }
-            { row("votes held", if votes.is_empty() { "—".to_string() } else { votes }) }
-            { row("log length", node.log().last_index().to_string()) }
-            { row("last log term", node.log().last_term().to_string()) }
-            { row("snapshot", node.log().snapshot().map_or_else(|| "—".into(), |s| format!("entries 1 to {} (lastIncludedTerm {})", s.last_index, s.last_term))) }
-            { row("commitIndex", node.commit_index().to_string()) }
-            { row("lastApplied", node.last_applied().to_string()) }
-            { row("value", node.value().to_string()) }
-            { row("leader known", node.leader_hint().map(|n| n.to_string()).unwrap_or_else(|| "—".into())) }
-            { row("election timeout", in_ms(world, node.election_deadline())) }
-            { row("next heartbeat", in_ms(world, node.next_heartbeat())) }
-            { row("nextIndex", peers(node.next_index())) }
-            { row("matchIndex", peers(node.match_index())) }
-        </table>
+    let votes: Vec<String> = node.votes_held().iter().map(|n| n.name()).collect();
+    let snapshot = node.log().snapshot().map_or_else(dash, |s| {
+        say_with(
+            words,
+            "ui.snapshot-fact",
+            &[("index", &s.last_index), ("term", &s.last_term)],
+        )
+    });
+    let mut table = format!(
+        "<table class=\"facts\" data-testid=\"inspector-node\" data-node=\"{}\">{}</table>",
+        node.id(),
+        say_with(
+            words,
+            "ui.node-facts",
+            &[
+                ("node", &node.id()),
+                ("role", &role_word(node, words)),
+                ("term", &node.term()),
+                ("voted-for", &node.voted_for().map_or_else(dash, name)),
+                (
+                    "votes",
+                    &if votes.is_empty() {
+                        dash()
+                    } else {
+                        votes.join(", ")
+                    }
+                ),
+                ("length", &node.log().last_index()),
+                ("last-term", &node.log().last_term()),
+                ("snapshot", &snapshot),
+                ("commit", &node.commit_index()),
+                ("applied", &node.last_applied()),
+                ("value", &node.value()),
+                ("leader", &node.leader_hint().map_or_else(dash, name)),
+                ("timeout", &in_ms(world, node.election_deadline(), words)),
+                ("heartbeat", &in_ms(world, node.next_heartbeat(), words)),
+                ("next", &peers(node.next_index())),
+                ("match", &peers(node.match_index())),
+            ],
+        )
+    );
+    let id = node.id();
+    let timer = world
+        .why_timer(id)
+        .filter(|_| node.election_deadline().is_some());
+    for why in world.why_role(id).into_iter().chain(timer) {
+        let _ = write!(
+            table,
+            "<p class=\"reason\" data-testid=\"why\" data-rule=\"{}\">{}</p>",
+            why.rule.key(),
+            escape(&why_text(words, &why))
+        );
     }
+    table
 }
 
-fn message_details(
-    world: &World,
-    m: &InFlightMessage,
-    words: Option<&Catalogue>,
-    dispatch: &Callback<UiCommand>,
-) -> Html {
-    // What the receiver would do with it, and why (its handler run on a copy).
-    let arrival = html! {
-        <ul class="why-list">
-            { for world.preview_delivery(m.id).iter().map(|why| html! {
-                <li class="reason" data-testid="why">{ why_text(words, why) }</li>
-            }) }
-        </ul>
-    };
-    let id: MessageId = m.id;
-    let drop = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |_: MouseEvent| dispatch.emit(UiCommand::Act(Action::DropMessage(id))))
-    };
-    html! {
-        <>
-            <table class="facts" data-testid="inspector-message">
-                <caption>{ format!("Message #{} ({})", m.id, m.message.kind_name()) }</caption>
-                { row("from", m.from.to_string()) }
-                { row("to", m.to.to_string()) }
-                { row("sent", format_time(m.sent_at)) }
-                { row("arrives", format!("{} ({})", format_time(m.deliver_at), in_ms(world, Some(m.deliver_at)))) }
-                { row("summary", m.message.summary()) }
-                if m.duplicate { { row("copy", "made by network duplication") } }
-                { row("if it arrived now", arrival) }
-                <tbody class="message-fields" data-testid="message-fields">
-                    { for m.message.fields().into_iter().map(|(name, value)| row(name, value)) }
-                </tbody>
-            </table>
-            <button class="btn danger" data-testid="btn-drop-message" onclick={drop}>
-                { "Drop this message" }
-            </button>
-        </>
+/// A message in flight: where it goes, what it says, and what its receiver would do with it
+/// if it arrived now, and why (its handler run on a copy).
+fn message_details(world: &World, m: &InFlightMessage, words: Option<&Catalogue>) -> String {
+    let mut arrival = String::from("<ul class=\"why-list\">");
+    for why in world.preview_delivery(m.id) {
+        let _ = write!(
+            arrival,
+            "<li class=\"reason\" data-testid=\"why\">{}</li>",
+            escape(&why_text(words, &why))
+        );
     }
+    arrival += "</ul>";
+    let arrives = format!(
+        "{} ({})",
+        format_time(m.deliver_at),
+        in_ms(world, Some(m.deliver_at), words)
+    );
+    let copy = if m.duplicate {
+        say(words, "ui.message-copy")
+    } else {
+        String::new()
+    };
+    let facts = say_with(
+        words,
+        "ui.message-facts",
+        &[
+            ("id", &m.id),
+            ("kind", &m.message.kind_name()),
+            ("from", &endpoint_name(m.from, words)),
+            ("to", &endpoint_name(m.to, words)),
+            ("sent", &format_time(m.sent_at)),
+            ("arrives", &arrives),
+            ("summary", &escape(&m.message.summary())),
+            ("copy", &copy),
+            ("arrival", &arrival),
+        ],
+    );
+    let mut table = format!("<table class=\"facts\" data-testid=\"inspector-message\">{facts}<tbody class=\"message-fields\" data-testid=\"message-fields\">");
+    for (name, value) in m.message.fields() {
+        let _ = write!(
+            table,
+            "<tr><th scope=\"row\">{name}</th><td>{}</td></tr>",
+            escape(&value)
+        );
+    }
+    table + "</tbody></table>" + &say(words, "ui.drop-button")
 }
 
-fn client_details(world: &World, id: ClientId) -> Html {
-    let ops = world
-        .operations()
-        .iter()
-        .filter(|op| op.client == id)
-        .rev()
-        .take(12)
-        .map(|op| {
-            let outcome = match op.outcome {
-                OpOutcome::Pending => "waiting".to_string(),
-                OpOutcome::Ok { value, index } => format!("ok at index {index}, value {value}"),
-                OpOutcome::Failed => "gave up".to_string(),
-            };
-            html! {
-                <li>{ format!("#{} {} → {}: {} (sent {}, {} attempt{})", op.seq, op.command, op.node,
-                              outcome, format_time(op.invoked_at), op.attempts,
-                              if op.attempts == 1 { "" } else { "s" }) }</li>
+/// The commands a client sent, newest first.
+fn client_details(world: &World, id: ClientId, words: Option<&Catalogue>) -> String {
+    let mut list = say_with(
+        words,
+        "ui.client-facts",
+        &[("client", &client_name(words, id.index()))],
+    );
+    list += "<ul class=\"ops\">";
+    let ops = world.operations().iter().filter(|op| op.client == id);
+    for op in ops.rev().take(12) {
+        let outcome = match op.outcome {
+            OpOutcome::Pending => say(words, "ui.op-waiting"),
+            OpOutcome::Ok { value, index } => {
+                say_with(words, "ui.op-ok", &[("index", &index), ("value", &value)])
             }
-        });
-    html! {
-        <div data-testid="inspector-client">
-            <h3>{ id.name() }</h3>
-            <p class="hint">{ "Commands this client sent, newest first:" }</p>
-            <ul class="ops">{ for ops }</ul>
-        </div>
+            OpOutcome::Failed => say(words, "ui.op-failed"),
+        };
+        let key = if op.attempts == 1 {
+            "ui.client-op-one"
+        } else {
+            "ui.client-op"
+        };
+        let line = say_with(
+            words,
+            key,
+            &[
+                ("seq", &op.seq),
+                ("command", &op.command),
+                ("node", &op.node),
+                ("outcome", &outcome),
+                ("sent", &format_time(op.invoked_at)),
+                ("attempts", &op.attempts),
+            ],
+        );
+        let _ = write!(list, "<li>{line}</li>");
     }
+    format!("<div data-testid=\"inspector-client\">{list}</ul></div>")
 }

@@ -2,13 +2,16 @@
 //! one fails the sandbox pauses, the panel says what broke, and the nodes and log entries
 //! involved are highlighted in the cluster and the log table.
 
+use std::fmt::Write;
+
 use yew::prelude::*;
 
 use crate::i18n::Catalogue;
 use crate::raft::{LogIndex, NodeId};
 use crate::sim::{OpOutcome, Violation, World};
 
-use super::event_list::format_time;
+use super::event_list::{escape, format_time, markup, say_with};
+use super::say;
 
 /// The properties in the order the panel lists them. The names match [`Violation::property`];
 /// what each means, in a line, is the catalogue's `property.<n>` (see `i18n/`).
@@ -114,68 +117,92 @@ pub fn invariants_panel(world: &World, folded: bool, words: Option<&Catalogue>) 
     let violations = world.violations();
     let all_ok = violations.is_empty();
     let broken_switches = world.config().safety.any_broken();
-    let rows = PROPERTIES.iter().enumerate().map(|(i, name)| {
-        let statement = super::say(words, &format!("property.{i}"));
-        let first = violations.iter().find(|v| v.violation.property() == *name);
-        let ok = first.is_none();
-        // The one property about clients rather than servers goes by the name the page's
-        // scripts know it by.
-        let key = if *name == "Linearizable" {
-            "linearizable"
-        } else {
-            name
-        };
-        let unchecked = key == "linearizable" && ok && !world.linearizability_checked();
-        html! {
-            <li class={classes!("invariant", if ok { "ok" } else { "broken" })} data-testid="invariant"
-                data-property={key} data-ok={ok.to_string()}>
-                <span class="invariant-mark" aria-hidden="true">{ if ok { "✓" } else { "✕" } }</span>
-                <span class="invariant-name">{ *name }</span>
-                <span class="invariant-statement">{ statement }</span>
-                if unchecked {
-                    <span class="invariant-statement">{ "(not checked live: over 2,000 operations are still unsettled)" }</span>
-                }
-                if let Some(v) = first {
-                    <span class="invariant-failure">{ format!("at {}: {}", format_time(v.at), v.violation) }</span>
-                    if let Violation::NotLinearizable { op, before, .. } = v.violation {
-                        { operations_timeline(world, op, before.map(|b| b.0)) }
-                    }
-                }
-            </li>
-        }
-    });
-    let summary = if all_ok {
-        format!("all {} properties hold", PROPERTIES.len())
-    } else {
-        format!(
-            "{} violation{}",
-            violations.len(),
-            if violations.len() == 1 { "" } else { "s" }
-        )
+    let rows: String = PROPERTIES
+        .iter()
+        .enumerate()
+        .map(|(i, name)| property_row(world, i, name, words))
+        .collect();
+    let count = violations.len().to_string();
+    let summary = match violations.len() {
+        0 => say_with(words, "ui.invariants-ok", &[("count", &PROPERTIES.len())]),
+        1 => say_with(words, "ui.invariants-one", &[("count", &count)]),
+        _ => say_with(words, "ui.invariants-many", &[("count", &count)]),
     };
     let open = !folded || !all_ok;
+    let title = say(words, "ui.safety-monitor");
     html! {
-        <section class={classes!("panel", "invariants", (!all_ok).then_some("failing"))}
+        <section class={if all_ok { "panel invariants" } else { "panel invariants failing" }}
                  data-testid="invariants" data-ok={all_ok.to_string()} data-open={open.to_string()}
-                 aria-label="Safety monitor">
+                 aria-label={title.clone()}>
             <details class="fold" open={open}>
                 <summary class="panel-head">
-                    <h2>{ "Safety monitor" }</h2>
+                    <h2>{ title }</h2>
                     <span class="invariants-summary" data-testid="invariants-summary" role="status">{ summary }</span>
                 </summary>
                 if broken_switches && all_ok {
-                    <p class="hint warn">{ "A safety rule is switched off in Settings: watch this panel." }</p>
+                    <p class="hint warn">{ say(words, "ui.invariants-warning") }</p>
                 }
-                <ul class="invariant-list">{ for rows }</ul>
+                <ul class="invariant-list">{ markup(rows) }</ul>
             </details>
         </section>
     }
 }
 
-/// A small timeline of the client operations around a linearizability violation: one lane per
-/// client, a bar from each operation's invocation to its answer, the two that cannot be
-/// ordered highlighted.
-fn operations_timeline(world: &World, op: usize, before: Option<usize>) -> Html {
+/// The `i`-th property's row, as markup (the list only shows; markup is cheaper in the bundle
+/// than elements): its name and statement from the catalogue, and what broke it first.
+fn property_row(world: &World, i: usize, name: &str, words: Option<&Catalogue>) -> String {
+    let first = world
+        .violations()
+        .iter()
+        .find(|v| v.violation.property() == name);
+    let ok = first.is_none();
+    // The one property about clients rather than servers goes by the name the page's scripts
+    // know it by.
+    let key = if name == "Linearizable" {
+        "linearizable"
+    } else {
+        name
+    };
+    let (class, mark) = if ok { ("ok", "✓") } else { ("broken", "✕") };
+    let mut row = format!(
+        "<li class=\"invariant {class}\" data-testid=\"invariant\" data-property=\"{key}\" data-ok=\"{ok}\"><span class=\"invariant-mark\" aria-hidden=\"true\">{mark}</span><span class=\"invariant-name\">{}</span><span class=\"invariant-statement\">{}</span>",
+        say(words, &format!("ui.property-name.{i}")),
+        say(words, &format!("property.{i}"))
+    );
+    if key == "linearizable" && ok && !world.linearizability_checked() {
+        let _ = write!(
+            row,
+            "<span class=\"invariant-statement\">{}</span>",
+            say(words, "ui.invariants-unchecked")
+        );
+    }
+    if let Some(v) = first {
+        let failure = say_with(
+            words,
+            "ui.invariant-failure",
+            &[
+                ("at", &format_time(v.at)),
+                ("violation", &escape(&v.violation.to_string())),
+            ],
+        );
+        let _ = write!(row, "<span class=\"invariant-failure\">{failure}</span>");
+        if let Violation::NotLinearizable { op, before, .. } = v.violation {
+            operations_timeline(&mut row, world, op, before.map(|b| b.0), words);
+        }
+    }
+    row + "</li>"
+}
+
+/// A small timeline of the client operations around a linearizability violation, as markup at
+/// the end of `out`: one lane per client, a bar from each operation's invocation to its
+/// answer, the two that cannot be ordered highlighted.
+fn operations_timeline(
+    out: &mut String,
+    world: &World,
+    op: usize,
+    before: Option<usize>,
+    words: Option<&Catalogue>,
+) {
     let ops = world.operations();
     let span = |i: usize| {
         let o = &ops[i];
@@ -190,7 +217,7 @@ fn operations_timeline(world: &World, op: usize, before: Option<usize>) -> Html 
         focus.iter().map(|&i| span(i).0).min(),
         focus.iter().map(|&i| span(i).1).max(),
     ) else {
-        return Html::default();
+        return;
     };
     let pad = (end - start) / 4 + 1;
     let (t0, t1) = (start.saturating_sub(pad), end + pad);
@@ -205,10 +232,24 @@ fn operations_timeline(world: &World, op: usize, before: Option<usize>) -> Html 
         .map(|c| c.id())
         .filter(|&c| shown.iter().any(|&i| ops[i].client == c))
         .collect();
+    let height = clients.len() * 26 + 6;
+    let _ = write!(
+        out,
+        "<svg class=\"lin-timeline\" data-testid=\"lin-timeline\" viewBox=\"0 0 300 {height}\" role=\"img\" aria-label=\"{}\">",
+        say(words, "ui.lin-timeline")
+    );
+    for (lane, c) in clients.iter().enumerate() {
+        let _ = write!(
+            out,
+            "<text class=\"lin-client\" x=\"0\" y=\"{}\">C{}</text>",
+            16 + lane * 26,
+            c.0 + 1
+        );
+    }
     // Whole units: the drawing needs no finer, and integer text keeps float formatting out of
     // the bundle (see `crate::decimal`).
     let x = |t: u64| 40 + (t.clamp(t0, t1) - t0) * 250 / (t1 - t0);
-    let bars = shown.iter().map(|&i| {
+    for &i in &shown {
         let o = &ops[i];
         let lane = clients.iter().position(|&c| c == o.client).unwrap_or(0);
         let y = 8 + lane * 26;
@@ -219,23 +260,21 @@ fn operations_timeline(world: &World, op: usize, before: Option<usize>) -> Html 
             OpOutcome::Failed => format!("{} ✕", o.command),
         };
         let hot = focus.contains(&i);
-        html! {
-            <g class={classes!("lin-op", hot.then_some("lin-hot"), hot.then_some("violating"))} data-testid="lin-op" data-op={i.to_string()} data-hot={hot.to_string()}>
-                <rect x={x(a).to_string()} y={y.to_string()} width={(x(b) - x(a)).max(3).to_string()} height="8" rx="2" />
-                <text x={x(a).to_string()} y={(y + 19).to_string()}>{ result }</text>
-            </g>
-        }
-    });
-    let lanes = clients.iter().enumerate().map(|(lane, c)| {
-        html! { <text class="lin-client" x="0" y={(16 + lane * 26).to_string()}>{ format!("C{}", c.0 + 1) }</text> }
-    });
-    let height = clients.len() * 26 + 6;
-    html! {
-        <svg class="lin-timeline" data-testid="lin-timeline" viewBox={format!("0 0 300 {height}")}
-             role="img" aria-label="The client operations around the violation; the two that cannot be ordered are highlighted">
-            { for lanes }{ for bars }
-        </svg>
+        let class = if hot {
+            "lin-op lin-hot violating"
+        } else {
+            "lin-op"
+        };
+        let _ = write!(
+            out,
+            "<g class=\"{class}\" data-testid=\"lin-op\" data-op=\"{i}\" data-hot=\"{hot}\"><rect x=\"{}\" y=\"{y}\" width=\"{}\" height=\"8\" rx=\"2\"></rect><text x=\"{}\" y=\"{}\">{result}</text></g>",
+            x(a),
+            (x(b) - x(a)).max(3),
+            x(a),
+            y + 19
+        );
     }
+    *out += "</svg>";
 }
 
 #[cfg(test)]

@@ -1,15 +1,18 @@
 //! The log table: one row per node, entries lined up by index, coloured by term, committed
 //! entries solid and uncommitted ones hollow, with the leader's nextIndex and matchIndex.
 
+use std::fmt::Write;
+
 use yew::prelude::*;
 
-use super::words_markup;
+use super::{say, words_markup};
 use crate::i18n::Catalogue;
 
-use crate::raft::{Command, Node, NodeId, Voters};
+use crate::raft::{Command, LogEntry, Node, NodeId, Voters};
 use crate::sim::World;
 
 use super::cluster_view::term_class;
+use super::event_list::{markup, say_with};
 use super::frozen::fingerprint;
 use super::invariants_panel::Highlights;
 
@@ -43,8 +46,10 @@ pub fn log_table_version(world: &World, tour_entries: &[(NodeId, u64)], window: 
     fingerprint(&(nodes, world.violations().last(), tour_entries, window))
 }
 
-/// The table.
 /// The table of every node's log: the latest `window` indices at most.
+///
+/// Written as markup text (like the cluster as text) rather than with `html!`: nothing in it
+/// listens to anything, and every cell is a name, a number, a command or the catalogue's words.
 pub fn log_table(
     world: &World,
     tour_entries: &[(NodeId, u64)],
@@ -71,42 +76,51 @@ pub fn log_table(
         .max(compacted_everywhere + 1)
         .min(last_index.max(1));
     let snapshots = world.nodes().iter().any(|n| n.log().snapshot().is_some());
-    let leader = world.leader().and_then(|l| world.node(l));
     let columns = (last_index + 1).saturating_sub(first_shown).max(1);
+    let grid = format!(
+        "<div class=\"log-grid\" style=\"grid-template-columns: repeat({columns}, var(--log-cell))\">"
+    );
+    let mut table = format!(
+        "<table class=\"log-table\" data-testid=\"log-table\"><caption class=\"visually-hidden\">{}</caption><thead><tr>{}{}<th scope=\"col\" class=\"entries-head\">{grid}",
+        say(words, "ui.log-caption"),
+        say(words, "ui.log-head"),
+        if snapshots { say(words, "ui.log-head-snapshot") } else { String::new() },
+    );
     // Earlier entries left out are marked on the first index shown ("…5"), not on a line of
     // their own, so the table stays as short as the rows.
-    let header_cells = (first_shown..=last_index).map(|i| {
-        let elided = i == first_shown && first_shown > 1;
-        html! {
-            <span class="log-index" style={format!("grid-column:{}", i - first_shown + 1)}
-                  title={elided.then(|| format!("{} earlier entries not shown", first_shown - 1))}>
-                { if elided { format!("…{i}") } else { i.to_string() } }
-            </span>
+    for i in first_shown..=last_index {
+        let column = i - first_shown + 1;
+        if i == first_shown && first_shown > 1 {
+            let hidden = (first_shown - 1).to_string();
+            let title = say_with(words, "ui.log-elided", &[("count", &hidden)]);
+            let _ = write!(
+                table,
+                "<span class=\"log-index\" style=\"grid-column:{column}\" title=\"{title}\">…{i}</span>"
+            );
+        } else {
+            let _ = write!(
+                table,
+                "<span class=\"log-index\" style=\"grid-column:{column}\">{i}</span>"
+            );
         }
-    });
-    let grid_style = format!("grid-template-columns: repeat({columns}, var(--log-cell))");
-    let highlights = Highlights::of(world);
+    }
+    table += "</div></th></tr></thead><tbody>";
+    let shown = Shown {
+        leader: world.leader().and_then(|l| world.node(l)),
+        first: first_shown,
+        grid: &grid,
+        highlights: &Highlights::of(world),
+        tour_entries,
+        snapshot_column: snapshots,
+        words,
+    };
+    for node in world.nodes() {
+        row(&mut table, node, &shown);
+    }
+    table += "</tbody></table>";
     html! {
         <div class="log-table-wrap">
-            <table class="log-table" data-testid="log-table">
-                <caption class="visually-hidden">{ "Each node's log; solid entries are committed" }</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">{ "node" }</th>
-                        <th scope="col" title="commit index">{ "commit" }</th>
-                        <th scope="col" title="the leader's nextIndex and matchIndex for this node">{ "next / match" }</th>
-                        if snapshots {
-                            <th scope="col" title="the snapshot that replaced the start of the log (§7)">{ "snapshot" }</th>
-                        }
-                        <th scope="col" class="entries-head">
-                            <div class="log-grid" style={grid_style.clone()}>{ for header_cells }</div>
-                        </th>
-                    </tr>
-                </thead>
-                <tbody>
-                    { for world.nodes().iter().map(|node| row(node, leader, first_shown, &grid_style, &highlights, tour_entries, snapshots)) }
-                </tbody>
-            </table>
+            { markup(table) }
             <p class="log-key">{ words_markup(words, "ui.log-key") }
                 if snapshots {
                     { " " }{ words_markup(words, "ui.log-key-snapshot") }
@@ -116,80 +130,162 @@ pub fn log_table(
     }
 }
 
-fn row(
-    node: &Node,
-    leader: Option<&Node>,
-    first_shown: u64,
-    grid_style: &str,
-    highlights: &Highlights,
-    tour_entries: &[(NodeId, u64)],
+/// What every row of the table shares.
+struct Shown<'a> {
+    /// The leader, whose nextIndex and matchIndex the rows show.
+    leader: Option<&'a Node>,
+    /// The first index shown.
+    first: u64,
+    /// The opening of a row's grid of entries.
+    grid: &'a str,
+    highlights: &'a Highlights,
+    tour_entries: &'a [(NodeId, u64)],
+    /// Whether the table has a column for snapshots.
     snapshot_column: bool,
-) -> Html {
-    let node_named = highlights.nodes.is_empty() || highlights.nodes.contains(&node.id());
+    words: Option<&'a Catalogue>,
+}
+
+/// One node's row, written at the end of `table`.
+fn row(table: &mut String, node: &Node, shown: &Shown) {
+    let words = shown.words;
+    let node_named =
+        shown.highlights.nodes.is_empty() || shown.highlights.nodes.contains(&node.id());
     let id = node.id();
-    let is_leader = leader.is_some_and(|l| l.id() == id);
-    let replication = leader
+    let is_leader = shown.leader.is_some_and(|l| l.id() == id);
+    let replication = shown
+        .leader
         .filter(|l| l.id() != id)
-        .and_then(|l| follower_progress(l, id));
-    let snapshot = node.log().snapshot();
-    let compacted = snapshot
-        .filter(|s| s.last_index >= first_shown)
-        .map(|s| {
-            let span = s.last_index + 1 - first_shown;
-            html! { <span class="log-compacted" aria-hidden="true" style={format!("grid-column:1 / span {span}")}></span> }
-        });
-    let snapshot_block = snapshot.map(|s| {
-        html! {
-            <span class={classes!("log-snapshot", term_class(s.last_term))} data-testid="log-snapshot"
-                  data-node={id.to_string()} data-index={s.last_index.to_string()} data-term={s.last_term.to_string()}
-                  title={format!("snapshot of entries 1 to {} (last term {}): value {}, {} client session(s)",
-                                 s.last_index, s.last_term, s.value, s.sessions.len())}>
-                { format!("≤{}", s.last_index) }
-            </span>
-        }
-    });
-    let entries = node
-        .entries()
-        .iter()
-        .filter(|e| e.index >= first_shown)
-        .map(|e| {
-            let committed = e.index <= node.commit_index();
-            let violating = node_named && highlights.indices.contains(&e.index);
-            let emphasised = tour_entries.contains(&(id, e.index));
-            html! {
-                <span class={classes!("log-entry", term_class(e.term), if committed { "committed" } else { "uncommitted" },
-                                      matches!(e.command, Command::Config(_)).then_some("config-entry"),
-                                      violating.then_some("violating"), emphasised.then_some("tour-highlight"))}
-                      data-testid="log-entry" data-node={id.to_string()} data-index={e.index.to_string()}
-                      data-term={e.term.to_string()} data-committed={committed.to_string()}
-                      style={format!("grid-column:{}", e.index - first_shown + 1)}
-                      title={format!("index {}, term {}, {}{}", e.index, e.term, e.command,
-                                     if committed { ", committed" } else { ", not committed" })}>
-                    // A configuration's set of servers fills the cell; its term shows in its
-                    // colour and tooltip, so the row stays one line high.
-                    if !matches!(e.command, Command::Config(_)) {
-                        <span class="entry-term">{ format!("T{}", e.term) }</span>
-                    }
-                    <span class="entry-command">{ entry_text(&e.command) }</span>
-                </span>
-            }
-        });
-    html! {
-        <tr class={classes!(if node.is_stopped() { "stopped" } else { node.role().as_str() })}
-            data-testid="log-row" data-node={id.to_string()}>
-            <th scope="row">
-                { id.to_string() }
-                if is_leader { <span class="leader-mark" title="leader">{ " ★" }</span> }
-                if node.is_stopped() { <span class="stopped-mark">{ " (stopped)" }</span> }
-            </th>
-            <td class="num">{ node.commit_index() }</td>
-            <td class="num">{ replication.map(|(next, matched)| format!("{next} / {matched}")).unwrap_or_default() }</td>
-            if snapshot_column {
-                <td>{ for snapshot_block }</td>
-            }
-            <td class="entries"><div class="log-grid" style={grid_style.to_string()}>{ for compacted }{ for entries }</div></td>
-        </tr>
+        .and_then(|l| follower_progress(l, id))
+        .map(|(next, matched)| format!("{next} / {matched}"))
+        .unwrap_or_default();
+    let role = if node.is_stopped() {
+        "stopped"
+    } else {
+        node.role().as_str()
+    };
+    let _ = write!(
+        table,
+        "<tr class=\"{role}\" data-testid=\"log-row\" data-node=\"{id}\"><th scope=\"row\">{id}"
+    );
+    if is_leader {
+        let _ = write!(
+            table,
+            "<span class=\"leader-mark\" title=\"{}\"> ★</span>",
+            say(words, "role.leader")
+        );
     }
+    if node.is_stopped() {
+        let _ = write!(
+            table,
+            "<span class=\"stopped-mark\"> ({})</span>",
+            say(words, "role.stopped")
+        );
+    }
+    let _ = write!(
+        table,
+        "</th><td class=\"num\">{}</td><td class=\"num\">{replication}</td>",
+        node.commit_index()
+    );
+    let snapshot = node.log().snapshot();
+    if shown.snapshot_column {
+        *table += "<td>";
+        if let Some(s) = snapshot {
+            let title = say_with(
+                words,
+                "ui.log-snapshot-title",
+                &[
+                    ("index", &s.last_index),
+                    ("term", &s.last_term),
+                    ("value", &s.value),
+                    ("sessions", &s.sessions.len()),
+                ],
+            );
+            let _ = write!(
+                table,
+                "<span class=\"log-snapshot {}\" data-testid=\"log-snapshot\" data-node=\"{id}\" data-index=\"{}\" data-term=\"{}\" title=\"{title}\">≤{}</span>",
+                term_class(s.last_term),
+                s.last_index,
+                s.last_term,
+                s.last_index
+            );
+        }
+        *table += "</td>";
+    }
+    let _ = write!(table, "<td class=\"entries\">{}", shown.grid);
+    if let Some(s) = snapshot.filter(|s| s.last_index >= shown.first) {
+        let span = s.last_index + 1 - shown.first;
+        let _ = write!(
+            table,
+            "<span class=\"log-compacted\" aria-hidden=\"true\" style=\"grid-column:1 / span {span}\"></span>"
+        );
+    }
+    for e in node.entries().iter().filter(|e| e.index >= shown.first) {
+        entry(table, node, e, node_named, shown);
+    }
+    *table += "</div></td></tr>";
+}
+
+/// One log entry, written at the end of `table`. (Its command is the core's text of a parsed
+/// command: words and numbers, nothing that markup would read.)
+fn entry(table: &mut String, node: &Node, e: &LogEntry, node_named: bool, shown: &Shown) {
+    let id = node.id();
+    let committed = e.index <= node.commit_index();
+    let mut class = format!(
+        "log-entry {} {}",
+        term_class(e.term),
+        if committed {
+            "committed"
+        } else {
+            "uncommitted"
+        }
+    );
+    let config = matches!(e.command, Command::Config(_));
+    for (extra, on) in [
+        ("config-entry", config),
+        (
+            "violating",
+            node_named && shown.highlights.indices.contains(&e.index),
+        ),
+        (
+            "tour-highlight",
+            shown.tour_entries.contains(&(id, e.index)),
+        ),
+    ] {
+        if on {
+            class += " ";
+            class += extra;
+        }
+    }
+    let title = say_with(
+        shown.words,
+        if committed {
+            "ui.log-entry-committed"
+        } else {
+            "ui.log-entry-uncommitted"
+        },
+        &[
+            ("index", &e.index),
+            ("term", &e.term),
+            ("command", &e.command),
+        ],
+    );
+    let _ = write!(
+        table,
+        "<span class=\"{class}\" data-testid=\"log-entry\" data-node=\"{id}\" data-index=\"{}\" data-term=\"{}\" data-committed=\"{committed}\" style=\"grid-column:{}\" title=\"{title}\">",
+        e.index,
+        e.term,
+        e.index - shown.first + 1
+    );
+    // A configuration's set of servers fills the cell; its term shows in its colour and
+    // tooltip, so the row stays one line high.
+    if !config {
+        let _ = write!(table, "<span class=\"entry-term\">T{}</span>", e.term);
+    }
+    let _ = write!(
+        table,
+        "<span class=\"entry-command\">{}</span></span>",
+        entry_text(&e.command)
+    );
 }
 
 /// The leader's `(nextIndex, matchIndex)` for `follower`.

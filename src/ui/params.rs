@@ -3,7 +3,11 @@
 //! Parsing is pure so it is tested natively. A bad value never stops the page: it is reported in
 //! plain words (shown in the `error-banner`) and the default is used instead.
 
+use std::fmt::Display;
+
 use crate::decimal;
+use crate::i18n::{fill, Catalogue};
+
 /// The largest cluster the page offers. The core handles more, but nine nodes is what fits a ring
 /// that a person can still read.
 pub const MAX_UI_NODES: usize = 9;
@@ -17,6 +21,56 @@ pub const DEFAULT_SPEED: f64 = 0.02;
 pub const DEFAULT_NODES: usize = 5;
 /// The default seed. Any seed is as good as another; a fixed one makes the first visit repeatable.
 pub const DEFAULT_SEED: u64 = 1;
+
+/// Something the banner tells the reader, kept as the words it will be: a catalogue key
+/// (`param.*`, `notice.*`) and the values of its `{slots}`. It is put in words only when it is
+/// shown, because problems with the URL are found before the page's words have come, and so that
+/// it reads in the page's language.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Notice {
+    /// A catalogue entry and the values of its slots.
+    Say(&'static str, Vec<(&'static str, String)>),
+    /// Text already in words: written by another part of the page, or an error the core
+    /// described.
+    Text(String),
+}
+
+impl Notice {
+    /// The catalogue's notice `key` with the values of its slots. (One function builds them
+    /// all, so that each place that raises a notice passes only borrowed values: the code that
+    /// writes them out is in the bundle once.)
+    #[inline(never)]
+    pub fn new(key: &'static str, values: &[(&'static str, &dyn Display)]) -> Notice {
+        Notice::Say(
+            key,
+            values.iter().map(|&(n, v)| (n, v.to_string())).collect(),
+        )
+    }
+
+    /// The notice in `words`. An entry the catalogue lacks is given plainly (see
+    /// [`Notice::plain`]) rather than dropped.
+    pub fn in_words(&self, words: &Catalogue) -> String {
+        match self {
+            Notice::Say(key, values) => words
+                .get(key)
+                .map_or_else(|| self.plain(), |template| fill(template, values)),
+            Notice::Text(text) => text.clone(),
+        }
+    }
+
+    /// The notice without a catalogue (it could not be loaded, or a host page asked before it
+    /// came): its key and values, which still name what went wrong.
+    pub fn plain(&self) -> String {
+        match self {
+            Notice::Say(key, values) => {
+                values.iter().fold(key.to_string(), |text, (name, value)| {
+                    format!("{text} {name}={value}")
+                })
+            }
+            Notice::Text(text) => text.clone(),
+        }
+    }
+}
 
 /// Parameters names the page understands, including those that later features read.
 const KNOWN: &[&str] = &[
@@ -265,8 +319,8 @@ impl Default for Params {
 }
 
 /// Parses a query string (with or without the leading `?`). Returns the parameters, with defaults
-/// in place of bad values, and one message per problem found.
-pub fn parse_query(query: &str) -> (Params, Vec<String>) {
+/// in place of bad values, and one notice per problem found (`param.*`).
+pub fn parse_query(query: &str) -> (Params, Vec<Notice>) {
     let mut params = Params::default();
     let mut problems = Vec::new();
     let query = query.strip_prefix('?').unwrap_or(query);
@@ -275,66 +329,68 @@ pub fn parse_query(query: &str) -> (Params, Vec<String>) {
         let key = percent_decode(raw_key);
         let value = percent_decode(raw_value);
         let value = value.trim();
+        // A problem names the value given, shortened: a URL can hold a megabyte.
+        let problem = |key: &'static str| Notice::new(key, &[("value", &shorten(value))]);
         match key.as_str() {
             "seed" => match value.parse::<u64>() {
                 Ok(seed) => params.seed = seed,
-                Err(_) => problems.push(format!(
-                    "seed \"{}\" is not a whole number from 0 to {}; using seed {}.",
-                    shorten(value),
-                    u64::MAX,
-                    DEFAULT_SEED
+                Err(_) => problems.push(Notice::new(
+                    "param.seed",
+                    &[
+                        ("value", &shorten(value)),
+                        ("max", &u64::MAX.to_string()),
+                        ("default", &DEFAULT_SEED),
+                    ],
                 )),
             },
             "nodes" => match value.parse::<usize>() {
                 Ok(n) if (1..=MAX_UI_NODES).contains(&n) => params.nodes = n,
-                _ => problems.push(format!(
-                    "nodes \"{}\" must be a whole number from 1 to {MAX_UI_NODES}; using {DEFAULT_NODES}.",
-                    shorten(value)
+                _ => problems.push(Notice::new(
+                    "param.nodes",
+                    &[
+                        ("value", &shorten(value)),
+                        ("max", &MAX_UI_NODES),
+                        ("default", &DEFAULT_NODES),
+                    ],
                 )),
             },
             "speed" => match decimal::parse(value) {
-                Some(s) if s.is_finite() && (MIN_SPEED..=MAX_SPEED).contains(&s) => params.speed = s,
-                _ => problems.push(format!(
-                    "speed \"{}\" must be a number from {} (a thousand times slower) to {} (real \
-                     time); using {}.",
-                    shorten(value),
-                    decimal::short(MIN_SPEED),
-                    decimal::short(MAX_SPEED),
-                    decimal::short(DEFAULT_SPEED)
+                Some(s) if s.is_finite() && (MIN_SPEED..=MAX_SPEED).contains(&s) => {
+                    params.speed = s
+                }
+                _ => problems.push(Notice::new(
+                    "param.speed",
+                    &[
+                        ("value", &shorten(value)),
+                        ("min", &decimal::short(MIN_SPEED)),
+                        ("max", &decimal::short(MAX_SPEED)),
+                        ("default", &decimal::short(DEFAULT_SPEED)),
+                    ],
                 )),
             },
             "bench" => params.bench = value == "1",
             "embed" | "autoplay" => match parse_flag(value) {
                 Some(on) if key == "embed" => params.embed = on,
                 Some(on) => params.autoplay = on,
-                None => problems.push(format!(
-                    "{key} \"{}\" must be 1 or 0; it was ignored.",
-                    shorten(value)
+                None => problems.push(Notice::new(
+                    "param.flag",
+                    &[("value", &shorten(value)), ("name", &key)],
                 )),
             },
             "dialog" if value == "embed" => params.open_embed = true,
             "dialog" if value == "export" => params.export_run = true,
-            "dialog" => problems.push(format!(
-                "dialog \"{}\" is not one this page opens (embed or export); it was ignored.",
-                shorten(value)
-            )),
+            "dialog" => problems.push(problem("param.dialog")),
             "theme" => match value {
                 "auto" => params.theme = Theme::Auto,
                 "light" => params.theme = Theme::Light,
                 "dark" => params.theme = Theme::Dark,
-                _ => problems.push(format!(
-                    "theme \"{}\" must be light, dark or auto; following the system setting.",
-                    shorten(value)
-                )),
+                _ => problems.push(problem("param.theme")),
             },
             "controls" => params.controls = Some(parse_controls(value, &mut problems)),
             "tour" => params.tour = Some(value.to_string()),
             "step" => match value.parse::<usize>() {
                 Ok(n) if n >= 1 => params.step = Some(n),
-                _ => problems.push(format!(
-                    "step \"{}\" must be a whole number from 1; starting at the first step.",
-                    shorten(value)
-                )),
+                _ => problems.push(problem("param.step")),
             },
             "scenario" => params.scenario = Some(value.to_string()),
             "lesson" if value.starts_with(crate::scenario::lesson::link::INLINE_PREFIX) => {
@@ -342,32 +398,20 @@ pub fn parse_query(query: &str) -> (Params, Vec<String>) {
             }
             "lesson" => match same_site_path(value) {
                 Some(path) => params.lesson = Some(path.to_string()),
-                None => problems.push(format!(
-                    "lesson \"{}\" must be a file on this site, such as my-lesson.txt or lessons/week2.txt; it was ignored.",
-                    shorten(value)
-                )),
+                None => problems.push(problem("param.lesson")),
             },
             "run" => params.run = Some(value.to_string()),
             "at" => match value.parse::<u64>() {
                 Ok(at) => params.at = Some(at),
-                Err(_) => problems.push(format!(
-                    "at \"{}\" must be a time in whole microseconds; opening at the end.",
-                    shorten(value)
-                )),
+                Err(_) => problems.push(problem("param.at")),
             },
             "view" => match value {
                 "experiments" => params.experiments = true,
                 "simulator" => params.experiments = false,
-                _ => problems.push(format!(
-                    "view \"{}\" must be simulator or experiments; showing the simulator.",
-                    shorten(value)
-                )),
+                _ => problems.push(problem("param.view")),
             },
             other if KNOWN.contains(&other) => {}
-            other => problems.push(format!(
-                "the URL parameter \"{}\" is not one raftsim knows; it was ignored.",
-                shorten(other)
-            )),
+            other => problems.push(Notice::new("param.unknown", &[("value", &shorten(other))])),
         }
     }
     (params, problems)
@@ -396,7 +440,7 @@ fn parse_flag(value: &str) -> Option<bool> {
 }
 
 /// Reads `controls=play,step,log` (or `all`, `none`). Unknown names are reported and skipped.
-fn parse_controls(value: &str, problems: &mut Vec<String>) -> Controls {
+fn parse_controls(value: &str, problems: &mut Vec<Notice>) -> Controls {
     match value {
         "all" => return Controls::ALL,
         "none" => return Controls::NONE,
@@ -406,10 +450,12 @@ fn parse_controls(value: &str, problems: &mut Vec<String>) -> Controls {
     for name in value.split(',').map(str::trim).filter(|n| !n.is_empty()) {
         match controls.slot(name) {
             Some(on) => *on = true,
-            None => problems.push(format!(
-                "controls: \"{}\" is not a control; use {} (or all, none).",
-                shorten(name),
-                CONTROL_NAMES.join(", ")
+            None => problems.push(Notice::new(
+                "param.controls",
+                &[
+                    ("value", &shorten(name)),
+                    ("names", &CONTROL_NAMES.join(", ")),
+                ],
             )),
         }
     }
@@ -467,6 +513,12 @@ fn percent_decode(text: &str) -> String {
 mod tests {
     use super::*;
 
+    /// The problems in the English catalogue's words, as the banner shows them.
+    fn said(problems: &[Notice]) -> Vec<String> {
+        let words = crate::i18n::english();
+        problems.iter().map(|n| n.in_words(&words)).collect()
+    }
+
     #[test]
     fn empty_query_gives_defaults_and_no_problems() {
         assert_eq!(parse_query(""), (Params::default(), vec![]));
@@ -492,7 +544,10 @@ mod tests {
             let (p, problems) = parse_query(&format!("lesson={bad}"));
             assert_eq!(p.lesson, None, "{bad}");
             assert_eq!(problems.len(), 1, "{bad}");
-            assert!(problems[0].contains("must be a file on this site"), "{bad}");
+            assert!(
+                said(&problems)[0].contains("must be a file on this site"),
+                "{bad}"
+            );
         }
     }
 
@@ -509,11 +564,38 @@ mod tests {
     fn bad_values_fall_back_to_defaults_with_a_message_each() {
         let (p, problems) = parse_query("seed=-1&nodes=0&speed=NaN&bogus=1");
         assert_eq!(p, Params::default());
-        assert_eq!(problems.len(), 4, "{problems:?}");
-        assert!(problems[0].contains("seed"));
-        assert!(problems[1].contains("nodes"));
-        assert!(problems[2].contains("speed"));
-        assert!(problems[3].contains("bogus"));
+        assert_eq!(
+            said(&problems),
+            [
+                "seed \"-1\" is not a whole number from 0 to 18446744073709551615; using seed 1.",
+                "nodes \"0\" must be a whole number from 1 to 9; using 5.",
+                "speed \"NaN\" must be a number from 0.001 (a thousand times slower) to 1 (real time); using 0.02.",
+                "the URL parameter \"bogus\" is not one raftsim knows; it was ignored.",
+            ]
+        );
+    }
+
+    /// Every problem is a catalogue entry; without the catalogue it still names its parameter
+    /// and the value.
+    #[test]
+    fn problems_are_put_in_words_when_shown() {
+        let (_, problems) = parse_query("embed=maybe&controls=play,rocket&view=x&at=y&dialog=z");
+        assert_eq!(
+            said(&problems),
+            [
+                "embed \"maybe\" must be 1 or 0; it was ignored.",
+                "controls: \"rocket\" is not a control; use play, step, speed, client, nodes, network, settings, log, events, invariants, inspector, timeline, history (or all, none).",
+                "view \"x\" must be simulator or experiments; showing the simulator.",
+                "at \"y\" must be a time in whole microseconds; opening at the end.",
+                "dialog \"z\" is not one this page opens (embed or export); it was ignored.",
+            ]
+        );
+        assert_eq!(problems[0].plain(), "param.flag value=maybe name=embed");
+        let missing = Notice::Say("param.nowhere", vec![("value", "v".into())]);
+        assert_eq!(
+            missing.in_words(&crate::i18n::english()),
+            "param.nowhere value=v"
+        );
     }
 
     #[test]
@@ -599,6 +681,6 @@ mod tests {
     fn huge_values_are_shortened_in_messages() {
         let long = "9".repeat(10_000);
         let (_, problems) = parse_query(&format!("nodes={long}"));
-        assert!(problems[0].len() < 200);
+        assert!(said(&problems)[0].len() < 200);
     }
 }

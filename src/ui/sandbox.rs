@@ -14,10 +14,11 @@ use crate::sim::config::{OptionChange, Replication, SafetySwitch};
 use crate::sim::history::History;
 use crate::sim::timeline::Timeline;
 use crate::sim::{Action, Config, MessageId, World};
+use std::fmt::Display;
 use std::sync::Arc;
 
 use super::engine::{new_timeline, timeline_options, Engine, Reply, TourStep};
-use super::params::{same_site_path, shorten, Params, MAX_SPEED, MAX_UI_NODES, MIN_SPEED};
+use super::params::{same_site_path, shorten, Notice, Params, MAX_SPEED, MAX_UI_NODES, MIN_SPEED};
 use super::script::Script;
 use super::spacetime::{SpacetimeCommand, SpacetimeView};
 
@@ -83,8 +84,10 @@ pub enum UiCommand {
     },
     /// Change an option of the running world.
     SetOption(OptionChange),
-    /// Show a message in the banner (bad input caught by a form field).
+    /// Show a message in the banner (bad input caught by a form field), already in words.
     Notice(String),
+    /// Show a message in the banner, put in the catalogue's words when it is shown.
+    Notify(Notice),
     /// Dismiss the message banner.
     DismissNotices,
     /// Show or hide the keyboard help.
@@ -211,7 +214,8 @@ pub struct Sandbox {
     playing: bool,
     speed: f64,
     selection: Option<Selection>,
-    notices: Vec<String>,
+    /// Messages for the banner, kept as catalogue keys and values until shown.
+    notices: Vec<Notice>,
     /// The group of each node while the partition editor is open.
     partition_draft: Option<Vec<u8>>,
     client: ClientId,
@@ -259,6 +263,8 @@ pub struct Sandbox {
     words: Option<Catalogue>,
     /// Whether the page should fetch the catalogue (once, as it starts).
     words_request: bool,
+    /// Whether fetching the catalogue failed: notices are then shown without it.
+    words_failed: bool,
 }
 
 /// A steady client load, so people (and the frame-time benchmark) can watch replication under
@@ -351,10 +357,6 @@ const INLINE_SOURCE: &str = "in this link";
 /// first step of a chapter goes there in the chapter before).
 pub const LAST_STEP: usize = usize::MAX;
 
-/// What `next` and `back` say outside the guided tour.
-const NOT_IN_A_TOUR: &str =
-    "There is no tour step to move to: Next and Back work during the guided tour.";
-
 /// The shortest period the automatic client accepts: faster would only queue commands.
 pub const MIN_AUTO_PERIOD_US: u64 = 10_000;
 
@@ -376,7 +378,7 @@ pub fn config_for(params: &Params) -> Config {
 impl Sandbox {
     /// A sandbox for the URL's parameters, paused at time zero. Problems found while reading the
     /// URL are shown as notices.
-    pub fn new(params: &Params, notices: Vec<String>) -> Sandbox {
+    pub fn new(params: &Params, notices: Vec<Notice>) -> Sandbox {
         // URL parameters are validated before they get here; the fallback is the default
         // configuration, which a core unit test proves valid.
         let timeline = new_timeline(config_for(params))
@@ -418,6 +420,7 @@ impl Sandbox {
             #[cfg(target_arch = "wasm32")]
             words: None,
             words_request: cfg!(target_arch = "wasm32"),
+            words_failed: false,
         };
         // The lesson studio opens with its recorder.
         #[cfg(feature = "studio")]
@@ -447,9 +450,7 @@ impl Sandbox {
                         },
                         &text,
                     ),
-                    None => sandbox.notice(
-                        "The lesson in this link is damaged (cut short when it was copied?); here is the sandbox.",
-                    ),
+                    None => sandbox.say("notice.link-lesson-damaged", &[]),
                 },
                 // The page fetches the lesson; the cluster waits for it.
                 None => {
@@ -472,13 +473,20 @@ impl Sandbox {
 
     /// Handles `command` like [`Sandbox::handle`] and returns the notices it raised: the reasons
     /// it was refused, or could not be carried out in full. The embed API sends them to the
-    /// host page, which cannot see the banner.
+    /// host page, which cannot see the banner (and which gets them plainly if the words have
+    /// not come yet).
     pub fn handle_reporting(&mut self, command: UiCommand) -> Vec<String> {
         let before = self.notices_raised;
         self.handle(command);
         let raised = usize::try_from(self.notices_raised - before).unwrap_or(usize::MAX);
         let shown = self.notices.len();
-        self.notices[shown - raised.min(shown)..].to_vec()
+        self.notices[shown - raised.min(shown)..]
+            .iter()
+            .map(|n| match self.words() {
+                Some(words) => n.in_words(words),
+                None => n.plain(),
+            })
+            .collect()
     }
 
     /// The world, read-only.
@@ -508,9 +516,15 @@ impl Sandbox {
             _ => None,
         }
     }
-    /// Messages for the banner: refused actions, bad input, URL problems.
-    pub fn notices(&self) -> &[String] {
-        &self.notices
+    /// Messages for the banner: refused actions, bad input, URL problems, in the catalogue's
+    /// words. None shows until the words have come (a moment after the page starts), unless
+    /// they could not be loaded: then each is given plainly.
+    pub fn notices(&self) -> Vec<String> {
+        match (self.words(), self.words_failed) {
+            (Some(words), _) => self.notices.iter().map(|n| n.in_words(words)).collect(),
+            (None, true) => self.notices.iter().map(Notice::plain).collect(),
+            (None, false) => Vec::new(),
+        }
     }
     /// The partition being drawn, one group number per node, if the editor is open.
     pub fn partition_draft(&self) -> Option<&[u8]> {
@@ -670,7 +684,7 @@ impl Sandbox {
     fn apply_script_step(&mut self) {
         if let Some(script) = self.script.as_mut() {
             if let Err(message) = script.apply_next(&mut self.engine) {
-                self.notice(&capitalise(&message));
+                self.tell(capitalise(&message));
             }
         }
     }
@@ -691,9 +705,9 @@ impl Sandbox {
         let next_event = self.world().next_event_time();
         if self.engine.tour().is_some() {
             if self.tour_awaits_answer() {
-                self.notice("Answer the question first (or press Next to skip it).");
+                self.say("notice.answer-first", &[]);
             } else if self.engine.step().is_none() {
-                self.notice("This step is complete: press Next to go on.");
+                self.say("notice.step-complete", &[]);
             }
             return;
         }
@@ -712,8 +726,7 @@ impl Sandbox {
                 self.engine.step();
                 self.sync_script();
             }
-            (_, None) => self
-                .notice("Nothing is scheduled: every node is stopped and no message is in flight."),
+            (_, None) => self.say("notice.nothing-scheduled", &[]),
         }
         self.pause_on_new_violation();
     }
@@ -734,11 +747,13 @@ impl Sandbox {
             return;
         }
         let names: Vec<&str> = lesson::TOUR.iter().map(|(id, _)| *id).collect();
-        self.notice(&format!(
-            "Cannot open the tour: there is no tour chapter called \"{}\". The chapters are {}.",
-            shorten(chapter),
-            names.join(", ")
-        ));
+        self.say(
+            "notice.no-chapter",
+            &[
+                ("chapter", &shorten(chapter)),
+                ("chapters", &names.join(", ")),
+            ],
+        );
     }
 
     /// Asks the page to fetch a lesson file; the text opens when it comes, unless the reader
@@ -784,15 +799,17 @@ impl Sandbox {
                 }
                 self.open_chapter(chapter, request.step);
             }
-            Ok(chapter) => self.notice(&format!(
-                "The file {} holds the lesson \"{}\", not the tour chapter it should.",
-                shorten(&request.path),
-                shorten(&chapter.slug)
-            )),
-            Err(error) => self.notice(&format!(
-                "The lesson \"{}\" cannot be opened: {error}.",
-                shorten(&request.path)
-            )),
+            Ok(chapter) => self.say(
+                "notice.not-the-chapter",
+                &[
+                    ("path", &shorten(&request.path)),
+                    ("lesson", &shorten(&chapter.slug)),
+                ],
+            ),
+            Err(error) => self.say(
+                "notice.lesson-unreadable",
+                &[("path", &shorten(&request.path)), ("error", &error)],
+            ),
         }
     }
 
@@ -809,12 +826,14 @@ impl Sandbox {
         // A step past the end opens the chapter at its last step, and says so.
         let last = chapter.steps.len().saturating_sub(1);
         if step > last && step != LAST_STEP {
-            self.notice(&format!(
-                "\"{}\" has {} steps, so there is no step {}; here is its last.",
-                chapter.title,
-                last + 1,
-                step + 1
-            ));
+            self.say(
+                "notice.no-such-step",
+                &[
+                    ("title", &chapter.title.clone()),
+                    ("steps", &(last + 1).to_string()),
+                    ("step", &(step + 1).to_string()),
+                ],
+            );
         }
         match TourRunner::start_in(&chapter, step.min(last)) {
             Ok((runner, world)) => {
@@ -823,7 +842,7 @@ impl Sandbox {
                 self.auto_client = None;
                 self.playing = true;
             }
-            Err(error) => self.notice(&format!("Cannot open the lesson: {error}.")),
+            Err(error) => self.say("notice.lesson-failed", &[("error", &error)]),
         }
     }
 
@@ -857,7 +876,7 @@ impl Sandbox {
                         lesson: Some(chapter),
                     })
                 }
-                Err(error) => self.notice(&format!("That lesson file cannot be opened: {error}.")),
+                Err(error) => self.say("notice.lesson-file-unreadable", &[("error", &error)]),
             },
             _ => {}
         }
@@ -942,7 +961,7 @@ impl Sandbox {
                     r.lesson.is_none() && r.edits.iter().all(|e| e.until.trim().is_empty())
                 });
                 if follows_run && !record::replays(&read, config, actions, end) {
-                    self.notice("This lesson does not replay your run exactly: an action came between two events of one instant (after stepping event by event). Its steps still play as written.");
+                    self.say("notice.lesson-not-exact", &[]);
                 }
                 if let Some(recorder) = &mut self.recorder {
                     recorder.lesson = Some(chapter);
@@ -950,7 +969,7 @@ impl Sandbox {
                 }
                 self.open_chapter(Arc::new(read), 0);
             }
-            Err(error) => self.notice(&format!("The lesson cannot be previewed: {error}.")),
+            Err(error) => self.say("notice.no-preview", &[("error", &error)]),
         }
     }
 
@@ -1010,7 +1029,7 @@ impl Sandbox {
 
     fn tour_next(&mut self) {
         let Engine::Tour(step) = &mut self.engine else {
-            self.notice(NOT_IN_A_TOUR);
+            self.say("notice.not-in-tour", &[]);
             return;
         };
         // Next on an open question skips it: the step runs and shows the answer.
@@ -1027,11 +1046,11 @@ impl Sandbox {
                 step.answer = None;
                 self.playing = true;
             }
-            Some(Err(error)) => self.notice(&capitalise(&error.to_string())),
+            Some(Err(error)) => self.tell(capitalise(&error.to_string())),
             // The chapter is over: go on to the next chapter, if there is one.
             None => match self.neighbour_chapter(1) {
                 Some(next) => self.start_tour(next, 0),
-                None => self.notice("That was the last step of the tour. Try it yourself!"),
+                None => self.say("notice.tour-over", &[]),
             },
         }
         self.pause_on_new_violation();
@@ -1039,7 +1058,7 @@ impl Sandbox {
 
     fn tour_back(&mut self) {
         let Some(runner) = self.tour().cloned() else {
-            self.notice(NOT_IN_A_TOUR);
+            self.say("notice.not-in-tour", &[]);
             return;
         };
         match runner.back() {
@@ -1047,7 +1066,7 @@ impl Sandbox {
                 self.install(Engine::Tour(Box::new(TourStep::new(previous, world))));
                 self.playing = true;
             }
-            Some(Err(error)) => self.notice(&capitalise(&error.to_string())),
+            Some(Err(error)) => self.tell(capitalise(&error.to_string())),
             // At a chapter's first step, Back goes to the end of the previous chapter.
             None => {
                 if let Some(previous) = self.neighbour_chapter(-1) {
@@ -1061,10 +1080,10 @@ impl Sandbox {
     fn load_preset(&mut self, slug: &str, broken: bool) {
         let Some(preset) = presets::preset(slug) else {
             let names: Vec<&str> = presets::presets().iter().map(|p| p.slug).collect();
-            self.notice(&format!(
-                "There is no scenario called \"{slug}\". The scenarios are {}.",
-                names.join(", ")
-            ));
+            self.say(
+                "notice.no-scenario",
+                &[("slug", &slug), ("scenarios", &names.join(", "))],
+            );
             return;
         };
         match new_timeline(preset.config_with(broken)) {
@@ -1074,7 +1093,7 @@ impl Sandbox {
                 self.script = Some(Script::new(&preset, broken));
                 self.playing = true;
             }
-            Err(error) => self.notice(&capitalise(&format!("cannot load the scenario: {error}."))),
+            Err(error) => self.say("notice.scenario-failed", &[("error", &error)]),
         }
     }
 
@@ -1101,7 +1120,7 @@ impl Sandbox {
     /// timeline: its Back button rebuilds steps instead.
     fn travel(&mut self, seek: impl FnOnce(&mut Timeline)) {
         let Some(timeline) = self.engine.timeline_mut() else {
-            self.notice("During the tour, use Back to go to the previous step.");
+            self.say("notice.tour-back", &[]);
             return;
         };
         self.playing = false;
@@ -1136,9 +1155,7 @@ impl Sandbox {
                 self.install(Engine::Timeline(Box::new(timeline)));
                 self.script = None;
             }
-            Err(error) => self.notice(&format!(
-                "The shared link could not be opened ({error}); here is a fresh cluster instead."
-            )),
+            Err(error) => self.say("notice.link-broken", &[("error", &error)]),
         }
     }
 
@@ -1171,9 +1188,7 @@ impl Sandbox {
                 self.auto_client = None;
                 self.playing = false;
             }
-            Err(error) => self.notice(&format!(
-                "That file could not be imported, so the current run is unchanged: {error}."
-            )),
+            Err(error) => self.say("notice.import-failed", &[("error", &error)]),
         }
     }
 
@@ -1185,7 +1200,7 @@ impl Sandbox {
         match self.engine.clone().into_timeline() {
             Ok(engine) => self.engine = engine,
             Err(message) => {
-                self.notice(&capitalise(&message));
+                self.tell(capitalise(&message));
                 return;
             }
         }
@@ -1263,12 +1278,14 @@ impl Sandbox {
                 if speed.is_finite() && (MIN_SPEED..=MAX_SPEED).contains(&speed) {
                     self.speed = speed;
                 } else {
-                    self.notice(&format!(
-                        "speed {} is outside {} to {}.",
-                        short(speed),
-                        short(MIN_SPEED),
-                        short(MAX_SPEED)
-                    ));
+                    self.say(
+                        "notice.speed",
+                        &[
+                            ("speed", &short(speed)),
+                            ("min", &short(MIN_SPEED)),
+                            ("max", &short(MAX_SPEED)),
+                        ],
+                    );
                 }
             }
             // While a question asks for a server, clicking one answers it.
@@ -1317,7 +1334,8 @@ impl Sandbox {
             }
             UiCommand::Reset { nodes, seed } => self.reset(nodes, seed),
             UiCommand::SetOption(change) => self.act(Action::SetOption(change)),
-            UiCommand::Notice(text) => self.notice(&text),
+            UiCommand::Notice(text) => self.tell(text),
+            UiCommand::Notify(notice) => self.notice(notice),
             UiCommand::DismissNotices => self.notices.clear(),
             UiCommand::ToggleHelp => self.help_open = !self.help_open,
             UiCommand::ToggleTextView => self.text_view_open = !self.text_view_open,
@@ -1341,8 +1359,11 @@ impl Sandbox {
             UiCommand::SeekTime(at) => self.travel(|t| t.seek_to_time(at)),
             UiCommand::SeekToEnd => self.travel(Timeline::seek_to_end),
             UiCommand::Words(Ok(text)) => self.words = Some(Catalogue::parse(&text)),
+            // The one notice in English in the code: without the catalogue there are no other
+            // words to say it in.
             UiCommand::Words(Err(reason)) => {
-                self.notice(&format!("The page's words could not be loaded: {reason}."))
+                self.words_failed = true;
+                self.tell(format!("The page's words could not be loaded: {reason}."));
             }
             UiCommand::Spacetime(command) => {
                 self.sync_history();
@@ -1352,9 +1373,7 @@ impl Sandbox {
             #[cfg(any(feature = "studio", not(target_arch = "wasm32")))]
             UiCommand::ImportRun(text) => self.import_run(&text),
             #[cfg(not(any(feature = "studio", not(target_arch = "wasm32"))))]
-            UiCommand::ImportRun(_) => {
-                self.notice("Run files open in the studio: Import JSON… there.")
-            }
+            UiCommand::ImportRun(_) => self.say("notice.run-files", &[]),
             UiCommand::OpenLesson { request, text } => self.open_lesson(request, &text),
             #[cfg(feature = "studio")]
             UiCommand::ToggleRecorder
@@ -1376,10 +1395,7 @@ impl Sandbox {
                     tour_id: None,
                     step,
                 }),
-                None => self.notice(&format!(
-                    "The lesson \"{}\" must be a file on this site, such as my-lesson.txt.",
-                    shorten(&path)
-                )),
+                None => self.say("notice.lesson-path", &[("path", &shorten(&path))]),
             },
             UiCommand::SetAutoClient(period) => {
                 self.auto_client = period.map(|period_us| AutoClient {
@@ -1391,11 +1407,21 @@ impl Sandbox {
         }
     }
 
-    fn notice(&mut self, text: &str) {
+    /// Adds the catalogue's notice `key` with the values of its slots.
+    fn say(&mut self, key: &'static str, values: &[(&'static str, &dyn Display)]) {
+        self.notice(Notice::new(key, values));
+    }
+
+    /// Adds a notice already in words (an error the core described).
+    fn tell(&mut self, text: String) {
+        self.notice(Notice::Text(text));
+    }
+
+    fn notice(&mut self, notice: Notice) {
         // Keep the banner short: the newest few messages are the ones that matter.
         const MAX_NOTICES: usize = 4;
         self.notices_raised += 1;
-        self.notices.push(text.to_string());
+        self.notices.push(notice);
         if self.notices.len() > MAX_NOTICES {
             let excess = self.notices.len() - MAX_NOTICES;
             self.notices.drain(..excess);
@@ -1404,14 +1430,14 @@ impl Sandbox {
 
     fn act(&mut self, action: Action) {
         if let Err(error) = self.engine.apply(action) {
-            self.notice(&capitalise(&error.to_string()));
+            self.tell(capitalise(&error.to_string()));
         }
         self.pause_on_new_violation();
     }
 
     fn node_action(&mut self, verb: NodeVerb) {
         let Some(node) = self.selected_node() else {
-            self.notice("Select a node first: click or tap it.");
+            self.say("notice.select-node", &[]);
             return;
         };
         let action = match verb {
@@ -1457,14 +1483,12 @@ impl Sandbox {
         let command: Command = match text.parse() {
             Ok(command) => command,
             Err(error) => {
-                self.notice(&capitalise(&format!("{error}.")));
+                self.tell(capitalise(&format!("{error}.")));
                 return;
             }
         };
         let Some(node) = self.submit_target() else {
-            self.notice(
-                "Every server is stopped: restart one (select it, then Restart) before sending.",
-            );
+            self.say("notice.all-stopped", &[]);
             return;
         };
         self.act(Action::Submit {
@@ -1507,7 +1531,7 @@ impl Sandbox {
             .filter(|members| !members.is_empty())
             .collect();
         if groups.len() < 2 {
-            self.notice("Put at least one node in another group to split the network.");
+            self.say("notice.one-group", &[]);
             self.partition_draft = Some(draft);
             return;
         }
@@ -1516,9 +1540,10 @@ impl Sandbox {
 
     fn reset(&mut self, nodes: u8, seed: u64) {
         if nodes == 0 || usize::from(nodes) > MAX_UI_NODES {
-            self.notice(&format!(
-                "A cluster here has 1 to {MAX_UI_NODES} nodes, not {nodes}."
-            ));
+            self.say(
+                "notice.cluster-size",
+                &[("max", &MAX_UI_NODES), ("nodes", &nodes)],
+            );
             return;
         }
         let config = Config {
@@ -1536,7 +1561,7 @@ impl Sandbox {
                 self.install(Engine::Timeline(Box::new(timeline)));
                 self.script = None;
             }
-            Err(error) => self.notice(&capitalise(&format!("cannot reset: {error}."))),
+            Err(error) => self.say("notice.reset-failed", &[("error", &error)]),
         }
     }
 
@@ -1546,10 +1571,8 @@ impl Sandbox {
             self.violations_seen = count;
             self.playing = false;
             if let Some(v) = self.world().violations().last() {
-                self.notice(&format!(
-                    "Safety violated: {}. The run is paused.",
-                    v.violation
-                ));
+                let notice = Notice::new("notice.violation", &[("violation", &v.violation)]);
+                self.notice(notice);
             }
         }
     }
@@ -1564,12 +1587,12 @@ impl Sandbox {
     }
 }
 
-/// The options a settings panel offers as on/off switches, with the change each makes.
-/// (Each explanation is the catalogue's text for the key given.)
+/// The options a settings panel offers as on/off switches, with the change each makes: the
+/// catalogue keys of its label and its explanation, whether it is on, and the change.
 pub fn option_switches(config: &Config) -> Vec<(&'static str, &'static str, bool, OptionChange)> {
     vec![
         (
-            "Replicate at once",
+            "ui.switch-replicate-at-once",
             "switch.replicate-at-once",
             config.replication == Replication::Immediate,
             OptionChange::Replication(if config.replication == Replication::Immediate {
@@ -1579,25 +1602,25 @@ pub fn option_switches(config: &Config) -> Vec<(&'static str, &'static str, bool
             }),
         ),
         (
-            "No-op on election",
+            "ui.switch-no-op-on-election",
             "switch.no-op-on-election",
             config.noop_on_election,
             OptionChange::NoOpOnElection(!config.noop_on_election),
         ),
         (
-            "PreVote",
+            "ui.switch-prevote",
             "switch.prevote",
             config.pre_vote,
             OptionChange::PreVote(!config.pre_vote),
         ),
         (
-            "CheckQuorum",
+            "ui.switch-checkquorum",
             "switch.checkquorum",
             config.check_quorum,
             OptionChange::CheckQuorum(!config.check_quorum),
         ),
         (
-            "One server at a time",
+            "ui.switch-one-server-at-a-time",
             "switch.one-server-at-a-time",
             config.single_server_changes,
             OptionChange::SingleServerChanges(!config.single_server_changes),
@@ -1605,41 +1628,44 @@ pub fn option_switches(config: &Config) -> Vec<(&'static str, &'static str, bool
     ]
 }
 
-/// The "break Raft" switches with a one-line explanation each.
+/// The "break Raft" switches with a one-line explanation each (as [`option_switches`]).
 pub fn safety_switches(config: &Config) -> Vec<(&'static str, &'static str, bool, OptionChange)> {
     SafetySwitch::ALL
         .iter()
         .map(|&switch| {
             let (label, why) = match switch {
                 SafetySwitch::VoteWithoutLogCheck => (
-                    "Vote without the log check",
+                    "ui.switch-vote-without-the-log-check",
                     "switch.vote-without-the-log-check",
                 ),
                 SafetySwitch::CommitOldTermsByCounting => (
-                    "Commit old terms by counting",
+                    "ui.switch-commit-old-terms-by-counting",
                     "switch.commit-old-terms-by-counting",
                 ),
                 SafetySwitch::ForgetVoteOnRestart => (
-                    "Forget the vote on restart",
+                    "ui.switch-forget-the-vote-on-restart",
                     "switch.forget-the-vote-on-restart",
                 ),
-                SafetySwitch::SkipPrevLogCheck => {
-                    ("Skip the prevLog check", "switch.skip-the-prevlog-check")
-                }
-                SafetySwitch::FixedElectionTimeout => {
-                    ("Equal election timeouts", "switch.equal-election-timeouts")
-                }
+                SafetySwitch::SkipPrevLogCheck => (
+                    "ui.switch-skip-the-prevlog-check",
+                    "switch.skip-the-prevlog-check",
+                ),
+                SafetySwitch::FixedElectionTimeout => (
+                    "ui.switch-equal-election-timeouts",
+                    "switch.equal-election-timeouts",
+                ),
                 SafetySwitch::ChangeBeforeOwnTermCommit => (
-                    "Change membership too early",
+                    "ui.switch-change-membership-too-early",
                     "switch.change-membership-too-early",
                 ),
                 SafetySwitch::VoteDespiteLiveLeader => (
-                    "Let removed servers disrupt",
+                    "ui.switch-let-removed-servers-disrupt",
                     "switch.let-removed-servers-disrupt",
                 ),
-                SafetySwitch::ServeReadsLocally => {
-                    ("Read from any server", "switch.read-from-any-server")
-                }
+                SafetySwitch::ServeReadsLocally => (
+                    "ui.switch-read-from-any-server",
+                    "switch.read-from-any-server",
+                ),
             };
             let on = switch.is_on(config.safety);
             (label, why, on, OptionChange::Safety(switch, !on))
@@ -1792,6 +1818,126 @@ mod tests {
         s.handle(UiCommand::TogglePlay);
         s.frame(60_000.0);
         assert_eq!(s.world().now(), 850_000);
+    }
+
+    /// The URL's problems are found before the page's words come: they wait for the words and
+    /// are said in them (the page's language); if the words cannot come, they are given plainly.
+    #[test]
+    fn notices_are_put_in_words_when_shown() {
+        let (params, problems) = super::super::params::parse_query("nodes=0");
+        let mut s = Sandbox::new(&params, problems);
+        s.words = None;
+        assert!(s.notices().is_empty());
+        s.handle(UiCommand::Words(Ok(
+            include_str!("../../i18n/es.txt").into()
+        )));
+        assert_eq!(
+            s.notices(),
+            ["nodes \"0\" debe ser un número entero de 1 a 9; se usa 5."]
+        );
+        s.handle(UiCommand::Words(Ok(
+            include_str!("../../i18n/en.txt").into()
+        )));
+        assert_eq!(
+            s.notices(),
+            ["nodes \"0\" must be a whole number from 1 to 9; using 5."]
+        );
+        s.words = None;
+        s.handle(UiCommand::Words(Err("the site answered 404".into())));
+        assert_eq!(
+            s.notices(),
+            [
+                "param.nodes value=0 max=9 default=5",
+                "The page's words could not be loaded: the site answered 404."
+            ]
+        );
+    }
+
+    /// The `{slots}` of a catalogue text, and for markup its tags and the attributes the page
+    /// reads (`data-*`, an option's `value`): what a translation must keep.
+    fn shape(text: &str) -> (Vec<&str>, Vec<&str>) {
+        let mut slots: Vec<&str> = text
+            .split('{')
+            .skip(1)
+            .filter_map(|s| s.split_once('}').map(|(name, _)| name))
+            .collect();
+        slots.sort_unstable();
+        let mut markup = Vec::new();
+        for (i, _) in text.match_indices('<') {
+            let tag = &text[i + 1..];
+            let end = tag
+                .find(|c: char| !c.is_ascii_alphanumeric())
+                .unwrap_or(tag.len());
+            if end > 0 {
+                markup.push(&tag[..end]);
+            }
+        }
+        for start in ["data-", "value="] {
+            for (i, _) in text.match_indices(start) {
+                // The attribute up to its value's closing quote.
+                let attribute = &text[i..];
+                let value = attribute.find("=\"").map(|q| q + 2);
+                let end = value.and_then(|v| attribute[v..].find('"').map(|e| v + e + 1));
+                markup.push(&attribute[..end.unwrap_or(start.len())]);
+            }
+        }
+        (slots, markup)
+    }
+
+    /// Every catalogue key the panels and notices name is in the English, Spanish and Chinese
+    /// catalogues, with the same slots, tags and attributes in each: a missing word would leave
+    /// a blank, a lost `data-cmd` a dead button.
+    #[test]
+    fn every_key_the_page_names_is_in_every_language_in_the_same_shape() {
+        let sources = [
+            include_str!("params.rs"),
+            include_str!("sandbox.rs"),
+            include_str!("controls.rs"),
+            include_str!("inspector.rs"),
+            include_str!("tour_panel.rs"),
+            include_str!("timeline_bar.rs"),
+            include_str!("invariants_panel.rs"),
+            include_str!("log_table.rs"),
+            include_str!("share_panel.rs"),
+            include_str!("cluster_view.rs"),
+            include_str!("event_list.rs"),
+            include_str!("spacetime_panel.rs"),
+        ];
+        // Keys made with format!: the safety monitor's property names.
+        let mut keys: Vec<String> = (0..super::super::invariants_panel::PROPERTIES.len())
+            .map(|i| format!("ui.property-name.{i}"))
+            .collect();
+        for source in sources {
+            let code = source.split("#[cfg(test)]").next().unwrap_or(source);
+            for prefix in ["\"ui.", "\"notice.", "\"param.", "\"role."] {
+                for (i, _) in code.match_indices(prefix) {
+                    let rest = &code[i + 1..];
+                    let end = rest
+                        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '-'))
+                        .unwrap_or(rest.len());
+                    // A whole literal, not the start of a format! string.
+                    if rest[end..].starts_with('"') {
+                        keys.push(rest[..end].to_string());
+                    }
+                }
+            }
+        }
+        let english = Catalogue::parse(include_str!("../../i18n/en.txt"));
+        let others = [
+            ("es", Catalogue::parse(include_str!("../../i18n/es.txt"))),
+            ("zh", Catalogue::parse(include_str!("../../i18n/zh.txt"))),
+        ];
+        for key in &keys {
+            let Some(text) = english.get(key) else {
+                panic!("{key} is not in i18n/en.txt");
+            };
+            for (language, catalogue) in &others {
+                let Some(translation) = catalogue.get(key) else {
+                    panic!("{key} is not in i18n/{language}.txt");
+                };
+                assert_eq!(shape(text), shape(translation), "{key} in {language}");
+            }
+        }
     }
 
     #[test]

@@ -12,6 +12,8 @@ use yew::prelude::*;
 use crate::scenario::export;
 
 use super::hooks::use_state_from;
+#[cfg(feature = "studio")]
+use super::params::Notice;
 use super::sandbox::{Sandbox, UiCommand};
 
 /// Imported files larger than this are refused before they are read.
@@ -85,9 +87,10 @@ fn import_control(
             };
             input.set_value("");
             if file.size() > MAX_IMPORT_BYTES {
-                dispatch.emit(UiCommand::Notice(format!(
-                    "That file is {} MB; a run file is at most 20 MB, so nothing was imported.",
-                    crate::decimal::fixed(file.size() / 1_048_576.0, 0)
+                let size = crate::decimal::fixed(file.size() / 1_048_576.0, 0);
+                dispatch.emit(UiCommand::Notify(Notice::new(
+                    "notice.file-too-big",
+                    &[("size", &size)],
                 )));
                 return;
             }
@@ -103,9 +106,7 @@ fn import_control(
                     .and_then(|value| value.as_string());
                 dispatch.emit(match text {
                     Some(text) => UiCommand::ImportRun(text),
-                    None => UiCommand::Notice(
-                        "That file could not be read as text, so nothing was imported.".into(),
-                    ),
+                    None => UiCommand::Notify(Notice::new("notice.file-unreadable", &[])),
                 });
             });
             *reading.borrow_mut() = Some(listener);

@@ -11,6 +11,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{CssStyleSheet, Element, HtmlElement, KeyboardEvent, PointerEvent, WheelEvent};
 use yew::prelude::*;
 
+use super::event_list::command_of;
 use super::frozen::fingerprint;
 use super::sandbox::{Sandbox, UiCommand};
 use super::say;
@@ -311,6 +312,7 @@ pub fn spacetime_panel(
     let words = s.words();
     let details = selected_words(&s).unwrap_or_else(|| say(words, "ui.history-hint"));
     let label = say(words, "ui.history-label");
+    let heading = say(words, "ui.history");
     let tools = crate::i18n::fill(
         &say(words, "ui.history-tools"),
         &[("pressed", view.fold_heartbeats.to_string())],
@@ -407,13 +409,7 @@ pub fn spacetime_panel(
         let (sandbox, ui, dispatch) = (sandbox.clone(), ui.clone(), dispatch.clone());
         Callback::from(move |e: MouseEvent| {
             let (now, _) = present(&sandbox);
-            let cmd = e
-                .target()
-                .and_then(|t| t.dyn_into::<Element>().ok())
-                .and_then(|el| el.closest("[data-cmd]").ok().flatten())
-                .and_then(|b| b.get_attribute("data-cmd"))
-                .unwrap_or_default();
-            let command = match cmd.as_str() {
+            let command = match command_of(&e).as_str() {
                 "in" => SpacetimeCommand::Zoom {
                     factor: 0.5,
                     at: now,
@@ -444,7 +440,7 @@ pub fn spacetime_panel(
     };
     html! {
         <details class="panel history" open=true>
-            <summary><h2>{ "History" }</h2></summary>
+            <summary><h2>{ heading }</h2></summary>
             <div class="st-tools" onclick={on_tool}>{ Html::from_html_unchecked(AttrValue::from(tools)) }</div>
             <div class="st-area" data-testid="spacetime" ref={area} tabindex="0" role="group"
                  aria-label={label}

@@ -1,15 +1,18 @@
 //! The timeline under the cluster: scrub to any moment of the run, with markers for elections,
 //! commits, actions and violations. Moving it pauses the run; acting in the past forks it.
 
+use std::fmt::Write;
+
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use crate::i18n::Catalogue;
 use crate::sim::timeline::{Marker, MarkerKind};
 
-use super::event_list::format_time;
+use super::event_list::{command_of, data_of, escape, format_time, markup, say_with};
 use super::frozen::{fingerprint, ViewCache};
 use super::sandbox::{Sandbox, UiCommand};
-use super::words_markup;
+use super::{say, words_markup};
 
 /// Markers are drawn in this many columns at most, so a long run with tens of thousands of
 /// commits still draws a few hundred ticks.
@@ -24,14 +27,28 @@ fn kind_class(kind: &MarkerKind) -> &'static str {
     }
 }
 
-fn describe(marker: &Marker) -> String {
+/// What a marker stands for, in words, with its time: the tick's tooltip.
+fn describe(marker: &Marker, words: Option<&Catalogue>) -> String {
     let what = match &marker.kind {
-        MarkerKind::ElectionWon { node, term } => format!("{node} elected leader of term {term}"),
-        MarkerKind::Commit { node, index } => format!("{node} committed up to index {index}"),
-        MarkerKind::UserAction { description } => description.clone(),
-        MarkerKind::Violation { description } => description.clone(),
+        MarkerKind::ElectionWon { node, term } => say_with(
+            words,
+            "ui.mark-election",
+            &[("node", &node), ("term", &term)],
+        ),
+        MarkerKind::Commit { node, index } => say_with(
+            words,
+            "ui.mark-commit",
+            &[("node", &node), ("index", &index)],
+        ),
+        MarkerKind::UserAction { description } | MarkerKind::Violation { description } => {
+            escape(description)
+        }
     };
-    format!("{}: {what}", format_time(marker.at))
+    say_with(
+        words,
+        "ui.mark",
+        &[("at", &format_time(marker.at)), ("what", &what)],
+    )
 }
 
 /// The bar; nothing during the tour, whose steps have their own Back and Next.
@@ -61,7 +78,9 @@ pub fn timeline_bar(
     // changes, and the marks are drawn again when a marker is added or the run has doubled.
     let column_us = (end / COLUMNS as u64).next_power_of_two();
     let markers = timeline.markers();
-    let marks = cache.paced("marks", 2, fingerprint(&(markers.len(), column_us)), || {
+    let words = sandbox.words();
+    let version = fingerprint(&(markers.len(), column_us, words.is_some()));
+    let marks = cache.paced("marks", 2, version, || {
         let mut columns: Vec<[Option<&Marker>; 4]> = vec![[None; 4]; COLUMNS * 2];
         for marker in markers {
             let slot = match marker.kind {
@@ -74,43 +93,60 @@ pub fn timeline_bar(
                 cell[slot] = Some(marker);
             }
         }
-        let ticks = columns.iter().flatten().flatten().map(|marker| {
-            let x = (marker.at / 1000).to_string();
-            let at = marker.at;
-            let seek = dispatch.reform(move |_: MouseEvent| UiCommand::SeekTime(at));
-            html! {
-                <line class={classes!("timeline-mark", kind_class(&marker.kind))} x1={x.clone()} x2={x}
-                      y1="0" y2="14" onclick={seek}>
-                    <title>{ describe(marker) }</title>
-                </line>
-            }
-        });
-        html! { <>{ for ticks }</> }
+        // Written as markup (a tick is clicked through the drawing's one listener, which reads
+        // its `data-at`).
+        let mut ticks = String::new();
+        for marker in columns.iter().flatten().flatten() {
+            let _ = write!(
+                ticks,
+                "<line class=\"timeline-mark {}\" x1=\"{x}\" x2=\"{x}\" y1=\"0\" y2=\"14\" data-at=\"{}\"><title>{}</title></line>",
+                kind_class(&marker.kind),
+                marker.at,
+                describe(marker, words),
+                x = marker.at / 1000,
+            );
+        }
+        markup(ticks)
     });
+    let seek = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: MouseEvent| {
+            if let Ok(at) = data_of(&e, "data-at").parse::<u64>() {
+                dispatch.emit(UiCommand::SeekTime(at));
+            }
+        })
+    };
     let to_end = {
         let dispatch = dispatch.clone();
-        Callback::from(move |_: MouseEvent| dispatch.emit(UiCommand::SeekToEnd))
+        Callback::from(move |e: MouseEvent| {
+            if command_of(&e) == "live" {
+                dispatch.emit(UiCommand::SeekToEnd);
+            }
+        })
+    };
+    // Live, or the moment looked at and a way back (markup: it only shows, but for that button).
+    let when = if at_end {
+        say(words, "ui.timeline-live")
+    } else {
+        say_with(
+            words,
+            "ui.timeline-past",
+            &[("now", &format_time(now)), ("end", &format_time(end))],
+        )
     };
     html! {
         <div class="timeline" data-testid="timeline" data-now={now.to_string()} data-end={end.to_string()}
              data-live={at_end.to_string()}>
             <svg class="timeline-marks" viewBox={format!("0 0 {} 14", end.div_ceil(1000))}
-                 preserveAspectRatio="none" aria-hidden="true">
+                 preserveAspectRatio="none" aria-hidden="true" onclick={seek}>
                 { marks }
             </svg>
             <input type="range" class="timeline-scrub" data-testid="timeline-scrub" min="0" max={end.to_string()}
                    step="1" value={now.to_string()} oninput={on_input}
-                   aria-label="Scrub through the run" aria-valuetext={format_time(now)} />
-            <div class="timeline-foot">
-                <span class="timeline-legend">{ words_markup(sandbox.words(), "ui.timeline-legend") }</span>
-                if at_end {
-                    <span class="timeline-live">{ "live" }</span>
-                } else {
-                    <span class="timeline-past" data-testid="timeline-past">
-                        { format!("viewing the past: {} of {}. Acting here replaces what came after.", format_time(now), format_time(end)) }
-                    </span>
-                    <button class="btn small" data-testid="btn-to-live" onclick={to_end}>{ "Back to live ▸▸" }</button>
-                }
+                   aria-label={say(words, "ui.scrub")} aria-valuetext={format_time(now)} />
+            <div class="timeline-foot" onclick={to_end}>
+                <span class="timeline-legend">{ words_markup(words, "ui.timeline-legend") }</span>
+                { markup(when) }
             </div>
         </div>
     }

@@ -4,7 +4,9 @@
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use super::words_markup;
+use super::controls::option;
+use super::event_list::{command_of, data_of, escape, markup, say_with};
+use super::{say, words_markup};
 
 use crate::scenario::lesson::{self, Answer, Given};
 use crate::scenario::tour::StepStatus;
@@ -12,14 +14,9 @@ use crate::ui::engine::Reply;
 
 use super::sandbox::{Sandbox, UiCommand};
 
-fn emit(dispatch: &Callback<UiCommand>, command: UiCommand) -> Callback<MouseEvent> {
-    let dispatch = dispatch.clone();
-    Callback::from(move |_: MouseEvent| dispatch.emit(command.clone()))
-}
-
 /// The "More"/"Less" switch of a caption. Only a small frame shows it (see main.css): there the
 /// caption is cut to its first lines so that the cluster keeps its room.
-fn caption_switch(caption_open: &UseStateHandle<bool>) -> Html {
+fn caption_switch(sandbox: &Sandbox, caption_open: &UseStateHandle<bool>) -> Html {
     let open = **caption_open;
     let toggle = {
         let caption_open = caption_open.clone();
@@ -27,27 +24,37 @@ fn caption_switch(caption_open: &UseStateHandle<bool>) -> Html {
     };
     html! {
         <button class="btn small caption-switch" data-testid="caption-switch" onclick={toggle}
-                aria-expanded={open.to_string()}>{ if open { "Less" } else { "More" } }</button>
+                aria-expanded={open.to_string()}>{ say(sandbox.words(), if open { "ui.less" } else { "ui.more" }) }</button>
     }
 }
 
-/// A caption's text with `*stars*` around words shown as emphasis.
-fn emphasised(text: &str) -> Html {
-    if !text.contains('*') {
-        return Html::from(text.to_string());
+/// The class of a caption cut to its first lines (see [`caption_switch`]), or nothing.
+fn folded(caption_open: &UseStateHandle<bool>) -> &'static str {
+    if **caption_open {
+        ""
+    } else {
+        " caption-folded"
     }
+}
+
+/// A caption's text with `*stars*` around words shown as emphasis, as markup (a caption is a
+/// lesson's words, so each part is escaped).
+fn emphasised(text: &str) -> String {
     let parts: Vec<&str> = text.split('*').collect();
     // An odd star out stays a star: only pairs emphasise.
     let pairs = parts.len() % 2 == 1;
-    html! { <>{ for parts.iter().enumerate().map(|(i, part)| {
+    let mut caption = String::with_capacity(text.len());
+    for (i, part) in parts.iter().enumerate() {
         if i % 2 == 1 && pairs {
-            html! { <em>{ part.to_string() }</em> }
-        } else if i > 0 && !pairs {
-            Html::from(format!("*{part}"))
+            caption = caption + "<em>" + &escape(part) + "</em>";
         } else {
-            Html::from(part.to_string())
+            if i > 0 && !pairs {
+                caption.push('*');
+            }
+            caption += &escape(part);
         }
-    }) }</> }
+    }
+    caption
 }
 
 /// The step's question: the answers to pick from (choices, or the servers) while it waits, the
@@ -60,6 +67,7 @@ fn question_box(sandbox: &Sandbox, dispatch: &Callback<UiCommand>) -> Html {
         return Html::default();
     };
     let running = step.status == StepStatus::Running;
+    let words = sandbox.words();
     if step.answer.is_none() && running {
         let answers: Vec<(String, Given)> = match &question.answer {
             Answer::Choices(choices) => choices
@@ -74,15 +82,31 @@ fn question_box(sandbox: &Sandbox, dispatch: &Callback<UiCommand>) -> Html {
                 .map(|n| (n.id().name(), Given::Server(n.id())))
                 .collect(),
         };
+        // The answers, as markup: one listener reads which was clicked from its place.
+        let buttons: String = answers
+            .iter()
+            .enumerate()
+            .map(|(i, (text, _))| {
+                format!(
+                    "<button class=\"btn\" data-testid=\"question-answer\" data-answer=\"{i}\">{}</button>",
+                    escape(text)
+                )
+            })
+            .collect();
+        let given: Vec<Given> = answers.into_iter().map(|(_, given)| given).collect();
+        let on_answer = {
+            let dispatch = dispatch.clone();
+            Callback::from(move |e: MouseEvent| {
+                let chosen = data_of(&e, "data-answer").parse::<usize>().ok();
+                if let Some(&given) = chosen.and_then(|i| given.get(i)) {
+                    dispatch.emit(UiCommand::Answer(given));
+                }
+            })
+        };
         return html! {
-            <div class="button-row question-choices" data-testid="tour-question" role="group" aria-label="Answers">
-                { for answers.into_iter().map(|(text, given)| {
-                    let dispatch = dispatch.clone();
-                    html! {
-                        <button class="btn" data-testid="question-answer"
-                                onclick={move |_: MouseEvent| dispatch.emit(UiCommand::Answer(given))}>{ text }</button>
-                    }
-                }) }
+            <div class="button-row question-choices" data-testid="tour-question" role="group"
+                 aria-label={say(words, "ui.answers")} onclick={on_answer}>
+                { markup(buttons) }
             </div>
         };
     }
@@ -94,31 +118,28 @@ fn question_box(sandbox: &Sandbox, dispatch: &Callback<UiCommand>) -> Html {
         _ => String::new(),
     };
     let right_answer = || question.right_answer_text(sandbox.world(), step.runner.entered_at());
-    // (the verdict's kind, its mark and words)
-    let (kind, text) = match step.answer {
-        Some(Reply::Given(given, _)) if running => (
-            "",
-            format!("You answered {}. Watch what happens…", said(given)),
-        ),
-        _ if running => ("", "Watch what happens…".to_string()),
-        Some(Reply::Given(given, true)) => ("true", format!("✓ Right: {}. ", said(given))),
-        Some(Reply::Given(given, false)) => (
-            "false",
-            format!(
-                "✗ Not quite: you answered {}, and the answer is {}. ",
-                said(given),
-                right_answer()
-            ),
-        ),
-        _ => ("skipped", format!("The answer: {}. ", right_answer())),
+    // (the verdict's kind, and its catalogue entry with the answers it names)
+    let (kind, key, given, right) = match step.answer {
+        Some(Reply::Given(given, _)) if running => ("", "ui.answered", said(given), String::new()),
+        _ if running => ("", "ui.watch", String::new(), String::new()),
+        Some(Reply::Given(given, true)) => ("true", "ui.right", said(given), String::new()),
+        Some(Reply::Given(given, false)) => ("false", "ui.not-quite", said(given), right_answer()),
+        _ => ("skipped", "ui.the-answer", String::new(), right_answer()),
     };
+    let verdict = say_with(words, key, &[("given", &given), ("answer", &right)]);
     let done = !kind.is_empty();
+    // Once the step is done, the explanation follows the verdict.
+    let text = if done {
+        format!("{verdict} {}", question.explain)
+    } else {
+        verdict
+    };
     html! {
         <div class="tour-question" data-testid="tour-question">
-            <p class="question-text">{ "Question: " }{ question.text.clone() }</p>
+            <p class="question-text">{ say_with(words, "ui.question-line", &[("question", &question.text)]) }</p>
             <p class="question-verdict" data-testid={done.then_some("question-verdict")}
                data-right={done.then_some(kind)} role="status" tabindex="0">
-                { text }{ if done { question.explain.clone() } else { String::new() } }
+                { text }
             </p>
         </div>
     }
@@ -156,7 +177,8 @@ pub fn tour_panel(
         StepStatus::Done => ("done", "ui.tour-done"),
         StepStatus::TimedOut => ("timed-out", "ui.tour-timed-out"),
     };
-    let status_text = super::say(sandbox.words(), status_key);
+    let words = sandbox.words();
+    let status_text = say(words, status_key);
     let choose = {
         let dispatch = dispatch.clone();
         Callback::from(move |e: Event| {
@@ -167,55 +189,71 @@ pub fn tour_panel(
             });
         })
     };
+    // The chapters, as the menu's options (a teacher's lesson titles its own: escaped).
+    let options: String = chapters
+        .iter()
+        .enumerate()
+        .map(|(i, (id, title))| {
+            let text = format!("{}. {}", i + 1, escape(title));
+            option(&escape(id), &text, i == chapter_index)
+        })
+        .collect();
+    // One listener for the row of buttons: Next is an element (its words change as it is
+    // pressed, and it keeps the focus), the others are markup.
+    let on_click = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: MouseEvent| {
+            dispatch.emit(match command_of(&e).as_str() {
+                "back" => UiCommand::TourBack,
+                "next" => UiCommand::TourNext,
+                "restart" => UiCommand::TourRestart,
+                "try" => UiCommand::TryItYourself,
+                _ => return,
+            })
+        })
+    };
+    let running = status == StepStatus::Running;
+    let question = runner.step().question.as_ref();
     // The buttons keep their places whatever the status says: the status has a line of its own,
     // and Next and Skip share one button of a fixed width.
     html! {
-        <section class={classes!("panel", "tour-panel", format!("tour-{status_word}"),
-                                 (!**caption_open).then_some("caption-folded"))} data-testid="tour"
+        <section class={format!("panel tour-panel tour-{status_word}{}", folded(caption_open))} data-testid="tour"
                  data-chapter={chapter.slug.clone()} data-step={(step + 1).to_string()}
                  data-steps={chapter.steps.len().to_string()} data-status={status_word}
-                 aria-label="Guided tour">
+                 aria-label={say(words, "ui.tour")}>
             <div class="tour-head">
                 <label class="field inline tour-chapter">
-                    <span class="visually-hidden">{ "Chapter" }</span>
-                    <select data-testid="tour-chapter" onchange={choose} aria-label="Chapter">
-                        { for chapters.iter().enumerate().map(|(i, (id, title))| html! {
-                            <option value={id.to_string()} selected={i == chapter_index}>{ format!("{}. {title}", i + 1) }</option>
-                        }) }
+                    <span class="visually-hidden">{ say(words, "ui.chapter") }</span>
+                    <select data-testid="tour-chapter" onchange={choose} aria-label={say(words, "ui.chapter")}>
+                        { markup(options) }
                     </select>
                 </label>
-                <span class="tour-progress" data-testid="tour-progress">{ format!("Step {} of {steps}", step + 1) }</span>
+                <span class="tour-progress" data-testid="tour-progress">
+                    { say_with(words, "ui.tour-progress", &[("step", &(step + 1)), ("steps", &steps)]) }
+                </span>
             </div>
             <div class="tour-text">
                 <span class="tour-count" aria-hidden="true">{ format!("{}/{steps}", step + 1) }</span>
                 // A question comes before the caption: the caption tells what happened.
                 if asking {
                     <p class="tour-caption tour-ask" data-testid="tour-question-text" aria-live="polite">
-                        <strong>{ "Question: " }</strong>
-                        { runner.step().question.as_ref().map(|q| q.text.clone()).unwrap_or_default() }
+                        { markup(say_with(words, "ui.question-ask", &[("question", &escape(question.map_or("", |q| q.text.as_str())))])) }
                     </p>
                 } else {
-                    <p class="tour-caption" data-testid="tour-caption" aria-live="polite">{ emphasised(runner.caption()) }</p>
+                    <p class="tour-caption" data-testid="tour-caption" aria-live="polite">{ markup(emphasised(runner.caption())) }</p>
                 }
-                { caption_switch(caption_open) }
+                { caption_switch(sandbox, caption_open) }
             </div>
             { question_box(sandbox, dispatch) }
             <p class="tour-status" data-testid="tour-status" role="status">{ status_text }</p>
-            <div class="button-row tour-buttons">
-                <button class="btn" data-testid="tour-back" disabled={at_start}
-                        onclick={emit(dispatch, UiCommand::TourBack)} title="Go back to the previous step of the story (←)">
-                    { words_markup(sandbox.words(), "ui.tour-previous") }
+            <div class="button-row tour-buttons" onclick={on_click}>
+                { markup(say_with(words, "ui.tour-back-button", &[("off", &if at_start { "disabled" } else { "" })])) }
+                <button class={if running { "btn primary tour-next" } else { "btn primary tour-next pulse" }}
+                        data-testid="tour-next" data-cmd="next" disabled={at_end && !running}
+                        title={say(words, if running { "ui.tour-skip-title" } else { "ui.tour-next-title" })}>
+                    { words_markup(words, if running { "ui.tour-skip" } else { "ui.tour-next" }) }
                 </button>
-                <button class={classes!("btn", "primary", "tour-next", (status != StepStatus::Running).then_some("pulse"))}
-                        data-testid="tour-next" disabled={at_end && status != StepStatus::Running}
-                        onclick={emit(dispatch, UiCommand::TourNext)}
-                        title={if status == StepStatus::Running { "Jump to the end of this step (→)" } else { "Go on with the story (→)" }}>
-                    { words_markup(sandbox.words(), if status == StepStatus::Running { "ui.tour-skip" } else { "ui.tour-next" }) }
-                </button>
-                <button class="btn" data-testid="tour-restart" onclick={emit(dispatch, UiCommand::TourRestart)}
-                        title="Start this chapter again">{ words_markup(sandbox.words(), "ui.tour-restart") }</button>
-                <button class="btn" data-testid="tour-try" onclick={emit(dispatch, UiCommand::TryItYourself)}
-                        title="Leave the tour and carry on from here in the sandbox">{ "Try it yourself" }</button>
+                { words_markup(words, "ui.tour-end-buttons") }
             </div>
         </section>
     }
@@ -231,38 +269,42 @@ pub fn scenario_panel(
         return Html::default();
     };
     let now = sandbox.world().now();
-    // The story's words come from the catalogue, fetched when the scenario opened.
-    let words = |key: Option<String>, otherwise: &'static str| -> String {
-        match (sandbox.words(), key) {
-            (Some(words), Some(key)) => words.get(&key).unwrap_or(otherwise).to_string(),
-            (None, Some(_)) => "…".to_string(),
-            (_, None) => otherwise.to_string(),
-        }
+    // The story's words come from the catalogue, fetched as the page starts.
+    let words = sandbox.words();
+    let story = |key: &str| {
+        words
+            .map(|w| w.get(key).unwrap_or_default().to_string())
+            .unwrap_or_else(|| "…".to_string())
     };
-    let mark = words(
-        script.current_mark_key(now),
-        "The script is about to start.",
-    );
-    let explanation = words(Some(script.explanation_key.clone()), "");
-    let slug = script.slug.to_string();
-    let reload = |broken: bool| {
-        emit(
-            dispatch,
-            UiCommand::LoadPreset {
+    let mark = match script.current_mark_key(now) {
+        Some(key) => story(&key),
+        None => say(words, "ui.script-start"),
+    };
+    let explanation = story(&script.explanation_key);
+    let on_click = {
+        let (dispatch, slug, broken) = (dispatch.clone(), script.slug.to_string(), script.broken);
+        Callback::from(move |e: MouseEvent| {
+            let reload = |broken| UiCommand::LoadPreset {
                 slug: slug.clone(),
                 broken,
-            },
-        )
+            };
+            dispatch.emit(match command_of(&e).as_str() {
+                "toggle" => reload(!broken),
+                "restart" => reload(broken),
+                "close" => UiCommand::ClosePreset,
+                _ => return,
+            })
+        })
     };
     html! {
-        <section class={classes!("panel", "tour-panel", "scenario-panel", (!**caption_open).then_some("caption-folded"))}
+        <section class={format!("panel tour-panel scenario-panel{}", folded(caption_open))}
                  data-testid="scenario" data-scenario={script.slug}
-                 data-broken={script.broken.to_string()} aria-label="Scenario">
+                 data-broken={script.broken.to_string()} aria-label={say(words, "ui.scenario")}>
             <div class="tour-head">
                 <strong>{ script.title }</strong>
                 if script.has_switch {
-                    <span class={classes!("badge", if script.broken { "badge-danger" } else { "badge-ok" })}>
-                        { if script.broken { "rule switched off" } else { "rule kept" } }
+                    <span class={if script.broken { "badge badge-danger" } else { "badge badge-ok" }}>
+                        { say(words, if script.broken { "ui.rule-off" } else { "ui.rule-kept" }) }
                     </span>
                 }
             </div>
@@ -271,17 +313,33 @@ pub fn scenario_panel(
                     <p class="hint scenario-explanation">{ explanation }</p>
                     <p class="tour-caption" data-testid="scenario-caption" aria-live="polite">{ mark }</p>
                 </div>
-                { caption_switch(caption_open) }
+                { caption_switch(sandbox, caption_open) }
             </div>
-            <div class="button-row">
+            <div class="button-row" onclick={on_click}>
                 if script.has_switch {
-                    <button class="btn" data-testid="scenario-toggle" onclick={reload(!script.broken)}>
-                        { if script.broken { "Run it again with the rule kept" } else { "Run it again with the rule off" } }
+                    <button class="btn" data-testid="scenario-toggle" data-cmd="toggle">
+                        { say(words, if script.broken { "ui.run-rule-kept" } else { "ui.run-rule-off" }) }
                     </button>
                 }
-                <button class="btn" data-testid="scenario-restart" onclick={reload(script.broken)}>{ "Restart" }</button>
-                <button class="btn" data-testid="scenario-close" onclick={emit(dispatch, UiCommand::ClosePreset)}>{ "Close" }</button>
+                { words_markup(words, "ui.scenario-buttons") }
             </div>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::emphasised;
+
+    #[test]
+    fn stars_in_pairs_emphasise_and_a_lesson_cannot_write_markup() {
+        assert_eq!(
+            emphasised("an *election* starts"),
+            "an <em>election</em> starts"
+        );
+        assert_eq!(emphasised("2 * 3 = 6"), "2 * 3 = 6");
+        assert_eq!(emphasised("*a* and *b"), "*a* and *b");
+        assert_eq!(emphasised("<b>&</b>"), "&lt;b&gt;&amp;&lt;/b&gt;");
+        assert_eq!(emphasised(""), "");
     }
 }
