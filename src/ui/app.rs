@@ -28,7 +28,7 @@ use super::language;
 use super::lesson_fetch;
 use super::log_table::{log_table, log_table_version, MAX_SHOWN, TOUR_SHOWN};
 use super::narration::Narrator;
-use super::params::{parse_query, shorten, Theme};
+use super::params::{parse_query, shorten, Notice, Theme};
 use super::sandbox::{Sandbox, UiCommand};
 use super::share_panel::{share_url, SharePanel};
 use super::spacetime_panel::{panel_version, spacetime_panel, wheel_listener, SpacetimeUi};
@@ -255,7 +255,16 @@ pub fn App() -> Html {
     let lang: &'static str = lang;
     let sandbox: Rc<RefCell<Sandbox>> = use_mut_ref(|| {
         let (params, problems) = &url.0;
-        Sandbox::new(params, problems.clone())
+        let mut notices = problems.clone();
+        let (lang, unknown) = url.1;
+        if unknown {
+            let name = language::LANGUAGES
+                .iter()
+                .find(|l| l.0 == lang)
+                .map_or(lang, |l| l.1);
+            notices.push(Notice::new("param.lang", &[("language", &name)]));
+        }
+        Sandbox::new(params, notices)
     });
     let controls = params.controls();
     let embedded = params.embed;
@@ -314,9 +323,9 @@ pub fn App() -> Html {
                 lesson_fetch::fetch_lesson(path, move |result| {
                     let command = match result {
                         Ok(text) => UiCommand::OpenLesson { request, text },
-                        Err(reason) => UiCommand::Notice(format!(
-                            "The lesson \"{}\" could not be loaded: {reason}.",
-                            shorten(&request.path)
+                        Err(reason) => UiCommand::Notify(Notice::new(
+                            "notice.lesson-not-loaded",
+                            &[("path", &shorten(&request.path)), ("reason", &reason)],
                         )),
                     };
                     let problems = sandbox.borrow_mut().handle_reporting(command);

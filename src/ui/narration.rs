@@ -8,8 +8,9 @@
 //! followers' commits are left out: they are the detail the ring and the lists show.
 
 use crate::i18n::{fill, Catalogue};
+use crate::raft::{NodeEvent, Role};
 use crate::sim::why::{Rule, Why};
-use crate::sim::World;
+use crate::sim::{TraceEvent, TraceKind, World};
 
 /// Real milliseconds between two announcements while the clock runs.
 pub const QUIET_MS: f64 = 2000.0;
@@ -43,9 +44,20 @@ const MINOR: [&str; 4] = [
 ];
 
 /// Whether an event is one the narration says: a commit only when a leader counts it (a
-/// follower's commit repeats what its leader already said).
-fn narrated(why: &Why) -> bool {
-    NARRATED.contains(&why.said) && why.rule != Rule::CommitFollower
+/// follower's commit repeats what its leader already said); of the servers becoming followers,
+/// only a leader stepping down (a candidate giving up is the detail of an election).
+fn narrated(event: &TraceEvent, why: &Why) -> bool {
+    let leader_steps_down = matches!(
+        event.kind,
+        TraceKind::Node {
+            event: NodeEvent::RoleChanged {
+                from: Role::Leader,
+                ..
+            },
+            ..
+        }
+    );
+    (NARRATED.contains(&why.said) && why.rule != Rule::CommitFollower) || leader_steps_down
 }
 
 /// The live region's state: what it says, what waits to be said, and how far the trace was read.
@@ -111,7 +123,7 @@ impl Narrator {
         };
         let first = trace.partition_point(|e| e.seq < next);
         for i in first..trace.len() {
-            let Some(why) = world.why(i).filter(narrated) else {
+            let Some(why) = world.why(i).filter(|why| narrated(&trace[i], why)) else {
                 continue;
             };
             let Some(template) = words.get(why.said) else {

@@ -140,3 +140,35 @@ test('a screen reader hears the election, can silence the narration, and reads t
   await expect(page.getByTestId('btn-play-pause')).toBeFocused();
   expect(errors).toEqual([]);
 });
+
+test('the partition chapter can be followed from the narration alone', async ({ page }) => {
+  const errors = await openApp(page, '?tour=partition&speed=1');
+  await page.evaluate(() => {
+    const region = document.getElementById('narration');
+    window.__said = [region.textContent];
+    new MutationObserver(() => window.__said.push(region.textContent))
+      .observe(region, { childList: true, characterData: true, subtree: true });
+  });
+  const tour = page.getByTestId('tour');
+  for (let step = 1; step <= 7; step++) {
+    if (await page.getByTestId('tour-question-text').count()) {
+      await page.getByTestId('question-answer').first().click();
+    }
+    await expect(tour).toHaveAttribute('data-status', /done|end|timed-out/, { timeout: 30_000 });
+    // The narration speaks at most every two seconds: let it catch up before moving on.
+    await page.waitForTimeout(2_200);
+    await page.getByTestId('tour-next').click();
+  }
+  const said = (await page.evaluate(() => window.__said)).join(' ');
+  // The first election may be said before the page is watched; the rest is the chapter's story.
+  const story = ['the network was split: A, B | C, D, E',
+    'C became leader in term 2', 'client 2 got its answer: the value is 8', 'the network was healed',
+    'B became a follower in term 2'];
+  let at = -1;
+  for (const sentence of story) {
+    const found = said.indexOf(sentence, at + 1);
+    expect(found, `"${sentence}" after position ${at} in: ${said}`).toBeGreaterThan(at);
+    at = found;
+  }
+  expect(errors).toEqual([]);
+});
