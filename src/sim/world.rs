@@ -560,6 +560,9 @@ impl World {
     }
 
     /// Why the retained trace event at `index` (of [`World::trace`]) happened; see [`why`].
+    // Not inlined: the event list, the narration and the inspector all ask, and one copy of
+    // its call into `why::explain` is enough for the page's bundle.
+    #[inline(never)]
     pub fn why(&self, index: usize) -> Option<Why> {
         why::explain(
             self.trace.events(),

@@ -15,7 +15,7 @@ use super::controls::{client_panel, network_panel, node_actions, playback_bar, s
 use super::embed_api::{
     parse_host_message, EmbedEvent, HostCommand, HostMessageError, HostReporter, PROTOCOL_VERSION,
 };
-use super::event_list::{event_list, event_list_version};
+use super::event_list::{command_of, event_list, event_list_version, markup, say_with};
 use super::frame_probe;
 use super::frozen::{fingerprint, ViewCache};
 use super::hooks::{
@@ -35,6 +35,7 @@ use super::spacetime_panel::{panel_version, spacetime_panel, wheel_listener, Spa
 use super::timeline_bar::timeline_bar;
 use super::tour_panel::{scenario_panel, tour_panel};
 use super::{say, words_markup};
+use crate::i18n::Catalogue;
 use crate::scenario::presets;
 
 /// Reads the page's query string; outside a browser (or if the browser refuses) it is empty.
@@ -66,33 +67,6 @@ fn page_language() -> (&'static str, bool) {
         let _ = root.set_attribute("lang", chosen.0);
     }
     chosen
-}
-
-/// The language menu: a link per language, each to this page with the same parameters in that
-/// language (plain links: no code runs to switch). Written as markup: fixed names and the page's
-/// own query (escaped for an attribute).
-fn language_menu(current: &str) -> Html {
-    let query = page_query();
-    let mut menu = String::from(
-        r#"<nav class="language" data-testid="language" aria-label="Language / Idioma / 语言">"#,
-    );
-    for (code, name, short) in language::LANGUAGES {
-        let href = language::with_language(&query, code)
-            .replace('&', "&amp;")
-            .replace('"', "%22")
-            .replace('<', "%3C");
-        let current = if code == current {
-            r#" aria-current="true""#
-        } else {
-            ""
-        };
-        // The name, or on a phone its short form (one of the two is shown, and so named).
-        menu += &format!(
-            r#"<a lang="{code}" hreflang="{code}" href="{href}"{current}><span class="wide-only">{name}</span><span class="narrow-code">{short}</span></a>"#
-        );
-    }
-    menu += "</nav>";
-    Html::from_html_unchecked(AttrValue::from(menu))
 }
 
 /// Whether the page runs inside a frame (an embed) with a host page to talk to.
@@ -256,13 +230,9 @@ pub fn App() -> Html {
     let sandbox: Rc<RefCell<Sandbox>> = use_mut_ref(|| {
         let (params, problems) = &url.0;
         let mut notices = problems.clone();
-        let (lang, unknown) = url.1;
+        let (_, unknown) = url.1;
         if unknown {
-            let name = language::LANGUAGES
-                .iter()
-                .find(|l| l.0 == lang)
-                .map_or(lang, |l| l.1);
-            notices.push(Notice::new("param.lang", &[("language", &name)]));
+            notices.push(Notice::new("param.lang", &[]));
         }
         Sandbox::new(params, notices)
     });
@@ -570,24 +540,34 @@ pub fn App() -> Html {
     ));
     let events_version =
         event_list_version(s.world(), s.show_message_events(), s.words().is_some());
-    let toggle_help = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |_: MouseEvent| dispatch.emit(UiCommand::ToggleHelp))
+    // The header's buttons are catalogue markup (`ui.header-*`), heard here by their data-cmd.
+    let on_header = {
+        let (dispatch, embed) = (dispatch.clone(), open_embed(&sandbox, &embed_open));
+        Callback::from(move |e: MouseEvent| match command_of(&e).as_str() {
+            "tour" => dispatch.emit(UiCommand::StartTour {
+                chapter: "consensus".into(),
+                step: 0,
+            }),
+            "embed" => embed.emit(e),
+            "help" => dispatch.emit(UiCommand::ToggleHelp),
+            // The language menu's links (`ui.language-menu`) open this page again in that
+            // language with the same parameters, at the same place.
+            command => {
+                if let (Some(code), Some(location)) = (
+                    command.strip_prefix("lang-"),
+                    web_sys::window().map(|w| w.location()),
+                ) {
+                    e.prevent_default();
+                    let _ = location.replace(&language::with_language(&page_query(), code));
+                }
+            }
+        })
     };
     let dismiss = {
         let dispatch = dispatch.clone();
         Callback::from(move |_: MouseEvent| dispatch.emit(UiCommand::DismissNotices))
     };
     let touring = s.tour().is_some();
-    let start_tour = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |_: MouseEvent| {
-            dispatch.emit(UiCommand::StartTour {
-                chapter: "consensus".into(),
-                step: 0,
-            })
-        })
-    };
     let load_scenario = {
         let dispatch = dispatch.clone();
         Callback::from(move |e: Event| {
@@ -613,12 +593,18 @@ pub fn App() -> Html {
         .nodes()
         .iter()
         .filter(|n| n.is_leader() && !n.is_stopped())
-        .map(|n| format!("{} (term {})", n.id(), n.term()))
+        .map(|n| {
+            say_with(
+                s.words(),
+                "ui.leader-term",
+                &[("node", &n.id()), ("term", &n.term())],
+            )
+        })
         .collect();
     let leader_text = match leaders.len() {
-        0 => "No leader".to_string(),
-        1 => format!("Leader: {}", leaders[0]),
-        _ => format!("Leaders: {}", leaders.join(", ")),
+        0 => say(s.words(), "ui.no-leader"),
+        1 => say_with(s.words(), "ui.leader", &[("leader", &leaders[0])]),
+        _ => say_with(s.words(), "ui.leaders", &[("leaders", &leaders.join(", "))]),
     };
     // The configuration in use (§6): the leader's, committed or not.
     let (membership, config_committed) = s.world().membership();
@@ -650,29 +636,19 @@ pub fn App() -> Html {
         <div class={classes!("app", embedded.then_some("embedded"), touring.then_some("touring"),
                              scenario_playing.then_some("playing-scenario"))} data-testid="app">
             if !embedded {
-                <header class="app-header">
+                <header class="app-header" onclick={on_header}>
                     <h1 class="brand" data-testid="brand">{ "raftsim" }</h1>
-                    <p class="tagline">{ "Watch Raft consensus work, one message at a time." }</p>
-                    if !touring {
-                        <button class="btn" data-testid="btn-tour" onclick={start_tour}
-                                title="The Raft story, step by step, on the real simulator">{ "Guided tour" }</button>
-                    }
+                    { markup(say(s.words(), "ui.header-tagline")) }
+                    if !touring { { markup(say(s.words(), "ui.header-tour")) } }
                     <label class="field inline">
-                        <span class="visually-hidden">{ "Scenario" }</span>
-                        <select data-testid="scenario-select" onchange={load_scenario} aria-label="Load a scenario">
-                            <option value="" selected=true>{ "Scenarios…" }</option>
+                        <select data-testid="scenario-select" onchange={load_scenario} aria-label={say(s.words(), "ui.scenario-menu")}>
+                            <option value="" selected=true>{ say(s.words(), "ui.scenarios") }</option>
                             { for presets::presets().iter().map(|p| html! { <option value={p.slug}>{ p.title }</option> }) }
                         </select>
                     </label>
-                    // A page of its own (its code would weigh on this page), in a new tab so the
-                    // run here carries on.
-                    <a class="btn" data-testid="btn-experiments" href={format!("{HOME}experiments/")} target="_blank"
-                       title="Reproduce the paper's election measurements (opens a new tab)">{ "Experiments" }</a>
-                    <button class="btn" data-testid="btn-embed" onclick={open_embed(&sandbox, &embed_open)}
-                            title="Put this simulation in a course page (the studio opens in a new tab)">{ "Embed…" }</button>
-                    { language_menu(lang) }
-                    <button class="btn ghost help-button" data-testid="btn-help" onclick={toggle_help.clone()}
-                            aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">{ "?" }</button>
+                    { markup(say_with(s.words(), "ui.header-tools", &[("home", &HOME)])) }
+                    { markup(say(s.words(), "ui.language-menu")) }
+                    { markup(say(s.words(), "ui.header-help")) }
                 </header>
             }
             if !notices.is_empty() {
@@ -686,7 +662,7 @@ pub fn App() -> Html {
             // left, so cause and effect are on screen together. On a phone its parts and the
             // side panels line up in one column in the order of use (see main.css).
             <main class="layout">
-                <section class="stage" aria-label="Simulation">
+                <section class="stage" aria-label={say(s.words(), "ui.stage")}>
                     { playback_bar(&s, &dispatch, controls) }
                     { tour_panel(&s, &dispatch, &caption_open) }
                     { scenario_panel(&s, &dispatch, &caption_open) }
@@ -700,7 +676,7 @@ pub fn App() -> Html {
                                     <span class="cluster-config" data-testid="cluster-config" data-committed={config_committed.to_string()}>
                                         { membership.to_string() }
                                     </span>
-                                    if !config_committed { { " (not committed)" } }
+                                    if !config_committed { { " " }{ say(s.words(), "ui.not-committed") } }
                                 }
                             </div>
                             if embedded {
@@ -710,8 +686,8 @@ pub fn App() -> Html {
                             { cluster_svg(&s, &dispatch, &mut cache) }
                         </div>
                         if controls.log {
-                            <section class="panel logs" aria-label="Logs" tabindex="0">
-                                <div class="panel-head"><h2>{ "Logs" }</h2></div>
+                            <section class="panel logs" aria-label={say(s.words(), "ui.logs")} tabindex="0">
+                                <div class="panel-head"><h2>{ say(s.words(), "ui.logs") }</h2></div>
                                 { cache.paced("log", 1, log_version, || log_table(s.world(), tour_entries, log_window, s.words())) }
                             </section>
                         }
@@ -749,15 +725,14 @@ pub fn App() -> Html {
             </main>
             { embed_dialog(&s, &embed_open) }
             if s.help_open() {
-                { dialog("help-overlay", "Keyboard shortcuts", html! {
-                    <>
-                        <dl class="shortcuts">{ words_markup(s.words(), "ui.shortcuts") }</dl>
-                        <p class="hint">{ words_markup(s.words(), "ui.shortcuts-hint") }</p>
-                    </>
-                }, &dispatch, UiCommand::ToggleHelp) }
+                { dialog("help-overlay", s.words(), "ui.help-title", &format!(
+                    r#"<dl class="shortcuts">{}</dl><p class="hint">{}</p>"#,
+                    say(s.words(), "ui.shortcuts"),
+                    say(s.words(), "ui.shortcuts-hint")
+                ), &dispatch, UiCommand::ToggleHelp) }
             }
             if s.text_view_open() {
-                { dialog("text-view", &say(s.words(), "ui.text-title"), cluster_text(s.world(), s.words()), &dispatch, UiCommand::ToggleTextView) }
+                { dialog("text-view", s.words(), "ui.text-title", &cluster_text(s.world(), s.words()), &dispatch, UiCommand::ToggleTextView) }
             }
             // What happens, said to a screen reader (see `narration`); written by the effect above.
             <p class="visually-hidden" aria-live="polite" data-testid="narration" id="narration"></p>
@@ -765,25 +740,31 @@ pub fn App() -> Html {
     }
 }
 
-/// A modal dialog over the page: `close` is sent by its Close button, a click outside it, or
-/// Escape (see `keyboard`).
+/// A modal dialog over the page, its words in `words` (`title_key`, `ui.close`) and its body
+/// markup; `close` is sent by its Close button, a click outside it, or Escape (see `keyboard`).
+/// Written as markup (catalogue words and the page's own tables) under one listener: the
+/// overlay and the button say `data-cmd="close"`, the dialog itself an empty one, so a click
+/// inside it closes nothing.
 fn dialog(
-    testid: &'static str,
-    title: &str,
-    body: Html,
+    testid: &str,
+    words: Option<&Catalogue>,
+    title_key: &str,
+    body: &str,
     dispatch: &Callback<UiCommand>,
     close: UiCommand,
 ) -> Html {
-    let close = dispatch.reform(move |_: MouseEvent| close.clone());
+    let title = say(words, title_key);
+    let close_word = say(words, "ui.close");
+    let dispatch = dispatch.clone();
+    let onclick = Callback::from(move |e: MouseEvent| {
+        if command_of(&e) == "close" {
+            dispatch.emit(close.clone());
+        }
+    });
     html! {
-        <div class="overlay" role="dialog" aria-modal="true" aria-label={title.to_string()}
-             data-testid={testid} onclick={close.clone()}>
-            <div class="dialog" onclick={Callback::from(|e: MouseEvent| e.stop_propagation())}>
-                <h2>{ title }</h2>
-                { body }
-                <button class="btn primary" id="dialog-close" onclick={close}>{ "Close" }</button>
-            </div>
-        </div>
+        <div {onclick}>{ markup(format!(
+            r#"<div class="overlay" role="dialog" aria-modal="true" aria-label="{title}" data-testid="{testid}" data-cmd="close"><div class="dialog" data-cmd=""><h2>{title}</h2>{body}<button class="btn primary" id="dialog-close" data-cmd="close">{close_word}</button></div></div>"#
+        )) }</div>
     }
 }
 

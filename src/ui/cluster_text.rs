@@ -3,8 +3,6 @@
 
 use std::fmt::Write;
 
-use yew::{AttrValue, Html};
-
 use super::say;
 use crate::i18n::Catalogue;
 use crate::sim::World;
@@ -12,10 +10,10 @@ use crate::sim::World;
 /// Log entries listed per server (the newest): the table stays short enough to read aloud.
 const ENTRIES: usize = 8;
 
-/// The table, in the catalogue's words (`ui.text-*`, `role.*`). Written as markup text rather
+/// The table's markup, in the catalogue's words (`ui.text-*`, `role.*`). Written as text rather
 /// than with `html!` (each element of which compiles to code of its own): every cell is a name,
 /// a number, a command or a catalogue word, none of it typed by anyone.
-pub fn cluster_text(world: &World, words: Option<&Catalogue>) -> Html {
+pub fn cluster_text(world: &World, words: Option<&Catalogue>) -> String {
     let mut markup = format!(
         "<table class=\"cluster-text\" data-testid=\"cluster-text\"><thead><tr>{}</tr></thead><tbody>",
         say(words, "ui.text-head")
@@ -54,6 +52,5 @@ pub fn cluster_text(world: &World, words: Option<&Catalogue>) -> Html {
         }
         markup += "</td></tr>";
     }
-    markup += "</tbody></table>";
-    Html::from_html_unchecked(AttrValue::from(markup))
+    markup + "</tbody></table>"
 }

@@ -3,22 +3,22 @@
 //! (`lessons/<lang>/<id>.txt`) are fetched from the site in that language; nothing of the other
 //! languages is loaded.
 
-/// The languages the site has, as `(code, name in that language, short name for a phone's
-/// header)`, English first (the fallback).
-pub const LANGUAGES: [(&str, &str, &str); 3] = [
-    ("en", "English", "EN"),
-    ("es", "Español", "ES"),
-    ("zh", "中文", "中文"),
-];
+/// The languages the site has, by code, English first (the fallback). Each catalogue names
+/// them all in its language menu (`ui.language-menu`).
+pub const LANGUAGES: [&str; 3] = ["en", "es", "zh"];
 
 /// The language whose code `tag` starts with (`es-MX` → `es`, `zh-Hans-CN` → `zh`), if the site
 /// has it.
 fn known(tag: &str) -> Option<&'static str> {
-    let primary = tag.split(['-', '_']).next()?.to_ascii_lowercase();
+    // The first two letters, then the end or a separator: byte by byte, which costs the page's
+    // code less than splitting and lowering the whole tag.
+    let bytes = tag.as_bytes();
+    if bytes.len() > 2 && bytes[2].is_ascii_alphanumeric() {
+        return None;
+    }
     LANGUAGES
-        .iter()
-        .map(|(code, _, _)| *code)
-        .find(|code| *code == primary)
+        .into_iter()
+        .find(|code| bytes.len() >= 2 && bytes[..2].eq_ignore_ascii_case(code.as_bytes()))
 }
 
 /// The language to show: the URL's `lang` if the site has it, else the browser's first known
@@ -49,15 +49,12 @@ pub fn chapter_path(lang: &str, id: &str) -> String {
 /// The page's query string with `lang` set to `code` (other parameters kept in their order), for
 /// the language menu: the page opens again in that language, at the same place.
 pub fn with_language(query: &str, code: &str) -> String {
-    let kept: Vec<&str> = query
-        .trim_start_matches('?')
-        .split('&')
-        .filter(|pair| !pair.is_empty() && !pair.starts_with("lang=") && *pair != "lang")
-        .collect();
     let mut out = String::from("?");
-    for pair in kept {
-        out += pair;
-        out += "&";
+    for pair in query.trim_start_matches('?').split('&') {
+        if !pair.is_empty() && !pair.starts_with("lang=") && pair != "lang" {
+            out += pair;
+            out += "&";
+        }
     }
     out + "lang=" + code
 }

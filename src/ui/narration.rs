@@ -66,8 +66,8 @@ pub struct Narrator {
     /// The sequence number of the next trace event to read; `None` until the first look, so a
     /// page that opens in the middle of a run (a tour step, a share link) does not recite the past.
     next: Option<u64>,
-    /// Sentences waiting, oldest first, each with its key (a newer commit replaces an older one).
-    waiting: Vec<(&'static str, String)>,
+    /// Sentences waiting, oldest first, each marked if minor (see [`MINOR`]).
+    waiting: Vec<(bool, String)>,
     /// When (real ms) the region last changed.
     said_at: f64,
     /// What the region says now.
@@ -113,28 +113,32 @@ impl Narrator {
         };
         let trace = world.trace();
         let end = trace.last().map_or(0, |e| e.seq + 1);
-        let next = match self.next {
-            Some(next) if next <= end => next,
+        let first = match self.next.replace(end) {
+            Some(next) if next <= end => trace.partition_point(|e| e.seq < next),
             _ => {
-                self.next = Some(end);
                 self.waiting.clear();
                 return false;
             }
         };
-        let first = trace.partition_point(|e| e.seq < next);
-        for i in first..trace.len() {
-            let Some(why) = world.why(i).filter(|why| narrated(&trace[i], why)) else {
+        for (i, event) in trace.iter().enumerate().skip(first) {
+            // Messages and timers are never said: no need to explain them.
+            if matches!(
+                event.kind,
+                TraceKind::MessageSent { .. }
+                    | TraceKind::MessageDelivered { .. }
+                    | TraceKind::MessageDropped { .. }
+                    | TraceKind::TimerFired { .. }
+            ) {
                 continue;
-            };
-            let Some(template) = words.get(why.said) else {
-                continue;
-            };
-            if why.said == "event.committed" {
-                self.waiting.retain(|(key, _)| *key != "event.committed");
             }
-            self.waiting.push((why.said, fill(template, &why.values)));
+            let Some(why) = world.why(i).filter(|why| narrated(event, why)) else {
+                continue;
+            };
+            if let Some(template) = words.get(why.said) {
+                let minor = MINOR.contains(&why.said);
+                self.waiting.push((minor, fill(template, &why.values)));
+            }
         }
-        self.next = Some(end);
         if self.muted {
             self.waiting.clear();
             return false;
@@ -142,19 +146,21 @@ impl Narrator {
         while self.waiting.len() > KEPT {
             // Too much to say: the oldest minor sentence goes first (campaigns, commits and
             // answers are soon out of date), so a leader, an action or a violation is still said.
-            let minor = self.waiting.iter().position(|(key, _)| MINOR.contains(key));
+            let minor = self.waiting.iter().position(|(minor, _)| *minor);
             self.waiting.remove(minor.unwrap_or(0));
         }
         if self.waiting.is_empty() || (playing && now_ms - self.said_at < QUIET_MS) {
             return false;
         }
         let sentence = words.get("ui.narrate-sentence").unwrap_or("{text}.");
-        let said: Vec<String> = self
-            .waiting
-            .drain(..self.waiting.len().min(MOST))
-            .map(|(_, text)| fill(sentence, &[("text", text)]))
-            .collect();
-        self.text = said.join(" ");
+        let said = self.waiting.len().min(MOST);
+        self.text.clear();
+        for (_, text) in self.waiting.drain(..said) {
+            if !self.text.is_empty() {
+                self.text.push(' ');
+            }
+            self.text += &fill(sentence, &[("text", text)]);
+        }
         self.said_at = now_ms;
         true
     }

@@ -34,7 +34,7 @@ main(() => withServedApp(PORT, async (browser, base) => {
   await page.waitForFunction(() => document.querySelector('[data-role="leader"]') !== null, null, { timeout: 20000 });
   await page.waitForTimeout(1500);
   await page.evaluate(() => {
-    window.__raftsimFrameMs = [];
+    document.documentElement.removeAttribute('data-frame-ms');
     // The whole frame as the browser does it: from the frame's start (the animation-frame
     // timestamp) to the first task after it, which runs once style, layout and paint are done.
     window.__wholeFrameMs = [];
@@ -50,7 +50,8 @@ main(() => withServedApp(PORT, async (browser, base) => {
     onScreen.push(await page.locator('[data-testid="message"]').count());
     await page.waitForTimeout(250);
   }
-  const samples = await page.evaluate(() => window.__raftsimFrameMs.slice());
+  const samples = await page.evaluate(() =>
+    (document.documentElement.dataset.frameMs || '').split(',').filter(Boolean).map((us) => Number(us) / 1000));
   const whole = (await page.evaluate(() => window.__wholeFrameMs.slice())).sort((a, b) => a - b);
   const sorted = samples.slice().sort((a, b) => a - b);
   const mean = onScreen.reduce((a, b) => a + b, 0) / onScreen.length;
