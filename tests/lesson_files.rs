@@ -88,16 +88,31 @@ fn built_in_chapters_from_their_files_give_the_same_worlds_as_before() {
     assert_eq!(checked, TRACES.len(), "no step went missing");
 }
 
-/// The page lists the tour's chapters before fetching any of them, from `lesson::TOUR`: its ids
-/// and titles must be the files' own, in the files' order.
+/// The page lists the tour's chapters before fetching any of them, by the ids of `lesson::TOUR`
+/// and the titles of the catalogue (`tour.<id>`): they must be the files' own, in the files'
+/// order, in every language.
 #[test]
-fn the_tour_catalogue_names_each_file_by_its_own_id_and_title() {
+fn the_tour_menu_names_each_file_by_its_own_id_and_title() {
+    let root = env!("CARGO_MANIFEST_DIR");
     for (i, text) in BUILT_IN.iter().enumerate() {
         let chapter = lesson::parse(text).expect("reads");
-        assert_eq!(
-            (chapter.slug.as_str(), chapter.title.as_str()),
-            lesson::TOUR[i]
-        );
+        assert_eq!(chapter.slug, lesson::TOUR[i]);
+        for lang in raftsim::ui::language::LANGUAGES {
+            let words = raftsim::i18n::Catalogue::parse(
+                &std::fs::read_to_string(format!("{root}/i18n/{lang}.txt")).expect("catalogue"),
+            );
+            let path = if lang == "en" {
+                format!("{root}/lessons/{}.txt", chapter.slug)
+            } else {
+                format!("{root}/lessons/{lang}/{}.txt", chapter.slug)
+            };
+            let file = lesson::parse(&std::fs::read_to_string(path).expect("file")).expect("reads");
+            assert_eq!(
+                words.get(&format!("tour.{}", chapter.slug)),
+                Some(file.title.as_str()),
+                "{lang}"
+            );
+        }
         let file = std::fs::read_to_string(lesson::tour_file(&chapter.slug)).expect("file exists");
         assert_eq!(file, *text);
     }

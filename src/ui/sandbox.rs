@@ -738,7 +738,7 @@ impl Sandbox {
         if let Some(read) = self.library.iter().find(|c| c.slug == chapter) {
             return self.open_chapter(Arc::clone(read), step);
         }
-        if lesson::TOUR.iter().any(|(id, _)| *id == chapter) {
+        if lesson::TOUR.contains(&chapter) {
             self.request_lesson(LessonRequest {
                 path: lesson::tour_file(chapter),
                 tour_id: Some(chapter.to_string()),
@@ -746,7 +746,7 @@ impl Sandbox {
             });
             return;
         }
-        let names: Vec<&str> = lesson::TOUR.iter().map(|(id, _)| *id).collect();
+        let names = lesson::TOUR;
         self.say(
             "notice.no-chapter",
             &[
@@ -818,7 +818,7 @@ impl Sandbox {
     pub fn tour_position(&self) -> Option<usize> {
         let chapter = self.tour()?.chapter();
         self.library.iter().find(|c| Arc::ptr_eq(c, chapter))?;
-        lesson::TOUR.iter().position(|(id, _)| *id == chapter.slug)
+        lesson::TOUR.iter().position(|id| *id == chapter.slug)
     }
 
     /// Opens a chapter (built in, or a teacher's lesson) at step `step` (from 0).
@@ -977,7 +977,7 @@ impl Sandbox {
     /// teacher's lesson).
     fn neighbour_chapter(&self, offset: isize) -> Option<&'static str> {
         let position = self.tour_position()?;
-        let (id, _) = lesson::TOUR.get(position.checked_add_signed(offset)?)?;
+        let id = lesson::TOUR.get(position.checked_add_signed(offset)?)?;
         Some(id)
     }
 

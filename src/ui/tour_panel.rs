@@ -157,17 +157,17 @@ pub fn tour_panel(
     let chapter = runner.chapter();
     // A built-in chapter is one of the tour's; a teacher's lesson stands alone.
     let position = sandbox.tour_position();
-    let lesson_only = [(chapter.slug.as_str(), chapter.title.as_str())];
-    let chapters: &[(&str, &str)] = if position.is_some() {
-        &lesson::TOUR
+    let words = sandbox.words();
+    let chapter_count = if position.is_some() {
+        lesson::TOUR.len()
     } else {
-        &lesson_only
+        1
     };
     let chapter_index = position.unwrap_or(0);
     let step = runner.step_index();
     let steps = chapter.steps.len();
     let at_start = chapter_index == 0 && step == 0;
-    let at_end = chapter_index + 1 == chapters.len() && step + 1 == steps;
+    let at_end = chapter_index + 1 == chapter_count && step + 1 == steps;
     let status = sandbox.tour_status();
     let asking = sandbox.tour_awaits_answer();
     let (status_word, status_key) = match status {
@@ -177,7 +177,6 @@ pub fn tour_panel(
         StepStatus::Done => ("done", "ui.tour-done"),
         StepStatus::TimedOut => ("timed-out", "ui.tour-timed-out"),
     };
-    let words = sandbox.words();
     let status_text = say(words, status_key);
     let choose = {
         let dispatch = dispatch.clone();
@@ -189,15 +188,24 @@ pub fn tour_panel(
             });
         })
     };
-    // The chapters, as the menu's options (a teacher's lesson titles its own: escaped).
-    let options: String = chapters
-        .iter()
-        .enumerate()
-        .map(|(i, (id, title))| {
-            let text = format!("{}. {}", i + 1, escape(title));
-            option(&escape(id), &text, i == chapter_index)
-        })
-        .collect();
+    // The chapters, as the menu's options: the tour's named by the catalogue (`tour.<id>`, in
+    // the reader's language), a teacher's lesson by its own title (escaped).
+    let options: String = if position.is_some() {
+        lesson::TOUR
+            .iter()
+            .enumerate()
+            .map(|(i, id)| {
+                let text = format!("{}. {}", i + 1, say(words, &format!("tour.{id}")));
+                option(id, &text, i == chapter_index)
+            })
+            .collect()
+    } else {
+        option(
+            &escape(&chapter.slug),
+            &format!("1. {}", escape(&chapter.title)),
+            true,
+        )
+    };
     // One listener for the row of buttons: Next is an element (its words change as it is
     // pressed, and it keeps the focus), the others are markup.
     let on_click = {

@@ -128,22 +128,23 @@ impl Question {
     }
 }
 
-/// The built-in tour's chapters, in reading order: each one's id and title. The chapters are
-/// lesson files, `lessons/<id>.txt`. The page fetches a chapter's file when it is first opened
-/// (from the site, like a teacher's lesson), so the tour's text costs the page's bundle nothing;
-/// native builds (tests, tools) have the files compiled in ([`BUILT_IN`]). A test checks that
-/// these titles are the files' own.
-pub const TOUR: [(&str, &str); 10] = [
-    ("consensus", "What is distributed consensus?"),
-    ("roles", "Followers, candidates and leaders"),
-    ("election", "Leader election"),
-    ("reelection", "Re-election"),
-    ("split-vote", "Split votes"),
-    ("replication", "Log replication"),
-    ("partition", "Network partitions"),
-    ("membership", "Membership changes"),
-    ("compaction", "Snapshots"),
-    ("reads", "Reading the value"),
+/// The built-in tour's chapters, in reading order, by id. The chapters are lesson files,
+/// `lessons/<id>.txt` (and `lessons/<lang>/<id>.txt` in other languages). The page fetches a
+/// chapter's file when it is first opened (from the site, like a teacher's lesson), so the
+/// tour's text costs the page's bundle nothing; native builds (tests, tools) have the English
+/// files compiled in ([`BUILT_IN`]). The menu names them from the catalogue (`tour.<id>`); a test
+/// checks those are the files' own titles, in every language.
+pub const TOUR: [&str; 10] = [
+    "consensus",
+    "roles",
+    "election",
+    "reelection",
+    "split-vote",
+    "replication",
+    "partition",
+    "membership",
+    "compaction",
+    "reads",
 ];
 
 /// Where the page finds a built-in chapter's lesson file, relative to itself.
