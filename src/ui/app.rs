@@ -353,8 +353,8 @@ pub fn App() -> Html {
         }));
     }
 
-    // The live region's narrator, and whether it was on at the last render (turning it off or on
-    // is said in the region itself).
+    // The live region's narrator (it remembers whether the reader turned it off: turning it off
+    // or on is said in the region itself), and where the focus was before a dialog opened.
     let narrator = use_mut_ref(Narrator::default);
     let dialog_focus = use_mut_ref(DialogFocus::default);
 

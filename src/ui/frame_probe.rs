@@ -13,9 +13,9 @@ pub fn now_ms() -> Option<f64> {
 }
 
 /// Appends one sample, in whole microseconds, to the attribute `data-frame-ms` of `<html>`
-/// (comma-separated), which
-/// the benchmark reads and clears. An attribute, not a JavaScript array: the page already has
-/// the calls for attributes, so the probe costs its bundle almost nothing.
+/// (comma-separated), which the benchmark reads and clears. An attribute, not a JavaScript
+/// array: the page already has the calls for attributes, so the probe costs its bundle almost
+/// nothing.
 pub fn record(sample_ms: f64) {
     let Some(root) = web_sys::window()
         .and_then(|w| w.document())
