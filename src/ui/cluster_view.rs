@@ -80,6 +80,7 @@ pub fn cluster_svg(
             }
         }
         // Clicking a link cuts or restores it: one listener reads which from its `data-link`.
+        // Each link is an SVG `<a>`, so the keyboard reaches it (Tab) and Enter clicks it.
         let toggle = {
             let dispatch = dispatch.clone();
             Callback::from(move |e: MouseEvent| {
@@ -87,6 +88,7 @@ pub fn cluster_svg(
                 let (a, b) = pair.split_once('-').unwrap_or_default();
                 if let (Some(a), Some(b)) = (NodeId::from_name(a), NodeId::from_name(b)) {
                     e.stop_propagation();
+                    e.prevent_default();
                     dispatch.emit(UiCommand::ToggleLink(a, b));
                 }
             })
@@ -176,7 +178,7 @@ fn link(out: &mut String, world: &World, i: usize, j: usize, words: Option<&Cata
     );
     let _ = write!(
         out,
-        "<g class=\"link{class}\" data-testid=\"link\" data-link=\"{a}-{b}\"><title>{label}</title><line class=\"link-hit\" {ends}></line><line class=\"link-line\" {ends}></line>"
+        "<a class=\"link{class}\" href=\"#\" role=\"button\" data-testid=\"link\" data-link=\"{a}-{b}\"><title>{label}</title><line class=\"link-hit\" {ends}></line><line class=\"link-line\" {ends}></line>"
     );
     if cut || partitioned {
         let mid = geometry::along(pa, pb, 0.5, 0.0);
@@ -187,7 +189,7 @@ fn link(out: &mut String, world: &World, i: usize, j: usize, words: Option<&Cata
             f(mid.y)
         );
     }
-    *out += "</g>";
+    *out += "</a>";
 }
 
 /// Under a node: its role in words (shapes and colours say it too), and what it is doing in
