@@ -4,8 +4,9 @@
 //!
 //! The sentences are the event list's own (the catalogue's `event.*`), for the events a listener
 //! needs to follow the story: elections started and won, a leader's commits, clients' answers, the
-//! user's actions (a partition, a stop), configuration changes, and violations. Messages and
-//! followers' commits are left out: they are the detail the ring and the lists show.
+//! user's actions (a partition, a stop), configuration changes, a leader stepping down, and
+//! violations. Messages, timers and followers' commits are left out: they are the detail the
+//! ring and the lists show.
 
 use crate::i18n::{fill, Catalogue};
 use crate::raft::{NodeEvent, Role};
@@ -14,9 +15,10 @@ use crate::sim::{TraceEvent, TraceKind, World};
 
 /// Real milliseconds between two announcements while the clock runs.
 pub const QUIET_MS: f64 = 2000.0;
-/// Sentences in one announcement; older ones waiting beyond [`KEPT`] are dropped.
+/// Sentences in one announcement; the rest wait for the next one.
 const MOST: usize = 3;
-/// Sentences kept waiting at most (the newest): at high speed the story moves on.
+/// Sentences kept waiting at most: beyond it the oldest minor ones (see [`MINOR`]) go first, so
+/// that at high speed a leader, an action or a violation is still said.
 const KEPT: usize = 6;
 
 /// The events narrated, by their sentence's key.
