@@ -19,11 +19,7 @@ pub fn cluster_text(world: &World, words: Option<&Catalogue>) -> String {
         say(words, "ui.text-head")
     );
     for node in world.nodes() {
-        let role = if node.is_stopped() {
-            "stopped"
-        } else {
-            node.role().as_str()
-        };
+        let role = node.state_name();
         let _ = write!(
             markup,
             "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{}</td><td>",

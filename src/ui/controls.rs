@@ -17,7 +17,7 @@ use crate::raft::{ClientId, Member, NodeId, ReadMode};
 use crate::sim::config::{OptionChange, MAX_SLOTS};
 use crate::sim::{Action, Config, MS};
 
-use super::event_list::{command_of, format_time, markup, say_with, select_option};
+use super::event_list::{command_of, format_time, markup, on_command, say_with, select_option};
 use super::params::{Controls, Notice, MAX_UI_NODES};
 use super::sandbox::{option_switches, safety_switches, NodeVerb, Sandbox, UiCommand};
 
@@ -70,17 +70,12 @@ pub fn playback_bar(sandbox: &Sandbox, dispatch: &Callback<UiCommand>, controls:
             }
         })
     };
-    let on_click = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |e: MouseEvent| {
-            dispatch.emit(match command_of(&e).as_str() {
-                "play" => UiCommand::TogglePlay,
-                "back" => UiCommand::StepBack,
-                "step" => UiCommand::StepEvent,
-                _ => return,
-            })
-        })
-    };
+    let on_click = on_command(dispatch, |command| match command {
+        "play" => Some(UiCommand::TogglePlay),
+        "back" => Some(UiCommand::StepBack),
+        "step" => Some(UiCommand::StepEvent),
+        _ => None,
+    });
     html! {
         // These buttons move by single events of the simulation (a message delivered, a timer
         // running out); the tour's own buttons move by steps of the story. Their words say which.
@@ -394,18 +389,13 @@ pub fn network_panel(sandbox: &Sandbox, dispatch: &Callback<UiCommand>) -> Html 
     let network = sandbox.world().network();
     let split = network.partition().is_some() || network.cut_links().next().is_some();
     let words = sandbox.words();
-    let on_click = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |e: MouseEvent| {
-            dispatch.emit(match command_of(&e).as_str() {
-                "apply" => UiCommand::ApplyPartition,
-                "cancel" => UiCommand::CancelPartition,
-                "partition" => UiCommand::EditPartition,
-                "heal" => UiCommand::Heal,
-                _ => return,
-            })
-        })
-    };
+    let on_click = on_command(dispatch, |command| match command {
+        "apply" => Some(UiCommand::ApplyPartition),
+        "cancel" => Some(UiCommand::CancelPartition),
+        "partition" => Some(UiCommand::EditPartition),
+        "heal" => Some(UiCommand::Heal),
+        _ => None,
+    });
     let (hint, buttons) = if editing {
         (
             say(words, "ui.partition-help"),

@@ -116,6 +116,20 @@ pub fn command_of(e: &Event) -> String {
     data_of(e, "data-cmd")
 }
 
+/// One listener for a row of buttons written as markup: the `data-cmd` of the one clicked,
+/// turned into a command by `table` (a click elsewhere in the row does nothing).
+pub fn on_command(
+    dispatch: &Callback<UiCommand>,
+    table: fn(&str) -> Option<UiCommand>,
+) -> Callback<MouseEvent> {
+    let dispatch = dispatch.clone();
+    Callback::from(move |e: MouseEvent| {
+        if let Some(command) = table(&command_of(&e)) {
+            dispatch.emit(command);
+        }
+    })
+}
+
 /// The attribute `name` of the element an event happened on, or of the nearest one around it
 /// that has it (empty if none has).
 pub fn data_of(e: &Event, name: &str) -> String {

@@ -158,11 +158,7 @@ fn row(table: &mut String, node: &Node, shown: &Shown) {
         .and_then(|l| follower_progress(l, id))
         .map(|(next, matched)| format!("{next} / {matched}"))
         .unwrap_or_default();
-    let role = if node.is_stopped() {
-        "stopped"
-    } else {
-        node.role().as_str()
-    };
+    let role = node.state_name();
     let _ = write!(
         table,
         "<tr class=\"{role}\" data-testid=\"log-row\" data-node=\"{id}\"><th scope=\"row\">{id}"

@@ -1580,8 +1580,7 @@ impl Sandbox {
     /// The word for what a node is doing, as the `data-role` attribute spells it.
     pub fn role_name(&self, node: NodeId) -> &'static str {
         match self.world().node(node) {
-            Some(n) if n.is_stopped() => "stopped",
-            Some(n) => n.role().as_str(),
+            Some(n) => n.state_name(),
             None => "stopped",
         }
     }

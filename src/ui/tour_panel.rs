@@ -5,7 +5,7 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use super::controls::option;
-use super::event_list::{command_of, data_of, escape, markup, say_with};
+use super::event_list::{command_of, data_of, escape, markup, on_command, say_with};
 use super::{say, words_markup};
 
 use crate::scenario::lesson::{self, Answer, Given};
@@ -208,18 +208,13 @@ pub fn tour_panel(
     };
     // One listener for the row of buttons: Next is an element (its words change as it is
     // pressed, and it keeps the focus), the others are markup.
-    let on_click = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |e: MouseEvent| {
-            dispatch.emit(match command_of(&e).as_str() {
-                "back" => UiCommand::TourBack,
-                "next" => UiCommand::TourNext,
-                "restart" => UiCommand::TourRestart,
-                "try" => UiCommand::TryItYourself,
-                _ => return,
-            })
-        })
-    };
+    let on_click = on_command(dispatch, |command| match command {
+        "back" => Some(UiCommand::TourBack),
+        "next" => Some(UiCommand::TourNext),
+        "restart" => Some(UiCommand::TourRestart),
+        "try" => Some(UiCommand::TryItYourself),
+        _ => None,
+    });
     let running = status == StepStatus::Running;
     let question = runner.step().question.as_ref();
     // The buttons keep their places whatever the status says: the status has a line of its own,

@@ -588,6 +588,15 @@ impl Node {
     pub fn is_stopped(&self) -> bool {
         self.stopped
     }
+    /// What the server is doing, in one word: `stopped`, or its role as the page spells it
+    /// (`data-role`, the logs' row classes, the catalogue's `role.*`).
+    pub fn state_name(&self) -> &'static str {
+        if self.stopped {
+            "stopped"
+        } else {
+            self.role.as_str()
+        }
+    }
     /// Whether the server is running and leader.
     pub fn is_leader(&self) -> bool {
         !self.stopped && self.role == Role::Leader
