@@ -81,20 +81,12 @@ pub fn embed_url(source: &EmbedSource, options: &EmbedOptions) -> String {
     format!("{}?{}", source.base_url, query.join("&"))
 }
 
-/// Escapes text for an HTML attribute value in double quotes.
-fn escape_attribute(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('"', "&quot;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
 /// The snippet to paste into a page.
 pub fn iframe_snippet(url: &str, options: &EmbedOptions) -> String {
     format!(
         "<iframe src=\"{}\" width=\"{}\" height=\"{}\" title=\"raftsim: Raft consensus simulator\" \
          style=\"border:1px solid #ccc;border-radius:8px;max-width:100%\" loading=\"lazy\"></iframe>",
-        escape_attribute(url),
+        super::event_list::escape(url),
         options.width,
         options.height
     )

@@ -186,21 +186,10 @@ pub fn describe_message(m: &MessageRecord) -> String {
 
 /// A message's tooltip: its words as an SVG `<title>`.
 pub fn title(m: &MessageRecord) -> String {
-    format!("<title>{}</title>", escape(&describe_message(m)))
-}
-
-/// Escapes text for SVG content and attributes.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            _ => out.push(c),
-        }
-    }
-    out
+    format!(
+        "<title>{}</title>",
+        super::event_list::escape(&describe_message(m))
+    )
 }
 
 /// Everything the drawing depends on, besides the history.
