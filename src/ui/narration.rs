@@ -109,12 +109,15 @@ impl Narrator {
         playing: bool,
         now_ms: f64,
     ) -> bool {
-        // Until the words come nothing can be said: the events wait (they stay in the trace).
-        let Some(words) = words else {
-            return false;
-        };
         let trace = world.trace();
         let end = trace.last().map_or(0, |e| e.seq + 1);
+        // Until the words come nothing can be said: the events wait (they stay in the trace).
+        // The first look still marks where the story starts, even before the words: a page
+        // whose catalogue comes late must still say the election it saw happen meanwhile.
+        let Some(words) = words else {
+            self.next.get_or_insert(end);
+            return false;
+        };
         let first = match self.next.replace(end) {
             Some(next) if next <= end => trace.partition_point(|e| e.seq < next),
             _ => {
@@ -219,6 +222,22 @@ mod tests {
             "paused"
         );
         assert!(narrator.text().contains("healed"), "{}", narrator.text());
+    }
+
+    #[test]
+    fn words_that_come_late_still_say_what_happened_meanwhile() {
+        let words = crate::i18n::english();
+        let mut world = world();
+        let mut narrator = Narrator::default();
+        assert!(!narrator.follow(&world, None, true, 0.0));
+        world.advance_to(3_000_000);
+        assert!(!narrator.follow(&world, None, true, 3_000.0));
+        assert!(narrator.follow(&world, Some(&words), true, 3_100.0));
+        assert!(
+            narrator.text().contains("became leader"),
+            "{}",
+            narrator.text()
+        );
     }
 
     #[test]

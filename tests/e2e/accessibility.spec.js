@@ -108,6 +108,12 @@ test('the Spanish and Chinese pages have no WCAG A/AA violation and say their la
 });
 
 test('a screen reader hears the election, can silence the narration, and reads the cluster as a table', async ({ page }) => {
+  // The catalogue comes late (as on a slow network, or a loaded CI machine, where this test once
+  // failed): the election that happened meanwhile must still be said once the words arrive.
+  await page.route('**/i18n/en.txt', async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await route.continue();
+  });
   const errors = await openApp(page, '?seed=3&speed=1');
   const region = page.getByTestId('narration');
   await expect(region).toHaveAttribute('aria-live', 'polite');
