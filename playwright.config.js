@@ -8,8 +8,8 @@ module.exports = defineConfig({
   testDir: 'tests/e2e',
   timeout: 60_000,
   expect: { timeout: 15_000 },
-  fullyParallel: false,
-  workers: 1,
+  fullyParallel: true,
+  workers: Number(process.env.RAFTSIM_E2E_WORKERS || 2),
   reporter: [['list']],
   outputDir: 'target/e2e-results',
   use: {

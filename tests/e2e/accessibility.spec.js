@@ -37,30 +37,34 @@ test('the sandbox, light and dark, paused and running, has no WCAG A/AA violatio
   }
 });
 
-test('every tour chapter has no WCAG A/AA violation', async ({ page }) => {
-  for (const chapter of CHAPTERS) {
+// One test per chapter and per scenario: each is short, and the suite's workers share them out.
+for (const chapter of CHAPTERS) {
+  test(`the tour chapter ${chapter} has no WCAG A/AA violation`, async ({ page }) => {
     const errors = await openApp(page, `?tour=${chapter}&step=1&speed=1`);
     await expect(page.getByTestId('tour-caption').or(page.getByTestId('tour-question-text'))).toBeVisible();
     await page.waitForTimeout(800);
     await expectAccessible(page, `tour ${chapter}`);
     expect(errors).toEqual([]);
-  }
-});
+  });
+}
 
-test('every scenario, with its violation shown, has no WCAG A/AA violation', async ({ page }) => {
-  for (const slug of BROKEN) {
+for (const slug of BROKEN) {
+  test(`the scenario ${slug}, with its violation shown, has no WCAG A/AA violation`, async ({ page }) => {
     const errors = await openApp(page, `?scenario=${slug}&speed=1`);
     await expect(page.getByTestId('invariants')).toHaveAttribute('data-ok', 'false', { timeout: 30_000 });
     await expectAccessible(page, `scenario ${slug}, violation shown`);
     expect(errors).toEqual([]);
-  }
-  for (const slug of OTHERS) {
+  });
+}
+
+for (const slug of OTHERS) {
+  test(`the scenario ${slug} has no WCAG A/AA violation`, async ({ page }) => {
     const errors = await openApp(page, `?scenario=${slug}&speed=1`);
     await page.waitForTimeout(1500);
     await expectAccessible(page, `scenario ${slug}`);
     expect(errors).toEqual([]);
-  }
-});
+  });
+}
 
 test('the dialogs, the experiments and the studio have no WCAG A/AA violation', async ({ page }) => {
   const errors = await openApp(page, '?seed=3');

@@ -57,8 +57,12 @@ for (const [width, height] of [[1440, 900], [1280, 720], [390, 844]]) {
     for (const chapter of CHAPTERS) {
       // Every step of every chapter.
       await page.getByTestId('tour-chapter').selectOption(chapter);
-      const steps = Number(await page.getByTestId('tour').getAttribute('data-steps'));
+      // A chapter's file is fetched when chosen: until it comes the last one is still shown, done.
+      const tour = page.getByTestId('tour');
+      await expect(tour).toHaveAttribute('data-chapter', chapter);
+      const steps = Number(await tour.getAttribute('data-steps'));
       for (let step = 1; step <= steps; step++) {
+        await expect(tour).toHaveAttribute('data-step', String(step));
         await waitUntilDone(page);
         const where = `${chapter} step ${step}`;
         expect(await page.evaluate(() => document.scrollingElement.scrollTop), where).toBe(0);
