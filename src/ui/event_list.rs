@@ -145,9 +145,11 @@ pub fn data_of(e: &Event, name: &str) -> String {
     String::new()
 }
 
-/// Formats virtual microseconds as seconds with millisecond precision.
+/// Formats virtual microseconds as seconds with millisecond precision, with the reader's
+/// decimal mark (see [`super::language::decimal_mark`]).
 pub fn format_time(us: u64) -> String {
-    format!("{}.{:03} s", us / 1_000_000, (us / 1_000) % 1_000)
+    let mark = super::language::decimal_mark();
+    format!("{}{mark}{:03} s", us / 1_000_000, (us / 1_000) % 1_000)
 }
 
 /// A "why" in words, or an ellipsis while the catalogue is on its way.

@@ -6,7 +6,6 @@
 
 use std::fmt::Write;
 
-use crate::decimal::fixed;
 use yew::prelude::*;
 
 use crate::raft::{ClientId, Endpoint, Node, NodeId, Role};
@@ -58,12 +57,25 @@ fn hint(text: String) -> String {
     format!("<p class=\"hint\">{text}</p>")
 }
 
+/// Microseconds as milliseconds to a tenth ("12.5"), rounded to the nearest, with the reader's
+/// decimal mark.
+pub(crate) fn tenths_of_ms(us: u64) -> String {
+    let tenths = (us + 50) / 100;
+    let mark = super::language::decimal_mark();
+    format!("{}{mark}{}", tenths / 10, tenths % 10)
+}
+
 /// "in 12.5 ms" or "3.0 ms ago" from now, or a dash.
 fn in_ms(world: &World, at: Option<u64>, words: Option<&Catalogue>) -> String {
-    let ms = |us: u64| fixed(us as f64 / 1000.0, 1);
     match at {
-        Some(t) if t >= world.now() => say_with(words, "ui.in-ms", &[("ms", &ms(t - world.now()))]),
-        Some(t) => say_with(words, "ui.ms-ago", &[("ms", &ms(world.now() - t))]),
+        Some(t) if t >= world.now() => {
+            say_with(words, "ui.in-ms", &[("ms", &tenths_of_ms(t - world.now()))])
+        }
+        Some(t) => say_with(
+            words,
+            "ui.ms-ago",
+            &[("ms", &tenths_of_ms(world.now() - t))],
+        ),
         None => "—".to_string(),
     }
 }

@@ -59,9 +59,37 @@ pub fn with_language(query: &str, code: &str) -> String {
     out + "lang=" + code
 }
 
+thread_local! {
+    /// The reader's decimal mark, from the catalogue's `num.decimal` ("," in Spanish); "." until
+    /// the catalogue comes. A page shows one language, so it is the page's, not a view's: every
+    /// time and fraction shown asks for [`decimal_mark`] without each view carrying the words.
+    static DECIMAL_MARK: std::cell::Cell<char> = const { std::cell::Cell::new('.') };
+}
+
+/// Writes numbers from now on with the decimal mark of `words` (see [`decimal_mark`]).
+pub fn use_decimal_mark(words: &crate::i18n::Catalogue) {
+    let mark = words.get("num.decimal").and_then(|m| m.chars().next());
+    DECIMAL_MARK.with(|cell| cell.set(mark.unwrap_or('.')));
+}
+
+/// The reader's decimal mark (see [`use_decimal_mark`]).
+pub fn decimal_mark() -> char {
+    DECIMAL_MARK.with(|cell| cell.get())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_take_the_decimal_mark_of_the_catalogue() {
+        assert_eq!(crate::ui::event_list::format_time(2_479_000), "2.479 s");
+        use_decimal_mark(&crate::i18n::Catalogue::parse("num.decimal ,\n"));
+        assert_eq!(crate::ui::event_list::format_time(2_479_000), "2,479 s");
+        assert_eq!(crate::ui::inspector::tenths_of_ms(12_540), "12,5");
+        use_decimal_mark(&crate::i18n::Catalogue::parse("other x\n"));
+        assert_eq!(crate::ui::event_list::format_time(2_479_000), "2.479 s");
+    }
 
     fn tags(list: &[&str]) -> Vec<String> {
         list.iter().map(|s| s.to_string()).collect()

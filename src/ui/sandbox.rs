@@ -1358,7 +1358,11 @@ impl Sandbox {
             }),
             UiCommand::SeekTime(at) => self.travel(|t| t.seek_to_time(at)),
             UiCommand::SeekToEnd => self.travel(Timeline::seek_to_end),
-            UiCommand::Words(Ok(text)) => self.words = Some(Catalogue::parse(&text)),
+            UiCommand::Words(Ok(text)) => {
+                let words = Catalogue::parse(&text);
+                super::language::use_decimal_mark(&words);
+                self.words = Some(words);
+            }
             // The one notice in English in the code: without the catalogue there are no other
             // words to say it in.
             UiCommand::Words(Err(reason)) => {
