@@ -338,3 +338,20 @@ fn a_deposed_leader_reads_stale_only_with_the_switch() {
     ));
     assert!(w.check_invariants().is_empty());
 }
+
+/// The scenario menu lists `SLUGS` without building the scripts: they must be the presets', in
+/// order, and each needs its title in the catalogue (the other languages are checked against
+/// English by `translations.rs`).
+#[test]
+fn the_menu_lists_every_preset_with_its_title() {
+    let slugs: Vec<&str> = presets().iter().map(|p| p.slug).collect();
+    assert_eq!(slugs, raftsim::scenario::presets::SLUGS);
+    let english = raftsim::i18n::english();
+    for slug in slugs {
+        let key = format!("scenario.{slug}.title");
+        assert!(
+            english.get(&key).is_some_and(|t| !t.is_empty()),
+            "{key} missing"
+        );
+    }
+}

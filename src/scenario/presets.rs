@@ -92,8 +92,6 @@ pub struct Mark {
 pub struct Preset {
     /// Stable identifier for URLs (`?scenario=figure8`).
     pub slug: &'static str,
-    /// Short title.
-    pub title: &'static str,
     /// The safety switch the preset is about, if any. `config` has it on (the rule broken).
     pub switch: Option<SafetySwitch>,
     /// The world's configuration, with the switch (if any) on.
@@ -158,6 +156,20 @@ impl Preset {
         }
     }
 }
+
+/// Every preset's slug, in the order of [`presets`] (the scenario menu's): the menu lists them
+/// without building the scripts. Each has its title in the catalogue (`scenario.<slug>.title`).
+pub const SLUGS: [&str; 9] = [
+    "figure8",
+    "figure7",
+    "livelock",
+    "vote-without-log-check",
+    "forget-vote-on-restart",
+    "skip-prev-log-check",
+    "membership-bug",
+    "removed-server",
+    "stale-read",
+];
 
 /// Every preset.
 pub fn presets() -> Vec<Preset> {
@@ -285,7 +297,6 @@ fn figure8() -> Preset {
         .go(Action::Timeout(E));
     Preset {
         slug: "figure8",
-        title: "Figure 8: why old entries are not committed by counting",
         switch: Some(SafetySwitch::CommitOldTermsByCounting),
         config: staged(5, SafetySwitch::CommitOldTermsByCounting),
         end_us: s.now + SECOND,
@@ -309,7 +320,6 @@ fn vote_without_log_check() -> Preset {
         .go(Action::Timeout(C));
     Preset {
         slug: "vote-without-log-check",
-        title: "Voting for a candidate with a stale log",
         switch: Some(SafetySwitch::VoteWithoutLogCheck),
         config: staged(3, SafetySwitch::VoteWithoutLogCheck),
         end_us: s.now + SECOND,
@@ -330,7 +340,6 @@ fn forget_vote_on_restart() -> Preset {
         .go(Action::Timeout(B));
     Preset {
         slug: "forget-vote-on-restart",
-        title: "Forgetting a vote after a restart",
         switch: Some(SafetySwitch::ForgetVoteOnRestart),
         config: staged(3, SafetySwitch::ForgetVoteOnRestart),
         end_us: s.now + SECOND,
@@ -356,7 +365,6 @@ fn skip_prev_log_check() -> Preset {
     s.go(Action::Heal);
     Preset {
         slug: "skip-prev-log-check",
-        title: "Appending without the consistency check",
         switch: Some(SafetySwitch::SkipPrevLogCheck),
         config: staged(3, SafetySwitch::SkipPrevLogCheck),
         end_us: s.now + SECOND,
@@ -400,7 +408,6 @@ fn membership_bug() -> Preset {
     config.single_server_changes = true;
     Preset {
         slug: "membership-bug",
-        title: "Membership changes: two leaders in one term",
         switch: Some(SafetySwitch::ChangeBeforeOwnTermCommit),
         config,
         end_us: s.now + SECOND,
@@ -438,7 +445,6 @@ fn removed_server() -> Preset {
     };
     Preset {
         slug: "removed-server",
-        title: "A removed server that will not go away",
         switch: Some(SafetySwitch::VoteDespiteLiveLeader),
         config,
         end_us: s.now + 2 * SECOND,
@@ -471,7 +477,6 @@ fn stale_read() -> Preset {
     config.client_retry_timeout_us = 300 * MS;
     Preset {
         slug: "stale-read",
-        title: "A stale read from a deposed leader",
         switch: Some(SafetySwitch::ServeReadsLocally),
         config,
         end_us: s.now + 2 * SECOND,
@@ -494,7 +499,6 @@ fn livelock() -> Preset {
     SafetySwitch::FixedElectionTimeout.set(&mut config.safety, true);
     Preset {
         slug: "livelock",
-        title: "Split votes for ever without random timeouts",
         switch: Some(SafetySwitch::FixedElectionTimeout),
         config,
         actions: Vec::new(),
@@ -592,7 +596,6 @@ fn figure7() -> Preset {
     batch(&mut s, 300 * MS, A, &[81]);
     Preset {
         slug: "figure7",
-        title: "Figure 7: a new leader repairs follower logs",
         switch: None,
         config,
         end_us: s.now + SECOND,

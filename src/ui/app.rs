@@ -15,7 +15,7 @@ use super::controls::{client_panel, network_panel, node_actions, playback_bar, s
 use super::embed_api::{
     parse_host_message, EmbedEvent, HostCommand, HostMessageError, HostReporter, PROTOCOL_VERSION,
 };
-use super::event_list::{command_of, event_list, event_list_version, markup, say_with};
+use super::event_list::{command_of, escape, event_list, event_list_version, markup, say_with};
 use super::frame_probe;
 use super::frozen::{fingerprint, ViewCache};
 use super::hooks::{
@@ -30,7 +30,7 @@ use super::log_table::{log_table, log_table_version, MAX_SHOWN, TOUR_SHOWN};
 use super::narration::Narrator;
 use super::params::{parse_query, shorten, Notice, Theme};
 use super::sandbox::{Sandbox, UiCommand};
-use super::share_panel::{share_url, SharePanel};
+use super::share_panel::{share_url, SharePanel, SharePanelWords};
 use super::spacetime_panel::{panel_version, spacetime_panel, wheel_listener, SpacetimeUi};
 use super::timeline_bar::timeline_bar;
 use super::tour_panel::{scenario_panel, tour_panel};
@@ -643,7 +643,7 @@ pub fn App() -> Html {
                     <label class="field inline">
                         <select data-testid="scenario-select" onchange={load_scenario} aria-label={say(s.words(), "ui.scenario-menu")}>
                             <option value="" selected=true>{ say(s.words(), "ui.scenarios") }</option>
-                            { for presets::presets().iter().map(|p| html! { <option value={p.slug}>{ p.title }</option> }) }
+                            { markup(scenario_options(s.words())) }
                         </select>
                     </label>
                     { markup(say_with(s.words(), "ui.header-tools", &[("home", &HOME)])) }
@@ -654,7 +654,7 @@ pub fn App() -> Html {
             if !notices.is_empty() {
                 <div class="error-banner" data-testid="error-banner" role="alert">
                     <ul>{ for notices.iter().map(|n| html! { <li>{ n.clone() }</li> }) }</ul>
-                    <button class="btn ghost" onclick={dismiss} aria-label="Dismiss">{ "✕" }</button>
+                    <button class="btn ghost" onclick={dismiss} aria-label={say(s.words(), "ui.dismiss")}>{ "✕" }</button>
                 </div>
             }
             // The stage holds everything a caption can talk about (the story, the cluster, the
@@ -681,7 +681,7 @@ pub fn App() -> Html {
                             </div>
                             if embedded {
                                 <a class="embed-brand" data-testid="brand" href={full_app_href()} target="_blank"
-                                   rel="noopener" title="Open the full simulator in a new tab">{ "raftsim" }</a>
+                                   rel="noopener" title={say(s.words(), "ui.open-full")}>{ "raftsim" }</a>
                             }
                             { cluster_svg(&s, &dispatch, &mut cache) }
                         </div>
@@ -711,7 +711,7 @@ pub fn App() -> Html {
                         }
                         if controls.inspector { { inspector(&s, &dispatch) } }
                         if !embedded && !touring {
-                            <SharePanel on_share={on_share} on_export={on_export} dispatch={dispatch.clone()} />
+                            <SharePanel on_share={on_share} on_export={on_export} dispatch={dispatch.clone()} words={SharePanelWords::of(s.words())} />
                             { recorder_view(&s, &dispatch) }
                         }
                         if controls.settings {
@@ -738,6 +738,18 @@ pub fn App() -> Html {
             <p class="visually-hidden" aria-live="polite" data-testid="narration" id="narration"></p>
         </div>
     }
+}
+
+/// The scenario menu's options, each preset's title in the reader's words (as markup: cheaper in
+/// the bundle than an element each).
+fn scenario_options(words: Option<&Catalogue>) -> String {
+    presets::SLUGS
+        .iter()
+        .map(|slug| {
+            let title = say(words, &format!("scenario.{slug}.title"));
+            format!("<option value=\"{slug}\">{}</option>", escape(&title))
+        })
+        .collect()
 }
 
 /// A modal dialog over the page, its words in `words` (`title_key`, `ui.close`) and its body

@@ -1079,10 +1079,9 @@ impl Sandbox {
     /// Plays preset `slug` from time zero, its rule broken or not.
     fn load_preset(&mut self, slug: &str, broken: bool) {
         let Some(preset) = presets::preset(slug) else {
-            let names: Vec<&str> = presets::presets().iter().map(|p| p.slug).collect();
             self.say(
                 "notice.no-scenario",
-                &[("slug", &slug), ("scenarios", &names.join(", "))],
+                &[("slug", &slug), ("scenarios", &presets::SLUGS.join(", "))],
             );
             return;
         };

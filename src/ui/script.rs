@@ -11,8 +11,6 @@ use super::engine::Engine;
 pub struct Script {
     /// The preset's slug, for URLs.
     pub slug: &'static str,
-    /// Its title.
-    pub title: &'static str,
     /// The catalogue key of its explanation.
     pub explanation_key: String,
     /// Whether its safety switch is on (the rule broken).
@@ -30,7 +28,6 @@ impl Script {
     pub fn new(preset: &Preset, broken: bool) -> Script {
         Script {
             slug: preset.slug,
-            title: preset.title,
             explanation_key: preset.explanation_key(),
             broken,
             has_switch: preset.switch.is_some(),

@@ -11,6 +11,7 @@ use yew::prelude::*;
 #[cfg(feature = "studio")]
 use crate::scenario::export;
 
+use super::event_list::command_of;
 use super::hooks::use_state_from;
 #[cfg(feature = "studio")]
 use super::params::Notice;
@@ -121,14 +122,12 @@ fn import_control(
     }
 }
 
-/// On the simulator's page, run files open in the studio, a page of its own: reading them takes
-/// a JSON reader that would weigh on the page students and embeds load.
+/// On the simulator's page, run files open in the studio, a page of its own (reading them takes a
+/// JSON reader that would weigh on the page students and embeds load), and so does the lesson
+/// recorder: both are links in the panel's words (`ui.share-buttons`).
 #[cfg(not(feature = "studio"))]
 fn import_control(_: &Callback<UiCommand>, _: &Rc<RefCell<Option<EventListener>>>) -> Html {
-    html! {
-        <a class="btn" data-testid="import-file-link" href="studio/" target="_blank"
-           title="Run files open in the studio (a new tab)">{ "Import JSON…" }</a>
-    }
+    Html::default()
 }
 
 /// In the lesson studio, opens the recorder.
@@ -142,14 +141,9 @@ fn record_button(dispatch: &Callback<UiCommand>) -> Html {
     }
 }
 
-/// On the simulator's page, opens the lesson studio (a page of its own: the recorder's code stays
-/// out of the page students and embeds load).
 #[cfg(not(feature = "studio"))]
 fn record_button(_: &Callback<UiCommand>) -> Html {
-    html! {
-        <a class="btn" data-testid="btn-record" href="studio/" target="_blank"
-           title="Turn what you do to the cluster into a lesson with your words and questions (opens the lesson studio)">{ "Record a lesson…" }</a>
-    }
+    Html::default()
 }
 
 /// Props of [`SharePanel`].
@@ -161,6 +155,36 @@ pub struct SharePanelProps {
     pub on_export: Callback<()>,
     /// Sends the imported file's text to the sandbox.
     pub dispatch: Callback<UiCommand>,
+    /// The panel's words, as markup from the catalogue: its heading, its buttons (`data-cmd`
+    /// `share` and `export`; on the simulator's page also the links to the studio) and the
+    /// copied link's label (see [`SharePanelWords::of`]).
+    pub words: SharePanelWords,
+}
+
+/// The share panel's words in the reader's language (the panel is a component of its own, which
+/// the catalogue does not reach).
+#[derive(Clone, PartialEq)]
+pub struct SharePanelWords {
+    heading: AttrValue,
+    buttons: AttrValue,
+    copied: AttrValue,
+}
+
+impl SharePanelWords {
+    /// The words of `words`' catalogue.
+    pub fn of(words: Option<&crate::i18n::Catalogue>) -> SharePanelWords {
+        use super::say;
+        let buttons = if cfg!(feature = "studio") {
+            "ui.share-buttons-studio"
+        } else {
+            "ui.share-buttons"
+        };
+        SharePanelWords {
+            heading: say(words, "ui.share").into(),
+            buttons: say(words, buttons).into(),
+            copied: say(words, "ui.share-copied").into(),
+        }
+    }
 }
 
 /// The panel.
@@ -170,36 +194,38 @@ pub fn SharePanel(props: &SharePanelProps) -> Html {
     // The file reader's "load" listener must live until the file has been read.
     let reading: Rc<RefCell<Option<EventListener>>> = use_mut_ref(|| None);
 
-    let share = {
-        let on_share = props.on_share.clone();
-        let link = link.clone();
-        Callback::from(move |_: MouseEvent| {
-            let url = on_share.emit(());
-            if let (Some(url), Some(window)) = (&url, web_sys::window()) {
-                // Headless or denied clipboards just leave the link to be copied by hand.
-                let _ = window.navigator().clipboard().write_text(url);
+    // The buttons are the catalogue's markup; one listener reads which was pressed.
+    let on_button = {
+        let (on_share, on_export, link) = (
+            props.on_share.clone(),
+            props.on_export.clone(),
+            link.clone(),
+        );
+        Callback::from(move |e: MouseEvent| match command_of(&e).as_str() {
+            "share" => {
+                let url = on_share.emit(());
+                if let (Some(url), Some(window)) = (&url, web_sys::window()) {
+                    // Headless or denied clipboards just leave the link to be copied by hand.
+                    let _ = window.navigator().clipboard().write_text(url);
+                }
+                link.set(url);
             }
-            link.set(url);
+            "export" => on_export.emit(()),
+            _ => {}
         })
     };
-    let export = {
-        let on_export = props.on_export.clone();
-        Callback::from(move |_: MouseEvent| on_export.emit(()))
-    };
+    let words = &props.words;
     html! {
-        <section class="panel" aria-label="Share">
-            <div class="panel-head"><h2>{ "Share" }</h2></div>
-            <div class="button-row">
-                <button class="btn" data-testid="share-link" onclick={share}
-                        title="Copy a link that replays this run, event for event, to this moment">{ "Copy link" }</button>
-                <button class="btn" data-testid="btn-export" onclick={export}
-                        title={if cfg!(feature = "studio") { "Save this run as a file" } else { "Save this run as a file (in the studio, a new tab)" }}>{ "Export JSON" }</button>
+        <section class="panel" aria-label={words.heading.clone()}>
+            <div class="panel-head"><h2>{ words.heading.clone() }</h2></div>
+            <div class="button-row" onclick={on_button}>
+                { Html::from_html_unchecked(words.buttons.clone()) }
                 { import_control(&props.dispatch, &reading) }
                 { record_button(&props.dispatch) }
             </div>
             if let Some(url) = (*link).clone() {
                 <label class="field share-url">
-                    <span>{ "Link copied (select to copy again):" }</span>
+                    <span>{ words.copied.clone() }</span>
                     <input type="text" readonly=true data-testid="share-url" ~value={url} />
                 </label>
             }

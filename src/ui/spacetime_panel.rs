@@ -429,8 +429,14 @@ pub fn spacetime_panel(
                         now,
                         width: ui.borrow().draw_width().max(900),
                     };
-                    let text = standalone(s.history(), &frame, &diagram_rules());
+                    let text = standalone(s.history(), &frame, &page_rules(&[".st"]));
                     download("raftsim-history.svg", "image/svg+xml", &text);
+                    return;
+                }
+                "ring-svg" => {
+                    if let Some(text) = ring_svg() {
+                        download("raftsim-cluster.svg", "image/svg+xml", &text);
+                    }
                     return;
                 }
                 _ => return,
@@ -454,9 +460,39 @@ pub fn spacetime_panel(
     }
 }
 
-/// The page's style rules for the diagram (main.css's rules that start with `.st`), for an
-/// exported file to look as the diagram does on the page.
-fn diagram_rules() -> String {
+/// The ring's drawing as it is on the page, as a file of its own: its markup, with the page's
+/// rules for it (and the palette's custom properties, in the light scheme: a file for slides
+/// and exam papers, which are mostly white) copied in.
+fn ring_svg() -> Option<String> {
+    let markup = web_sys::window()?
+        .document()?
+        .query_selector(".cluster-svg")
+        .ok()??
+        .outer_html();
+    let css = page_rules(&[
+        ":root",
+        ".cluster-bg",
+        ".link",
+        ".node",
+        ".timer",
+        ".heartbeat",
+        ".group",
+        ".client",
+        ".message",
+        ".msg",
+    ]);
+    // The page's `<svg class="cluster-svg" viewBox=…>…</svg>`, given the namespace and a size
+    // of its own, and the rules inside it (at its end: they apply to the whole drawing anyway).
+    let size = super::geometry::VIEW_SIZE as u32;
+    Some(format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{size}\" height=\"{size}\"{}<style>{css}:root{{color-scheme:light;font-family:system-ui,sans-serif}}</style></svg>\n",
+        markup.get(4..markup.len() - 6)?
+    ))
+}
+
+/// The page's style rules that start with one of `prefixes` (`.st`: the diagram's), for an
+/// exported file to look as the drawing does on the page.
+fn page_rules(prefixes: &[&str]) -> String {
     let mut css = String::new();
     let Some(sheets) = web_sys::window()
         .and_then(|w| w.document())
@@ -473,7 +509,7 @@ fn diagram_rules() -> String {
         };
         for j in 0..rules.length() {
             let text = rules.item(j).map(|r| r.css_text()).unwrap_or_default();
-            if text.starts_with(".st") {
+            if prefixes.iter().any(|prefix| text.starts_with(prefix)) {
                 css.push_str(&text);
             }
         }

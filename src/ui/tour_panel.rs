@@ -304,7 +304,7 @@ pub fn scenario_panel(
                  data-testid="scenario" data-scenario={script.slug}
                  data-broken={script.broken.to_string()} aria-label={say(words, "ui.scenario")}>
             <div class="tour-head">
-                <strong>{ script.title }</strong>
+                <strong>{ say(words, &format!("scenario.{}.title", script.slug)) }</strong>
                 if script.has_switch {
                     <span class={if script.broken { "badge badge-danger" } else { "badge badge-ok" }}>
                         { say(words, if script.broken { "ui.rule-off" } else { "ui.rule-kept" }) }

@@ -113,6 +113,21 @@ test('click to seek or to read a message; fold, zoom by keyboard, export SVG', a
       lanes: doc.querySelectorAll('[data-testid="spacetime-lane"]').length };
   }, text);
   expect(parsed).toEqual({ error: 0, root: 'svg', lanes: 7 });
+
+  // The ring too: the drawing as it is on the page, every server and link, with its styles.
+  const [ring] = await Promise.all([page.waitForEvent('download'), page.getByTestId('btn-export-ring-svg').click()]);
+  expect(ring.suggestedFilename()).toBe('raftsim-cluster.svg');
+  const ringText = fs.readFileSync(await ring.path(), 'utf8');
+  expect(ringText.startsWith('<?xml')).toBe(true);
+  expect(ringText).toMatch(/^<\?xml[^>]*>\n<svg xmlns="http:\/\/www.w3.org\/2000\/svg" width="400" height="400" [^>]*viewBox="0 0 400(\.00)? 400(\.00)?"/);
+  if (process.env.RAFTSIM_KEEP_EXPORTS) fs.writeFileSync(process.env.RAFTSIM_KEEP_EXPORTS, ringText);
+  expect(ringText).toMatch(/<style>[^<]*--leader:[^<]*\.node\.role-leader \.node-body/);
+  const ringParsed = await page.evaluate((svg) => {
+    const doc = new DOMParser().parseFromString(svg.replace(/<style>[^<]*<\/style>/, ''), 'image/svg+xml');
+    return { error: doc.getElementsByTagName('parsererror').length, root: doc.documentElement.nodeName,
+      nodes: doc.querySelectorAll('[data-testid^="node-"][data-role]').length };
+  }, ringText);
+  expect(ringParsed).toEqual({ error: 0, root: 'svg', nodes: 5 });
   expect(errors).toEqual([]);
 });
 
