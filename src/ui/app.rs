@@ -15,7 +15,7 @@ use super::controls::{client_panel, network_panel, node_actions, playback_bar, s
 use super::embed_api::{
     parse_host_message, EmbedEvent, HostCommand, HostMessageError, HostReporter, PROTOCOL_VERSION,
 };
-use super::event_list::{command_of, escape, event_list, event_list_version, markup, say_with};
+use super::event_list::{command_of, event_list, event_list_version, markup, say_with};
 use super::frame_probe;
 use super::frozen::{fingerprint, ViewCache};
 use super::hooks::{
@@ -747,7 +747,8 @@ fn scenario_options(words: Option<&Catalogue>) -> String {
         .iter()
         .map(|slug| {
             let title = say(words, &format!("scenario.{slug}.title"));
-            format!("<option value=\"{slug}\">{}</option>", escape(&title))
+            // The catalogue is the site's own text, trusted as markup like its other entries.
+            format!("<option value=\"{slug}\">{title}</option>")
         })
         .collect()
 }

@@ -14,6 +14,7 @@ use super::controls::client_name;
 use super::event_list::{data_of, markup, say_with};
 use super::frozen::{fingerprint, ViewCache};
 use super::geometry::{self, Point, VIEW_SIZE};
+use super::inspector::endpoint_name;
 use super::invariants_panel::Highlights;
 use super::sandbox::{Sandbox, Selection, UiCommand};
 use super::say;
@@ -102,9 +103,7 @@ pub fn cluster_svg(
         .map(|node| node_view(sandbox, node, &highlights));
     let clients = (0..world.clients().len()).map(|i| client_view(sandbox, i, dispatch));
     // Keyed by id: a message keeps its element from send to delivery, and only its place changes.
-    let messages = world
-        .in_flight()
-        .map(|m| message_view(sandbox, m, dispatch));
+    let messages = world.in_flight().map(|m| message_view(sandbox, m));
     // A node is clicked, or pressed with Enter or Space, through one listener each: it selects
     // the node, or while a partition is drawn moves it to the next group.
     let on_node = {
@@ -132,6 +131,19 @@ pub fn cluster_svg(
             on_node(&e);
         }
     });
+    // A message is clicked (or, being an SVG `<a>`, pressed with Enter) through one listener:
+    // it opens in the inspector.
+    let on_message = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: MouseEvent| {
+            let Ok(id) = data_of(&e, "data-id").parse() else {
+                return;
+            };
+            e.stop_propagation();
+            e.prevent_default();
+            dispatch.emit(UiCommand::Select(Some(Selection::Message(id))));
+        })
+    };
     let background_click = {
         let dispatch = dispatch.clone();
         Callback::from(move |_: MouseEvent| dispatch.emit(UiCommand::Select(None)))
@@ -145,7 +157,7 @@ pub fn cluster_svg(
             { links }
             <g class="nodes" onclick={node_click} onkeydown={node_key}>{ for nodes }</g>
             <g class="clients">{ for clients }</g>
-            <g class="messages">{ for messages }</g>
+            <g class="messages" onclick={on_message}>{ for messages }</g>
         </svg>
     }
 }
@@ -469,7 +481,7 @@ fn message_style(message: &Message) -> (&'static str, String) {
     (class, label.to_string())
 }
 
-fn message_view(sandbox: &Sandbox, m: &InFlightMessage, dispatch: &Callback<UiCommand>) -> Html {
+fn message_view(sandbox: &Sandbox, m: &InFlightMessage) -> Html {
     let world = sandbox.world();
     let from = endpoint_position(world, m.from);
     let to = endpoint_position(world, m.to);
@@ -482,13 +494,15 @@ fn message_view(sandbox: &Sandbox, m: &InFlightMessage, dispatch: &Callback<UiCo
         .tour()
         .is_some_and(|t| t.highlight().messages.contains(&m.message.kind()));
     let id = m.id;
-    let onclick = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |e: MouseEvent| {
-            e.stop_propagation();
-            dispatch.emit(UiCommand::Select(Some(Selection::Message(id))));
-        })
-    };
+    // Named for a screen reader, and a tab stop: Enter or Space opens it in the inspector (see
+    // `on_message` in `cluster_svg`), where it can be dropped.
+    let words = sandbox.words();
+    let name = format!(
+        "#{id} {}: {} → {}",
+        m.message.kind_name(),
+        endpoint_name(m.from, words),
+        endpoint_name(m.to, words)
+    );
     // The shape and its label never change as the message flies, so they are markup (only the
     // group's place moves).
     let shape = match class {
@@ -509,17 +523,23 @@ fn message_view(sandbox: &Sandbox, m: &InFlightMessage, dispatch: &Callback<UiCo
         }
         _ => "<circle class=\"msg-shape\" r=\"7.5\"></circle>",
     };
-    let mut drawing = format!("<circle class=\"msg-hit\" r=\"12\"></circle>{shape}");
+    // An SVG `<a>`, so the keyboard reaches the message (Tab) and Enter clicks it (see
+    // `on_message` in `cluster_svg`), named for a screen reader.
+    // (The name holds kinds, server names and the catalogue's client name: nothing to escape.)
+    let mut drawing = format!(
+        "<a href=\"#\" role=\"button\" aria-label=\"{name}\"><circle class=\"msg-hit\" r=\"12\"></circle>{shape}"
+    );
     if !label.is_empty() {
         let _ = write!(
             drawing,
             "<text class=\"msg-label\" text-anchor=\"middle\" dominant-baseline=\"central\">{label}</text>"
         );
     }
+    drawing.push_str("</a>");
     html! {
         <g key={id} class={format!("message {class}{}{}", class_if(selected, " selected"), class_if(emphasised, " tour-highlight"))} data-testid="message"
            data-type={m.message.kind_name()} data-id={id.to_string()}
-           transform={format!("translate({} {})", f(p.x), f(p.y))} onclick={onclick}>
+           transform={format!("translate({} {})", f(p.x), f(p.y))}>
             { markup(drawing) }
         </g>
     }

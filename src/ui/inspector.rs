@@ -81,7 +81,7 @@ fn in_ms(world: &World, at: Option<u64>, words: Option<&Catalogue>) -> String {
 }
 
 /// A server's name, or a client's in the page's words.
-fn endpoint_name(endpoint: Endpoint, words: Option<&Catalogue>) -> String {
+pub(super) fn endpoint_name(endpoint: Endpoint, words: Option<&Catalogue>) -> String {
     match endpoint {
         Endpoint::Node(n) => n.name(),
         Endpoint::Client(c) => client_name(words, c.index()),

@@ -196,3 +196,27 @@ test('a link between two servers is cut and restored from the keyboard', async (
   await expect(link).not.toHaveClass(/link-cut/);
   expect(errors).toEqual([]);
 });
+
+test('a message in flight is reached from the keyboard, named, and opened in the inspector', async ({ page }) => {
+  const errors = await openApp(page, '?seed=3&speed=1');
+  await waitForLeader(page);
+  await page.getByTestId('btn-play-pause').click();
+  for (let i = 0; i < 50 && (await page.getByTestId('message').count()) === 0; i++) {
+    await page.getByTestId('btn-step').click();
+  }
+  const message = page.getByTestId('message').first();
+  const id = await message.getAttribute('data-id');
+  const type = await message.getAttribute('data-type');
+  // A tab stop (an SVG link) with a name that says what it is, from whom, to whom.
+  const stop = message.locator('a');
+  await expect(stop).toHaveAttribute('aria-label', new RegExp(`^#${id} ${type}: [A-E] → [A-E]$`));
+  await stop.focus();
+  await expect(stop).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('inspector-message')).toContainText(`Message #${id} (${type})`);
+  // From the inspector it can be dropped, by keyboard too.
+  await page.getByTestId('btn-drop-message').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.locator(`[data-testid="message"][data-id="${id}"]`)).toHaveCount(0);
+  expect(errors).toEqual([]);
+});
