@@ -18,6 +18,7 @@ mod queue;
 pub mod timeline;
 pub mod trace;
 pub mod why;
+pub mod words;
 pub mod world;
 
 pub use crate::raft::{ClientId, NodeId, Safety, Time, MS, SECOND};
@@ -28,4 +29,5 @@ pub use config::{
 pub use invariants::{Checker, RunawayLimit, TimedViolation, Violation};
 pub use network::{DropReason, InFlightMessage, MessageId, Network};
 pub use trace::{Fnv1a, TimerKind, TraceEvent, TraceKind};
+pub use words::{Unsaid, Value, Words};
 pub use world::{Action, ActionError, ReplayError, TimedAction, Watchdog, World};
