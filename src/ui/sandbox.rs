@@ -13,7 +13,7 @@ use crate::scenario::{presets, share};
 use crate::sim::config::{OptionChange, Replication, SafetySwitch};
 use crate::sim::history::History;
 use crate::sim::timeline::Timeline;
-use crate::sim::{Action, Config, MessageId, World};
+use crate::sim::{Action, Config, MessageId, Unsaid, Value, World};
 use std::sync::Arc;
 
 use super::engine::{new_timeline, timeline_options, Engine, Reply, TourStep};
@@ -259,6 +259,8 @@ pub struct Sandbox {
     words: Option<Catalogue>,
     /// Whether the page should fetch the catalogue (once, as it starts).
     words_request: bool,
+    /// Notices that name the core's words, waiting for the catalogue.
+    unsaid: Unsaid,
 }
 
 /// A steady client load, so people (and the frame-time benchmark) can watch replication under
@@ -418,6 +420,7 @@ impl Sandbox {
             #[cfg(target_arch = "wasm32")]
             words: None,
             words_request: cfg!(target_arch = "wasm32"),
+            unsaid: Unsaid::default(),
         };
         // The lesson studio opens with its recorder.
         #[cfg(feature = "studio")]
@@ -1116,13 +1119,12 @@ impl Sandbox {
     /// Opens a run shared as a link (`?run=...`), at virtual time `at` if given (paused there,
     /// as the sender saw it). A bad link leaves the default sandbox and says why.
     pub fn open_shared_run(&mut self, code: &str, at: Option<u64>) {
-        let decoded =
-            share::decode_run(code)
-                .map_err(|e| e.to_string())
-                .and_then(|(config, actions)| {
-                    Timeline::from_run_with(config, &actions, timeline_options())
-                        .map_err(|e| e.to_string())
-                });
+        let decoded = share::decode_run(code)
+            .map_err(|e| Value::from(e.words()))
+            .and_then(|(config, actions)| {
+                Timeline::from_run_with(config, &actions, timeline_options())
+                    .map_err(|e| Value::from(e.to_string()))
+            });
         match decoded {
             Ok(mut timeline) => {
                 if let Some(at) = at {
@@ -1136,9 +1138,10 @@ impl Sandbox {
                 self.install(Engine::Timeline(Box::new(timeline)));
                 self.script = None;
             }
-            Err(error) => self.notice(&format!(
-                "The shared link could not be opened ({error}); here is a fresh cluster instead."
-            )),
+            Err(error) => self.notice_words(
+                "The shared link could not be opened ({what}); here is a fresh cluster instead.",
+                error,
+            ),
         }
     }
 
@@ -1340,9 +1343,13 @@ impl Sandbox {
             }),
             UiCommand::SeekTime(at) => self.travel(|t| t.seek_to_time(at)),
             UiCommand::SeekToEnd => self.travel(Timeline::seek_to_end),
-            UiCommand::Words(Ok(text)) => self.words = Some(Catalogue::parse(&text)),
+            UiCommand::Words(Ok(text)) => {
+                self.words = Some(Catalogue::parse(&text));
+                self.say_unsaid();
+            }
             UiCommand::Words(Err(reason)) => {
-                self.notice(&format!("The page's words could not be loaded: {reason}."))
+                self.notice(&format!("The page's words could not be loaded: {reason}."));
+                self.say_unsaid();
             }
             UiCommand::Spacetime(command) => {
                 self.sync_history();
@@ -1399,6 +1406,21 @@ impl Sandbox {
         if self.notices.len() > MAX_NOTICES {
             let excess = self.notices.len() - MAX_NOTICES;
             self.notices.drain(..excess);
+        }
+    }
+
+    /// A notice that names the core's words (`what`, at `{what}` in `sentence`), in the page's
+    /// language: until its words have come, it waits (see [`Unsaid`]).
+    fn notice_words(&mut self, sentence: &str, what: Value) {
+        if let Some(text) = self.unsaid.say(sentence, what, self.words.as_ref()) {
+            self.notice(&text);
+        }
+    }
+
+    /// Says the notices that waited for the page's words.
+    fn say_unsaid(&mut self) {
+        for text in self.unsaid.flush(self.words.as_ref()) {
+            self.notice(&text);
         }
     }
 
