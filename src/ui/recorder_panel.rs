@@ -130,9 +130,10 @@ pub fn RecorderPanel(props: &RecorderPanelProps) -> Html {
         let (file, text, dispatch) = (file.clone(), text.clone(), dispatch.clone());
         Callback::from(move |_: MouseEvent| match lesson::load(&text) {
             Ok(_) => download(&file, "text/plain", &text),
-            Err(error) => dispatch.emit(UiCommand::Notice(format!(
-                "The lesson cannot be saved as it stands: {error}."
-            ))),
+            Err(error) => dispatch.emit(UiCommand::NoticeWords(
+                "The lesson cannot be saved as it stands: {what}.".to_string(),
+                error.words().into(),
+            )),
         })
     };
     let open = {

@@ -85,6 +85,8 @@ pub enum UiCommand {
     SetOption(OptionChange),
     /// Show a message in the banner (bad input caught by a form field).
     Notice(String),
+    /// Show a notice that names the core's words: the sentence, with `{what}` where they go.
+    NoticeWords(String, Value),
     /// Dismiss the message banner.
     DismissNotices,
     /// Show or hide the keyboard help.
@@ -792,10 +794,13 @@ impl Sandbox {
                 shorten(&request.path),
                 shorten(&chapter.slug)
             )),
-            Err(error) => self.notice(&format!(
-                "The lesson \"{}\" cannot be opened: {error}.",
-                shorten(&request.path)
-            )),
+            Err(error) => self.notice_words(
+                &format!(
+                    "The lesson \"{}\" cannot be opened: {{what}}.",
+                    shorten(&request.path)
+                ),
+                error.words().into(),
+            ),
         }
     }
 
@@ -860,7 +865,10 @@ impl Sandbox {
                         lesson: Some(chapter),
                     })
                 }
-                Err(error) => self.notice(&format!("That lesson file cannot be opened: {error}.")),
+                Err(error) => self.notice_words(
+                    "That lesson file cannot be opened: {what}.",
+                    error.words().into(),
+                ),
             },
             _ => {}
         }
@@ -953,7 +961,10 @@ impl Sandbox {
                 }
                 self.open_chapter(Arc::new(read), 0);
             }
-            Err(error) => self.notice(&format!("The lesson cannot be previewed: {error}.")),
+            Err(error) => self.notice_words(
+                "The lesson cannot be previewed: {what}.",
+                error.words().into(),
+            ),
         }
     }
 
@@ -1321,6 +1332,7 @@ impl Sandbox {
             UiCommand::Reset { nodes, seed } => self.reset(nodes, seed),
             UiCommand::SetOption(change) => self.act(Action::SetOption(change)),
             UiCommand::Notice(text) => self.notice(&text),
+            UiCommand::NoticeWords(sentence, what) => self.notice_words(&sentence, what),
             UiCommand::DismissNotices => self.notices.clear(),
             UiCommand::ToggleHelp => self.help_open = !self.help_open,
             UiCommand::ToggleTextView => self.text_view_open = !self.text_view_open,
