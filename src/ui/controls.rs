@@ -411,7 +411,11 @@ fn number_input(
 }
 
 /// How leaders answer GET (§8, thesis §6.4), as a menu.
-fn read_mode_select(current: ReadMode, dispatch: &Callback<UiCommand>) -> Html {
+fn read_mode_select(
+    current: ReadMode,
+    dispatch: &Callback<UiCommand>,
+    words: Option<&crate::i18n::Catalogue>,
+) -> Html {
     let dispatch = dispatch.clone();
     let onchange = Callback::from(move |e: Event| {
         let select: HtmlSelectElement = e.target_unchecked_into();
@@ -425,7 +429,7 @@ fn read_mode_select(current: ReadMode, dispatch: &Callback<UiCommand>) -> Html {
             <span>{ "GET served" }</span>
             <select data-testid="read-mode" onchange={onchange}>
                 { for ReadMode::ALL.iter().enumerate().map(|(i, &mode)| html! {
-                    <option value={i.to_string()} selected={mode == current}>{ mode.describe() }</option>
+                    <option value={i.to_string()} selected={mode == current}>{ say(words, mode.key()) }</option>
                 }) }
             </select>
         </label>
@@ -512,7 +516,7 @@ pub fn settings_panel(sandbox: &Sandbox, dispatch: &Callback<UiCommand>) -> Html
             <h3>{ "Options" }</h3>
             <div class="settings-grid">
                 { number_input("snapshot-threshold", "Snapshot every (entries, 0 = never)", config.snapshot_threshold, 1, Box::new(|v| Some(OptionChange::SnapshotThreshold(v))), dispatch) }
-                { read_mode_select(config.read_mode, dispatch) }
+                { read_mode_select(config.read_mode, dispatch, sandbox.words()) }
             </div>
             <div class="switches">{ for option_switches(config).into_iter().map(switch) }</div>
             <h3>{ "Break Raft on purpose" }</h3>

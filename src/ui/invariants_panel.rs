@@ -130,13 +130,13 @@ pub fn invariants_panel(world: &World, folded: bool, words: Option<&Catalogue>) 
             <li class={classes!("invariant", if ok { "ok" } else { "broken" })} data-testid="invariant"
                 data-property={key} data-ok={ok.to_string()}>
                 <span class="invariant-mark" aria-hidden="true">{ if ok { "✓" } else { "✕" } }</span>
-                <span class="invariant-name">{ *name }</span>
+                <span class="invariant-name">{ super::say(words, &format!("property-name.{i}")) }</span>
                 <span class="invariant-statement">{ statement }</span>
                 if unchecked {
                     <span class="invariant-statement">{ "(not checked live: over 2,000 operations are still unsettled)" }</span>
                 }
                 if let Some(v) = first {
-                    <span class="invariant-failure">{ format!("at {}: {}", format_time(v.at), v.violation) }</span>
+                    <span class="invariant-failure">{ format!("at {}: {}", format_time(v.at), v.violation.words().render(words)) }</span>
                     if let Violation::NotLinearizable { op, before, .. } = v.violation {
                         { operations_timeline(world, op, before.map(|b| b.0)) }
                     }

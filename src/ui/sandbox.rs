@@ -674,7 +674,7 @@ impl Sandbox {
 
     fn apply_script_step(&mut self) {
         if let Some(script) = self.script.as_mut() {
-            if let Err(message) = script.apply_next(&mut self.engine) {
+            if let Err(message) = script.apply_next(&mut self.engine, self.words.as_ref()) {
                 self.notice(&capitalise(&message));
             }
         }
@@ -889,7 +889,13 @@ impl Sandbox {
             Some(lesson) => lesson.clone(),
             None => {
                 let world = self.world();
-                record::draft("", world.initial_config(), world.actions(), world.now())
+                record::draft(
+                    "",
+                    world.initial_config(),
+                    world.actions(),
+                    world.now(),
+                    self.words(),
+                )
             }
         };
         chapter.title = recorder.title.trim().to_string();
@@ -1580,10 +1586,8 @@ impl Sandbox {
             self.violations_seen = count;
             self.playing = false;
             if let Some(v) = self.world().violations().last() {
-                self.notice(&format!(
-                    "Safety violated: {}. The run is paused.",
-                    v.violation
-                ));
+                let what = v.violation.words();
+                self.notice_words("Safety violated: {what}. The run is paused.", what.into());
             }
         }
     }

@@ -24,12 +24,13 @@ fn kind_class(kind: &MarkerKind) -> &'static str {
     }
 }
 
-fn describe(marker: &Marker) -> String {
+fn describe(marker: &Marker, words: Option<&crate::i18n::Catalogue>) -> String {
     let what = match &marker.kind {
         MarkerKind::ElectionWon { node, term } => format!("{node} elected leader of term {term}"),
         MarkerKind::Commit { node, index } => format!("{node} committed up to index {index}"),
-        MarkerKind::UserAction { description } => description.clone(),
-        MarkerKind::Violation { description } => description.clone(),
+        MarkerKind::UserAction { words: said } | MarkerKind::Violation { words: said } => {
+            said.render(words)
+        }
     };
     format!("{}: {what}", format_time(marker.at))
 }
@@ -61,7 +62,7 @@ pub fn timeline_bar(
     // changes, and the marks are drawn again when a marker is added or the run has doubled.
     let column_us = (end / COLUMNS as u64).next_power_of_two();
     let markers = timeline.markers();
-    let marks = cache.paced("marks", 2, fingerprint(&(markers.len(), column_us)), || {
+    let marks = cache.paced("marks", 2, fingerprint(&(markers.len(), column_us, sandbox.words().is_some())), || {
         let mut columns: Vec<[Option<&Marker>; 4]> = vec![[None; 4]; COLUMNS * 2];
         for marker in markers {
             let slot = match marker.kind {
@@ -81,7 +82,7 @@ pub fn timeline_bar(
             html! {
                 <line class={classes!("timeline-mark", kind_class(&marker.kind))} x1={x.clone()} x2={x}
                       y1="0" y2="14" onclick={seek}>
-                    <title>{ describe(marker) }</title>
+                    <title>{ describe(marker, sandbox.words()) }</title>
                 </line>
             }
         });
