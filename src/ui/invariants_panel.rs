@@ -166,7 +166,7 @@ fn property_row(world: &World, i: usize, name: &str, words: Option<&Catalogue>) 
     let (class, mark) = if ok { ("ok", "✓") } else { ("broken", "✕") };
     let mut row = format!(
         "<li class=\"invariant {class}\" data-testid=\"invariant\" data-property=\"{key}\" data-ok=\"{ok}\"><span class=\"invariant-mark\" aria-hidden=\"true\">{mark}</span><span class=\"invariant-name\">{}</span><span class=\"invariant-statement\">{}</span>",
-        say(words, &format!("ui.property-name.{i}")),
+        say(words, &format!("property-name.{i}")),
         say(words, &format!("property.{i}"))
     );
     if key == "linearizable" && ok && !world.linearizability_checked() {
@@ -182,7 +182,7 @@ fn property_row(world: &World, i: usize, name: &str, words: Option<&Catalogue>) 
             "ui.invariant-failure",
             &[
                 ("at", &format_time(v.at)),
-                ("violation", &escape(&v.violation.to_string())),
+                ("violation", &escape(&v.violation.words().render(words))),
             ],
         );
         let _ = write!(row, "<span class=\"invariant-failure\">{failure}</span>");
