@@ -495,16 +495,9 @@ pub struct HostReporter {
 }
 
 impl HostReporter {
-    /// The events to send now, for `world` as the sandbox shows it after `jumps` jumps, without
-    /// the page's words: a violation's `text` reads as catalogue keys. The page should call
-    /// [`HostReporter::news_in`] with its catalogue instead; this goes once it does.
-    pub fn news(&mut self, world: &World, jumps: u64, playing: bool) -> Vec<EmbedEvent> {
-        self.news_in(world, jumps, playing, None)
-    }
-
     /// The events to send now, for `world` as the sandbox shows it after `jumps` jumps, in the
-    /// words of the page's catalogue `words`.
-    pub fn news_in(
+    /// words of the page's catalogue `words` (a violation's `text`; its keys without one).
+    pub fn news(
         &mut self,
         world: &World,
         jumps: u64,
@@ -804,9 +797,11 @@ mod tests {
         let mut timeline = Timeline::new(config).expect("default config");
         let mut reporter = HostReporter::default();
         let mut jumps = 0;
-        assert!(reporter.news(timeline.world(), jumps, true).is_empty());
+        assert!(reporter
+            .news(timeline.world(), jumps, true, None)
+            .is_empty());
         timeline.advance_to(crate::sim::SECOND);
-        let live = reporter.news(timeline.world(), jumps, true);
+        let live = reporter.news(timeline.world(), jumps, true, None);
         assert!(live
             .iter()
             .any(|e| matches!(e, EmbedEvent::LeaderElected { .. })));
@@ -814,7 +809,7 @@ mod tests {
         for _ in 0..3 {
             timeline.step_back();
             jumps += 1;
-            let heard = reporter.news(timeline.world(), jumps, false);
+            let heard = reporter.news(timeline.world(), jumps, false, None);
             assert!(
                 matches!(heard.as_slice(), [EmbedEvent::State { .. }]),
                 "{heard:?}"
@@ -823,11 +818,11 @@ mod tests {
         // Back to the live end: a jump again, and the events in between were heard before.
         timeline.seek_to_end();
         jumps += 1;
-        let heard = reporter.news(timeline.world(), jumps, false);
+        let heard = reporter.news(timeline.world(), jumps, false, None);
         assert!(matches!(heard.as_slice(), [EmbedEvent::State { .. }]));
         // Running on from there is live again.
         timeline.advance_to(3 * crate::sim::SECOND);
-        let later = reporter.news(timeline.world(), jumps, true);
+        let later = reporter.news(timeline.world(), jumps, true, None);
         assert!(later.iter().all(|e| match e {
             EmbedEvent::LeaderElected { time_us, .. } | EmbedEvent::Committed { time_us, .. } =>
                 *time_us > crate::sim::SECOND,
