@@ -212,7 +212,7 @@ pub const PROPERTIES: [&str; 14] = [
 ];
 
 /// The catalogue keys of the names in [`PROPERTIES`], in its order.
-const PROPERTY_NAME_KEYS: [&str; 14] = [
+pub const PROPERTY_NAME_KEYS: [&str; 14] = [
     "property-name.0",
     "property-name.1",
     "property-name.2",

@@ -26,7 +26,9 @@ pub use client::{Client, OpOutcome, Operation};
 pub use config::{
     Config, ConfigError, OptionChange, Replication, SafetySwitch, MAX_CLIENTS, MAX_CLUSTER_SIZE,
 };
-pub use invariants::{Checker, RunawayLimit, TimedViolation, Violation, PROPERTIES};
+pub use invariants::{
+    Checker, RunawayLimit, TimedViolation, Violation, PROPERTIES, PROPERTY_NAME_KEYS,
+};
 pub use network::{DropReason, InFlightMessage, MessageId, Network};
 pub use trace::{Fnv1a, TimerKind, TraceEvent, TraceKind};
 pub use words::{Value, Words};
