@@ -66,12 +66,16 @@ impl Notice {
     /// their key).
     pub fn plain(&self) -> String {
         match self {
-            Notice::Say(said) => said
-                .values
-                .iter()
-                .fold(said.key.to_string(), |text, (name, value)| {
-                    format!("{text} {name}={}", value.render(None))
-                }),
+            Notice::Say(said) => {
+                let mut text = said.key.to_string();
+                for (name, value) in &said.values {
+                    text += " ";
+                    text += name;
+                    text += "=";
+                    text += &value.render(None);
+                }
+                text
+            }
             Notice::Text(text) => text.clone(),
         }
     }
