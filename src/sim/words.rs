@@ -16,8 +16,9 @@ pub struct Words {
     pub values: Vec<(&'static str, Value)>,
 }
 
-/// The value of a slot. Numbers and servers are kept as they are and written out only when the
-/// sentence is: the page's code then builds a sentence with a few stores, not a formatter.
+/// The value of a slot. Numbers are kept as they are and written out only when the sentence is:
+/// the page's code then builds a sentence with a few stores, not a formatter. (A server is its
+/// name, the same in every language.)
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Value {
     /// Text as it is: words a person wrote, a command, a client.
@@ -26,8 +27,6 @@ pub enum Value {
     Number(u64),
     /// A number that may be negative: the state machine's value.
     Signed(i64),
-    /// A server, by its name.
-    Server(NodeId),
     /// Words of the catalogue themselves (a phrase inside a sentence: the switch a changed
     /// option names, what a lesson line should have said).
     Words(Words),
@@ -99,9 +98,10 @@ impl From<&str> for Value {
     }
 }
 
+/// A server, by its name (one kind of value fewer for the page to copy and write out).
 impl From<NodeId> for Value {
     fn from(node: NodeId) -> Value {
-        Value::Server(node)
+        Value::Text(node.name())
     }
 }
 
@@ -130,7 +130,6 @@ impl Value {
             Value::Text(text) => text.clone(),
             Value::Number(n) => n.to_string(),
             Value::Signed(n) => n.to_string(),
-            Value::Server(node) => node.name(),
             Value::Words(words) => words.render(catalogue),
         }
     }
