@@ -16,17 +16,14 @@ pub struct Words {
     pub values: Vec<(&'static str, Value)>,
 }
 
-/// The value of a slot. Numbers are kept as they are and written out only when the sentence is:
-/// the page's code then builds a sentence with a few stores, not a formatter. (A server is its
-/// name, the same in every language.)
+/// The value of a slot: text, or a phrase of the catalogue that is put in words with the
+/// sentence. Numbers and servers are written out when they are given (the same in every
+/// language): fewer kinds of value make less code for the page to clone and render than
+/// keeping them to write out later, and the sentences that carry them are few.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Value {
-    /// Text as it is: words a person wrote, a command, a client.
+    /// Text as it is: words a person wrote, a command, a client, a server, a number.
     Text(String),
-    /// A whole number: a term, an index, a count.
-    Number(u64),
-    /// A number that may be negative: the state machine's value.
-    Signed(i64),
     /// Words of the catalogue themselves (a phrase inside a sentence: the switch a changed
     /// option names, what a lesson line should have said).
     Words(Words),
@@ -110,7 +107,7 @@ macro_rules! numbers {
     ($($t:ty),*) => {$(
         impl From<$t> for Value {
             fn from(n: $t) -> Value {
-                Value::Number(n as u64)
+                number(n as u64)
             }
         }
     )*};
@@ -119,8 +116,14 @@ numbers!(u8, u16, u32, u64, usize);
 
 impl From<i64> for Value {
     fn from(n: i64) -> Value {
-        Value::Signed(n)
+        Value::Text(n.to_string())
     }
+}
+
+/// A whole number as text (one copy of the writing out, whatever the width).
+#[inline(never)]
+fn number(n: u64) -> Value {
+    Value::Text(n.to_string())
 }
 
 impl Value {
@@ -128,8 +131,6 @@ impl Value {
     pub fn render(&self, catalogue: Option<&Catalogue>) -> String {
         match self {
             Value::Text(text) => text.clone(),
-            Value::Number(n) => n.to_string(),
-            Value::Signed(n) => n.to_string(),
             Value::Words(words) => words.render(catalogue),
         }
     }
