@@ -869,13 +869,16 @@ fn every_error_names_its_line() {
     for &(text, line, words) in ERRORS {
         let e = error(text);
         assert_eq!(e.line, line, "{text}\n-> {e}");
-        assert!(e.message.contains(words), "{text}\n-> {e}\nwanted: {words}");
+        assert!(
+            e.message().contains(words),
+            "{text}\n-> {e}\nwanted: {words}"
+        );
         // Load reports the same error: a broken lesson never half-loads.
         assert_eq!(load(text), Err(e.clone()));
         if line > 0 {
             assert!(e.to_string().starts_with(&format!("line {line}: ")), "{e}");
         } else {
-            assert_eq!(e.to_string(), e.message);
+            assert_eq!(e.to_string(), e.message());
         }
     }
 }
@@ -893,7 +896,7 @@ fn too_many_steps_is_an_error_on_the_first_step_too_many() {
     let e = error(&steps(61));
     // Line 1 is the title; step k (from 1) starts on line 2k.
     assert_eq!(e.line, 122, "{e}");
-    assert!(e.message.contains("at most 60 steps"), "{e}");
+    assert!(e.message().contains("at most 60 steps"), "{e}");
 }
 
 #[test]
@@ -906,7 +909,7 @@ fn too_many_actions_or_choices_is_an_error_on_the_line_too_many() {
     text.push_str("do heal\n");
     let e = error(&text);
     assert_eq!(e.line, 28, "{e}");
-    assert!(e.message.contains("at most 24 things"), "{e}");
+    assert!(e.message().contains("at most 24 things"), "{e}");
 
     let mut text = String::from("title T\nstep\nsay S\nquestion Q?\n");
     for i in 0..24 {
@@ -924,7 +927,7 @@ fn too_many_actions_or_choices_is_an_error_on_the_line_too_many() {
     text.push_str("choice 25\n");
     let e = error(&text);
     assert_eq!(e.line, 53, "{e}");
-    assert!(e.message.contains("too many choices"), "{e}");
+    assert!(e.message().contains("too many choices"), "{e}");
 }
 
 #[test]
@@ -941,7 +944,7 @@ fn a_file_too_large_is_refused_as_a_whole() {
     let e = error(&text);
     assert_eq!(e.line, 0);
     assert!(
-        e.message.contains("the most a lesson may have is 65536"),
+        e.message().contains("the most a lesson may have is 65536"),
         "{e}"
     );
 }
@@ -954,14 +957,14 @@ fn texts_longer_than_1200_characters_are_refused_on_their_line() {
 
     let e = error(&format!("title T\nstep\nsay {long}x\n"));
     assert_eq!(e.line, 3);
-    assert!(e.message.contains("longer than 1200 characters"), "{e}");
+    assert!(e.message().contains("longer than 1200 characters"), "{e}");
 
     // Several say lines: the line that makes the caption too long.
     let half = "a".repeat(600);
     let e = error(&format!("title T\nstep\nsay {half}\nsay {half}\n"));
     assert_eq!(e.line, 4);
     assert!(
-        e.message.contains("this caption is longer than 1200"),
+        e.message().contains("this caption is longer than 1200"),
         "{e}"
     );
 
@@ -970,21 +973,21 @@ fn texts_longer_than_1200_characters_are_refused_on_their_line() {
     ));
     assert_eq!(e.line, 6);
     assert!(
-        e.message.contains("this explanation is longer than 1200"),
+        e.message().contains("this explanation is longer than 1200"),
         "{e}"
     );
 
     let e = error(&format!("title {long}x\nstep\nsay S\n"));
     assert_eq!(e.line, 1);
-    assert!(e.message.contains("longer than 1200"), "{e}");
+    assert!(e.message().contains("longer than 1200"), "{e}");
     let e = error(&format!("title T\nstep\nsay S\nquestion {long}x\n"));
     assert_eq!(e.line, 4);
-    assert!(e.message.contains("longer than 1200"), "{e}");
+    assert!(e.message().contains("longer than 1200"), "{e}");
     let e = error(&format!(
         "title T\nstep\nsay S\nquestion Q?\nchoice {long}x\n"
     ));
     assert_eq!(e.line, 5);
-    assert!(e.message.contains("longer than 1200"), "{e}");
+    assert!(e.message().contains("longer than 1200"), "{e}");
 }
 
 #[test]
@@ -997,7 +1000,7 @@ fn load_reports_a_step_that_cannot_start_on_the_step_line() {
     let e = load(text).expect_err("A is running");
     assert_eq!(e.line, 8, "{e}");
     assert_eq!(
-        e.message,
+        e.message(),
         "this step cannot start: step 2: A is running, so it cannot be restarted"
     );
 
@@ -1039,7 +1042,7 @@ fn load_reports_a_step_that_cannot_start_on_the_step_line() {
         assert!(parse(text).is_ok(), "{text}");
         let e = load(text).expect_err(text);
         assert_eq!(e.line, line, "{text}\n-> {e}");
-        assert!(e.message.contains(words), "{text}\n-> {e}");
+        assert!(e.message().contains(words), "{text}\n-> {e}");
     }
 }
 
@@ -1606,8 +1609,8 @@ proptest! {
                 // cannot start, or a question with no right answer when its step ends.
                 prop_assert!(chapter.steps.iter().any(|s| s.line == e.line), "{}", e);
                 prop_assert!(
-                    e.message.starts_with("this step cannot start: ")
-                        || e.message.starts_with("this step's question has no right answer"),
+                    e.message().starts_with("this step cannot start: ")
+                        || e.message().starts_with("this step's question has no right answer"),
                     "{}",
                     e
                 );
@@ -1661,7 +1664,7 @@ fn review_findings_stay_fixed() {
 
     let at = |text: &str| {
         let e = error(text);
-        (e.line, e.message)
+        (e.line, e.message())
     };
     let step = |line: &str| at(&format!("title T\nstep\nsay S\n{line}\n"));
     assert_eq!(
@@ -1698,7 +1701,7 @@ fn second_review_findings_stay_fixed() {
                 step\nsay S\nuntil two leaders\nlimit 120 s\n";
     let e = load(spin).expect_err("stopped");
     assert_eq!(e.line, 5, "{e}");
-    assert!(e.message.contains("more than 5000000 events"), "{e}");
+    assert!(e.message().contains("more than 5000000 events"), "{e}");
     // Durations are at most an hour.
     assert_eq!(
         error("title T\nlatency 0-18446744073709551 ms\nstep\nsay S\n").line,
@@ -1708,11 +1711,11 @@ fn second_review_findings_stay_fixed() {
     let e = load("title T\nstep\nquestion Who leads?\nclick server\nright leader\nsay S\n")
         .expect_err("no right answer");
     assert_eq!(e.line, 2, "{e}");
-    assert!(e.message.contains("no right answer"), "{e}");
+    assert!(e.message().contains("no right answer"), "{e}");
     // One "found", after everything that was expected.
     let e = error("title T\nstep\nsay S\ndo cut A\n");
     assert_eq!(
-        e.message,
+        e.message(),
         "expected \"to\" or a server (A to I), found the end of the line"
     );
     // The studio's stop menu reads a condition as after `until`.

@@ -1,6 +1,7 @@
 //! The recorder's promise: a lesson drafted from a run, written to a file and read back, replays
 //! the teacher's run exactly (the same trace), whatever was done and when.
 
+use raftsim::i18n::english;
 use raftsim::raft::{ClientId, Command};
 use raftsim::scenario::lesson::{self, record};
 use raftsim::sim::{Action, Config, NodeId, World, MS, SECOND};
@@ -81,7 +82,13 @@ fn a_recorded_lesson_replays_the_teachers_run_exactly() {
         };
         let world = run(config, script, tail);
         let actions = world.actions().to_vec();
-        let chapter = record::draft("Recorded", world.initial_config(), &actions, world.now());
+        let chapter = record::draft(
+            "Recorded",
+            world.initial_config(),
+            &actions,
+            world.now(),
+            Some(&english()),
+        );
         assert!(
             record::replays(&chapter, world.initial_config(), &actions, world.now()),
             "script {i}: the draft replays the run"
@@ -111,7 +118,13 @@ fn a_draft_has_one_step_per_instant_with_the_actions_in_words() {
         ],
         100 * MS,
     );
-    let chapter = record::draft("T", world.initial_config(), world.actions(), world.now());
+    let chapter = record::draft(
+        "T",
+        world.initial_config(),
+        world.actions(),
+        world.now(),
+        Some(&english()),
+    );
     let captions: Vec<&str> = chapter.steps.iter().map(|s| s.caption.as_str()).collect();
     assert_eq!(
         captions,
@@ -153,7 +166,13 @@ fn a_click_at_an_instant_of_several_events_replays_exactly() {
         SECOND,
     );
     assert_eq!(world.actions()[0].at, busy);
-    let chapter = record::draft("Busy", world.initial_config(), world.actions(), world.now());
+    let chapter = record::draft(
+        "Busy",
+        world.initial_config(),
+        world.actions(),
+        world.now(),
+        Some(&english()),
+    );
     assert!(record::replays(
         &chapter,
         world.initial_config(),

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use raftsim::i18n::{english, fill, Catalogue};
+use raftsim::i18n::{english, Catalogue};
 use raftsim::raft::{Command, NodeEvent};
 use raftsim::scenario::presets::{preset, presets};
 use raftsim::sim::why::{Rule, Why};
@@ -18,10 +18,8 @@ fn whys(w: &World) -> Vec<(usize, Why)> {
 }
 
 fn sentence(words: &Catalogue, why: &Why) -> String {
-    let template = words
-        .get(why.rule.key())
-        .unwrap_or_else(|| panic!("no sentence for {:?}", why.rule));
-    fill(template, &why.values)
+    why.sentence(why.rule.key(), words)
+        .unwrap_or_else(|| panic!("no sentence for {:?}", why.rule))
 }
 
 /// A busy run: elections, commands, a partition with writes on both sides, a crash, a heal.
@@ -338,12 +336,9 @@ fn every_event_says_what_happened_with_every_slot_filled() {
     for w in &worlds {
         for i in 0..w.trace().len() {
             let why = w.why(i).expect("every event explains itself");
-            let text = fill(
-                words
-                    .get(why.said)
-                    .unwrap_or_else(|| panic!("no {}", why.said)),
-                &why.values,
-            );
+            let text = why
+                .sentence(why.said, &words)
+                .unwrap_or_else(|| panic!("no {}", why.said));
             assert!(
                 !text.contains('{') && !text.is_empty(),
                 "{}: {text}",

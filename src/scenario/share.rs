@@ -50,7 +50,7 @@
 use crate::raft::{ClientId, Command, NodeId, ReadMode, Time, SECOND};
 use crate::sim::config::MAX_SLOTS;
 use crate::sim::{
-    Action, Config, ConfigError, OptionChange, Replication, SafetySwitch, TimedAction,
+    Action, Config, ConfigError, OptionChange, Replication, SafetySwitch, TimedAction, Words,
 };
 
 /// The format version this code writes (the text before the dot).
@@ -100,7 +100,7 @@ pub enum ShareError {
     BadLength,
     /// The data ended while reading `what`.
     Truncated {
-        /// What was being read.
+        /// What was being read: its catalogue key (`share-field.*`).
         what: &'static str,
     },
     /// Bytes were left after the last action.
@@ -110,17 +110,17 @@ pub enum ShareError {
     },
     /// A number is too large for its field (or longer than 64 bits).
     NumberTooLarge {
-        /// The field.
+        /// The field: its catalogue key (`share-field.*`).
         what: &'static str,
     },
     /// A value that must be 0 or 1 was something else.
     BadFlag {
-        /// The field.
+        /// The field: its catalogue key (`share-field.*`).
         what: &'static str,
     },
     /// A tag this version does not know.
     UnknownTag {
-        /// What kind of tag.
+        /// What kind of tag: its catalogue key (`share-field.*`).
         what: &'static str,
         /// The tag.
         tag: u64,
@@ -159,82 +159,98 @@ pub enum ShareError {
     InvalidConfig(ConfigError),
 }
 
-impl std::fmt::Display for ShareError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("this share link cannot be opened: ")?;
+impl ShareError {
+    /// The error in words, for the error banner: "this share link cannot be opened: it ends
+    /// too early (while reading latency); was the link cut?" (catalogue `share-error.*`, and
+    /// `share-field.*` for what was being read).
+    pub fn words(&self) -> Words {
+        Words::new("share-error.cannot-open").with("reason", self.reason())
+    }
+
+    /// Why, in words.
+    fn reason(&self) -> Words {
         match self {
-            ShareError::Empty => f.write_str("it is empty"),
-            ShareError::TooLong { len } => write!(
-                f,
-                "it is {len} characters long, more than the {MAX_SHARE_LEN} allowed"
-            ),
-            ShareError::MissingVersion => {
-                f.write_str("it does not start with a version number such as \"1.\"")
-            }
-            ShareError::UnsupportedVersion(v) => write!(
-                f,
-                "it has format version \"{v}\", but this version of raftsim reads only versions {OLDEST_SHARE_VERSION} to {SHARE_VERSION} (it may come from a newer raftsim)"
-            ),
-            ShareError::BadCharacter { position, found } => write!(
-                f,
-                "character '{found}' at position {position} is not allowed (only A-Z, a-z, 0-9, - and _); was the link cut or changed?"
-            ),
-            ShareError::BadLength => {
-                f.write_str("its length is impossible for the encoding; was the link cut?")
-            }
+            ShareError::Empty => Words::new("share-error.empty"),
+            ShareError::TooLong { len } => Words::new("share-error.too-long")
+                .with("len", *len)
+                .with("max", MAX_SHARE_LEN),
+            ShareError::MissingVersion => Words::new("share-error.missing-version"),
+            ShareError::UnsupportedVersion(v) => Words::new("share-error.unsupported-version")
+                .with("version", v.as_str())
+                .with("oldest", OLDEST_SHARE_VERSION)
+                .with("newest", SHARE_VERSION),
+            ShareError::BadCharacter { position, found } => Words::new("share-error.bad-character")
+                .with("found", found.to_string())
+                .with("position", *position),
+            ShareError::BadLength => Words::new("share-error.bad-length"),
             ShareError::Truncated { what } => {
-                write!(f, "it ends too early (while reading {what}); was the link cut?")
+                Words::new("share-error.truncated").with("what", Words::new(what))
             }
             ShareError::TrailingBytes { count } => {
-                write!(f, "{count} unexpected bytes follow the last action")
+                Words::new("share-error.trailing-bytes").with("count", *count)
             }
-            ShareError::NumberTooLarge { what } => write!(f, "the {what} is too large"),
-            ShareError::BadFlag { what } => write!(f, "the {what} must be 0 or 1"),
-            ShareError::UnknownTag { what, tag } => write!(f, "unknown {what} {tag}"),
-            ShareError::UnknownConfigFields(bits) => write!(
-                f,
-                "it sets settings this version does not know (bits {bits:#x}); it may come from a newer raftsim"
-            ),
-            ShareError::TooManyActions { count } => write!(
-                f,
-                "it has {count} actions, more than the {MAX_ACTIONS} allowed"
-            ),
+            ShareError::NumberTooLarge { what } => {
+                Words::new("share-error.number-too-large").with("what", Words::new(what))
+            }
+            ShareError::BadFlag { what } => {
+                Words::new("share-error.bad-flag").with("what", Words::new(what))
+            }
+            ShareError::UnknownTag { what, tag } => Words::new("share-error.unknown-tag")
+                .with("what", Words::new(what))
+                .with("tag", *tag),
+            ShareError::UnknownConfigFields(bits) => {
+                Words::new("share-error.unknown-settings").with("bits", format!("{bits:#x}"))
+            }
+            ShareError::TooManyActions { count } => Words::new("share-error.too-many-actions")
+                .with("count", *count)
+                .with("max", MAX_ACTIONS),
             ShareError::NodeOutOfRange {
                 action,
                 node,
                 cluster_size,
             } => {
-                let whom = NodeId(u8::try_from(*node).unwrap_or(u8::MAX));
-                let name = if *node <= u64::from(u8::MAX) {
-                    whom.name()
-                } else {
-                    format!("#{node}")
+                let name = match u8::try_from(*node) {
+                    Ok(n) => NodeId(n).name(),
+                    Err(_) => format!("#{node}"),
                 };
-                if *action == 0 {
-                    write!(f, "the settings name server {name}, but the cluster has {cluster_size} servers")
+                let key = if *action == 0 {
+                    "share-error.settings-server"
                 } else {
-                    write!(f, "action {action} names server {name}, but the cluster has {cluster_size} servers")
-                }
+                    "share-error.action-server"
+                };
+                Words::new(key)
+                    .with("action", *action)
+                    .with("node", name)
+                    .with("size", *cluster_size)
             }
             ShareError::ClientOutOfRange {
                 action,
                 client,
                 clients,
-            } => write!(
-                f,
-                "action {action} names client {}, but there are {clients} clients",
-                client.saturating_add(1)
-            ),
-            ShareError::TooLate { action } => write!(
-                f,
-                "action {action} is too far into the run (beyond {} hours or {MAX_RUN_EVENTS} events)",
-                MAX_RUN_TIME_US / 3600 / SECOND
-            ),
-            ShareError::InvalidConfig(e) => write!(f, "its settings are invalid: {e}"),
+            } => Words::new("share-error.action-client")
+                .with("action", *action)
+                .with("client", client.saturating_add(1))
+                .with("clients", *clients),
+            ShareError::TooLate { action } => Words::new("share-error.too-late")
+                .with("action", *action)
+                .with("hours", MAX_RUN_TIME_US / 3600 / SECOND)
+                .with("events", MAX_RUN_EVENTS),
+            ShareError::InvalidConfig(e) => {
+                Words::new("share-error.invalid-settings").with("error", e.to_string())
+            }
         }
     }
 }
 
+/// In English (native builds only: the page words it from its catalogue).
+#[cfg(not(target_arch = "wasm32"))]
+impl std::fmt::Display for ShareError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.words().english())
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
 impl std::error::Error for ShareError {}
 
 // ----- base64url --------------------------------------------------------------------------------
@@ -636,19 +652,19 @@ impl Reader<'_> {
     }
 
     fn read_mode(&mut self) -> Result<ReadMode, ShareError> {
-        let i = self.varint("read mode")?;
+        let i = self.varint("share-field.read-mode")?;
         usize::try_from(i)
             .ok()
             .and_then(|i| ReadMode::ALL.get(i).copied())
             .ok_or(ShareError::UnknownTag {
-                what: "read mode",
+                what: "share-field.read-mode",
                 tag: i,
             })
     }
 }
 
 fn read_config(r: &mut Reader<'_>) -> Result<Config, ShareError> {
-    let mask = r.varint("settings")?;
+    let mask = r.varint("share-field.settings")?;
     if mask >> CONFIG_FIELDS != 0 {
         return Err(ShareError::UnknownConfigFields(
             mask >> CONFIG_FIELDS << CONFIG_FIELDS,
@@ -660,20 +676,20 @@ fn read_config(r: &mut Reader<'_>) -> Result<Config, ShareError> {
             continue;
         }
         match i {
-            0 => c.seed = r.varint("seed")?,
-            1 => c.cluster_size = r.small("cluster size")?,
-            2 => c.clients = r.small("number of clients")?,
-            3 => c.election_timeout_min_us = r.varint("election timeout")?,
-            4 => c.election_timeout_max_us = r.varint("election timeout")?,
+            0 => c.seed = r.varint("share-field.seed")?,
+            1 => c.cluster_size = r.small("share-field.cluster-size")?,
+            2 => c.clients = r.small("share-field.number-of-clients")?,
+            3 => c.election_timeout_min_us = r.varint("share-field.election-timeout")?,
+            4 => c.election_timeout_max_us = r.varint("share-field.election-timeout")?,
             5 => {
-                let n: u8 = r.small("number of per-server election timeouts")?;
+                let n: u8 = r.small("share-field.number-of-per-server-election-timeouts")?;
                 // Validation rejects more overrides than servers; the cap on `n` keeps this
                 // allocation small whatever the link says.
                 let mut v = Vec::with_capacity(usize::from(n));
                 for _ in 0..n {
-                    if r.flag("per-server election timeout")? {
-                        let min = r.varint("per-server election timeout")?;
-                        let max = r.varint("per-server election timeout")?;
+                    if r.flag("share-field.per-server-election-timeout")? {
+                        let min = r.varint("share-field.per-server-election-timeout")?;
+                        let max = r.varint("share-field.per-server-election-timeout")?;
                         v.push(Some((min, max)));
                     } else {
                         v.push(None);
@@ -681,31 +697,31 @@ fn read_config(r: &mut Reader<'_>) -> Result<Config, ShareError> {
                 }
                 c.election_timeout_override = v;
             }
-            6 => c.heartbeat_interval_us = r.varint("heartbeat interval")?,
-            7 => c.latency_min_us = r.varint("latency")?,
-            8 => c.latency_max_us = r.varint("latency")?,
-            9 => c.loss_per_mille = r.small("loss rate")?,
-            10 => c.duplicate_per_mille = r.small("duplication rate")?,
+            6 => c.heartbeat_interval_us = r.varint("share-field.heartbeat-interval")?,
+            7 => c.latency_min_us = r.varint("share-field.latency")?,
+            8 => c.latency_max_us = r.varint("share-field.latency")?,
+            9 => c.loss_per_mille = r.small("share-field.loss-rate")?,
+            10 => c.duplicate_per_mille = r.small("share-field.duplication-rate")?,
             11 => {
-                c.replication = if r.flag("replication mode")? {
+                c.replication = if r.flag("share-field.replication-mode")? {
                     Replication::Immediate
                 } else {
                     Replication::OnHeartbeat
                 }
             }
-            12 => c.noop_on_election = r.flag("no-op on election switch")?,
-            13 => c.pre_vote = r.flag("PreVote switch")?,
-            14 => c.check_quorum = r.flag("CheckQuorum switch")?,
-            15 => c.client_retry_timeout_us = r.varint("client retry timeout")?,
-            16 => c.client_max_attempts = r.small("client attempt limit")?,
-            18 => c.single_server_changes = r.flag("single-server changes switch")?,
-            19 => c.snapshot_threshold = r.varint("snapshot threshold")?,
+            12 => c.noop_on_election = r.flag("share-field.no-op-on-election-switch")?,
+            13 => c.pre_vote = r.flag("share-field.prevote-switch")?,
+            14 => c.check_quorum = r.flag("share-field.checkquorum-switch")?,
+            15 => c.client_retry_timeout_us = r.varint("share-field.client-retry-timeout")?,
+            16 => c.client_max_attempts = r.small("share-field.client-attempt-limit")?,
+            18 => c.single_server_changes = r.flag("share-field.single-server-changes-switch")?,
+            19 => c.snapshot_threshold = r.varint("share-field.snapshot-threshold")?,
             20 => c.read_mode = r.read_mode()?,
             _ => {
-                let bits = r.varint("safety switches")?;
+                let bits = r.varint("share-field.safety-switches")?;
                 if bits >> SafetySwitch::ALL.len() != 0 {
                     return Err(ShareError::UnknownTag {
-                        what: "safety switch set",
+                        what: "share-field.safety-switch-set",
                         tag: bits,
                     });
                 }
@@ -729,7 +745,7 @@ struct ActionReader<'a, 'b> {
 
 impl ActionReader<'_, '_> {
     fn node(&mut self) -> Result<NodeId, ShareError> {
-        let n = self.r.varint("server id")?;
+        let n = self.r.varint("share-field.server-id")?;
         if n >= u64::from(self.cluster_size) {
             return Err(ShareError::NodeOutOfRange {
                 action: self.number,
@@ -741,7 +757,7 @@ impl ActionReader<'_, '_> {
     }
 
     fn client(&mut self) -> Result<ClientId, ShareError> {
-        let c = self.r.varint("client id")?;
+        let c = self.r.varint("share-field.client-id")?;
         if c >= u64::from(self.clients) {
             return Err(ShareError::ClientOutOfRange {
                 action: self.number,
@@ -753,13 +769,13 @@ impl ActionReader<'_, '_> {
     }
 
     fn command(&mut self) -> Result<Command, ShareError> {
-        match self.r.varint("command")? {
-            0 => Ok(Command::Set(self.r.zigzag("command value")?)),
-            1 => Ok(Command::Add(self.r.zigzag("command value")?)),
+        match self.r.varint("share-field.command")? {
+            0 => Ok(Command::Set(self.r.zigzag("share-field.command-value")?)),
+            1 => Ok(Command::Add(self.r.zigzag("share-field.command-value")?)),
             2 => Ok(Command::NoOp),
             3 => Ok(Command::Get),
             tag => Err(ShareError::UnknownTag {
-                what: "command",
+                what: "share-field.command",
                 tag,
             }),
         }
@@ -767,45 +783,47 @@ impl ActionReader<'_, '_> {
 
     fn option(&mut self) -> Result<OptionChange, ShareError> {
         let r = &mut *self.r;
-        Ok(match r.varint("option")? {
+        Ok(match r.varint("share-field.option")? {
             0 => OptionChange::Latency {
-                min_us: r.varint("latency")?,
-                max_us: r.varint("latency")?,
+                min_us: r.varint("share-field.latency")?,
+                max_us: r.varint("share-field.latency")?,
             },
-            1 => OptionChange::LossPerMille(r.small("loss rate")?),
-            2 => OptionChange::DuplicatePerMille(r.small("duplication rate")?),
+            1 => OptionChange::LossPerMille(r.small("share-field.loss-rate")?),
+            2 => OptionChange::DuplicatePerMille(r.small("share-field.duplication-rate")?),
             3 => OptionChange::ElectionTimeout {
-                min_us: r.varint("election timeout")?,
-                max_us: r.varint("election timeout")?,
+                min_us: r.varint("share-field.election-timeout")?,
+                max_us: r.varint("share-field.election-timeout")?,
             },
-            4 => OptionChange::HeartbeatInterval(r.varint("heartbeat interval")?),
-            5 => OptionChange::Replication(if r.flag("replication mode")? {
+            4 => OptionChange::HeartbeatInterval(r.varint("share-field.heartbeat-interval")?),
+            5 => OptionChange::Replication(if r.flag("share-field.replication-mode")? {
                 Replication::Immediate
             } else {
                 Replication::OnHeartbeat
             }),
-            6 => OptionChange::NoOpOnElection(r.flag("no-op on election switch")?),
-            7 => OptionChange::PreVote(r.flag("PreVote switch")?),
-            8 => OptionChange::CheckQuorum(r.flag("CheckQuorum switch")?),
-            9 => OptionChange::ClientRetryTimeout(r.varint("client retry timeout")?),
-            11 => OptionChange::ClientMaxAttempts(r.small("client attempts")?),
-            12 => OptionChange::SingleServerChanges(r.flag("single-server changes switch")?),
-            13 => OptionChange::SnapshotThreshold(r.varint("snapshot threshold")?),
+            6 => OptionChange::NoOpOnElection(r.flag("share-field.no-op-on-election-switch")?),
+            7 => OptionChange::PreVote(r.flag("share-field.prevote-switch")?),
+            8 => OptionChange::CheckQuorum(r.flag("share-field.checkquorum-switch")?),
+            9 => OptionChange::ClientRetryTimeout(r.varint("share-field.client-retry-timeout")?),
+            11 => OptionChange::ClientMaxAttempts(r.small("share-field.client-attempts")?),
+            12 => OptionChange::SingleServerChanges(
+                r.flag("share-field.single-server-changes-switch")?,
+            ),
+            13 => OptionChange::SnapshotThreshold(r.varint("share-field.snapshot-threshold")?),
             14 => OptionChange::ReadMode(r.read_mode()?),
             10 => {
-                let i = r.varint("safety switch")?;
+                let i = r.varint("share-field.safety-switch")?;
                 let switch = usize::try_from(i)
                     .ok()
                     .and_then(|i| SafetySwitch::ALL.get(i).copied())
                     .ok_or(ShareError::UnknownTag {
-                        what: "safety switch",
+                        what: "share-field.safety-switch",
                         tag: i,
                     })?;
-                OptionChange::Safety(switch, r.flag("safety switch state")?)
+                OptionChange::Safety(switch, r.flag("share-field.safety-switch-state")?)
             }
             tag => {
                 return Err(ShareError::UnknownTag {
-                    what: "option",
+                    what: "share-field.option",
                     tag,
                 })
             }
@@ -820,7 +838,7 @@ impl ActionReader<'_, '_> {
             11 => Action::TransferLeadership(self.node()?),
             12 => {
                 // A server added in the next free slot exists from this action on.
-                let n = self.r.varint("server id")?;
+                let n = self.r.varint("share-field.server-id")?;
                 if n > u64::from(self.cluster_size) || n >= u64::from(MAX_SLOTS) {
                     return Err(ShareError::NodeOutOfRange {
                         action: self.number,
@@ -839,22 +857,22 @@ impl ActionReader<'_, '_> {
             },
             4 => {
                 let size = usize::from(self.cluster_size);
-                let groups = self.r.varint("number of groups")?;
+                let groups = self.r.varint("share-field.number-of-groups")?;
                 // Each server is in at most one group, so more groups than servers (plus an
                 // empty one) cannot be a real partition; the cap also bounds the allocation.
                 if groups > size as u64 + 1 {
                     return Err(ShareError::NumberTooLarge {
-                        what: "number of partition groups",
+                        what: "share-field.number-of-partition-groups",
                     });
                 }
                 let mut out = Vec::with_capacity(groups as usize);
                 let mut total = 0usize;
                 for _ in 0..groups {
-                    let len = self.r.varint("group size")?;
+                    let len = self.r.varint("share-field.group-size")?;
                     total = total.saturating_add(usize::try_from(len).unwrap_or(usize::MAX));
                     if total > size {
                         return Err(ShareError::NumberTooLarge {
-                            what: "partition group size",
+                            what: "share-field.partition-group-size",
                         });
                     }
                     let mut g = Vec::with_capacity(len as usize);
@@ -872,11 +890,11 @@ impl ActionReader<'_, '_> {
                 to: self.node()?,
             },
             8 => Action::RestoreLink(self.node()?, self.node()?),
-            9 => Action::DropMessage(self.r.varint("message id")?),
+            9 => Action::DropMessage(self.r.varint("share-field.message-id")?),
             10 => Action::SetOption(self.option()?),
             tag => {
                 return Err(ShareError::UnknownTag {
-                    what: "action",
+                    what: "share-field.action",
                     tag: u64::from(tag),
                 })
             }
@@ -888,14 +906,16 @@ impl ActionReader<'_, '_> {
 pub fn decode_run_bytes(bytes: &[u8]) -> Result<(Config, Vec<TimedAction>), ShareError> {
     let mut r = Reader { bytes, pos: 0 };
     let config = read_config(&mut r)?;
-    let count = r.varint("number of actions")?;
+    let count = r.varint("share-field.number-of-actions")?;
     if count > MAX_ACTIONS as u64 {
         return Err(ShareError::TooManyActions { count });
     }
     // Every action takes at least two bytes, so a count the data cannot hold is refused before
     // allocating for it.
     if count > (r.remaining() / 2) as u64 {
-        return Err(ShareError::Truncated { what: "actions" });
+        return Err(ShareError::Truncated {
+            what: "share-field.actions",
+        });
     }
     let mut actions = Vec::with_capacity(count as usize);
     let (mut prev_at, mut prev_after) = (0u64, 0u64);
@@ -903,17 +923,17 @@ pub fn decode_run_bytes(bytes: &[u8]) -> Result<(Config, Vec<TimedAction>), Shar
     let mut cluster_size = config.cluster_size;
     for i in 0..count as usize {
         let number = i + 1;
-        let header = r.byte("action")?;
+        let header = r.byte("share-field.action")?;
         if header & 0xe0 != 0 {
             return Err(ShareError::UnknownTag {
-                what: "action header",
+                what: "share-field.action-header",
                 tag: u64::from(header),
             });
         }
-        let at = prev_at.wrapping_add(r.zigzag("action time")? as u64);
+        let at = prev_at.wrapping_add(r.zigzag("share-field.action-time")? as u64);
         prev_at = at;
         let after_event = if header & 0x10 != 0 {
-            let n = prev_after.wrapping_add(r.zigzag("event count")? as u64);
+            let n = prev_after.wrapping_add(r.zigzag("share-field.event-count")? as u64);
             prev_after = n;
             Some(n)
         } else {

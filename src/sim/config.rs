@@ -1,5 +1,6 @@
 //! The simulation's settings: one serialisable [`Config`] whose `Default` is the narrative's setup.
 
+use super::words::Words;
 use crate::raft::{NodeId, NodeOptions, ReadMode, Safety, Time, Voters};
 use serde::{Deserialize, Serialize};
 
@@ -439,27 +440,18 @@ impl SafetySwitch {
         }
     }
 
-    /// A short label for the switch, naming the paper section whose rule it breaks.
-    pub fn label(self) -> &'static str {
+    /// The catalogue key of a short label for the switch, naming the paper section whose rule
+    /// it breaks ("vote without the up-to-date check (§5.4.1)").
+    pub fn label_key(self) -> &'static str {
         match self {
-            SafetySwitch::VoteWithoutLogCheck => "vote without the up-to-date check (§5.4.1)",
-            SafetySwitch::CommitOldTermsByCounting => {
-                "commit old-term entries by counting replicas (§5.4.2)"
-            }
-            SafetySwitch::ForgetVoteOnRestart => "forget votedFor on restart (Figure 2)",
-            SafetySwitch::SkipPrevLogCheck => {
-                "accept AppendEntries without the prevLog check (§5.3)"
-            }
-            SafetySwitch::FixedElectionTimeout => "no randomised election timeouts (§5.2)",
-            SafetySwitch::ChangeBeforeOwnTermCommit => {
-                "change membership before committing in the leader's term (thesis §4.1)"
-            }
-            SafetySwitch::VoteDespiteLiveLeader => {
-                "vote even while a leader is heard, so removed servers disrupt (§6)"
-            }
-            SafetySwitch::ServeReadsLocally => {
-                "answer GET from any server's state at once, leader or not (§8)"
-            }
+            SafetySwitch::VoteWithoutLogCheck => "option.rule.vote-without-log-check",
+            SafetySwitch::CommitOldTermsByCounting => "option.rule.commit-old-terms",
+            SafetySwitch::ForgetVoteOnRestart => "option.rule.forget-vote",
+            SafetySwitch::SkipPrevLogCheck => "option.rule.skip-prev-log-check",
+            SafetySwitch::FixedElectionTimeout => "option.rule.fixed-timeouts",
+            SafetySwitch::ChangeBeforeOwnTermCommit => "option.rule.early-membership-change",
+            SafetySwitch::VoteDespiteLiveLeader => "option.rule.vote-despite-leader",
+            SafetySwitch::ServeReadsLocally => "option.rule.local-reads",
         }
     }
 }
@@ -511,58 +503,56 @@ pub enum OptionChange {
 }
 
 impl OptionChange {
-    /// The change in plain words, e.g. "loss rate set to 5%".
-    pub fn describe(&self) -> String {
-        let on = |b: bool| if b { "on" } else { "off" };
-        let pct = |r: u16| format!("{}.{}%", r / 10, r % 10);
+    /// The change in words (catalogue `option.*`), e.g. "loss rate set to 5.0%".
+    pub fn words(&self) -> Words {
+        let ms = |us: Time| us / 1000;
+        let range = |key, min_us, max_us| {
+            Words::new(key)
+                .with("min", ms(min_us))
+                .with("max", ms(max_us))
+        };
+        let pct = |key, r: u16| Words::new(key).with("rate", format!("{}.{}%", r / 10, r % 10));
+        let switch = |on: bool, on_key, off_key| Words::new(if on { on_key } else { off_key });
         match *self {
-            OptionChange::Latency { min_us, max_us } => {
-                format!("latency set to {}-{} ms", min_us / 1000, max_us / 1000)
+            OptionChange::Latency { min_us, max_us } => range("option.latency", min_us, max_us),
+            OptionChange::LossPerMille(r) => pct("option.loss", r),
+            OptionChange::DuplicatePerMille(r) => pct("option.duplicate", r),
+            OptionChange::ElectionTimeout { min_us, max_us } => {
+                range("option.election-timeout", min_us, max_us)
             }
-            OptionChange::LossPerMille(r) => format!("loss rate set to {}", pct(r)),
-            OptionChange::DuplicatePerMille(r) => format!("duplication rate set to {}", pct(r)),
-            OptionChange::ElectionTimeout { min_us, max_us } => format!(
-                "election timeout set to {}-{} ms",
-                min_us / 1000,
-                max_us / 1000
-            ),
             OptionChange::HeartbeatInterval(us) => {
-                format!("heartbeat interval set to {} ms", us / 1000)
+                Words::new("option.heartbeat").with("ms", ms(us))
             }
             OptionChange::Replication(Replication::OnHeartbeat) => {
-                "entries now go out with the next heartbeat".to_string()
+                Words::new("option.replication-heartbeat")
             }
             OptionChange::Replication(Replication::Immediate) => {
-                "entries now go out at once".to_string()
+                Words::new("option.replication-immediate")
             }
-            OptionChange::NoOpOnElection(b) => format!("no-op entry on election {}", on(b)),
-            OptionChange::PreVote(b) => format!("PreVote {}", on(b)),
-            OptionChange::CheckQuorum(b) => format!("CheckQuorum {}", on(b)),
-            OptionChange::SingleServerChanges(true) => {
-                "membership now changes one server at a time".to_string()
+            OptionChange::NoOpOnElection(b) => switch(b, "option.no-op-on", "option.no-op-off"),
+            OptionChange::PreVote(b) => switch(b, "option.prevote-on", "option.prevote-off"),
+            OptionChange::CheckQuorum(b) => {
+                switch(b, "option.checkquorum-on", "option.checkquorum-off")
             }
-            OptionChange::SingleServerChanges(false) => {
-                "membership now changes through joint consensus".to_string()
+            OptionChange::SingleServerChanges(b) => {
+                switch(b, "option.one-at-a-time", "option.joint-consensus")
             }
             OptionChange::ClientRetryTimeout(us) => {
-                format!("client retry timeout set to {} ms", us / 1000)
+                Words::new("option.client-retry").with("ms", ms(us))
             }
-            OptionChange::ClientMaxAttempts(0) => "clients never give up".to_string(),
-            OptionChange::ClientMaxAttempts(n) => {
-                format!("clients give up after {n} attempts")
+            OptionChange::ClientMaxAttempts(0) => Words::new("option.clients-never-give-up"),
+            OptionChange::ClientMaxAttempts(n) => Words::new("option.client-attempts").with("n", n),
+            OptionChange::SnapshotThreshold(0) => Words::new("option.snapshots-off"),
+            OptionChange::SnapshotThreshold(n) => Words::new("option.snapshots").with("n", n),
+            OptionChange::ReadMode(m) => {
+                Words::new("option.read-mode").with("mode", Words::new(m.key()))
             }
-            OptionChange::SnapshotThreshold(0) => "log compaction off".to_string(),
-            OptionChange::SnapshotThreshold(n) => {
-                format!("servers snapshot every {n} applied entries")
-            }
-            OptionChange::ReadMode(m) => format!("GET now served {}", m.describe()),
-            OptionChange::Safety(switch, broken) => {
-                if broken {
-                    format!("safety rule broken: {}", switch.label())
-                } else {
-                    format!("safety rule restored: {}", switch.label())
-                }
-            }
+            OptionChange::Safety(switch, broken) => Words::new(if broken {
+                "option.rule-broken"
+            } else {
+                "option.rule-restored"
+            })
+            .with("rule", Words::new(switch.label_key())),
         }
     }
 }

@@ -17,8 +17,6 @@ use super::{
     TimedViolation, Watchdog, World, MS, SECOND,
 };
 use crate::raft::{Command, NodeEvent, ReadMode, Time};
-use crate::scenario::json::Writer;
-use crate::scenario::run_json;
 use crate::sim::config::MAX_SLOTS;
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
@@ -164,8 +162,12 @@ pub struct FuzzFailure {
     pub violations: Vec<TimedViolation>,
 }
 
+/// In English (native builds only: the fuzzer is a tool of tests and scripts).
+#[cfg(not(target_arch = "wasm32"))]
 impl std::fmt::Display for FuzzFailure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::scenario::json::Writer;
+        use crate::scenario::run_json;
         writeln!(f, "seed {} failed: {}", self.seed, self.problem)?;
         for v in &self.violations {
             writeln!(f, "  at {} us: {}", v.at, v.violation)?;

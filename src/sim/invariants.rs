@@ -2,6 +2,7 @@
 //! incrementally as events happen so that properties over time ("committed entries are never
 //! lost") can be checked too, not only snapshots.
 
+use super::words::Words;
 use crate::raft::membership::names;
 use crate::raft::{
     majority, ClientId, Command, LogIndex, Node, NodeEvent, NodeId, Quorum, Removals, RequestId,
@@ -189,110 +190,173 @@ pub enum RunawayLimit {
     WholeRun,
 }
 
+/// The properties the checker watches, in the order the safety monitor lists them, by the names
+/// the paper gives them where it names them. A name is also how tests, presets and the page's
+/// scripts (`data-property`) refer to a property; in the reader's language it is the catalogue's
+/// `property-name.<n>`, and what the property means is `property.<n>`.
+pub const PROPERTIES: [&str; 14] = [
+    "Election Safety",
+    "Leader Append-Only",
+    "Log Matching",
+    "Leader Completeness",
+    "State Machine Safety",
+    "Committed entries are durable",
+    "Terms never decrease",
+    "One vote per term",
+    "Entries are applied in order",
+    "Commits stay within the log",
+    "Majorities overlap",
+    "Snapshots hold committed entries",
+    "Linearizable",
+    "Time moves on",
+];
+
+/// The catalogue keys of the names in [`PROPERTIES`], in its order.
+pub const PROPERTY_NAME_KEYS: [&str; 14] = [
+    "property-name.0",
+    "property-name.1",
+    "property-name.2",
+    "property-name.3",
+    "property-name.4",
+    "property-name.5",
+    "property-name.6",
+    "property-name.7",
+    "property-name.8",
+    "property-name.9",
+    "property-name.10",
+    "property-name.11",
+    "property-name.12",
+    "property-name.13",
+];
+
 impl Violation {
-    /// The name of the property, as the paper calls it where it names it.
-    pub fn property(&self) -> &'static str {
+    /// The position of the broken property in [`PROPERTIES`].
+    pub fn property_number(&self) -> usize {
         match self {
-            Violation::ElectionSafety { .. } => "Election Safety",
-            Violation::LeaderAppendOnly { .. } => "Leader Append-Only",
-            Violation::LogMatching { .. } => "Log Matching",
-            Violation::LeaderCompleteness { .. } => "Leader Completeness",
-            Violation::StateMachineSafety { .. } | Violation::DivergentValue { .. } => {
-                "State Machine Safety"
-            }
-            Violation::CommittedEntryChanged { .. } | Violation::CommittedEntryLost { .. } => {
-                "Committed entries are durable"
-            }
-            Violation::TermDecreased { .. } => "Terms never decrease",
-            Violation::DoubleVote { .. } => "One vote per term",
-            Violation::AppliedOutOfOrder { .. } => "Entries are applied in order",
-            Violation::CommitBeyondLog { .. } => "Commits stay within the log",
-            Violation::DisjointMajorities { .. } => "Majorities overlap",
-            Violation::UncommittedSnapshot { .. } => "Snapshots hold committed entries",
-            Violation::NotLinearizable { .. } => "Linearizable",
-            Violation::RunawayRun { .. } => "Time moves on",
+            Violation::ElectionSafety { .. } => 0,
+            Violation::LeaderAppendOnly { .. } => 1,
+            Violation::LogMatching { .. } => 2,
+            Violation::LeaderCompleteness { .. } => 3,
+            Violation::StateMachineSafety { .. } | Violation::DivergentValue { .. } => 4,
+            Violation::CommittedEntryChanged { .. } | Violation::CommittedEntryLost { .. } => 5,
+            Violation::TermDecreased { .. } => 6,
+            Violation::DoubleVote { .. } => 7,
+            Violation::AppliedOutOfOrder { .. } => 8,
+            Violation::CommitBeyondLog { .. } => 9,
+            Violation::DisjointMajorities { .. } => 10,
+            Violation::UncommittedSnapshot { .. } => 11,
+            Violation::NotLinearizable { .. } => 12,
+            Violation::RunawayRun { .. } => 13,
         }
     }
-}
 
-impl std::fmt::Display for Violation {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: ", self.property())?;
+    /// The name of the property, as the paper calls it where it names it (see [`PROPERTIES`]).
+    pub fn property(&self) -> &'static str {
+        PROPERTIES[self.property_number()]
+    }
+
+    /// The property's name in words (catalogue `property-name.<n>`).
+    pub fn property_words(&self) -> Words {
+        Words::new(PROPERTY_NAME_KEYS[self.property_number()])
+    }
+
+    /// The violation in words: the property, then what broke it, naming the servers, indices
+    /// and terms involved (catalogue `violation.*`).
+    pub fn words(&self) -> Words {
+        Words::new("violation.found")
+            .with("property", self.property_words())
+            .with("what", self.details())
+    }
+
+    /// What broke the property, in words.
+    fn details(&self) -> Words {
         match self {
             Violation::ElectionSafety {
                 term,
                 first,
                 second,
-            } => write!(f, "{first} and {second} were both leader in term {term}"),
+            } => Words::new("violation.election-safety")
+                .with("first", *first)
+                .with("second", *second)
+                .with("term", *term),
             Violation::LeaderAppendOnly {
                 leader,
                 term,
                 index,
-            } => write!(
-                f,
-                "leader {leader} of term {term} changed its own log at index {index}"
-            ),
+            } => Words::new("violation.leader-append-only")
+                .with("leader", *leader)
+                .with("term", *term)
+                .with("index", *index),
             Violation::LogMatching {
                 index,
                 term,
                 first,
                 second,
-            } => write!(
-                f,
-                "{first} and {second} both have an entry of term {term} at index {index}, but their logs differ up to it"
-            ),
+            } => Words::new("violation.log-matching")
+                .with("first", *first)
+                .with("second", *second)
+                .with("term", *term)
+                .with("index", *index),
             Violation::LeaderCompleteness {
                 leader,
                 term,
                 index,
                 entry_term,
-            } => write!(
-                f,
-                "{leader} became leader of term {term} without the committed entry at index {index} (term {entry_term})"
-            ),
+            } => Words::new("violation.leader-completeness")
+                .with("leader", *leader)
+                .with("term", *term)
+                .with("index", *index)
+                .with("entry-term", *entry_term),
             Violation::StateMachineSafety {
                 index,
                 first,
                 second,
-            } => write!(
-                f,
-                "{} applied the entry of term {} at index {index}, but {} applied one of term {}",
-                first.0, first.1, second.0, second.1
-            ),
+            } => Words::new("violation.state-machine-safety")
+                .with("index", *index)
+                .with("first", first.0)
+                .with("first-term", first.1)
+                .with("second", second.0)
+                .with("second-term", second.1),
             Violation::DivergentValue {
                 index,
                 first,
                 second,
-            } => write!(
-                f,
-                "after index {index}, {} has value {} but {} has value {}",
-                first.0, first.1, second.0, second.1
-            ),
+            } => Words::new("violation.divergent-value")
+                .with("index", *index)
+                .with("first", first.0)
+                .with("first-value", first.1)
+                .with("second", second.0)
+                .with("second-value", second.1),
             Violation::CommittedEntryChanged {
                 index,
                 term,
                 node,
                 node_term,
-            } => write!(
-                f,
-                "index {index} was committed with term {term}, but {node} committed term {node_term} there"
-            ),
+            } => Words::new("violation.committed-entry-changed")
+                .with("index", *index)
+                .with("term", *term)
+                .with("node", *node)
+                .with("node-term", *node_term),
             Violation::CommittedEntryLost {
                 index,
                 term,
                 holders,
                 needed,
-            } => write!(
-                f,
-                "the committed entry at index {index} (term {term}) is held by only {holders} servers; a majority is {needed}"
-            ),
-            Violation::TermDecreased { node, from, to } => {
-                write!(f, "{node}'s term went down from {from} to {to}")
+            } => Words::new("violation.committed-entry-lost")
+                .with("index", *index)
+                .with("term", *term)
+                .with("holders", *holders)
+                .with("needed", *needed),
+            Violation::TermDecreased { node, from, to } => Words::new("violation.term-decreased")
+                .with("node", *node)
+                .with("from", *from)
+                .with("to", *to),
+            Violation::UncommittedSnapshot { node, index, term } => {
+                Words::new("violation.uncommitted-snapshot")
+                    .with("node", *node)
+                    .with("index", *index)
+                    .with("term", *term)
             }
-            Violation::UncommittedSnapshot { node, index, term } => write!(
-                f,
-                "{node}'s snapshot ends at index {index} (term {term}), which is not the committed entry there"
-            ),
             Violation::NotLinearizable {
                 client,
                 command,
@@ -300,67 +364,85 @@ impl std::fmt::Display for Violation {
                 expected,
                 before,
                 ..
-            } => {
-                write!(f, "{client}'s {command} returned {observed}")?;
-                if let Some(e) = expected {
-                    write!(f, " where {e} was due")?;
-                }
-                match before {
-                    Some((_, c, cmd)) => write!(
-                        f,
-                        ", yet {c}'s {cmd} had finished before it was sent: no order of the operations explains that"
-                    ),
-                    None => f.write_str(": no order of the operations explains that"),
-                }
-            }
+            } => not_linearizable(*client, command, *observed, *expected, before.as_ref()),
             Violation::DisjointMajorities {
                 term,
                 first,
                 second,
-            } => write!(
-                f,
-                "in term {term}, {} won with votes from {} and {} with votes from {}: no server in common",
-                first.0,
-                names(first.1),
-                second.0,
-                names(second.1)
-            ),
+            } => Words::new("violation.disjoint-majorities")
+                .with("term", *term)
+                .with("first", first.0)
+                .with("first-voters", names(first.1))
+                .with("second", second.0)
+                .with("second-voters", names(second.1)),
             Violation::DoubleVote {
                 node,
                 term,
                 first,
                 second,
-            } => write!(
-                f,
-                "{node} voted for both {first} and {second} in term {term}"
-            ),
-            Violation::AppliedOutOfOrder { node, last, index } => write!(
-                f,
-                "{node} applied index {index} right after index {last}"
-            ),
+            } => Words::new("violation.double-vote")
+                .with("node", *node)
+                .with("first", *first)
+                .with("second", *second)
+                .with("term", *term),
+            Violation::AppliedOutOfOrder { node, last, index } => {
+                Words::new("violation.applied-out-of-order")
+                    .with("node", *node)
+                    .with("index", *index)
+                    .with("last", *last)
+            }
             Violation::CommitBeyondLog {
                 node,
                 commit_index,
                 last_index,
-            } => write!(
-                f,
-                "{node} set its commit index to {commit_index}, but its log ends at index {last_index}"
-            ),
-            Violation::RunawayRun {
-                limit: RunawayLimit::OneInstant,
-                events,
-            } => write!(
-                f,
-                "more than {events} events happened at one instant; the run was stopped"
-            ),
-            Violation::RunawayRun {
-                limit: RunawayLimit::WholeRun,
-                events,
-            } => write!(
-                f,
-                "the run passed its limit of {events} events; the run was stopped"
-            ),
+            } => Words::new("violation.commit-beyond-log")
+                .with("node", *node)
+                .with("commit", *commit_index)
+                .with("last", *last_index),
+            Violation::RunawayRun { limit, events } => Words::new(match limit {
+                RunawayLimit::OneInstant => "violation.runaway-instant",
+                RunawayLimit::WholeRun => "violation.runaway-run",
+            })
+            .with("events", *events),
         }
+    }
+}
+
+/// A linearizability violation in words: one sentence for each combination of what is known
+/// (the value that was due, the write it missed), so that each reads whole in every language.
+fn not_linearizable(
+    client: ClientId,
+    command: &Command,
+    observed: i64,
+    expected: Option<i64>,
+    before: Option<&(usize, ClientId, Command)>,
+) -> Words {
+    let key = match (expected.is_some(), before.is_some()) {
+        (false, false) => "violation.not-linearizable",
+        (true, false) => "violation.not-linearizable-due",
+        (false, true) => "violation.not-linearizable-before",
+        (true, true) => "violation.not-linearizable-due-before",
+    };
+    let mut words = Words::new(key)
+        .with("client", client.name())
+        .with("command", command.to_string())
+        .with("observed", observed);
+    if let Some(e) = expected {
+        words = words.with("expected", e);
+    }
+    if let Some((_, other, other_command)) = before {
+        words = words
+            .with("other", other.name())
+            .with("other-command", other_command.to_string());
+    }
+    words
+}
+
+/// In English, for tests and tools (native builds only: the page words it from its catalogue).
+#[cfg(not(target_arch = "wasm32"))]
+impl std::fmt::Display for Violation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.words().english())
     }
 }
 

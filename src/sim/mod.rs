@@ -18,6 +18,7 @@ mod queue;
 pub mod timeline;
 pub mod trace;
 pub mod why;
+pub mod words;
 pub mod world;
 
 pub use crate::raft::{ClientId, NodeId, Safety, Time, MS, SECOND};
@@ -25,7 +26,10 @@ pub use client::{Client, OpOutcome, Operation};
 pub use config::{
     Config, ConfigError, OptionChange, Replication, SafetySwitch, MAX_CLIENTS, MAX_CLUSTER_SIZE,
 };
-pub use invariants::{Checker, RunawayLimit, TimedViolation, Violation};
+pub use invariants::{
+    Checker, RunawayLimit, TimedViolation, Violation, PROPERTIES, PROPERTY_NAME_KEYS,
+};
 pub use network::{DropReason, InFlightMessage, MessageId, Network};
 pub use trace::{Fnv1a, TimerKind, TraceEvent, TraceKind};
+pub use words::{Value, Words};
 pub use world::{Action, ActionError, ReplayError, TimedAction, Watchdog, World};

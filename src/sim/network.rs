@@ -27,19 +27,6 @@ pub enum DropReason {
     User,
 }
 
-impl DropReason {
-    /// The reason in words, completing "the message was ...".
-    pub fn describe(self) -> &'static str {
-        match self {
-            DropReason::Loss => "lost by the network",
-            DropReason::Partition => "blocked by the partition",
-            DropReason::LinkCut => "blocked by a cut link",
-            DropReason::Stopped => "lost because the receiver is stopped",
-            DropReason::User => "dropped by the user",
-        }
-    }
-}
-
 /// A message travelling through the network.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InFlightMessage {

@@ -35,7 +35,9 @@
 //! interval doubles. Seeking then replays at most one interval of events; memory stays within
 //! the budget (plus one world) however long the run.
 
-use super::{Action, ActionError, Config, ConfigError, ReplayError, TimedAction, TraceKind, World};
+use super::{
+    Action, ActionError, Config, ConfigError, ReplayError, TimedAction, TraceKind, Words, World,
+};
 use crate::raft::{LogIndex, NodeEvent, NodeId, Role, Term, Time};
 
 /// Tuning of a [`Timeline`]: checkpoint spacing, memory budget and trace retention.
@@ -81,13 +83,13 @@ pub enum MarkerKind {
     },
     /// Someone (a person, a scenario or a test) acted on the world.
     UserAction {
-        /// The action in plain words, as [`Action::describe`] gives it.
-        description: String,
+        /// The action in words, as [`Action::words`] gives it.
+        words: Words,
     },
     /// The invariant checker found a violation.
     Violation {
-        /// The violation in plain words.
-        description: String,
+        /// The violation in words, as [`crate::sim::Violation::words`] gives it.
+        words: Words,
     },
 }
 
@@ -663,12 +665,8 @@ impl Timeline {
                         index: *to,
                     }
                 }
-                TraceKind::ActionApplied(a) => MarkerKind::UserAction {
-                    description: a.describe(),
-                },
-                TraceKind::InvariantViolated(v) => MarkerKind::Violation {
-                    description: v.to_string(),
-                },
+                TraceKind::ActionApplied(a) => MarkerKind::UserAction { words: a.words() },
+                TraceKind::InvariantViolated(v) => MarkerKind::Violation { words: v.words() },
                 _ => continue,
             };
             self.markers.push(Marker {

@@ -13,7 +13,9 @@ use std::hash::{Hash, Hasher};
 use super::config::Config;
 use super::network::DropReason;
 use super::trace::{TimerKind, TraceEvent, TraceKind};
+use super::words::Words;
 use super::world::Action;
+use crate::i18n::{fill, Catalogue};
 use crate::raft::{
     ChangeStep, Command, DenyReason, Endpoint, Fields, LogIndex, MembershipChange, MessageKind,
     Node, NodeEvent, NodeId, ReadPath, Role, Term, Time,
@@ -288,6 +290,26 @@ pub struct Why {
     pub rule: Rule,
     /// The sentence's values, by name.
     pub values: Vec<(&'static str, String)>,
+    /// The values that are sentences of the catalogue themselves (`{action}`, `{violation}`,
+    /// `{property}`), by name: [`Why::sentence`] words them in the reader's language.
+    pub phrases: Vec<(&'static str, Words)>,
+}
+
+impl Why {
+    /// The catalogue's sentence `key` (the event's own, [`Why::said`], or its rule's,
+    /// [`Rule::key`]) with every slot filled, phrases worded in `words` too; `None` when the
+    /// catalogue lacks the sentence.
+    pub fn sentence(&self, key: &str, words: &Catalogue) -> Option<String> {
+        let template = words.get(key)?;
+        if self.phrases.is_empty() {
+            return Some(fill(template, &self.values));
+        }
+        let mut values = self.values.clone();
+        for (name, phrase) in &self.phrases {
+            values.push((name, phrase.render(Some(words))));
+        }
+        Some(fill(template, &values))
+    }
 }
 
 /// Servers as `A, C, D`.
@@ -358,6 +380,7 @@ pub fn timer(events: &[TraceEvent], node: NodeId, term: Term) -> Option<Why> {
             ("at", (at / 1_000).to_string()),
             ("other", other.map(NodeId::name).unwrap_or_default()),
         ],
+        phrases: Vec::new(),
     })
 }
 
@@ -414,6 +437,7 @@ pub fn explain(
 ) -> Option<Why> {
     let event = trace.get(index)?;
     let mut values: Vec<(&'static str, String)> = Vec::new();
+    let mut phrases: Vec<(&'static str, Words)> = Vec::new();
     let mut put = |name: &'static str, value: String| values.push((name, value));
     let rule = match &event.kind {
         TraceKind::Node { node, event: e } => {
@@ -479,12 +503,12 @@ pub fn explain(
             }
         }
         TraceKind::ActionApplied(action) => {
-            put("action", action.describe());
+            phrases.push(("action", action.words()));
             Rule::Action
         }
         TraceKind::InvariantViolated(v) => {
-            put("property", v.property().to_string());
-            put("violation", v.to_string());
+            phrases.push(("property", v.property_words()));
+            phrases.push(("violation", v.words()));
             Rule::Violation
         }
         TraceKind::ClientInvoked {
@@ -525,6 +549,7 @@ pub fn explain(
         said: event_key(&event.kind),
         rule,
         values,
+        phrases,
     })
 }
 

@@ -12,6 +12,7 @@ use super::network::{DropReason, InFlightMessage, MessageId, Network};
 use super::queue::{Event, EventQueue};
 use super::trace::{TimerKind, Trace, TraceEvent, TraceKind};
 use super::why::{self, NodeFacts, Why};
+use super::words::Words;
 use crate::raft::{
     ChangeRefusal, ClientId, ClientReply, Command, Endpoint, Member, Membership, MembershipChange,
     Message, Node, NodeId, Output, Role, Time,
@@ -81,33 +82,37 @@ fn group_list(groups: &[Vec<NodeId>]) -> String {
 }
 
 impl Action {
-    /// The action in plain words, for the event list.
-    pub fn describe(&self) -> String {
+    /// The action in words (catalogue `action.*`), for the event list, the timeline's markers
+    /// and a recorded lesson's captions: "B was stopped".
+    pub fn words(&self) -> Words {
+        let node = |key, n: &NodeId| Words::new(key).with("node", *n);
+        let pair = |key, a: &NodeId, b: &NodeId| Words::new(key).with("a", *a).with("b", *b);
         match self {
-            Action::Stop(n) => format!("{n} was stopped"),
-            Action::Restart(n) => format!("{n} was restarted"),
-            Action::Timeout(n) => format!("{n} was made to time out"),
+            Action::Stop(n) => node("action.stop", n),
+            Action::Restart(n) => node("action.restart", n),
+            Action::Timeout(n) => node("action.timeout", n),
             Action::Submit {
                 client,
                 node,
                 command,
-            } => format!("{client} was asked to send {command} to {node}"),
+            } => Words::new("action.submit")
+                .with("client", client.name())
+                .with("command", command.to_string())
+                .with("node", *node),
             Action::Partition(groups) => {
-                format!("the network was split: {}", group_list(groups))
+                Words::new("action.partition").with("groups", group_list(groups))
             }
-            Action::Heal => "the network was healed".to_string(),
-            Action::CutLink(a, b) => format!("the link between {a} and {b} was cut"),
-            Action::CutOneWay { from, to } => format!("the link from {from} to {to} was cut"),
-            Action::RestoreLink(a, b) => format!("the link between {a} and {b} was restored"),
-            Action::DropMessage(id) => format!("message #{id} was dropped"),
-            Action::SetOption(change) => change.describe(),
-            Action::TransferLeadership(n) => {
-                format!("the leader was asked to hand its leadership to {n}")
-            }
-            Action::AddServer(n) => format!("the leader was asked to add {n} to the cluster"),
-            Action::RemoveServer(n) => {
-                format!("the leader was asked to remove {n} from the cluster")
-            }
+            Action::Heal => Words::new("action.heal"),
+            Action::CutLink(a, b) => pair("action.cut-link", a, b),
+            Action::CutOneWay { from, to } => Words::new("action.cut-one-way")
+                .with("from", *from)
+                .with("to", *to),
+            Action::RestoreLink(a, b) => pair("action.restore-link", a, b),
+            Action::DropMessage(id) => Words::new("action.drop-message").with("id", *id),
+            Action::SetOption(change) => change.words(),
+            Action::TransferLeadership(n) => node("action.transfer-leadership", n),
+            Action::AddServer(n) => node("action.add-server", n),
+            Action::RemoveServer(n) => node("action.remove-server", n),
         }
     }
 }
@@ -547,10 +552,8 @@ impl World {
     /// the page reads its words from the catalogue it fetches).
     #[cfg(not(target_arch = "wasm32"))]
     pub fn describe(&self, index: usize) -> String {
-        static ENGLISH: std::sync::OnceLock<crate::i18n::Catalogue> = std::sync::OnceLock::new();
-        let words = ENGLISH.get_or_init(crate::i18n::english);
         self.why(index)
-            .and_then(|why| Some(crate::i18n::fill(words.get(why.said)?, &why.values)))
+            .and_then(|why| why.sentence(why.said, super::words::english()))
             .unwrap_or_default()
     }
 

@@ -496,9 +496,10 @@ pub fn App() -> Html {
             if in_frame() {
                 let answers = sandbox.borrow_mut().take_answers();
                 let s = sandbox.borrow();
-                for event in reporter
-                    .borrow_mut()
-                    .news(s.world(), s.jumps(), s.is_playing())
+                for event in
+                    reporter
+                        .borrow_mut()
+                        .news(s.world(), s.jumps(), s.is_playing(), s.words())
                 {
                     post_to_host(&event);
                 }

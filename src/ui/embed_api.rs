@@ -7,6 +7,7 @@
 
 use crate::scenario::json::{self, Value, Writer};
 
+use crate::i18n::Catalogue;
 use crate::raft::{NodeEvent, Role};
 use crate::sim::{TraceEvent, TraceKind, World};
 
@@ -414,8 +415,9 @@ impl EmbedEvent {
         }
     }
 
-    /// The event a trace event is worth telling the host about, if any.
-    pub fn from_trace(event: &TraceEvent) -> Option<EmbedEvent> {
+    /// The event a trace event is worth telling the host about, if any; its words (a
+    /// violation's `text`) in the page's catalogue `words`.
+    pub fn from_trace(event: &TraceEvent, words: Option<&Catalogue>) -> Option<EmbedEvent> {
         let time_us = event.at;
         match &event.kind {
             TraceKind::Node {
@@ -447,7 +449,7 @@ impl EmbedEvent {
             TraceKind::InvariantViolated(v) => Some(EmbedEvent::Violation {
                 time_us,
                 property: v.property().to_string(),
-                text: v.to_string(),
+                text: v.words().render(words),
             }),
             _ => None,
         }
@@ -456,7 +458,12 @@ impl EmbedEvent {
 
 /// The events to send for trace events after `after_seq` (exclusive), and the new high-water mark.
 /// A trace that ends before `after_seq` (another run) has nothing new: the mark moves to its end.
-pub fn new_events(world: &World, after_seq: Option<u64>) -> (Vec<EmbedEvent>, Option<u64>) {
+/// Their words are those of the page's catalogue `words`.
+pub fn new_events(
+    world: &World,
+    after_seq: Option<u64>,
+    words: Option<&Catalogue>,
+) -> (Vec<EmbedEvent>, Option<u64>) {
     let trace = world.trace();
     let newest = trace.last().map(|e| e.seq);
     if let (Some(after), Some(newest)) = (after_seq, newest) {
@@ -470,7 +477,7 @@ pub fn new_events(world: &World, after_seq: Option<u64>) -> (Vec<EmbedEvent>, Op
     };
     let events = trace[start..]
         .iter()
-        .filter_map(EmbedEvent::from_trace)
+        .filter_map(|e| EmbedEvent::from_trace(e, words))
         .collect();
     let last = trace.last().map(|e| e.seq).or(after_seq);
     (events, last)
@@ -488,8 +495,15 @@ pub struct HostReporter {
 }
 
 impl HostReporter {
-    /// The events to send now, for `world` as the sandbox shows it after `jumps` jumps.
-    pub fn news(&mut self, world: &World, jumps: u64, playing: bool) -> Vec<EmbedEvent> {
+    /// The events to send now, for `world` as the sandbox shows it after `jumps` jumps, in the
+    /// words of the page's catalogue `words` (a violation's `text`; its keys without one).
+    pub fn news(
+        &mut self,
+        world: &World,
+        jumps: u64,
+        playing: bool,
+        words: Option<&Catalogue>,
+    ) -> Vec<EmbedEvent> {
         let first_call = self.jumps.is_none();
         let jumped = self.jumps.is_some_and(|seen| seen != jumps);
         self.jumps = Some(jumps);
@@ -502,7 +516,7 @@ impl HostReporter {
                 Vec::new()
             };
         }
-        let (events, last) = new_events(world, self.reported_seq);
+        let (events, last) = new_events(world, self.reported_seq, words);
         self.reported_seq = last;
         events
     }
@@ -783,9 +797,11 @@ mod tests {
         let mut timeline = Timeline::new(config).expect("default config");
         let mut reporter = HostReporter::default();
         let mut jumps = 0;
-        assert!(reporter.news(timeline.world(), jumps, true).is_empty());
+        assert!(reporter
+            .news(timeline.world(), jumps, true, None)
+            .is_empty());
         timeline.advance_to(crate::sim::SECOND);
-        let live = reporter.news(timeline.world(), jumps, true);
+        let live = reporter.news(timeline.world(), jumps, true, None);
         assert!(live
             .iter()
             .any(|e| matches!(e, EmbedEvent::LeaderElected { .. })));
@@ -793,7 +809,7 @@ mod tests {
         for _ in 0..3 {
             timeline.step_back();
             jumps += 1;
-            let heard = reporter.news(timeline.world(), jumps, false);
+            let heard = reporter.news(timeline.world(), jumps, false, None);
             assert!(
                 matches!(heard.as_slice(), [EmbedEvent::State { .. }]),
                 "{heard:?}"
@@ -802,11 +818,11 @@ mod tests {
         // Back to the live end: a jump again, and the events in between were heard before.
         timeline.seek_to_end();
         jumps += 1;
-        let heard = reporter.news(timeline.world(), jumps, false);
+        let heard = reporter.news(timeline.world(), jumps, false, None);
         assert!(matches!(heard.as_slice(), [EmbedEvent::State { .. }]));
         // Running on from there is live again.
         timeline.advance_to(3 * crate::sim::SECOND);
-        let later = reporter.news(timeline.world(), jumps, true);
+        let later = reporter.news(timeline.world(), jumps, true, None);
         assert!(later.iter().all(|e| match e {
             EmbedEvent::LeaderElected { time_us, .. } | EmbedEvent::Committed { time_us, .. } =>
                 *time_us > crate::sim::SECOND,
@@ -818,11 +834,11 @@ mod tests {
     fn a_run_reports_its_leader_once_per_election() {
         let mut world = World::new(crate::sim::Config::default()).expect("default config");
         world.advance_to(crate::sim::SECOND);
-        let (events, last) = new_events(&world, None);
+        let (events, last) = new_events(&world, None, None);
         assert!(events
             .iter()
             .any(|e| matches!(e, EmbedEvent::LeaderElected { .. })));
-        let (again, _) = new_events(&world, last);
+        let (again, _) = new_events(&world, last, None);
         assert!(again.is_empty(), "nothing new happened: {again:?}");
     }
 }

@@ -5,7 +5,7 @@ use std::fmt::{Display, Write};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::i18n::{fill, Catalogue};
+use crate::i18n::Catalogue;
 use crate::sim::why::Why;
 use crate::sim::{TimerKind, TraceEvent, TraceKind, World};
 
@@ -164,8 +164,8 @@ fn said_text(words: Option<&Catalogue>, why: &Why) -> String {
 
 fn sentence(words: Option<&Catalogue>, key: &str, why: &Why) -> String {
     words
-        .and_then(|w| w.get(key))
-        .map_or_else(|| "…".to_string(), |template| fill(template, &why.values))
+        .and_then(|w| why.sentence(key, w))
+        .unwrap_or_else(|| "…".to_string())
 }
 
 /// The list. Each event opens to say why it happened (see `sim::why`), in the words of the

@@ -8,29 +8,14 @@ use yew::prelude::*;
 
 use crate::i18n::Catalogue;
 use crate::raft::{LogIndex, NodeId};
-use crate::sim::{OpOutcome, Violation, World};
+use crate::sim::{OpOutcome, Violation, World, PROPERTY_NAME_KEYS};
 
 use super::event_list::{escape, format_time, markup, say_with};
 use super::say;
 
-/// The properties in the order the panel lists them. The names match [`Violation::property`];
-/// what each means, in a line, is the catalogue's `property.<n>` (see `i18n/`).
-pub const PROPERTIES: [&str; 14] = [
-    "Election Safety",
-    "Leader Append-Only",
-    "Log Matching",
-    "Leader Completeness",
-    "State Machine Safety",
-    "Committed entries are durable",
-    "Terms never decrease",
-    "One vote per term",
-    "Entries are applied in order",
-    "Commits stay within the log",
-    "Majorities overlap",
-    "Snapshots hold committed entries",
-    "Linearizable",
-    "Time moves on",
-];
+/// The properties in the order the panel lists them: the core's (see [`crate::sim::PROPERTIES`];
+/// their names in words are `property-name.<n>`, what each means is `property.<n>`).
+pub use crate::sim::PROPERTIES;
 
 /// The nodes and log indices a violation names, for highlighting.
 pub fn involved(violation: &Violation) -> (Vec<NodeId>, Vec<LogIndex>) {
@@ -166,7 +151,7 @@ fn property_row(world: &World, i: usize, name: &str, words: Option<&Catalogue>) 
     let (class, mark) = if ok { ("ok", "✓") } else { ("broken", "✕") };
     let mut row = format!(
         "<li class=\"invariant {class}\" data-testid=\"invariant\" data-property=\"{key}\" data-ok=\"{ok}\"><span class=\"invariant-mark\" aria-hidden=\"true\">{mark}</span><span class=\"invariant-name\">{}</span><span class=\"invariant-statement\">{}</span>",
-        say(words, &format!("ui.property-name.{i}")),
+        say(words, PROPERTY_NAME_KEYS[i]),
         say(words, &format!("property.{i}"))
     );
     if key == "linearizable" && ok && !world.linearizability_checked() {
@@ -182,7 +167,7 @@ fn property_row(world: &World, i: usize, name: &str, words: Option<&Catalogue>) 
             "ui.invariant-failure",
             &[
                 ("at", &format_time(v.at)),
-                ("violation", &escape(&v.violation.to_string())),
+                ("violation", &escape(&v.violation.words().render(words))),
             ],
         );
         let _ = write!(row, "<span class=\"invariant-failure\">{failure}</span>");

@@ -139,9 +139,10 @@ impl Narrator {
             let Some(why) = world.why(i).filter(|why| narrated(event, why)) else {
                 continue;
             };
-            if let Some(template) = words.get(why.said) {
+            // The sentence with its phrases (an action, a violation) in the reader's words.
+            if let Some(text) = why.sentence(why.said, words) {
                 let minor = MINOR.contains(&why.said);
-                self.waiting.push((minor, fill(template, &why.values)));
+                self.waiting.push((minor, text));
             }
         }
         if self.muted {

@@ -6,7 +6,8 @@
 use std::fmt::Display;
 
 use crate::decimal;
-use crate::i18n::{fill, Catalogue};
+use crate::i18n::Catalogue;
+use crate::sim::{Value, Words};
 
 /// The largest cluster the page offers. The core handles more, but nine nodes is what fits a ring
 /// that a person can still read.
@@ -23,15 +24,15 @@ pub const DEFAULT_NODES: usize = 5;
 pub const DEFAULT_SEED: u64 = 1;
 
 /// Something the banner tells the reader, kept as the words it will be: a catalogue key
-/// (`param.*`, `notice.*`) and the values of its `{slots}`. It is put in words only when it is
-/// shown, because problems with the URL are found before the page's words have come, and so that
-/// it reads in the page's language.
+/// (`param.*`, `notice.*`) and the values of its `{slots}`, one of which may be the core's own
+/// words (what went wrong, see [`Words`]). It is put in words only when it is shown, because
+/// problems with the URL are found before the page's words have come, and so that it reads in
+/// the page's language.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Notice {
     /// A catalogue entry and the values of its slots.
-    Say(&'static str, Vec<(&'static str, String)>),
-    /// Text already in words: written by another part of the page, or an error the core
-    /// described.
+    Say(Words),
+    /// Text already in words, written by another part of the page.
     Text(String),
 }
 
@@ -41,31 +42,39 @@ impl Notice {
     /// writes them out is in the bundle once.)
     #[inline(never)]
     pub fn new(key: &'static str, values: &[(&'static str, &dyn Display)]) -> Notice {
-        Notice::Say(
+        Notice::Say(Words {
             key,
-            values.iter().map(|&(n, v)| (n, v.to_string())).collect(),
-        )
+            values: values
+                .iter()
+                .map(|&(n, v)| (n, Value::Text(v.to_string())))
+                .collect(),
+        })
     }
 
     /// The notice in `words`. An entry the catalogue lacks is given plainly (see
     /// [`Notice::plain`]) rather than dropped.
     pub fn in_words(&self, words: &Catalogue) -> String {
         match self {
-            Notice::Say(key, values) => words
-                .get(key)
-                .map_or_else(|| self.plain(), |template| fill(template, values)),
+            Notice::Say(said) if words.get(said.key).is_some() => said.render(Some(words)),
+            Notice::Say(_) => self.plain(),
             Notice::Text(text) => text.clone(),
         }
     }
 
     /// The notice without a catalogue (it could not be loaded, or a host page asked before it
-    /// came): its key and values, which still name what went wrong.
+    /// came): its key and values, which still name what went wrong (the core's words by
+    /// their key).
     pub fn plain(&self) -> String {
         match self {
-            Notice::Say(key, values) => {
-                values.iter().fold(key.to_string(), |text, (name, value)| {
-                    format!("{text} {name}={value}")
-                })
+            Notice::Say(said) => {
+                let mut text = said.key.to_string();
+                for (name, value) in &said.values {
+                    text += " ";
+                    text += name;
+                    text += "=";
+                    text += &value.render(None);
+                }
+                text
             }
             Notice::Text(text) => text.clone(),
         }
@@ -591,7 +600,7 @@ mod tests {
             ]
         );
         assert_eq!(problems[0].plain(), "param.flag value=maybe name=embed");
-        let missing = Notice::Say("param.nowhere", vec![("value", "v".into())]);
+        let missing = Notice::Say(Words::new("param.nowhere").with("value", "v"));
         assert_eq!(
             missing.in_words(&crate::i18n::english()),
             "param.nowhere value=v"

@@ -10,7 +10,9 @@ use yew::prelude::*;
 
 use crate::scenario::lesson::{self, action_text as action, link};
 use crate::scenario::tour::Chapter;
+use crate::sim::Words;
 
+use super::params::Notice;
 use super::sandbox::{step_signature, RecorderField, StepEdit, UiCommand};
 use super::share_panel::{download, page_base};
 
@@ -130,8 +132,8 @@ pub fn RecorderPanel(props: &RecorderPanelProps) -> Html {
         let (file, text, dispatch) = (file.clone(), text.clone(), dispatch.clone());
         Callback::from(move |_: MouseEvent| match lesson::load(&text) {
             Ok(_) => download(&file, "text/plain", &text),
-            Err(error) => dispatch.emit(UiCommand::Notice(format!(
-                "The lesson cannot be saved as it stands: {error}."
+            Err(error) => dispatch.emit(UiCommand::Notify(Notice::Say(
+                Words::new("notice.cannot-save").with("error", error.words()),
             ))),
         })
     };

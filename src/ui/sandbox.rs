@@ -13,7 +13,7 @@ use crate::scenario::{presets, share};
 use crate::sim::config::{OptionChange, Replication, SafetySwitch};
 use crate::sim::history::History;
 use crate::sim::timeline::Timeline;
-use crate::sim::{Action, Config, MessageId, World};
+use crate::sim::{Action, Config, MessageId, Value, Words, World};
 use std::fmt::Display;
 use std::sync::Arc;
 
@@ -683,7 +683,7 @@ impl Sandbox {
 
     fn apply_script_step(&mut self) {
         if let Some(script) = self.script.as_mut() {
-            if let Err(message) = script.apply_next(&mut self.engine) {
+            if let Err(message) = script.apply_next(&mut self.engine, self.words.as_ref()) {
                 self.tell(capitalise(&message));
             }
         }
@@ -806,9 +806,10 @@ impl Sandbox {
                     ("lesson", &shorten(&chapter.slug)),
                 ],
             ),
-            Err(error) => self.say(
-                "notice.lesson-unreadable",
-                &[("path", &shorten(&request.path)), ("error", &error)],
+            Err(error) => self.say_words(
+                Words::new("notice.lesson-unreadable")
+                    .with("path", shorten(&request.path))
+                    .with("error", error.words()),
             ),
         }
     }
@@ -876,7 +877,9 @@ impl Sandbox {
                         lesson: Some(chapter),
                     })
                 }
-                Err(error) => self.say("notice.lesson-file-unreadable", &[("error", &error)]),
+                Err(error) => self.say_words(
+                    Words::new("notice.lesson-file-unreadable").with("error", error.words()),
+                ),
             },
             _ => {}
         }
@@ -897,7 +900,13 @@ impl Sandbox {
             Some(lesson) => lesson.clone(),
             None => {
                 let world = self.world();
-                record::draft("", world.initial_config(), world.actions(), world.now())
+                record::draft(
+                    "",
+                    world.initial_config(),
+                    world.actions(),
+                    world.now(),
+                    self.words(),
+                )
             }
         };
         chapter.title = recorder.title.trim().to_string();
@@ -969,7 +978,9 @@ impl Sandbox {
                 }
                 self.open_chapter(Arc::new(read), 0);
             }
-            Err(error) => self.say("notice.no-preview", &[("error", &error)]),
+            Err(error) => {
+                self.say_words(Words::new("notice.no-preview").with("error", error.words()))
+            }
         }
     }
 
@@ -1134,13 +1145,12 @@ impl Sandbox {
     /// Opens a run shared as a link (`?run=...`), at virtual time `at` if given (paused there,
     /// as the sender saw it). A bad link leaves the default sandbox and says why.
     pub fn open_shared_run(&mut self, code: &str, at: Option<u64>) {
-        let decoded =
-            share::decode_run(code)
-                .map_err(|e| e.to_string())
-                .and_then(|(config, actions)| {
-                    Timeline::from_run_with(config, &actions, timeline_options())
-                        .map_err(|e| e.to_string())
-                });
+        let decoded = share::decode_run(code)
+            .map_err(|e| Value::from(e.words()))
+            .and_then(|(config, actions)| {
+                Timeline::from_run_with(config, &actions, timeline_options())
+                    .map_err(|e| Value::from(e.to_string()))
+            });
         match decoded {
             Ok(mut timeline) => {
                 if let Some(at) = at {
@@ -1154,7 +1164,7 @@ impl Sandbox {
                 self.install(Engine::Timeline(Box::new(timeline)));
                 self.script = None;
             }
-            Err(error) => self.say("notice.link-broken", &[("error", &error)]),
+            Err(error) => self.say_words(Words::new("notice.link-broken").with("error", error)),
         }
     }
 
@@ -1415,7 +1425,13 @@ impl Sandbox {
         self.notice(Notice::new(key, values));
     }
 
-    /// Adds a notice already in words (an error the core described).
+    /// Adds the catalogue's notice `said.key`, whose values may be the core's words (what went
+    /// wrong), put in the reader's words when it is shown.
+    fn say_words(&mut self, said: Words) {
+        self.notice(Notice::Say(said));
+    }
+
+    /// Adds a notice already in words (an error the core described in English).
     fn tell(&mut self, text: String) {
         self.notice(Notice::Text(text));
     }
@@ -1574,8 +1590,8 @@ impl Sandbox {
             self.violations_seen = count;
             self.playing = false;
             if let Some(v) = self.world().violations().last() {
-                let notice = Notice::new("notice.violation", &[("violation", &v.violation)]);
-                self.notice(notice);
+                let notice = Words::new("notice.violation").with("violation", v.violation.words());
+                self.say_words(notice);
             }
         }
     }
@@ -1855,6 +1871,36 @@ mod tests {
         );
     }
 
+    /// A notice whose value is the core's words (why a share link cannot be opened) reads in
+    /// the catalogue it is shown with, the core's words included.
+    #[test]
+    fn the_core_s_words_in_a_notice_are_the_reader_s() {
+        let mut s = sandbox();
+        s.words = None;
+        s.open_shared_run("  ", None);
+        assert!(s.notices().is_empty());
+        s.handle(UiCommand::Words(Ok(
+            include_str!("../../i18n/es.txt").into()
+        )));
+        assert_eq!(
+            s.notices(),
+            ["No se pudo abrir el enlace compartido (no se puede abrir este enlace compartido: está vacío); aquí tienes un clúster nuevo."]
+        );
+        s.handle(UiCommand::Words(Ok(
+            include_str!("../../i18n/en.txt").into()
+        )));
+        assert_eq!(
+            s.notices(),
+            ["The shared link could not be opened (this share link cannot be opened: it is empty); here is a fresh cluster instead."]
+        );
+        s.words = None;
+        s.handle(UiCommand::Words(Err("the site answered 404".into())));
+        assert_eq!(
+            s.notices()[0],
+            "notice.link-broken error=share-error.cannot-open"
+        );
+    }
+
     /// The `{slots}` of a catalogue text, and for markup its tags and the attributes the page
     /// reads (`data-*`, an option's `value`): what a translation must keep.
     fn shape(text: &str) -> (Vec<&str>, Vec<&str>) {
@@ -1907,7 +1953,7 @@ mod tests {
         ];
         // Keys made with format!: the safety monitor's property names.
         let mut keys: Vec<String> = (0..super::super::invariants_panel::PROPERTIES.len())
-            .map(|i| format!("ui.property-name.{i}"))
+            .map(|i| format!("property-name.{i}"))
             .collect();
         for source in sources {
             let code = source.split("#[cfg(test)]").next().unwrap_or(source);

@@ -1,6 +1,7 @@
 //! A scripted run playing in the sandbox: a preset's timed actions, applied when the clock
 //! reaches them, with its explanation and marks for the caption.
 
+use crate::i18n::Catalogue;
 use crate::scenario::presets::{Mark, Preset};
 use crate::sim::{Time, TimedAction};
 
@@ -43,9 +44,13 @@ impl Script {
     }
 
     /// Applies the next action (the world's clock must have reached its time). A refusal is
-    /// returned as text: it means the script no longer fits the run, which only happens if the
-    /// person changed it.
-    pub fn apply_next(&mut self, engine: &mut Engine) -> Result<(), String> {
+    /// returned as text, naming the action in the words of `words` (the page's catalogue): it
+    /// means the script no longer fits the run, which only happens if the person changed it.
+    pub fn apply_next(
+        &mut self,
+        engine: &mut Engine,
+        words: Option<&Catalogue>,
+    ) -> Result<(), String> {
         let Some(timed) = self.actions.get(self.next) else {
             return Ok(());
         };
@@ -53,7 +58,7 @@ impl Script {
         engine.apply(timed.action.clone()).map_err(|e| {
             format!(
                 "the script's next step ({}) was refused: {e}",
-                timed.action.describe()
+                timed.action.words().render(words)
             )
         })
     }

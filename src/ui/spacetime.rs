@@ -14,6 +14,7 @@ use super::event_list::format_time;
 use crate::raft::{Endpoint, Fields, MessageKind, Role, Time};
 use crate::sim::history::{Fate, History, LaneState, MarkKind, MessageRecord};
 use crate::sim::network::MessageId;
+use crate::sim::DropReason;
 
 /// Width of the lane names' column, in pixels.
 const GUTTER: u64 = 34;
@@ -178,10 +179,22 @@ pub fn describe_message(m: &MessageRecord) -> String {
     );
     let _ = match m.fate {
         Fate::Delivered => write!(text, ", delivered {}", format_time(m.end_at)),
-        Fate::Lost(reason) => write!(text, ", {} at {}", reason.describe(), format_time(m.end_at)),
+        Fate::Lost(reason) => write!(text, ", {} at {}", lost(reason), format_time(m.end_at)),
         Fate::InFlight => write!(text, ", due {}", format_time(m.end_at)),
     };
     text
+}
+
+/// Why a message was lost, completing "the message was ...". English like the rest of the
+/// message's words here: the diagram is drawn (and its elements kept) without the catalogue.
+fn lost(reason: DropReason) -> &'static str {
+    match reason {
+        DropReason::Loss => "lost by the network",
+        DropReason::Partition => "blocked by the partition",
+        DropReason::LinkCut => "blocked by a cut link",
+        DropReason::Stopped => "lost because the receiver is stopped",
+        DropReason::User => "dropped by the user",
+    }
 }
 
 /// A message's tooltip: its words as an SVG `<title>`.

@@ -40,8 +40,8 @@ fn describe(marker: &Marker, words: Option<&Catalogue>) -> String {
             "ui.mark-commit",
             &[("node", &node), ("index", &index)],
         ),
-        MarkerKind::UserAction { description } | MarkerKind::Violation { description } => {
-            escape(description)
+        MarkerKind::UserAction { words: said } | MarkerKind::Violation { words: said } => {
+            escape(&said.render(words))
         }
     };
     say_with(

@@ -26,12 +26,13 @@ impl ReadMode {
     /// Every mode, for a settings menu.
     pub const ALL: [ReadMode; 3] = [ReadMode::Log, ReadMode::ReadIndex, ReadMode::Lease];
 
-    /// How GET is served, in words that complete "GET served ...".
-    pub fn describe(self) -> &'static str {
+    /// The catalogue key of how GET is served, in words that complete "GET served ..."
+    /// (`option.served.*`: "through the log").
+    pub fn key(self) -> &'static str {
         match self {
-            ReadMode::Log => "through the log",
-            ReadMode::ReadIndex => "with ReadIndex",
-            ReadMode::Lease => "with a leader lease",
+            ReadMode::Log => "option.served.log",
+            ReadMode::ReadIndex => "option.served.read-index",
+            ReadMode::Lease => "option.served.lease",
         }
     }
 }

@@ -2,14 +2,19 @@
 //! blank lines and indentation mean nothing. The header (before the first `step`) sets up the
 //! cluster; each `step` line starts a step. `docs/lessons.md` is the reference.
 //!
-//! Errors read like a compiler's: the line, what was expected there, what was found. The reader
-//! stops at the first error and returns no lesson, so a broken file never half-loads.
+//! Errors read like a compiler's: the line, what was expected there, what was found. They are
+//! words of the catalogue (`lesson-error.*`), so a teacher reads them in the page's language. The
+//! reader stops at the first error and returns no lesson, so a broken file never half-loads.
 
 use super::{Answer, Choice, Question, Right, RightServer};
-use crate::raft::{ClientId, Command, LogIndex, MessageKind, NodeId, ReadMode, Role, MS};
+use crate::raft::{
+    ClientId, Command, CommandParseError, LogIndex, MessageKind, NodeId, ReadMode, Role, MS,
+};
 use crate::scenario::tour::{Chapter, Condition, Highlight, Step, StepAction, StepStatus};
 use crate::sim::config::MAX_SLOTS;
-use crate::sim::{Action, Config, OptionChange, Replication, SafetySwitch, Time, MAX_CLIENTS};
+use crate::sim::{
+    Action, Config, OptionChange, Replication, SafetySwitch, Time, Value, Words, MAX_CLIENTS,
+};
 
 /// The largest lesson file accepted, in bytes.
 pub const MAX_LESSON_BYTES: usize = 64 * 1024;
@@ -35,19 +40,44 @@ pub const DEFAULT_LIMIT_US: Time = 2 * 1_000_000;
 pub struct LessonError {
     /// The line, counted from 1 (0 when the problem is the file as a whole).
     pub line: usize,
-    /// What was wrong, e.g. `expected a server (A to I), found "Z"`.
-    pub message: String,
+    /// What was wrong, in words: `expected a server (A to I), found "Z"`.
+    pub what: Words,
 }
 
-impl std::fmt::Display for LessonError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.line > 0 {
-            write!(f, "line {}: ", self.line)?;
+impl LessonError {
+    fn at(line: usize, what: impl Into<Words>) -> LessonError {
+        LessonError {
+            line,
+            what: what.into(),
         }
-        f.write_str(&self.message)
+    }
+
+    /// The error in words, with its line: `line 9: expected a server (A to I), found "Z"`.
+    pub fn words(&self) -> Words {
+        if self.line == 0 {
+            return self.what.clone();
+        }
+        Words::new("lesson-error.line")
+            .with("line", self.line)
+            .with("what", self.what.clone())
+    }
+
+    /// What was wrong, in English (native builds only, for tests and tools).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn message(&self) -> String {
+        self.what.english()
     }
 }
 
+/// In English, with its line (native builds only: the page words it from its catalogue).
+#[cfg(not(target_arch = "wasm32"))]
+impl std::fmt::Display for LessonError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.words().english())
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
 impl std::error::Error for LessonError {}
 
 type Parsed<T> = Result<T, LessonError>;
@@ -60,20 +90,20 @@ struct Line<'a> {
 }
 
 impl Line<'_> {
-    fn error(&self, message: String) -> LessonError {
-        LessonError {
-            line: self.number,
-            message,
-        }
+    fn error(&self, what: impl Into<Words>) -> LessonError {
+        LessonError::at(self.number, what)
     }
 
-    /// "expected X, found Y", where Y is the words from position `at` (or the end of the line).
-    fn expected(&self, what: &str, at: usize) -> LessonError {
-        let found = match self.words.get(at..) {
-            Some(rest) if !rest.is_empty() => format!("\"{}\"", rest.join(" ")),
-            _ => "the end of the line".to_string(),
-        };
-        self.error(format!("expected {what}, found {found}"))
+    /// "expected X, found Y", where X is `what` (a phrase of the catalogue, `lesson-error.want-*`)
+    /// and Y the words from position `at` (or the end of the line).
+    fn expected(&self, what: impl Into<Words>, at: usize) -> LessonError {
+        let what = what.into();
+        self.error(match self.words.get(at..) {
+            Some(rest) if !rest.is_empty() => Words::new("lesson-error.expected")
+                .with("what", what)
+                .with("found", rest.join(" ")),
+            _ => Words::new("lesson-error.expected-end").with("what", what),
+        })
     }
 
     fn word(&self, at: usize) -> Option<&str> {
@@ -94,50 +124,51 @@ impl Line<'_> {
         if at == self.words.len() {
             Ok(())
         } else {
-            Err(self.expected("the end of the line", at))
+            Err(self.expected("lesson-error.want-end", at))
         }
     }
 
-    /// The text after the keyword, its spaces as a page shows them (runs of spaces as one).
-    fn text(&self, what: &str) -> Parsed<String> {
+    /// The text after the keyword, its spaces as a page shows them (runs of spaces as one);
+    /// `what` says what was expected if there is none.
+    fn text(&self, what: &'static str) -> Parsed<String> {
         if self.words.is_empty() {
             return Err(self.expected(what, 0));
         }
         let text = self.words.join(" ");
         if text.chars().count() > MAX_TEXT_CHARS {
-            return Err(self.error(format!(
-                "this text is longer than {MAX_TEXT_CHARS} characters"
-            )));
+            return Err(self.too_long("lesson-error.text-too-long"));
         }
         Ok(text)
     }
 
     /// Adds the line's text to a text that several lines make (a caption, an explanation),
-    /// joined by a space; `what` is the text's name in the error when it grows too long.
-    fn add_text(&self, to: &mut String, words: &str, what: &str) -> Parsed<()> {
+    /// joined by a space; `too_long` is the error's sentence when it grows too long.
+    fn add_text(&self, to: &mut String, words: &'static str, too_long: &'static str) -> Parsed<()> {
         let more = self.text(words)?;
         if !to.is_empty() {
             to.push(' ');
         }
         to.push_str(&more);
         if to.chars().count() > MAX_TEXT_CHARS {
-            return Err(self.error(format!(
-                "this {what} is longer than {MAX_TEXT_CHARS} characters"
-            )));
+            return Err(self.too_long(too_long));
         }
         Ok(())
+    }
+
+    fn too_long(&self, key: &'static str) -> LessonError {
+        self.error(Words::new(key).with("max", MAX_TEXT_CHARS))
     }
 
     fn server(&self, at: usize) -> Parsed<NodeId> {
         self.word(at)
             .and_then(NodeId::from_name)
             .filter(|n| n.0 < MAX_SLOTS)
-            .ok_or_else(|| self.expected("a server (A to I)", at))
+            .ok_or_else(|| self.expected("lesson-error.want-server", at))
     }
 
     fn servers(&self, from: usize) -> Parsed<Vec<NodeId>> {
         if from >= self.words.len() {
-            return Err(self.expected("servers (A to I)", from));
+            return Err(self.expected("lesson-error.want-servers", from));
         }
         (from..self.words.len()).map(|i| self.server(i)).collect()
     }
@@ -153,21 +184,21 @@ impl Line<'_> {
             }
         }
         if groups.iter().any(Vec::is_empty) || groups.len() > usize::from(MAX_SLOTS) {
-            return Err(self.expected("groups of servers separated by |, e.g. A B | C D E", from));
+            return Err(self.expected("lesson-error.want-groups", from));
         }
         Ok(groups)
     }
 
-    fn number<T: std::str::FromStr>(&self, at: usize, what: &str) -> Parsed<T> {
+    fn number<T: std::str::FromStr>(&self, at: usize, what: &'static str) -> Parsed<T> {
         self.word(at)
             .and_then(|w| w.parse().ok())
             .ok_or_else(|| self.expected(what, at))
     }
 
     fn client(&self, at: usize) -> Parsed<ClientId> {
-        let n: u16 = self.number(at, "a client number (1 to 16)")?;
+        let n: u16 = self.number(at, "lesson-error.want-client")?;
         if n == 0 || n > u16::from(MAX_CLIENTS) {
-            return Err(self.expected("a client number (1 to 16)", at));
+            return Err(self.expected("lesson-error.want-client", at));
         }
         Ok(ClientId(n - 1))
     }
@@ -176,7 +207,7 @@ impl Line<'_> {
         let flag = match self.word(at).map(str::to_ascii_lowercase).as_deref() {
             Some("on") => true,
             Some("off") => false,
-            _ => return Err(self.expected("on or off", at)),
+            _ => return Err(self.expected("lesson-error.want-on-off", at)),
         };
         self.end(at + 1)?;
         Ok(flag)
@@ -186,14 +217,14 @@ impl Line<'_> {
     fn duration(&self, at: usize) -> Parsed<Time> {
         let (min, max) = self.range(at)?;
         if min != max {
-            return Err(self.expected("one duration, e.g. 300 ms", at));
+            return Err(self.expected("lesson-error.want-one-duration", at));
         }
         Ok(min)
     }
 
     /// A duration or a range of durations at the end of the line: `150-300 ms`, `2 s`.
     fn range(&self, at: usize) -> Parsed<(Time, Time)> {
-        let bad = || self.expected("a duration such as 300 ms, 2 s or 150-300 ms", at);
+        let bad = || self.expected("lesson-error.want-duration", at);
         // "300 ms", "300ms", "150 - 300 ms"; never "3 00 ms" (digits on both sides of a space).
         let words = self.words.get(at..).unwrap_or_default();
         let digit = |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit());
@@ -233,7 +264,7 @@ impl Line<'_> {
     /// A percentage with at most one decimal (`5%`, `0.5 %`), in per mille.
     fn per_mille(&self, at: usize) -> Parsed<u16> {
         let written: String = self.words.get(at..).unwrap_or_default().concat();
-        let bad = || self.expected("a percentage such as 5% or 0.5%", at);
+        let bad = || self.expected("lesson-error.want-percentage", at);
         let number = written.strip_suffix('%').ok_or_else(bad)?;
         let (whole, tenth) = number.split_once('.').unwrap_or((number, "0"));
         let whole: u16 = whole.parse().map_err(|_| bad())?;
@@ -272,13 +303,12 @@ fn lines(text: &str) -> impl Iterator<Item = (usize, &str, Line<'_>)> {
 /// play; see [`load`]).
 pub fn parse(text: &str) -> Parsed<Chapter> {
     if text.len() > MAX_LESSON_BYTES {
-        return Err(LessonError {
-            line: 0,
-            message: format!(
-                "the lesson is {} bytes long; the most a lesson may have is {MAX_LESSON_BYTES}",
-                text.len()
-            ),
-        });
+        return Err(LessonError::at(
+            0,
+            Words::new("lesson-error.file-too-long")
+                .with("bytes", text.len())
+                .with("max", MAX_LESSON_BYTES),
+        ));
     }
     // Some editors start a file with a byte-order mark.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -294,18 +324,17 @@ pub fn parse(text: &str) -> Parsed<Chapter> {
 /// reported with the step's line instead of failing halfway through a class.
 pub fn load(text: &str) -> Parsed<Chapter> {
     let chapter = parse(text)?;
-    let mut world = chapter.fresh_world().map_err(|e| LessonError {
-        line: 0,
-        message: e.to_string(),
+    let mut world = chapter.fresh_world().map_err(|e| {
+        LessonError::at(
+            0,
+            Words::new("lesson-error.settings").with("error", e.to_string()),
+        )
     })?;
     for (i, step) in chapter.steps.iter().enumerate() {
-        let at_step = |message: String| LessonError {
-            line: step.line,
-            message,
-        };
-        let entered_at = chapter
-            .enter_step(i, &mut world)
-            .map_err(|e| at_step(format!("this step cannot start: {e}")))?;
+        let at_step = |what: Words| LessonError::at(step.line, what);
+        let entered_at = chapter.enter_step(i, &mut world).map_err(|e| {
+            at_step(Words::new("lesson-error.step-cannot-start").with("error", e.to_string()))
+        })?;
         // In slices of virtual time, so that a lesson that would spin is stopped early. A step
         // that reaches its limit is allowed (the page offers Next).
         loop {
@@ -314,16 +343,14 @@ pub fn load(text: &str) -> Parsed<Chapter> {
                 break;
             }
             if world.events_processed() > MAX_LESSON_EVENTS {
-                return Err(at_step(format!(
-                    "the lesson takes more than {MAX_LESSON_EVENTS} events to play up to this step: are its timeouts or heartbeat far too short?"
-                )));
+                return Err(at_step(
+                    Words::new("lesson-error.too-many-events").with("max", MAX_LESSON_EVENTS),
+                ));
             }
         }
         if let Some(question) = &step.question {
             if question.right_answer_text(&world, entered_at).is_empty() {
-                return Err(at_step(
-                    "this step's question has no right answer when the step ends (no server leads, or no choice's condition holds)".to_string(),
-                ));
+                return Err(at_step(Words::new("lesson-error.no-right-answer")));
             }
         }
     }
@@ -361,10 +388,10 @@ impl Reader {
         }
         self.end_step()?;
         if self.steps.len() == MAX_STEPS {
-            return Err(LessonError {
-                line: number,
-                message: format!("a lesson may have at most {MAX_STEPS} steps"),
-            });
+            return Err(LessonError::at(
+                number,
+                Words::new("lesson-error.too-many-steps").with("max", MAX_STEPS),
+            ));
         }
         self.steps.push(Step {
             caption: String::new(),
@@ -383,12 +410,9 @@ impl Reader {
         let Some(step) = self.steps.last_mut() else {
             return Ok(());
         };
-        let at_step = |message: &str| LessonError {
-            line: step.line,
-            message: message.to_string(),
-        };
+        let at_step = |key: &'static str| LessonError::at(step.line, key);
         if step.caption.is_empty() {
-            return Err(at_step("this step has no caption: add a line \"say …\""));
+            return Err(at_step("lesson-error.no-caption"));
         }
         let mut until = std::mem::take(&mut self.until);
         step.until = match until.len() {
@@ -403,9 +427,7 @@ impl Reader {
                 Answer::Server(RightServer::Leader) => true,
             };
             if !complete {
-                return Err(at_step(
-                    "this step's question needs two choices or more with a \"right\" line, or \"click server\" and \"right …\"",
-                ));
+                return Err(at_step("lesson-error.question-incomplete"));
             }
         }
         Ok(())
@@ -416,16 +438,11 @@ impl Reader {
             return Err(error);
         }
         self.end_step()?;
-        let title = self.title.ok_or(LessonError {
-            line: 0,
-            message: "the lesson has no title: add a line \"title …\" at the top".to_string(),
-        })?;
+        let title = self
+            .title
+            .ok_or_else(|| LessonError::at(0, "lesson-error.no-title"))?;
         if self.steps.is_empty() {
-            return Err(LessonError {
-                line: 0,
-                message: "the lesson has no steps: each step starts with a line \"step\""
-                    .to_string(),
-            });
+            return Err(LessonError::at(0, "lesson-error.no-steps"));
         }
         Ok(Chapter {
             slug: self.slug.unwrap_or_else(|| "lesson".to_string()),
@@ -440,10 +457,8 @@ impl Reader {
     fn header(&mut self, keyword: &str, line: &Line) -> Parsed<()> {
         let config = &mut self.config;
         match keyword {
-            "title" if self.title.is_some() => {
-                return Err(line.error("the lesson has a title already".to_string()))
-            }
-            "title" => self.title = Some(line.text("the lesson's title")?),
+            "title" if self.title.is_some() => return Err(line.error("lesson-error.title-twice")),
+            "title" => self.title = Some(line.text("lesson-error.want-title")?),
             "id" => {
                 let id = line.word(0).unwrap_or_default();
                 let fine = !id.is_empty()
@@ -452,33 +467,34 @@ impl Reader {
                         .chars()
                         .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
                 if !fine {
-                    return Err(line.expected("an id of lower-case letters, digits and -", 0));
+                    return Err(line.expected("lesson-error.want-id", 0));
                 }
                 line.end(1)?;
                 self.slug = Some(id.to_string());
             }
             "servers" => {
-                config.cluster_size = line.number(0, "a number of servers (1 to 9)")?;
+                config.cluster_size = line.number(0, "lesson-error.want-server-count")?;
                 if config.cluster_size == 0 || config.cluster_size > MAX_SLOTS {
-                    return Err(line.expected("a number of servers (1 to 9)", 0));
+                    return Err(line.expected("lesson-error.want-server-count", 0));
                 }
                 line.end(1)?;
             }
             "clients" => {
-                config.clients = line.number(0, "a number of clients (1 to 16)")?;
+                config.clients = line.number(0, "lesson-error.want-client-count")?;
                 line.end(1)?;
             }
             "seed" => {
-                config.seed = line.number(0, "a seed (a whole number)")?;
+                config.seed = line.number(0, "lesson-error.want-seed")?;
                 line.end(1)?;
             }
             "timeout" => {
                 let node = line.server(0)?;
                 if node.0 >= config.cluster_size {
-                    return Err(line.error(format!(
-                        "{node} is not one of the {} servers (a \"servers\" line comes first)",
-                        config.cluster_size
-                    )));
+                    return Err(line.error(
+                        Words::new("lesson-error.no-such-server")
+                            .with("node", node)
+                            .with("count", config.cluster_size),
+                    ));
                 }
                 let range = line.range(1)?;
                 let slot = node.index();
@@ -495,8 +511,9 @@ impl Reader {
         match config.validate() {
             Ok(()) => self.settings_error = None,
             Err(e) if self.settings_error.is_none() => {
-                self.settings_error =
-                    Some(line.error(format!("the cluster's settings do not work: {e}")));
+                self.settings_error = Some(
+                    line.error(Words::new("lesson-error.settings").with("error", e.to_string())),
+                );
             }
             Err(_) => {}
         }
@@ -510,10 +527,16 @@ impl Reader {
             return Ok(());
         };
         match keyword {
-            "say" => line.add_text(&mut step.caption, "the caption's words", "caption")?,
+            "say" => line.add_text(
+                &mut step.caption,
+                "lesson-error.want-caption",
+                "lesson-error.caption-too-long",
+            )?,
             "do" => {
                 if step.actions.len() == MAX_PER_STEP {
-                    return Err(line.error(format!("a step may do at most {MAX_PER_STEP} things")));
+                    return Err(line.error(
+                        Words::new("lesson-error.too-many-actions").with("max", MAX_PER_STEP),
+                    ));
                 }
                 step.actions.push(action(line)?);
             }
@@ -521,32 +544,32 @@ impl Reader {
             "limit" => {
                 step.limit_us = line.duration(0)?;
                 if step.limit_us < MS || step.limit_us > MAX_LIMIT_US {
-                    return Err(line.expected("a limit between 1 ms and 120 s", 0));
+                    return Err(line.expected("lesson-error.want-limit", 0));
                 }
             }
             "highlight" => highlight(&mut step.highlight, line)?,
             "question" => {
                 if step.question.is_some() {
-                    return Err(line.error("a step asks one question at most".to_string()));
+                    return Err(line.error("lesson-error.question-twice"));
                 }
                 step.question = Some(Question {
-                    text: line.text("the question")?,
+                    text: line.text("lesson-error.want-question")?,
                     answer: Answer::Choices(Vec::new()),
                     explain: String::new(),
                 });
             }
             "choice" | "click" | "right" | "explain" => {
                 let Some(question) = &mut step.question else {
-                    return Err(line.error(format!(
-                        "\"{keyword}\" belongs to a question: write \"question …\" first"
-                    )));
+                    return Err(line.error(
+                        Words::new("lesson-error.needs-question").with("keyword", keyword),
+                    ));
                 };
                 question_line(question, keyword, line)?;
             }
             _ => {
-                return Err(line.error(format!(
-                    "unknown keyword \"{keyword}\": a step's lines start with say, do, until, limit, highlight, question, choice, click, right, explain or step"
-                )))
+                return Err(line.error(
+                    Words::new("lesson-error.unknown-step-keyword").with("keyword", keyword),
+                ))
             }
         }
         Ok(())
@@ -555,34 +578,36 @@ impl Reader {
 
 fn question_line(question: &mut Question, keyword: &str, line: &Line) -> Parsed<()> {
     match (keyword, &mut question.answer) {
-        ("explain", _) => line.add_text(&mut question.explain, "the explanation", "explanation")?,
+        ("explain", _) => line.add_text(
+            &mut question.explain,
+            "lesson-error.want-explanation",
+            "lesson-error.explanation-too-long",
+        )?,
         ("choice", Answer::Choices(choices)) => {
             if choices.len() == MAX_PER_STEP {
-                return Err(line.error("too many choices".to_string()));
+                return Err(line.error("lesson-error.too-many-choices"));
             }
             choices.push(Choice {
-                text: line.text("the choice's words")?,
+                text: line.text("lesson-error.want-choice")?,
                 right: Right::Never,
             });
         }
-        ("click", Answer::Server(_)) => {
-            return Err(line.error("this question asks for a server already".to_string()))
-        }
+        ("click", Answer::Server(_)) => return Err(line.error("lesson-error.server-already")),
         ("click", Answer::Choices(choices)) if choices.is_empty() => {
             if !line.is(0, "server") {
-                return Err(line.expected("\"server\"", 0));
+                return Err(line.expected(quoted("server"), 0));
             }
             question.answer = Answer::Server(RightServer::AnyOf(Vec::new()));
         }
         ("right", Answer::Choices(choices)) => {
             let Some(choice) = choices.last_mut() else {
-                return Err(line.error("\"right\" follows the choice it marks".to_string()));
+                return Err(line.error("lesson-error.right-first"));
             };
             choice.right = match line.word(0).map(str::to_ascii_lowercase).as_deref() {
                 None => Right::Always,
                 Some("if") => Right::If(all(conditions(line, 1)?)),
                 Some("unless") => Right::Unless(all(conditions(line, 1)?)),
-                Some(_) => return Err(line.expected("nothing, \"if …\" or \"unless …\"", 0)),
+                Some(_) => return Err(line.expected("lesson-error.want-right", 0)),
             };
         }
         ("right", Answer::Server(right)) => {
@@ -592,10 +617,7 @@ fn question_line(question: &mut Question, keyword: &str, line: &Line) -> Parsed<
                 RightServer::AnyOf(line.servers(0)?)
             };
         }
-        _ => {
-            return Err(line
-                .error("a question has either choices or \"click server\", not both".to_string()))
-        }
+        _ => return Err(line.error("lesson-error.choices-or-click")),
     }
     Ok(())
 }
@@ -612,9 +634,9 @@ fn highlight(highlight: &mut Highlight, line: &Line) -> Parsed<()> {
     match line.word(0).map(str::to_ascii_lowercase).as_deref() {
         Some("entry") => {
             // highlight entry 3 on A B C
-            let index: LogIndex = line.number(1, "an entry's index")?;
+            let index: LogIndex = line.number(1, "lesson-error.want-entry-index")?;
             if !line.word(2).is_some_and(|w| w.eq_ignore_ascii_case("on")) {
-                return Err(line.expected("\"on\" and servers", 2));
+                return Err(line.expected("lesson-error.want-on-servers", 2));
             }
             for node in line.servers(3)? {
                 highlight.entries.push((node, index));
@@ -622,11 +644,11 @@ fn highlight(highlight: &mut Highlight, line: &Line) -> Parsed<()> {
         }
         Some("messages") => {
             if line.words.len() < 2 {
-                return Err(line.expected("kinds of message, e.g. RequestVote", 1));
+                return Err(line.expected("lesson-error.want-message-kinds", 1));
             }
             for i in 1..line.words.len() {
                 let kind = message_kind(line.words[i])
-                    .ok_or_else(|| line.expected("a kind of message, e.g. RequestVote", i))?;
+                    .ok_or_else(|| line.expected("lesson-error.want-message-kind", i))?;
                 highlight.messages.push(kind);
             }
         }
@@ -665,21 +687,20 @@ fn message_kind(name: &str) -> Option<MessageKind> {
 /// off (1 or 0), and, last, `~` one duration, `=` a range of durations (two values) or `%` a
 /// percentage (per mille). Returns the slots' values, or where the words stopped fitting and
 /// what was expected there.
-fn fill(pattern: &str, line: &Line, from: usize) -> Result<Vec<u64>, (usize, String)> {
+fn fill(pattern: &str, line: &Line, from: usize) -> Result<Vec<u64>, (usize, Words)> {
     let mut values = Vec::new();
     let mut at = from;
     let slots: Vec<&str> = pattern.split(' ').collect();
     for (i, slot) in slots.iter().copied().enumerate() {
         // What the slot expected, without the "found" part: by_table says what was found, once.
-        let miss = |e: LessonError| {
-            let what = e.message.strip_prefix("expected ").unwrap_or(&e.message);
-            let what = what.rfind(", found ").map_or(what, |end| &what[..end]);
-            (at, what.to_string())
-        };
+        let miss = |e: LessonError| (at, wanted(e.what));
         match slot {
             "@" => values.push(u64::from(line.server(at).map_err(miss)?.0)),
-            "#" => values.push(line.number(at, "a whole number").map_err(miss)?),
-            "±" => values.push(line.number::<i64>(at, "a whole number").map_err(miss)? as u64),
+            "#" => values.push(line.number(at, "lesson-error.want-number").map_err(miss)?),
+            "±" => {
+                let n: i64 = line.number(at, "lesson-error.want-number").map_err(miss)?;
+                values.push(n as u64)
+            }
             "$" => values.push(u64::from(line.client(at).map_err(miss)?.0)),
             "^" => values.push(u64::from(line.on_off(at).map_err(miss)?)),
             "~" => return line.duration(at).map(|d| vec![d]).map_err(miss),
@@ -694,33 +715,75 @@ fn fill(pattern: &str, line: &Line, from: usize) -> Result<Vec<u64>, (usize, Str
                 // What is due: this word and the literal words after it ("on heartbeat").
                 let literal = |w: &&str| w.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-');
                 let due: Vec<&str> = slots[i..].iter().copied().take_while(literal).collect();
-                return Err((at, format!("\"{}\"", due.join(" "))));
+                return Err((at, quoted(&due.join(" "))));
             }
         }
         at += 1;
     }
     if at < line.words.len() {
-        return Err((at, "the end of the line".to_string()));
+        return Err((at, Words::new("lesson-error.want-end")));
     }
     Ok(values)
+}
+
+/// Words of the lesson format, quoted, as what was expected: `"on heartbeat"`.
+fn quoted(words: &str) -> Words {
+    Words::new("lesson-error.want-literal").with("words", words)
+}
+
+/// What an error says was expected (its `{what}`), or the error itself if it is of another kind.
+fn wanted(error: Words) -> Words {
+    if !matches!(
+        error.key,
+        "lesson-error.expected" | "lesson-error.expected-end"
+    ) {
+        return error;
+    }
+    error
+        .values
+        .into_iter()
+        .find_map(|(name, value)| match value {
+            Value::Words(what) if name == "what" => Some(what),
+            _ => None,
+        })
+        .unwrap_or_else(|| Words::new("lesson-error.want-end"))
+}
+
+/// `a, b or c`: what any of several rows expected (built from the end: "a, (b or c)").
+fn either(wanted: Vec<Words>) -> Words {
+    let mut from_the_end = wanted.into_iter().rev();
+    let Some(mut listed) = from_the_end.next() else {
+        return Words::new("lesson-error.want-end");
+    };
+    if let Some(before) = from_the_end.next() {
+        listed = Words::new("lesson-error.or")
+            .with("first", before)
+            .with("last", listed);
+    }
+    for before in from_the_end {
+        listed = Words::new("lesson-error.comma")
+            .with("first", before)
+            .with("next", listed);
+    }
+    listed
 }
 
 /// The first row of `rows` whose pattern (see [`fill`]) the words from `from` fit, built by its
 /// function. When none fits, the error names what the rows that went furthest expected, or
 /// `what` when none got past the first word.
-fn by_table<T>(rows: &[Row<T>], line: &Line, from: usize, what: &str) -> Parsed<T> {
+fn by_table<T>(rows: &[Row<T>], line: &Line, from: usize, what: &'static str) -> Parsed<T> {
     let mut furthest = from;
-    let mut wanted: Vec<String> = Vec::new();
+    let mut wanted: Vec<Words> = Vec::new();
     for (pattern, build) in rows {
         match fill(pattern, line, from) {
             Ok(values) => return Ok(build(&values)),
             // A first word that is not this row's says nothing: the row is another thing.
-            Err((at, expected)) if at == from && expected.starts_with('"') => {}
+            Err((at, expected)) if at == from && expected.key == "lesson-error.want-literal" => {}
             Err((at, expected)) if at > furthest || wanted.is_empty() => {
                 furthest = at;
                 wanted = vec![expected];
             }
-            Err((at, expected)) if at == furthest && !wanted.contains(&expected) => {
+            Err((at, expected)) if at == furthest && !wanted.iter().any(|w| same(w, &expected)) => {
                 wanted.push(expected)
             }
             Err(_) => {}
@@ -729,13 +792,18 @@ fn by_table<T>(rows: &[Row<T>], line: &Line, from: usize, what: &str) -> Parsed<
     if wanted.is_empty() {
         return Err(line.expected(what, from));
     }
-    let last = wanted.pop().unwrap_or_default();
-    let listed = if wanted.is_empty() {
-        last
-    } else {
-        format!("{} or {last}", wanted.join(", "))
-    };
-    Err(line.expected(&listed, furthest))
+    Err(line.expected(either(wanted), furthest))
+}
+
+/// Whether two expectations say the same: the same phrase, or the same words quoted.
+fn same(a: &Words, b: &Words) -> bool {
+    fn words(w: &Words) -> Option<&str> {
+        match w.values.first() {
+            Some((_, Value::Text(text))) => Some(text),
+            _ => None,
+        }
+    }
+    a.key == b.key && words(a) == words(b)
 }
 
 /// One row of a pattern table: the pattern (see [`fill`]) and what its values build.
@@ -770,7 +838,12 @@ const ACTIONS: [Row<Action>; 11] = [
 ];
 
 fn action(line: &Line) -> Parsed<StepAction> {
-    match line.word(0).unwrap_or_default().to_ascii_lowercase().as_str() {
+    match line
+        .word(0)
+        .unwrap_or_default()
+        .to_ascii_lowercase()
+        .as_str()
+    {
         "stop" if line.is(1, "leader") => Ok(StepAction::StopLeader),
         "send" => send(line),
         "partition" => Ok(StepAction::Do(Action::Partition(line.groups(1)?))),
@@ -782,13 +855,7 @@ fn action(line: &Line) -> Parsed<StepAction> {
             };
             Ok(StepAction::Do(Action::SetOption(option(&keyword, &rest)?)))
         }
-        _ => by_table(
-            &ACTIONS,
-            line,
-            0,
-            "an action: stop, restart, timeout, send, partition, heal, cut, restore, drop message, add server, remove server, transfer leadership to, set",
-        )
-        .map(StepAction::Do),
+        _ => by_table(&ACTIONS, line, 0, "lesson-error.want-action").map(StepAction::Do),
     }
 }
 
@@ -798,7 +865,7 @@ fn send(line: &Line) -> Parsed<StepAction> {
     let to = words
         .iter()
         .rposition(|w| w.eq_ignore_ascii_case("to"))
-        .ok_or_else(|| line.expected("\"to\" and a server, e.g. send SET 5 to A", words.len()))?;
+        .ok_or_else(|| line.expected("lesson-error.want-to-server", words.len()))?;
     let from = words[..to]
         .iter()
         .position(|w| w.eq_ignore_ascii_case("from"))
@@ -806,9 +873,11 @@ fn send(line: &Line) -> Parsed<StepAction> {
     let command: Command = words[1..from]
         .join(" ")
         .parse()
-        .map_err(|e| line.error(format!("{e}")))?;
+        .map_err(|e: CommandParseError| {
+            line.error(Words::new("lesson-error.command").with("error", e.to_string()))
+        })?;
     if command == Command::NoOp {
-        return Err(line.expected("a client's command: SET n, ADD n or GET", 1));
+        return Err(line.expected("lesson-error.want-command", 1));
     }
     let client = if from < to {
         let before_to = Line {
@@ -816,7 +885,7 @@ fn send(line: &Line) -> Parsed<StepAction> {
             words: words[..to].to_vec(),
         };
         let v = fill("from client $", &before_to, from)
-            .map_err(|(at, expected)| line.expected(&expected, at))?;
+            .map_err(|(at, expected)| line.expected(expected, at))?;
         ClientId(v[0] as u16)
     } else {
         ClientId(0)
@@ -887,7 +956,8 @@ fn option(keyword: &str, line: &Line) -> Parsed<OptionChange> {
             .find(|s| s.keyword().eq_ignore_ascii_case(name))
             .ok_or_else(|| {
                 let names: Vec<&str> = SafetySwitch::ALL.iter().map(|s| s.keyword()).collect();
-                line.expected(&format!("one of {}", names.join(", ")), 0)
+                let one_of = Words::new("lesson-error.want-one-of").with("names", names.join(", "));
+                line.expected(one_of, 0)
             })?;
         line.end(1)?;
         return Ok(OptionChange::Safety(switch, keyword == "break"));
@@ -896,16 +966,16 @@ fn option(keyword: &str, line: &Line) -> Parsed<OptionChange> {
         .iter()
         .any(|(pattern, _)| pattern.split(' ').next() == Some(keyword))
     {
-        return Err(line.error(format!(
-            "unknown keyword \"{keyword}\": the lesson's header has title, id, servers, clients, seed, timeout and the options election timeout, heartbeat, latency, loss, duplicate, replication, no-op, pre-vote, check-quorum, one-at-a-time, client retry, client attempts, snapshots, reads, break and keep; steps start with \"step\""
-        )));
+        return Err(
+            line.error(Words::new("lesson-error.unknown-header-keyword").with("keyword", keyword))
+        );
     }
     let mut whole = Line {
         number: line.number,
         words: vec![keyword],
     };
     whole.words.extend(&line.words);
-    by_table(&OPTIONS, &whole, 0, "an option")
+    by_table(&OPTIONS, &whole, 0, "lesson-error.want-option")
 }
 
 // ----- conditions --------------------------------------------------------------------------------
@@ -993,32 +1063,20 @@ fn condition(part: &Line) -> Parsed<Condition> {
             "voter" => Condition::Member(node, Member::Voter),
             "learner" => Condition::Member(node, Member::Learner),
             "outside" => Condition::Member(node, Member::None),
-            _ => return Err(part.expected(
-                "a role (leader, candidate, follower) or a membership (voter, learner, outside)",
-                2,
-            )),
+            _ => return Err(part.expected("lesson-error.want-role", 2)),
         });
     }
-    by_table(
-        &CONDITIONS,
-        part,
-        0,
-        "a condition, e.g. \"A is leader\", \"entry 2 committed on B\", \"after 300 ms\"",
-    )
+    by_table(&CONDITIONS, part, 0, "lesson-error.want-condition")
 }
 
 /// `configuration A, B, C → A, B, C, D uncommitted`: the configuration as the page writes it.
 fn configuration(part: &Line) -> Parsed<Condition> {
     let last = part.words.len().saturating_sub(1);
-    let committed =
-        match part.word(last).map(str::to_ascii_lowercase).as_deref() {
-            Some("committed") if last > 1 => true,
-            Some("uncommitted") if last > 1 => false,
-            _ => return Err(part.expected(
-                "a configuration such as A, B, C → A, B, C, D and then committed or uncommitted",
-                1,
-            )),
-        };
+    let committed = match part.word(last).map(str::to_ascii_lowercase).as_deref() {
+        Some("committed") if last > 1 => true,
+        Some("uncommitted") if last > 1 => false,
+        _ => return Err(part.expected("lesson-error.want-configuration", 1)),
+    };
     let mut reads = String::new();
     for (i, word) in part.words[1..last].iter().enumerate() {
         let word = if *word == "->" { "→" } else { word };
@@ -1029,7 +1087,7 @@ fn configuration(part: &Line) -> Parsed<Condition> {
         } else if server.is_some() || matches!(word, "→" | "+") {
             word.to_ascii_uppercase()
         } else {
-            return Err(part.expected("servers, commas, →, + and learning", i + 1));
+            return Err(part.expected("lesson-error.want-configuration-words", i + 1));
         };
         if !reads.is_empty() {
             reads.push(' ');

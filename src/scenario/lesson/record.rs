@@ -5,8 +5,9 @@
 //! adds questions. [`super::write`] turns the draft into the file.
 
 use super::parse::DEFAULT_LIMIT_US;
+use crate::i18n::Catalogue;
 use crate::scenario::tour::{Chapter, Condition, Highlight, Step, StepAction};
-use crate::sim::{Config, Time, TimedAction, World};
+use crate::sim::{Config, Time, TimedAction, Words, World};
 
 /// The longest wait one recorded step covers; a longer quiet spell in the run becomes several
 /// steps, as a step's limit may not pass 120 s.
@@ -17,9 +18,15 @@ const LIMIT_MARGIN_US: Time = 1_000_000;
 
 /// A lesson that replays the run `config` + `actions` up to `end` (virtual time): one step per
 /// instant at which actions were taken (and one before the first, if it was not at time 0),
-/// each running until the next. Captions start as the actions in words, for the teacher to
-/// rewrite.
-pub fn draft(title: &str, config: &Config, actions: &[TimedAction], end: Time) -> Chapter {
+/// each running until the next. Captions start as the actions in words, in the teacher's
+/// language (`words`, the page's catalogue), for the teacher to rewrite.
+pub fn draft(
+    title: &str,
+    config: &Config,
+    actions: &[TimedAction],
+    end: Time,
+    words: Option<&Catalogue>,
+) -> Chapter {
     // The actions, grouped by the instant they were taken at.
     let mut groups: Vec<(Time, Vec<&TimedAction>)> = Vec::new();
     for action in actions {
@@ -31,11 +38,11 @@ pub fn draft(title: &str, config: &Config, actions: &[TimedAction], end: Time) -
     let mut steps = Vec::new();
     let first_at = groups.first().map_or(end, |g| g.0);
     if first_at > 0 || groups.is_empty() {
-        push_steps(&mut steps, &[], first_at);
+        push_steps(&mut steps, &[], first_at, words);
     }
     for (i, (at, group)) in groups.iter().enumerate() {
         let next = groups.get(i + 1).map_or(end.max(*at), |g| g.0);
-        push_steps(&mut steps, group, next - at);
+        push_steps(&mut steps, group, next - at, words);
     }
     Chapter {
         slug: "lesson".to_string(),
@@ -46,15 +53,20 @@ pub fn draft(title: &str, config: &Config, actions: &[TimedAction], end: Time) -
 }
 
 /// A step that takes `actions` and then waits `wait` (more steps, if the wait is very long).
-fn push_steps(steps: &mut Vec<Step>, actions: &[&TimedAction], wait: Time) {
+fn push_steps(
+    steps: &mut Vec<Step>,
+    actions: &[&TimedAction],
+    wait: Time,
+    words: Option<&Catalogue>,
+) {
     let caption = if actions.is_empty() {
-        "The cluster starts.".to_string()
+        Words::new("lesson-draft.start").render(words)
     } else {
-        let words: Vec<String> = actions
+        let sentences: Vec<String> = actions
             .iter()
-            .map(|a| capitalised(&a.action.describe()))
+            .map(|a| sentence(a.action.words(), words))
             .collect();
-        format!("{}.", words.join(". "))
+        sentences.join(" ")
     };
     let step = |caption: String, actions: Vec<StepAction>, wait: Time| Step {
         caption,
@@ -75,7 +87,8 @@ fn push_steps(steps: &mut Vec<Step>, actions: &[&TimedAction], wait: Time) {
     let mut left = wait.saturating_sub(LONGEST_WAIT_US);
     while left > 0 {
         let part = left.min(LONGEST_WAIT_US);
-        steps.push(step("Time passes.".to_string(), Vec::new(), part));
+        let caption = Words::new("lesson-draft.wait").render(words);
+        steps.push(step(caption, Vec::new(), part));
         left -= part;
     }
 }
@@ -94,12 +107,19 @@ pub fn replays(chapter: &Chapter, config: &Config, actions: &[TimedAction], end:
         .is_ok_and(|w| w.trace_hash() == run.trace_hash())
 }
 
-/// The text with its first letter in capitals (ASCII: the core's words start with a server's
-/// name or an English word).
+/// `words` as a sentence of a caption: capitalised, with its full stop (`lesson-draft.sentence`).
+fn sentence(words: Words, catalogue: Option<&Catalogue>) -> String {
+    let text = capitalised(&words.render(catalogue));
+    Words::new("lesson-draft.sentence")
+        .with("text", text)
+        .render(catalogue)
+}
+
+/// The text with its first letter in capitals (for the scripts that have them).
 fn capitalised(text: &str) -> String {
-    let mut text = text.to_string();
-    if let Some(first) = text.get_mut(..1) {
-        first.make_ascii_uppercase();
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
     }
-    text
 }
