@@ -126,7 +126,7 @@ const KNOWN: &[(&str, &str)] = &[
     ("src/ui/lesson_fetch.rs", r#"it is not on this site"#),
     (
         "src/ui/lesson_fetch.rs",
-        r#"it is {} bytes long; a lesson may have a"#,
+        r#"it is {} bytes long; at most {limit} are"#,
     ),
     (
         "src/ui/lesson_fetch.rs",

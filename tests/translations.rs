@@ -122,3 +122,18 @@ fn every_tour_chapter_in_every_language_is_the_english_chapter_in_other_words() 
         }
     }
 }
+
+/// The page reads at most `MAX_CATALOGUE_BYTES` of a catalogue: each must fit, with room to grow
+/// (a catalogue that outgrew the page's limit once left a whole page without its words).
+#[test]
+fn every_catalogue_fits_what_the_page_reads() {
+    use raftsim::ui::language::MAX_CATALOGUE_BYTES;
+    for lang in LANGUAGES {
+        let path = format!("{}/i18n/{lang}.txt", env!("CARGO_MANIFEST_DIR"));
+        let size = std::fs::metadata(&path).expect("the catalogue").len() as usize;
+        assert!(
+            size <= MAX_CATALOGUE_BYTES / 2,
+            "{path} is {size} bytes; the page reads at most {MAX_CATALOGUE_BYTES}: raise the limit"
+        );
+    }
+}

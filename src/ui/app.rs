@@ -36,6 +36,7 @@ use super::timeline_bar::timeline_bar;
 use super::tour_panel::{scenario_panel, tour_panel};
 use super::{say, words_markup};
 use crate::i18n::Catalogue;
+use crate::scenario::lesson::MAX_LESSON_BYTES;
 use crate::scenario::presets;
 
 /// Reads the page's query string; outside a browser (or if the browser refuses) it is empty.
@@ -290,7 +291,7 @@ pub fn App() -> Html {
                     Some(id) => language::chapter_path(lang, id),
                     None => request.path.clone(),
                 };
-                lesson_fetch::fetch_lesson(path, move |result| {
+                lesson_fetch::fetch_lesson(path, MAX_LESSON_BYTES, move |result| {
                     let command = match result {
                         Ok(text) => UiCommand::OpenLesson { request, text },
                         Err(reason) => UiCommand::Notify(Notice::new(
@@ -315,7 +316,8 @@ pub fn App() -> Html {
         let wanted = sandbox.borrow_mut().take_words_request();
         use_effect_boxed(Box::new(move || {
             if wanted {
-                lesson_fetch::fetch_lesson(language::catalogue_path(lang), move |result| {
+                let path = language::catalogue_path(lang);
+                lesson_fetch::fetch_lesson(path, language::MAX_CATALOGUE_BYTES, move |result| {
                     dispatch.emit(UiCommand::Words(result))
                 });
             }

@@ -32,6 +32,10 @@ pub fn choose(asked: Option<&str>, browser: &[String]) -> (&'static str, bool) {
     (fallback, asked.is_some())
 }
 
+/// The most of a catalogue the page reads (each is about 70 KB; tests/translations.rs keeps them
+/// under it). A lesson's own limit, a teacher's file, is far smaller.
+pub const MAX_CATALOGUE_BYTES: usize = 512 * 1024;
+
 /// Where the words of `lang` are, relative to the page.
 pub fn catalogue_path(lang: &str) -> String {
     format!("i18n/{lang}.txt")

@@ -1,18 +1,22 @@
-//! Fetches a lesson file named by `?lesson=` from the page's own site.
+//! Fetches a text file from the page's own site: a lesson file named by `?lesson=` (or a tour
+//! chapter), or the reader's catalogue of words.
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::scenario::lesson::MAX_LESSON_BYTES;
-
-/// Fetches `path`, relative to the page, and calls `done` with the file's text or the reason it
-/// could not be had. Another origin is refused here, before any request (the page's
+/// Fetches `path`, relative to the page, and calls `done` with the file's text (at most `limit`
+/// bytes: [`crate::scenario::lesson::MAX_LESSON_BYTES`] for a lesson) or the reason it could
+/// not be had. Another origin is refused here, before any request (the page's
 /// Content-Security-Policy would refuse it too).
-pub fn fetch_lesson(path: String, done: impl FnOnce(Result<String, String>) + 'static) {
-    wasm_bindgen_futures::spawn_local(async move { done(fetch_text(&path).await) });
+pub fn fetch_lesson(
+    path: String,
+    limit: usize,
+    done: impl FnOnce(Result<String, String>) + 'static,
+) {
+    wasm_bindgen_futures::spawn_local(async move { done(fetch_text(&path, limit).await) });
 }
 
-async fn fetch_text(path: &str) -> Result<String, String> {
+async fn fetch_text(path: &str, limit: usize) -> Result<String, String> {
     let unreachable = || "the browser could not fetch it".to_string();
     let window = web_sys::window().ok_or_else(unreachable)?;
     let location = window.location();
@@ -41,9 +45,9 @@ async fn fetch_text(path: &str) -> Result<String, String> {
         Err(_) => None,
     }
     .ok_or_else(unreachable)?;
-    if text.len() > MAX_LESSON_BYTES {
+    if text.len() > limit {
         return Err(format!(
-            "it is {} bytes long; a lesson may have at most {MAX_LESSON_BYTES}",
+            "it is {} bytes long; at most {limit} are read",
             text.len()
         ));
     }
