@@ -141,6 +141,7 @@ fn record_button(dispatch: &Callback<UiCommand>) -> Html {
     }
 }
 
+/// On the simulator's page the recorder is a link to the studio, in the panel's words.
 #[cfg(not(feature = "studio"))]
 fn record_button(_: &Callback<UiCommand>) -> Html {
     Html::default()

@@ -220,3 +220,21 @@ test('a message in flight is reached from the keyboard, named, and opened in the
   await expect(page.locator(`[data-testid="message"][data-id="${id}"]`)).toHaveCount(0);
   expect(errors).toEqual([]);
 });
+
+test('Space on a focused server selects it and is not also the play shortcut', async ({ page }) => {
+  const errors = await openApp(page, '?seed=3&speed=1');
+  await waitForLeader(page);
+  const play = page.getByTestId('btn-play-pause');
+  const before = await play.textContent();
+  await page.getByTestId('node-B').focus();
+  await page.keyboard.press(' ');
+  await expect(page.getByTestId('inspector')).toContainText('B');
+  await expect(page.getByTestId('node-B')).toHaveClass(/selected/);
+  expect(await play.textContent()).toBe(before);
+  // Away from the servers, Space is the shortcut still.
+  await page.locator('body').focus();
+  await page.evaluate(() => document.activeElement && document.activeElement.blur());
+  await page.keyboard.press(' ');
+  await expect(play).not.toHaveText(before);
+  expect(errors).toEqual([]);
+});
