@@ -486,7 +486,7 @@ fn ring_svg() -> Option<String> {
     let size = super::geometry::VIEW_SIZE as u32;
     Some(format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{size}\" height=\"{size}\"{}<style>{css}:root{{color-scheme:light;font-family:system-ui,sans-serif}}</style></svg>\n",
-        markup.get(4..markup.len() - 6)?
+        markup.get(4..markup.len().checked_sub(6)?)?
     ))
 }
 
