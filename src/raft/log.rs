@@ -14,6 +14,12 @@ impl ClientId {
         format!("client {}", u32::from(self.0) + 1)
     }
 
+    /// The client's number, counted from 1: the sentences of the catalogue name a client with it
+    /// in their own words ("client {client}", "cliente {client}").
+    pub fn number(self) -> String {
+        (u32::from(self.0) + 1).to_string()
+    }
+
     /// The position of this client in per-client vectors.
     pub fn index(self) -> usize {
         usize::from(self.0)

@@ -424,7 +424,7 @@ fn not_linearizable(
         (true, true) => "violation.not-linearizable-due-before",
     };
     let mut words = Words::new(key)
-        .with("client", client.name())
+        .with("client", client.number())
         .with("command", command.to_string())
         .with("observed", observed);
     if let Some(e) = expected {
@@ -432,7 +432,7 @@ fn not_linearizable(
     }
     if let Some((_, other, other_command)) = before {
         words = words
-            .with("other", other.name())
+            .with("other", other.number())
             .with("other-command", other_command.to_string());
     }
     words

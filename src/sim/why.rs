@@ -517,7 +517,7 @@ pub fn explain(
             node,
             ..
         } => {
-            put("client", client.to_string());
+            put("client", client.number());
             put("command", command.to_string());
             put("node", node.name());
             Rule::Client
@@ -525,23 +525,23 @@ pub fn explain(
         TraceKind::ClientRedirected {
             client, by, leader, ..
         } => {
-            put("client", client.to_string());
+            put("client", client.number());
             put("node", by.name());
             put("leader", leader.map(NodeId::name).unwrap_or_default());
             Rule::Client
         }
         TraceKind::ClientRetried { client, node, .. } => {
-            put("client", client.to_string());
+            put("client", client.number());
             put("node", node.name());
             Rule::Client
         }
         TraceKind::ClientCompleted { client, value, .. } => {
-            put("client", client.to_string());
+            put("client", client.number());
             put("value", value.to_string());
             Rule::Client
         }
         TraceKind::ClientGaveUp { client, .. } => {
-            put("client", client.to_string());
+            put("client", client.number());
             Rule::Client
         }
     };
@@ -962,7 +962,7 @@ fn node_rule(
             value,
             path,
         } => {
-            put("client", client.to_string());
+            put("client", client.number());
             put("index", index.to_string());
             put("value", value.to_string());
             match path {

@@ -96,7 +96,7 @@ impl Action {
                 node,
                 command,
             } => Words::new("action.submit")
-                .with("client", client.name())
+                .with("client", client.number())
                 .with("command", command.to_string())
                 .with("node", *node),
             Action::Partition(groups) => {
