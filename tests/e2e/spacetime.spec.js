@@ -8,6 +8,17 @@ const fs = require('fs');
 const now = async (page) => Number(await page.getByTestId('sim-time').getAttribute('data-us'));
 const arrows = (page) => page.locator('[data-testid="spacetime-message"]');
 
+/**
+ * An exported SVG file parsed in the page without its style element (the page's policy forbids
+ * inline styles, even in a document that is only parsed): parse errors, the root element, and
+ * how many elements match `selector`.
+ */
+const parseExport = (page, svg, selector) => page.evaluate(([svg, selector]) => {
+  const doc = new DOMParser().parseFromString(svg.replace(/<style>[^<]*<\/style>/, ''), 'image/svg+xml');
+  return { error: doc.getElementsByTagName('parsererror').length, root: doc.documentElement.nodeName,
+    count: doc.querySelectorAll(selector).length };
+}, [svg, selector]);
+
 test('lanes and arrows follow the trace, event by event', async ({ page }) => {
   const errors = await openApp(page, '?seed=3&speed=1');
   await waitForLeader(page);
@@ -105,14 +116,8 @@ test('click to seek or to read a message; fold, zoom by keyboard, export SVG', a
   expect(text.startsWith('<?xml')).toBe(true);
   expect(text).toContain('xmlns="http://www.w3.org/2000/svg"');
   expect(text).toMatch(/<style>[^<]*\.st \.r-leader/);
-  // Parsed without its style element: the page's policy forbids inline styles, even in a
-  // document that is only parsed.
-  const parsed = await page.evaluate((svg) => {
-    const doc = new DOMParser().parseFromString(svg.replace(/<style>[^<]*<\/style>/, ''), 'image/svg+xml');
-    return { error: doc.getElementsByTagName('parsererror').length, root: doc.documentElement.nodeName,
-      lanes: doc.querySelectorAll('[data-testid="spacetime-lane"]').length };
-  }, text);
-  expect(parsed).toEqual({ error: 0, root: 'svg', lanes: 7 });
+  expect(await parseExport(page, text, '[data-testid="spacetime-lane"]'))
+    .toEqual({ error: 0, root: 'svg', count: 7 });
 
   // The ring too: the drawing as it is on the page, every server and link, with its styles.
   const [ring] = await Promise.all([page.waitForEvent('download'), page.getByTestId('btn-export-ring-svg').click()]);
@@ -122,12 +127,8 @@ test('click to seek or to read a message; fold, zoom by keyboard, export SVG', a
   expect(ringText).toMatch(/^<\?xml[^>]*>\n<svg xmlns="http:\/\/www.w3.org\/2000\/svg" width="400" height="400" [^>]*viewBox="0 0 400(\.00)? 400(\.00)?"/);
   if (process.env.RAFTSIM_KEEP_EXPORTS) fs.writeFileSync(process.env.RAFTSIM_KEEP_EXPORTS, ringText);
   expect(ringText).toMatch(/<style>[^<]*--leader:[^<]*\.node\.role-leader \.node-body/);
-  const ringParsed = await page.evaluate((svg) => {
-    const doc = new DOMParser().parseFromString(svg.replace(/<style>[^<]*<\/style>/, ''), 'image/svg+xml');
-    return { error: doc.getElementsByTagName('parsererror').length, root: doc.documentElement.nodeName,
-      nodes: doc.querySelectorAll('[data-testid^="node-"][data-role]').length };
-  }, ringText);
-  expect(ringParsed).toEqual({ error: 0, root: 'svg', nodes: 5 });
+  expect(await parseExport(page, ringText, '[data-testid^="node-"][data-role]'))
+    .toEqual({ error: 0, root: 'svg', count: 5 });
   expect(errors).toEqual([]);
 });
 
