@@ -10,6 +10,7 @@
 //! Same configuration (seed included) and same actions give the same trace, natively and in wasm.
 
 #![warn(missing_docs)]
+pub mod chunked;
 pub mod decimal;
 pub mod i18n;
 pub mod raft;

@@ -77,7 +77,7 @@ fn same_config_and_actions_give_identical_traces() {
 #[test]
 fn recorded_actions_replay_to_the_same_trace_hash() {
     let original = session(7);
-    let json = serde_json::to_string(original.actions()).expect("serialisable");
+    let json = serde_json::to_string(&original.actions().to_vec()).expect("serialisable");
     let actions: Vec<TimedAction> = serde_json::from_str(&json).expect("parses back");
     let mut replayed = World::replay(original.initial_config().clone(), &actions).expect("replays");
     replayed.advance_to(original.now());
@@ -105,7 +105,7 @@ fn hand_written_timed_actions_replay() {
     let b = World::replay(config(3), &actions).expect("valid");
     assert_eq!(a.trace_hash(), b.trace_hash());
     // Replaying the recorded form of the same run gives the same hash again.
-    let c = World::replay(config(3), a.actions()).expect("valid");
+    let c = World::replay(config(3), &a.actions().to_vec()).expect("valid");
     assert_eq!(c.trace_hash(), a.trace_hash());
 }
 

@@ -306,10 +306,11 @@ fn membership_runs_replay_exactly_and_through_share_links() {
     w.apply(Action::RemoveServer(B)).expect("remove");
     let t = w.now() + 2 * SECOND;
     w.advance_to(t);
-    let mut again = World::replay(w.initial_config().clone(), w.actions()).expect("replay");
+    let mut again =
+        World::replay(w.initial_config().clone(), &w.actions().to_vec()).expect("replay");
     again.advance_to(t);
     assert_eq!(again.trace_hash(), w.trace_hash());
-    let link = raftsim::scenario::share::encode_run(w.initial_config(), w.actions());
+    let link = raftsim::scenario::share::encode_run(w.initial_config(), &w.actions().to_vec());
     assert!(link.starts_with("3."));
     let (config, actions) = raftsim::scenario::share::decode_run(&link).expect("decodes");
     let mut shared = World::replay(config, &actions).expect("replay");

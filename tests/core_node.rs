@@ -223,7 +223,7 @@ fn follower_truncates_conflicts_and_follows_leader_commit() {
     let mut net = Net::new(vec![restored(0, 3, 2, &[1, 2, 2])]);
     let mut leader_log = RaftLog::from_terms(&[1, 3]);
     leader_log.push(3, Command::Set(4), None);
-    let entries = leader_log.entries()[1..].to_vec();
+    let entries = leader_log.entries().range(1..).to_vec();
     net.send(
         NodeId(1),
         NodeId(0),

@@ -250,7 +250,8 @@ fn lookups_across_the_snapshot_boundary() {
     assert_eq!(log.term_at(7), None);
 
     // slice_from starts after the snapshot, whatever was asked.
-    let indices = |s: &[LogEntry]| s.iter().map(|e| e.index).collect::<Vec<_>>();
+    let indices =
+        |s: raftsim::chunked::Slice<LogEntry>| s.iter().map(|e| e.index).collect::<Vec<_>>();
     assert_eq!(indices(log.slice_from(1, 10)), vec![5, 6]);
     assert_eq!(indices(log.slice_from(5, 1)), vec![5]);
     assert_eq!(indices(log.slice_from(6, 10)), vec![6]);
@@ -1169,7 +1170,7 @@ fn lab3d_a_crash_right_after_a_snapshot_recovers_the_value() {
         }
         let seen = w.trace().len();
         let victim = |w: &World| -> Option<(NodeId, LogIndex)> {
-            w.trace()[seen..].iter().find_map(|e| match e.kind {
+            w.trace().range(seen..).iter().find_map(|e| match e.kind {
                 TraceKind::Node {
                     node,
                     event: NodeEvent::SnapshotTaken { index, .. },

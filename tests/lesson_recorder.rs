@@ -121,7 +121,7 @@ fn a_draft_has_one_step_per_instant_with_the_actions_in_words() {
     let chapter = record::draft(
         "T",
         world.initial_config(),
-        world.actions(),
+        &world.actions().to_vec(),
         world.now(),
         Some(&english()),
     );
@@ -169,14 +169,14 @@ fn a_click_at_an_instant_of_several_events_replays_exactly() {
     let chapter = record::draft(
         "Busy",
         world.initial_config(),
-        world.actions(),
+        &world.actions().to_vec(),
         world.now(),
         Some(&english()),
     );
     assert!(record::replays(
         &chapter,
         world.initial_config(),
-        world.actions(),
+        &world.actions().to_vec(),
         world.now()
     ));
 }

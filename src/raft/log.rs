@@ -1,6 +1,7 @@
 //! The replicated log and the commands it carries (§5.3).
 
 use super::{LogIndex, Membership, Snapshot, Term};
+use crate::chunked::{Chunked, Slice};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
@@ -183,7 +184,9 @@ pub struct RaftLog {
     /// The snapshot that replaces the entries up to its last index, if the log was compacted.
     /// Shared, because it is immutable and checkpoints of the world copy logs often.
     snapshot: Option<Arc<Snapshot>>,
-    entries: Vec<LogEntry>,
+    /// In chunks shared with the copies of this log (time-travel checkpoints), so a copy costs
+    /// what changed since, not the whole log.
+    entries: Chunked<LogEntry>,
     /// Bookkeeping of truncations; not part of the log's content (equality ignores it).
     removals: Removals,
     /// The indices of the configuration entries, in order, so that the configuration in use
@@ -227,8 +230,8 @@ impl RaftLog {
     }
 
     /// The entries after the snapshot (all of them if there is none), in index order.
-    pub fn entries(&self) -> &[LogEntry] {
-        &self.entries
+    pub fn entries(&self) -> Slice<'_, LogEntry> {
+        self.entries.all()
     }
 
     /// The snapshot standing for the compacted start of the log, if any.
@@ -360,7 +363,7 @@ impl RaftLog {
             && last <= self.last_index();
         if keeps_suffix {
             let drop = (last - self.snapshot_index()) as usize;
-            self.entries.drain(..drop.min(self.entries.len()));
+            self.entries.remove_front(drop);
             self.configs.retain(|&i| i > last);
         } else {
             // The configuration entries go with the rest: one past `last` would otherwise
@@ -372,6 +375,12 @@ impl RaftLog {
         keeps_suffix
     }
 
+    /// The bytes of entries that no older copy of this log shares (see
+    /// [`Chunked::fresh_bytes`]).
+    pub fn fresh_bytes(&self) -> usize {
+        self.entries.fresh_bytes()
+    }
+
     /// The truncations this log has been through (see [`Removals`]).
     pub fn removals(&self) -> Removals {
         self.removals
@@ -379,13 +388,9 @@ impl RaftLog {
 
     /// Up to `max` entries starting at `from` (which may be one past the end, giving none).
     /// Entries the snapshot replaced are not available: the slice starts after them.
-    pub fn slice_from(&self, from: LogIndex, max: usize) -> &[LogEntry] {
+    pub fn slice_from(&self, from: LogIndex, max: usize) -> Slice<'_, LogEntry> {
         let start = from.saturating_sub(self.snapshot_index() + 1) as usize;
-        if start >= self.entries.len() {
-            return &[];
-        }
-        let end = self.entries.len().min(start + max);
-        &self.entries[start..end]
+        self.entries.all().range(start..start.saturating_add(max))
     }
 
     /// The first index holding an entry of `term`, searching backwards from `from`. Used for the
@@ -403,12 +408,12 @@ impl RaftLog {
     /// The last index holding an entry of `term`, if any. Terms in a log never decrease, so a
     /// binary search suffices; the leader uses it to jump over a follower's conflicting term.
     pub fn last_index_of_term(&self, term: Term) -> Option<LogIndex> {
-        let pos = self.entries.partition_point(|e| e.term <= term);
+        let pos = self.entries.all().partition_point(|e| e.term <= term);
         if pos == 0 {
             let s = self.snapshot.as_ref()?;
             return (s.last_term == term).then_some(s.last_index);
         }
-        let e = &self.entries[pos - 1];
+        let e = self.entries.get(pos - 1)?;
         (e.term == term).then_some(e.index)
     }
 
@@ -429,9 +434,8 @@ impl RaftLog {
     /// The index of the last entry carrying `request` among the entries after `after`.
     pub fn find_request_after(&self, request: RequestId, after: LogIndex) -> Option<&LogEntry> {
         let start = after.saturating_sub(self.snapshot_index()) as usize;
-        self.entries
-            .get(start..)
-            .and_then(|tail| tail.iter().rev().find(|e| e.request == Some(request)))
+        let tail = self.entries.all().range(start..);
+        tail.iter().rev().find(|e| e.request == Some(request))
     }
 }
 

@@ -3,6 +3,7 @@
 //! lost") can be checked too, not only snapshots.
 
 use super::words::Words;
+use crate::chunked::Chunked;
 use crate::raft::membership::names;
 use crate::raft::{
     majority, ClientId, Command, LogIndex, Node, NodeEvent, NodeId, Quorum, Removals, RequestId,
@@ -483,29 +484,61 @@ struct LeaderLogMark {
     removals: Removals,
 }
 
-/// A map from a pair of numbers, kept as a vector sorted by key. The checker's keys (terms,
-/// indices) mostly arrive in order, so an insert is usually a push; and one small generic type
-/// costs the wasm bundle far less than a `BTreeMap` per key type.
+/// A map from a pair of numbers, kept as vectors sorted by key. The checker's keys (terms,
+/// indices) mostly arrive in order, so an insert is usually a push onto `in_order`, which grows
+/// with the run and is kept in chunks shared with the checker's copies in time-travel
+/// checkpoints; the few keys that arrive out of order go to the small `late`. One small generic
+/// type costs the wasm bundle far less than a `BTreeMap` per key type.
 #[derive(Clone, Debug)]
-struct SortedMap<V>(Vec<((u64, u64), V)>);
+struct SortedMap<V: Clone> {
+    in_order: Chunked<((u64, u64), V)>,
+    late: Vec<((u64, u64), V)>,
+}
 
-impl<V> Default for SortedMap<V> {
+impl<V: Clone> Default for SortedMap<V> {
     fn default() -> Self {
-        SortedMap(Vec::new())
+        SortedMap {
+            in_order: Chunked::new(),
+            late: Vec::new(),
+        }
     }
 }
 
-impl<V> SortedMap<V> {
+impl<V: Clone> SortedMap<V> {
+    /// Where `key` is or would go in `in_order`.
+    fn position(&self, key: (u64, u64)) -> usize {
+        self.in_order.all().partition_point(|e| e.0 < key)
+    }
+
     fn get(&self, key: (u64, u64)) -> Option<&V> {
-        let at = self.0.binary_search_by_key(&key, |e| e.0).ok()?;
-        self.0.get(at).map(|e| &e.1)
+        match self.in_order.get(self.position(key)) {
+            Some(e) if e.0 == key => Some(&e.1),
+            _ => {
+                let at = self.late.binary_search_by_key(&key, |e| e.0).ok()?;
+                self.late.get(at).map(|e| &e.1)
+            }
+        }
     }
 
     fn insert(&mut self, key: (u64, u64), value: V) {
-        match self.0.binary_search_by_key(&key, |e| e.0) {
-            Ok(at) => self.0[at].1 = value,
-            Err(at) => self.0.insert(at, (key, value)),
+        let at = self.position(key);
+        if at == self.in_order.len() {
+            self.in_order.push((key, value));
+            return;
         }
+        if let Some(e) = self.in_order.get_mut(at).filter(|e| e.0 == key) {
+            e.1 = value;
+            return;
+        }
+        match self.late.binary_search_by_key(&key, |e| e.0) {
+            Ok(at) => self.late[at].1 = value,
+            Err(at) => self.late.insert(at, (key, value)),
+        }
+    }
+
+    /// See [`Chunked::fresh_bytes`].
+    fn fresh_bytes(&self) -> usize {
+        self.in_order.fresh_bytes() + self.late.len() * std::mem::size_of::<((u64, u64), V)>()
     }
 }
 
@@ -519,7 +552,7 @@ pub struct Checker {
     votes: SortedMap<NodeId>,
     /// Per (index, term), the entry first seen there.
     seen: SortedMap<SeenEntry>,
-    committed: Vec<CommittedEntry>,
+    committed: Chunked<CommittedEntry>,
     terms: Vec<Term>,
     applied: Vec<LogIndex>,
     /// Per node: its log when last seen as leader.
@@ -550,6 +583,15 @@ impl Checker {
         self.terms.push(0);
         self.applied.push(0);
         self.leader_logs.push(None);
+    }
+
+    /// The bytes of its records that no older copy shares (see [`Chunked::fresh_bytes`]): what
+    /// a checkpoint of the checker just taken adds to those taken before.
+    pub fn fresh_bytes(&self) -> usize {
+        self.leaders.fresh_bytes()
+            + self.votes.fresh_bytes()
+            + self.seen.fresh_bytes()
+            + self.committed.fresh_bytes()
     }
 
     /// Every violation found so far, each once, in order of detection.

@@ -193,7 +193,11 @@ impl SettledPrefix {
     /// register's). The boundary only moves when a later operation exists: one submitted in
     /// the very microsecond of the last completion would count as concurrent with it.
     pub fn advance(&mut self, ops: &[Operation]) {
-        let window = ops.get(self.from..).unwrap_or_default();
+        self.advance_within(ops.get(self.from..).unwrap_or_default());
+    }
+
+    /// [`SettledPrefix::advance`] given only the operations from `self.from` on.
+    pub fn advance_within(&mut self, window: &[Operation]) {
         let mut latest: Option<(Time, Time, i64)> = None; // (completed, started, value)
         let mut others_done: Option<Time> = None; // the latest completion of the others
         let mut cut = None;

@@ -29,16 +29,28 @@
 //!
 //! # Memory
 //!
-//! A checkpoint is taken every `checkpoint_every_events` events, in new territory only. Worlds
-//! grow with the run (logs, operations, the action list), so when the estimated size of all
-//! checkpoints goes over `checkpoint_budget_bytes` every other checkpoint is dropped and the
-//! interval doubles. Seeking then replays at most one interval of events; memory stays within
-//! the budget (plus one world) however long the run.
+//! A checkpoint is taken every `checkpoint_every_events` events, in new territory only. What
+//! grows with the run (logs, the trace, operations, actions, the checker's records) is kept in
+//! chunks shared between the world and its copies ([`crate::chunked::Chunked`]), so a checkpoint
+//! costs what changed since the one before ([`World::fresh_bytes`]), not a whole world. When
+//! the estimated size of all checkpoints still goes over `checkpoint_budget_bytes` (very long
+//! runs, or runs whose logs are rewritten), every other checkpoint is dropped and the interval
+//! doubles. Seeking then replays at most one interval of events; memory stays within the budget
+//! (plus one world) however long the run.
+//!
+//! The trace cannot be shared that way: every checkpoint would keep its own stretch of recent
+//! events alive, which over all checkpoints is every event of the run. So a checkpoint keeps only
+//! its last [`CHECKPOINT_TRACE_EVENTS`] trace events; a world restored from one has those plus
+//! the events replayed since (its trace hash is the same as ever, it covers every event). The
+//! event list and the explanations need far fewer than that.
 
 use super::{
     Action, ActionError, Config, ConfigError, ReplayError, TimedAction, TraceKind, Words, World,
 };
 use crate::raft::{LogIndex, NodeEvent, NodeId, Role, Term, Time};
+
+/// How many of the latest trace events a checkpoint keeps (see the module's "Memory").
+pub const CHECKPOINT_TRACE_EVENTS: usize = 1_000;
 
 /// Tuning of a [`Timeline`]: checkpoint spacing, memory budget and trace retention.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,7 +69,7 @@ impl Default for TimelineOptions {
     fn default() -> Self {
         TimelineOptions {
             checkpoint_every_events: 2_000,
-            checkpoint_budget_bytes: 64 * 1024 * 1024,
+            checkpoint_budget_bytes: 16 * 1024 * 1024,
             trace_retention: Some(4_000),
         }
     }
@@ -191,9 +203,9 @@ pub fn estimate_world_bytes(world: &World) -> usize {
         + logs
         + in_flight
         + checker
-        + std::mem::size_of_val(world.operations())
-        + std::mem::size_of_val(world.actions())
-        + std::mem::size_of_val(world.trace())
+        + world.operations().len() * size_of::<super::Operation>()
+        + world.actions().len() * size_of::<TimedAction>()
+        + world.trace().len() * size_of::<super::TraceEvent>()
 }
 
 impl Timeline {
@@ -598,12 +610,15 @@ impl Timeline {
     }
 
     fn take_checkpoint(&mut self) {
-        let bytes = estimate_world_bytes(&self.world);
+        let mut world = self.world.clone();
+        world.keep_last_trace_events(CHECKPOINT_TRACE_EVENTS);
+        // Counted once taken: what this checkpoint shares with the ones before is theirs.
+        let bytes = world.fresh_bytes();
         self.checkpoints.push(Checkpoint {
             events: self.world.events_processed(),
             time: self.world.now(),
             bytes,
-            world: self.world.clone(),
+            world,
         });
         self.checkpoint_bytes += bytes;
         while self.checkpoint_bytes > self.options.checkpoint_budget_bytes
@@ -641,7 +656,7 @@ impl Timeline {
         let trace = w.trace();
         let start = trace.len().saturating_sub(fresh);
         let events = w.events_processed();
-        for e in &trace[start..] {
+        for e in trace.range(start..) {
             let kind = match &e.kind {
                 TraceKind::Node {
                     node,

@@ -8,6 +8,7 @@
 use super::why::NodeFacts;
 use super::world::Action;
 use super::{ClientId, DropReason, MessageId, Violation};
+use crate::chunked::{Chunked, Slice};
 use crate::raft::{Command, Endpoint, Fields, MessageKind, NodeEvent, NodeId, Role, Time};
 use serde::{Deserialize, Serialize};
 use std::hash::{Hash, Hasher};
@@ -267,13 +268,14 @@ impl Hasher for Fnv1a {
 /// The trace of a world: the retained events plus a hash over all of them.
 #[derive(Clone, Debug, Default)]
 pub struct Trace {
-    events: Vec<TraceEvent>,
+    /// In chunks shared with the world's copies (time-travel checkpoints), like the logs.
+    events: Chunked<TraceEvent>,
     next_seq: u64,
     hash: Fnv1a,
     retain: Option<usize>,
     /// The facts recorded with each retained server event, by its `seq` (kept beside the events,
     /// and out of the hash, so that events and fingerprints stay as they were).
-    facts: Vec<(u64, NodeFacts)>,
+    facts: Chunked<(u64, NodeFacts)>,
 }
 
 impl Trace {
@@ -292,13 +294,18 @@ impl Trace {
         if let Some(keep) = self.retain {
             // Dropping the oldest half at a time keeps this amortised O(1) per event.
             if self.events.len() > keep.saturating_mul(2).max(1) {
-                let cut = self.events.len() - keep;
-                self.events.drain(..cut);
-                let oldest = self.events.first().map_or(self.next_seq, |e| e.seq);
-                let stale = self.facts.partition_point(|&(s, _)| s < oldest);
-                self.facts.drain(..stale);
+                self.keep_last(keep);
             }
         }
+    }
+
+    /// Drops all but the last `keep` retained events (and their facts). The hash is unchanged.
+    pub fn keep_last(&mut self, keep: usize) {
+        let cut = self.events.len().saturating_sub(keep);
+        self.events.remove_front(cut);
+        let oldest = self.events.first().map_or(self.next_seq, |e| e.seq);
+        let stale = self.facts.all().partition_point(|&(s, _)| s < oldest);
+        self.facts.remove_front(stale);
     }
 
     /// Records a server's event at `at`, with the facts it was decided on (see [`NodeFacts`]).
@@ -309,13 +316,19 @@ impl Trace {
 
     /// The facts recorded with the server event at trace position `seq`, if it is retained.
     pub fn facts(&self, seq: u64) -> Option<NodeFacts> {
-        let i = self.facts.binary_search_by_key(&seq, |&(s, _)| s).ok()?;
-        Some(self.facts[i].1)
+        let facts = self.facts.all();
+        let i = facts.partition_point(|&(s, _)| s < seq);
+        facts.get(i).filter(|&&(s, _)| s == seq).map(|&(_, f)| f)
     }
 
     /// The retained events, oldest first.
-    pub fn events(&self) -> &[TraceEvent] {
-        &self.events
+    pub fn events(&self) -> Slice<'_, TraceEvent> {
+        self.events.all()
+    }
+
+    /// See [`Chunked::fresh_bytes`].
+    pub fn fresh_bytes(&self) -> usize {
+        self.events.fresh_bytes() + self.facts.fresh_bytes()
     }
 
     /// How many events were ever recorded (retained or not).

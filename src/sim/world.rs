@@ -13,6 +13,7 @@ use super::queue::{Event, EventQueue};
 use super::trace::{TimerKind, Trace, TraceEvent, TraceKind};
 use super::why::{self, NodeFacts, Why};
 use super::words::Words;
+use crate::chunked::{Chunked, Slice};
 use crate::raft::{
     ChangeRefusal, ClientId, ClientReply, Command, Endpoint, Member, Membership, MembershipChange,
     Message, Node, NodeId, Output, Role, Time,
@@ -314,8 +315,10 @@ pub struct World {
     /// Per node: the time its timer event is scheduled for and that event's generation.
     node_timers: Vec<(Option<Time>, u64)>,
     trace: Trace,
-    actions: Vec<TimedAction>,
-    operations: Vec<Operation>,
+    /// The growing lists are kept in shared chunks so that time-travel checkpoints (clones of
+    /// the world) cost what changed since the previous one, not a copy of the whole run.
+    actions: Chunked<TimedAction>,
+    operations: Chunked<Operation>,
     checker: Checker,
     events_processed: u64,
     /// Scratch space reused by every call into a node, to keep allocation off the hot path.
@@ -372,8 +375,8 @@ impl World {
             queue: EventQueue::default(),
             node_timers: vec![(None, 0); size],
             trace: Trace::default(),
-            actions: Vec::new(),
-            operations: Vec::new(),
+            actions: Chunked::new(),
+            operations: Chunked::new(),
             checker: Checker::new(size),
             events_processed: 0,
             out: Output::default(),
@@ -451,8 +454,8 @@ impl World {
         &self.clients
     }
     /// Every client operation ever submitted, in submission order.
-    pub fn operations(&self) -> &[Operation] {
-        &self.operations
+    pub fn operations(&self) -> Slice<'_, Operation> {
+        self.operations.all()
     }
     /// Messages in flight, in sending order.
     pub fn in_flight(&self) -> impl Iterator<Item = &InFlightMessage> {
@@ -467,7 +470,7 @@ impl World {
         &self.network
     }
     /// The retained trace events, oldest first (all of them unless a retention limit is set).
-    pub fn trace(&self) -> &[TraceEvent] {
+    pub fn trace(&self) -> Slice<'_, TraceEvent> {
         self.trace.events()
     }
     /// What the receiver of message `id` (in flight) will do with it, and why: its handler is
@@ -490,7 +493,7 @@ impl World {
         // The events as the trace would hold them: the send (for its fields), the delivery,
         // then what the receiver did.
         let (at, kind) = (self.now, m.message.kind());
-        let mut trace = vec![
+        let mut trace: Chunked<TraceEvent> = [
             TraceEvent {
                 at: m.sent_at,
                 seq: 0,
@@ -515,7 +518,9 @@ impl World {
                     fields: m.message.field_values(),
                 },
             },
-        ];
+        ]
+        .into_iter()
+        .collect();
         for (seq, event) in (2..).zip(out.events) {
             trace.push(TraceEvent {
                 at,
@@ -527,7 +532,7 @@ impl World {
             });
         }
         (2..trace.len())
-            .filter_map(|i| why::explain(&trace, i, &|_| Some(facts), &self.config))
+            .filter_map(|i| why::explain(trace.all(), i, &|_| Some(facts), &self.config))
             .collect()
     }
 
@@ -589,9 +594,14 @@ impl World {
     pub fn set_trace_retention(&mut self, keep: Option<usize>) {
         self.trace.set_retention(keep);
     }
+    /// Drops all but the last `keep` retained trace events now (the hash still covers all).
+    /// Time-travel checkpoints keep a short trace: see [`crate::sim::timeline`].
+    pub fn keep_last_trace_events(&mut self, keep: usize) {
+        self.trace.keep_last(keep);
+    }
     /// Every action applied so far, with its time.
-    pub fn actions(&self) -> &[TimedAction] {
-        &self.actions
+    pub fn actions(&self) -> Slice<'_, TimedAction> {
+        self.actions.all()
     }
     /// How many events have been processed.
     pub fn events_processed(&self) -> u64 {
@@ -641,6 +651,37 @@ impl World {
         self.live_linearizability.is_some_and(|p| {
             self.operations.len().saturating_sub(p.from) <= LIVE_LINEARIZABILITY_MAX_OPS
         })
+    }
+
+    /// Estimated heap bytes of this world that no older copy of it shares: called on a copy
+    /// just taken (a time-travel checkpoint), what that copy adds to the memory of the copies
+    /// taken before. The logs, trace, operations, actions and the checker's records are in
+    /// shared chunks (see [`Chunked`]), so this is about what changed since the previous copy,
+    /// plus the small state copied whole (servers, messages in flight, clients).
+    pub fn fresh_bytes(&self) -> usize {
+        use std::mem::size_of;
+        let nodes: usize = self
+            .nodes
+            .iter()
+            .map(|n| size_of::<Node>() + n.log().fresh_bytes())
+            .sum();
+        let in_flight: usize = self
+            .in_flight()
+            .map(|m| {
+                let entries = match &m.message {
+                    Message::AppendEntries { entries, .. } => entries.len(),
+                    _ => 0,
+                };
+                size_of::<InFlightMessage>() + entries * size_of::<crate::raft::LogEntry>()
+            })
+            .sum();
+        size_of::<World>()
+            + nodes
+            + in_flight
+            + self.trace.fresh_bytes()
+            + self.operations.fresh_bytes()
+            + self.actions.fresh_bytes()
+            + self.checker.fresh_bytes()
     }
 
     /// Every invariant violation found so far (each once). Empty means all is well.
@@ -1453,16 +1494,19 @@ impl World {
             max_steps: LIVE_LINEARIZABILITY_MAX_STEPS,
             ..CheckOptions::default()
         };
-        match check_history_with(&self.operations[settled.from..], options) {
+        // The unsettled operations are few while clients take turns: copied out of the chunks
+        // for the search, which wants them side by side.
+        let window = self.operations.all().range(settled.from..).to_vec();
+        match check_history_with(&window, options) {
             LinearizabilityResult::Violation(v) => {
-                let violation = not_linearizable(&self.operations, settled.from, &v);
+                let violation = not_linearizable(self.operations.all(), settled.from, &v);
                 let mut fresh = std::mem::take(&mut self.fresh_violations);
                 self.checker.report(self.now, violation, &mut fresh);
                 self.fresh_violations = fresh;
                 self.flush_violations();
             }
             LinearizabilityResult::Ok { .. } => {
-                settled.advance(&self.operations);
+                settled.advance_within(&window);
                 self.live_linearizability = Some(settled);
             }
             LinearizabilityResult::Unknown { .. } => {}
@@ -1516,7 +1560,11 @@ impl World {
 /// and, to show why, the latest write that had finished before it was sent (real time puts it
 /// first, yet the operation does not show its effect).
 /// `v` is about `ops[from..]`.
-fn not_linearizable(ops: &[Operation], from: usize, v: &LinearizabilityViolation) -> Violation {
+fn not_linearizable(
+    ops: Slice<'_, Operation>,
+    from: usize,
+    v: &LinearizabilityViolation,
+) -> Violation {
     let before = ops
         .iter()
         .enumerate()

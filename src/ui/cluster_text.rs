@@ -30,7 +30,8 @@ pub fn cluster_text(world: &World, words: Option<&Catalogue>) -> String {
         );
         let entries = node.entries();
         // "3: T2 SET 5 ✓": index, term, command, and a tick once committed.
-        for (n, e) in entries[entries.len().saturating_sub(ENTRIES)..]
+        for (n, e) in entries
+            .range(entries.len().saturating_sub(ENTRIES)..)
             .iter()
             .enumerate()
         {

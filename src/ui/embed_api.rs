@@ -475,7 +475,8 @@ pub fn new_events(
         Some(seq) => trace.partition_point(|e| e.seq <= seq),
         None => 0,
     };
-    let events = trace[start..]
+    let events = trace
+        .range(start..)
         .iter()
         .filter_map(|e| EmbedEvent::from_trace(e, words))
         .collect();

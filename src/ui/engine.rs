@@ -146,7 +146,7 @@ impl Engine {
                 let world = step.world;
                 let mut timeline = Timeline::from_run_with(
                     world.initial_config().clone(),
-                    world.actions(),
+                    &world.actions().to_vec(),
                     timeline_options(),
                 )
                 .map_err(|e| format!("cannot hand the tour over to the sandbox: {e}"))?;

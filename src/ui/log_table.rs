@@ -33,7 +33,7 @@ pub fn log_table_version(world: &World, tour_entries: &[(NodeId, u64)], window: 
             // entry in place, and the table must show it.
             let shown = n.entries().len().saturating_sub(MAX_SHOWN as usize);
             (
-                &n.entries()[shown..],
+                n.entries().range(shown..),
                 n.log().snapshot_index(),
                 n.commit_index(),
                 n.is_stopped(),

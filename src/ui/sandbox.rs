@@ -903,7 +903,7 @@ impl Sandbox {
                 record::draft(
                     "",
                     world.initial_config(),
-                    world.actions(),
+                    &world.actions().to_vec(),
                     world.now(),
                     self.words(),
                 )
@@ -969,7 +969,7 @@ impl Sandbox {
                 let follows_run = self.recorder.as_ref().is_some_and(|r| {
                     r.lesson.is_none() && r.edits.iter().all(|e| e.until.trim().is_empty())
                 });
-                if follows_run && !record::replays(&read, config, actions, end) {
+                if follows_run && !record::replays(&read, config, &actions.to_vec(), end) {
                     self.say("notice.lesson-not-exact", &[]);
                 }
                 if let Some(recorder) = &mut self.recorder {

@@ -54,7 +54,7 @@ pub fn reference_run() -> World {
 /// link would: the decoded run is replayed into a timeline and run to the same moment.
 pub fn replayed_from_share_link() -> u64 {
     let world = reference_run();
-    let link = share::encode_run(world.initial_config(), world.actions());
+    let link = share::encode_run(world.initial_config(), &world.actions().to_vec());
     let (config, actions) = share::decode_run(&link).expect("the link decodes");
     let mut timeline = Timeline::from_run(config, &actions).expect("the run replays");
     timeline.advance_to(world.now());

@@ -554,7 +554,7 @@ impl Node {
         &self.log
     }
     /// The log's entries, in index order.
-    pub fn entries(&self) -> &[LogEntry] {
+    pub fn entries(&self) -> crate::chunked::Slice<'_, LogEntry> {
         self.log.entries()
     }
     /// `commitIndex`: the highest index known to be committed.
