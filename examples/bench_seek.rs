@@ -11,10 +11,50 @@
 #[path = "../tests/common/seek_run.rs"]
 mod seek_run;
 
-use raftsim::sim::timeline::estimate_world_bytes;
+use raftsim::sim::timeline::{estimate_world_bytes, TimelineOptions};
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
+
+/// The system allocator, counting the bytes allocated and not yet freed, so that the memory
+/// checkpoints hold is measured rather than estimated.
+struct Counting;
+
+static LIVE_BYTES: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        LIVE_BYTES.fetch_add(layout.size(), Ordering::Relaxed);
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE_BYTES.fetch_sub(layout.size(), Ordering::Relaxed);
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        LIVE_BYTES.fetch_add(new_size, Ordering::Relaxed);
+        LIVE_BYTES.fetch_sub(layout.size(), Ordering::Relaxed);
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+fn mib(bytes: usize) -> f64 {
+    bytes as f64 / 1048576.0
+}
+
+/// Heap bytes a recorded run holds, with the timeline's `options`.
+fn heap_of_run(minutes: u64, snapshots: u64, options: TimelineOptions) -> usize {
+    let before = LIVE_BYTES.load(Ordering::Relaxed);
+    let timeline = seek_run::record_seek_run_options(minutes, snapshots, options);
+    let held = LIVE_BYTES.load(Ordering::Relaxed).saturating_sub(before);
+    drop(timeline);
+    held
+}
 
 fn arg(args: &[String], name: &str, default: u64) -> u64 {
     args.iter()
@@ -65,8 +105,26 @@ fn main() {
         "checkpoints: {} every {} events, estimated {:.1} MiB (one world at the end: {:.1} MiB)",
         tl.checkpoint_count(),
         tl.checkpoint_interval(),
-        tl.checkpoint_bytes() as f64 / 1048576.0,
-        estimate_world_bytes(tl.world()) as f64 / 1048576.0
+        mib(tl.checkpoint_bytes()),
+        mib(estimate_world_bytes(tl.world()))
+    );
+
+    // Measured: the same run recorded again with and without checkpoints (one at the start
+    // only); the difference is what the checkpoints hold beyond the live world.
+    let with = heap_of_run(minutes, snapshots, TimelineOptions::default());
+    let without = heap_of_run(
+        minutes,
+        snapshots,
+        TimelineOptions {
+            checkpoint_every_events: u64::MAX,
+            ..TimelineOptions::default()
+        },
+    );
+    println!(
+        "checkpoint memory, measured: {:.1} MiB (the timeline holds {:.1} MiB with checkpoints, {:.1} MiB without)",
+        mib(with.saturating_sub(without)),
+        mib(with),
+        mib(without)
     );
 
     let s = Instant::now();

@@ -338,3 +338,61 @@ fn markers_are_ordered_and_meaningful() {
         last = k;
     }
 }
+
+/// Checkpoints share what grows with the run (logs, operations, actions, the checker's
+/// records) with the world, so all of them together cost a small part of as many whole worlds;
+/// and a world restored from one shows the same recent trace the live run showed there.
+#[test]
+fn checkpoints_share_the_growing_state_and_keep_a_recent_trace() {
+    use raftsim::sim::timeline::{estimate_world_bytes, CHECKPOINT_TRACE_EVENTS};
+    use raftsim::sim::TraceEvent;
+    let options = TimelineOptions {
+        checkpoint_every_events: 500,
+        trace_retention: Some(4_000),
+        ..TimelineOptions::default()
+    };
+    let config = Config {
+        cluster_size: 5,
+        seed: 21,
+        ..Config::default()
+    };
+    let mut tl = Timeline::with_options(config, options).expect("valid");
+    let mut seen: Vec<(Time, Vec<TraceEvent>)> = Vec::new();
+    for k in 1..=600u64 {
+        let t = k * 100 * MS;
+        tl.advance_to(t);
+        let node = tl.world().leader().unwrap_or(NodeId(0));
+        tl.apply(Action::Submit {
+            client: ClientId((k % 2) as u16),
+            node,
+            command: Command::Set(k as i64),
+        })
+        .expect("a submit is always accepted");
+        if k % 37 == 0 {
+            let trace = tl.world().trace();
+            let recent = trace.range(trace.len().saturating_sub(CHECKPOINT_TRACE_EVENTS)..);
+            seen.push((t, recent.to_vec()));
+        }
+    }
+    let whole_worlds = tl.checkpoint_count() * estimate_world_bytes(tl.world());
+    assert!(
+        tl.checkpoint_count() > 20,
+        "{} checkpoints",
+        tl.checkpoint_count()
+    );
+    assert!(
+        tl.checkpoint_bytes() * 4 < whole_worlds,
+        "checkpoints hold {} bytes, as many whole worlds {whole_worlds}",
+        tl.checkpoint_bytes()
+    );
+    for (t, recent) in seen.iter().rev() {
+        tl.seek_to_time(*t);
+        let trace = tl.world().trace();
+        let here = trace.range(trace.len().saturating_sub(recent.len())..);
+        assert_eq!(
+            here.to_vec(),
+            *recent,
+            "the recent trace after seeking to {t}"
+        );
+    }
+}

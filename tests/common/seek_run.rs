@@ -3,7 +3,7 @@
 //! (alternating SET and ADD, from two clients), recorded in a [`Timeline`].
 
 use raftsim::raft::Command;
-use raftsim::sim::timeline::Timeline;
+use raftsim::sim::timeline::{Timeline, TimelineOptions};
 use raftsim::sim::{Action, ClientId, Config, NodeId, MS, SECOND};
 
 /// Records `minutes` of virtual time of the benchmark run.
@@ -15,13 +15,22 @@ pub fn record_seek_run(minutes: u64) -> Timeline {
 /// [`record_seek_run`] with servers that snapshot every `snapshot_threshold` applied entries
 /// (0: never), so that logs stay short.
 pub fn record_seek_run_with(minutes: u64, snapshot_threshold: u64) -> Timeline {
+    record_seek_run_options(minutes, snapshot_threshold, TimelineOptions::default())
+}
+
+/// [`record_seek_run_with`] with the timeline's options given (checkpoint spacing and budget).
+pub fn record_seek_run_options(
+    minutes: u64,
+    snapshot_threshold: u64,
+    options: TimelineOptions,
+) -> Timeline {
     let config = Config {
         cluster_size: 5,
         seed: 7,
         snapshot_threshold,
         ..Config::default()
     };
-    let mut timeline = match Timeline::new(config) {
+    let mut timeline = match Timeline::with_options(config, options) {
         Ok(t) => t,
         Err(e) => panic!("the benchmark's config must be valid: {e}"),
     };
