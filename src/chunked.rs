@@ -13,7 +13,7 @@
 //! simulator uses (length, indexing, iteration both ways, binary search by predicate).
 
 use std::ops::{Index, IndexMut, Range, RangeBounds};
-use std::sync::Arc;
+use std::rc::Rc;
 
 /// Elements per chunk, as a power of two: 64 keeps the chunk a writer copies small (a few KB)
 /// and the pointer list of a long log short (one pointer per 64 elements).
@@ -21,13 +21,15 @@ const SHIFT: u32 = 6;
 const CHUNK: usize = 1 << SHIFT;
 const MASK: usize = CHUNK - 1;
 
-/// A vector of `T` in shared chunks (see the module's documentation).
+/// A vector of `T` in shared chunks (see the module's documentation). The chunks are `Rc`, not
+/// `Arc`: a world lives on one thread, and every push asks whether its chunk is shared, which
+/// with `Arc` is an atomic operation on the simulator's hottest path (the trace).
 ///
 /// Every chunk but the last holds exactly [`CHUNK`] elements; the first `front` elements of the
 /// first chunk are no longer part of the vector (removed from the front).
 #[derive(Clone)]
 pub struct Chunked<T> {
-    chunks: Vec<Arc<Vec<T>>>,
+    chunks: Vec<Rc<Vec<T>>>,
     front: usize,
     len: usize,
 }
@@ -106,7 +108,7 @@ impl<T: Clone> Chunked<T> {
             return None;
         }
         let (chunk, offset) = self.locate(i);
-        Arc::make_mut(self.chunks.get_mut(chunk)?).get_mut(offset)
+        Rc::make_mut(self.chunks.get_mut(chunk)?).get_mut(offset)
     }
 
     /// The first element, if any.
@@ -123,10 +125,10 @@ impl<T: Clone> Chunked<T> {
     pub fn push(&mut self, item: T) {
         let full = self.chunks.last().is_none_or(|c| c.len() == CHUNK);
         if full {
-            self.chunks.push(Arc::new(Vec::with_capacity(CHUNK)));
+            self.chunks.push(Rc::new(Vec::with_capacity(CHUNK)));
         }
         if let Some(last) = self.chunks.last_mut() {
-            Arc::make_mut(last).push(item);
+            Rc::make_mut(last).push(item);
             self.len += 1;
         }
     }
@@ -146,7 +148,7 @@ impl<T: Clone> Chunked<T> {
         if let Some(last) = self.chunks.last_mut() {
             let keep = end - ((chunks - 1) << SHIFT);
             if last.len() > keep {
-                Arc::make_mut(last).truncate(keep);
+                Rc::make_mut(last).truncate(keep);
             }
         }
         self.len = len;
@@ -191,7 +193,7 @@ impl<T: Clone> Chunked<T> {
     pub fn fresh_bytes(&self) -> usize {
         self.chunks
             .iter()
-            .filter(|c| Arc::strong_count(c) <= 2)
+            .filter(|c| Rc::strong_count(c) <= 2)
             .map(|c| c.capacity() * std::mem::size_of::<T>())
             .sum()
     }
