@@ -48,4 +48,22 @@ fn seek_to_random_points_of_a_30_minute_run() {
         percentile(&times, 0.95),
         times.last().copied().unwrap_or(0.0)
     );
+    // Stepping back one event at a time from the middle of the run, as the step-back button does.
+    timeline.seek_to_time(end / 2);
+    let mut backs = Vec::new();
+    for _ in 0..300 {
+        let t0 = now_ms();
+        timeline.step_back();
+        backs.push(now_ms() - t0);
+    }
+    backs.sort_by(|a, b| a.total_cmp(b));
+    console_log!(
+        "wasm step back: {} steps p50 {:.2} ms p95 {:.2} ms max {:.2} ms; {} checkpoints every {} events",
+        backs.len(),
+        percentile(&backs, 0.5),
+        percentile(&backs, 0.95),
+        backs.last().copied().unwrap_or(0.0),
+        timeline.checkpoint_count(),
+        timeline.checkpoint_interval()
+    );
 }
