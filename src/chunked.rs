@@ -21,15 +21,18 @@ const SHIFT: u32 = 6;
 const CHUNK: usize = 1 << SHIFT;
 const MASK: usize = CHUNK - 1;
 
-/// A vector of `T` in shared chunks (see the module's documentation). The chunks are `Rc`, not
-/// `Arc`: a world lives on one thread, and every push asks whether its chunk is shared, which
-/// with `Arc` is an atomic operation on the simulator's hottest path (the trace).
+/// A vector of `T` in shared chunks (see the module's documentation).
 ///
-/// Every chunk but the last holds exactly [`CHUNK`] elements; the first `front` elements of the
-/// first chunk are no longer part of the vector (removed from the front).
+/// Full chunks are sealed behind an `Rc` and shared by clones; the chunk being filled (`tail`)
+/// belongs to one copy only, so a push is a plain `Vec` push, and a clone copies at most one
+/// chunk's worth of elements. `Rc`, not `Arc`: a world lives on one thread.
+///
+/// Elements are numbered physically from the first sealed chunk (or the tail when none is
+/// sealed); the first `front` of them are no longer part of the vector (removed from the front).
 #[derive(Clone)]
 pub struct Chunked<T> {
-    chunks: Vec<Rc<Vec<T>>>,
+    sealed: Vec<Rc<Vec<T>>>,
+    tail: Vec<T>,
     front: usize,
     len: usize,
 }
@@ -37,7 +40,8 @@ pub struct Chunked<T> {
 impl<T> Default for Chunked<T> {
     fn default() -> Self {
         Chunked {
-            chunks: Vec::new(),
+            sealed: Vec::new(),
+            tail: Vec::new(),
             front: 0,
             len: 0,
         }
@@ -85,30 +89,32 @@ impl<T: Clone> Chunked<T> {
         self.len == 0
     }
 
-    /// The chunk and the offset in it of element `i` (which must be below `len`).
-    fn locate(&self, i: usize) -> (usize, usize) {
-        let at = self.front + i;
-        (at >> SHIFT, at & MASK)
-    }
-
     /// The element at `i`, if there is one.
     #[inline]
     pub fn get(&self, i: usize) -> Option<&T> {
         if i >= self.len {
             return None;
         }
-        let (chunk, offset) = self.locate(i);
-        self.chunks.get(chunk)?.get(offset)
+        let at = self.front + i;
+        match self.sealed.get(at >> SHIFT) {
+            Some(chunk) => chunk.get(at & MASK),
+            None => self.tail.get(at - (self.sealed.len() << SHIFT)),
+        }
     }
 
-    /// The element at `i` to change, if there is one; its chunk is copied first if a clone
-    /// shares it.
+    /// The element at `i` to change, if there is one; a sealed chunk is copied first if a
+    /// clone shares it.
+    #[inline(never)] // one copy per element type, not one per call: the wasm is on a budget
     pub fn get_mut(&mut self, i: usize) -> Option<&mut T> {
         if i >= self.len {
             return None;
         }
-        let (chunk, offset) = self.locate(i);
-        Rc::make_mut(self.chunks.get_mut(chunk)?).get_mut(offset)
+        let at = self.front + i;
+        let sealed = self.sealed.len() << SHIFT;
+        match self.sealed.get_mut(at >> SHIFT) {
+            Some(chunk) => unshare(chunk).get_mut(at & MASK),
+            None => self.tail.get_mut(at - sealed),
+        }
     }
 
     /// The first element, if any.
@@ -123,49 +129,49 @@ impl<T: Clone> Chunked<T> {
 
     /// Appends `item` at the end.
     pub fn push(&mut self, item: T) {
-        let full = self.chunks.last().is_none_or(|c| c.len() == CHUNK);
-        if full {
-            self.chunks.push(Rc::new(Vec::with_capacity(CHUNK)));
-        }
-        if let Some(last) = self.chunks.last_mut() {
-            Rc::make_mut(last).push(item);
-            self.len += 1;
+        self.tail.push(item);
+        self.len += 1;
+        if self.tail.len() == CHUNK {
+            self.seal();
         }
     }
 
+    /// Moves the full tail behind an `Rc`, where clones share it.
+    #[inline(never)]
+    fn seal(&mut self) {
+        let full = std::mem::replace(&mut self.tail, Vec::with_capacity(CHUNK));
+        self.sealed.push(Rc::new(full));
+    }
+
     /// Keeps the first `len` elements and drops the rest (nothing happens if there are fewer).
+    #[inline(never)] // one copy per element type, not one per call: the wasm is on a budget
     pub fn truncate(&mut self, len: usize) {
         if len >= self.len {
             return;
         }
-        if len == 0 {
-            *self = Chunked::default();
-            return;
-        }
         let end = self.front + len;
-        let chunks = (end + MASK) >> SHIFT;
-        self.chunks.truncate(chunks);
-        if let Some(last) = self.chunks.last_mut() {
-            let keep = end - ((chunks - 1) << SHIFT);
-            if last.len() > keep {
-                Rc::make_mut(last).truncate(keep);
-            }
+        let sealed = self.sealed.len() << SHIFT;
+        if end >= sealed {
+            self.tail.truncate(end - sealed);
+        } else {
+            // The new end is inside a sealed chunk: what is kept of it becomes the tail.
+            let chunk = end >> SHIFT;
+            self.tail = self.sealed[chunk][..end & MASK].to_vec();
+            self.sealed.truncate(chunk);
         }
         self.len = len;
     }
 
-    /// Drops the first `count` elements (all of them if there are fewer). The chunks emptied
-    /// are released; the first remaining chunk keeps its removed elements until it goes too.
+    /// Drops the first `count` elements (all of them if there are fewer). Whole chunks that
+    /// empty are released; the first one left keeps its removed elements until it goes too.
+    #[inline(never)] // one copy per element type, not one per call: the wasm is on a budget
     pub fn remove_front(&mut self, count: usize) {
-        if count >= self.len {
-            *self = Chunked::default();
-            return;
-        }
+        let count = count.min(self.len);
         self.front += count;
         self.len -= count;
-        let emptied = self.front >> SHIFT;
-        self.chunks.drain(..emptied);
-        self.front &= MASK;
+        let emptied = (self.front >> SHIFT).min(self.sealed.len());
+        self.sealed.drain(..emptied);
+        self.front -= emptied << SHIFT;
     }
 
     /// Removes every element.
@@ -187,15 +193,24 @@ impl<T: Clone> Chunked<T> {
         }
     }
 
-    /// Bytes of the chunks that at most two copies hold. Called on a clone just taken (a
-    /// checkpoint), it is what that clone adds to the memory of the copies taken before it:
-    /// the chunks it shares only with the original it was taken from.
+    /// Bytes of the chunks that at most two copies hold, and of the tail. Called on a clone
+    /// just taken (a checkpoint), it is what that clone adds to the memory of the copies taken
+    /// before it: its own tail, and the chunks it shares only with the original.
     pub fn fresh_bytes(&self) -> usize {
-        self.chunks
-            .iter()
-            .filter(|c| Rc::strong_count(c) <= 2)
-            .map(|c| c.capacity() * std::mem::size_of::<T>())
-            .sum()
+        let sealed = self.sealed.iter().filter(|c| Rc::strong_count(c) <= 2).count();
+        (sealed * CHUNK + self.tail.capacity()) * std::mem::size_of::<T>()
+    }
+}
+
+/// The chunk to write to, copied first if a clone shares it. What `Rc::make_mut` does, in less
+/// code: the copy is `Vec::clone`, which the world's types have anyway.
+fn unshare<T: Clone>(chunk: &mut Rc<Vec<T>>) -> &mut Vec<T> {
+    if Rc::get_mut(chunk).is_none() {
+        *chunk = Rc::new(Vec::clone(chunk));
+    }
+    match Rc::get_mut(chunk) {
+        Some(only) => only,
+        None => unreachable!(),
     }
 }
 
@@ -312,7 +327,7 @@ impl<T: Clone> Index<usize> for Slice<'_, T> {
     fn index(&self, i: usize) -> &T {
         match self.get(i) {
             Some(item) => item,
-            None => panic!("index {i} out of a range of {}", self.len()),
+            None => panic!(),
         }
     }
 }
@@ -329,7 +344,7 @@ impl<T: Clone> Index<usize> for Chunked<T> {
     fn index(&self, i: usize) -> &T {
         match self.get(i) {
             Some(item) => item,
-            None => panic!("index {i} out of {} elements", self.len),
+            None => panic!(),
         }
     }
 }
@@ -337,10 +352,9 @@ impl<T: Clone> Index<usize> for Chunked<T> {
 /// Writing through `v[i]` copies the element's chunk first if a clone shares it.
 impl<T: Clone> IndexMut<usize> for Chunked<T> {
     fn index_mut(&mut self, i: usize) -> &mut T {
-        let len = self.len;
         match self.get_mut(i) {
             Some(item) => item,
-            None => panic!("index {i} out of {len} elements"),
+            None => panic!(),
         }
     }
 }

@@ -484,61 +484,68 @@ struct LeaderLogMark {
     removals: Removals,
 }
 
-/// A map from a pair of numbers, kept as vectors sorted by key. The checker's keys (terms,
-/// indices) mostly arrive in order, so an insert is usually a push onto `in_order`, which grows
-/// with the run and is kept in chunks shared with the checker's copies in time-travel
-/// checkpoints; the few keys that arrive out of order go to the small `late`. One small generic
-/// type costs the wasm bundle far less than a `BTreeMap` per key type.
+/// A map from a pair of numbers, kept as a vector sorted by key. The checker's keys (terms,
+/// indices) mostly arrive in order, so an insert is usually a push; and one small generic type
+/// costs the wasm bundle far less than a `BTreeMap` per key type.
 #[derive(Clone, Debug)]
-struct SortedMap<V: Clone> {
-    in_order: Chunked<((u64, u64), V)>,
-    late: Vec<((u64, u64), V)>,
-}
+struct SortedMap<V>(Vec<((u64, u64), V)>);
 
-impl<V: Clone> Default for SortedMap<V> {
+impl<V> Default for SortedMap<V> {
     fn default() -> Self {
-        SortedMap {
-            in_order: Chunked::new(),
-            late: Vec::new(),
-        }
+        SortedMap(Vec::new())
     }
 }
 
-impl<V: Clone> SortedMap<V> {
+impl<V> SortedMap<V> {
+    fn get(&self, key: (u64, u64)) -> Option<&V> {
+        let at = self.0.binary_search_by_key(&key, |e| e.0).ok()?;
+        self.0.get(at).map(|e| &e.1)
+    }
+
+    fn insert(&mut self, key: (u64, u64), value: V) {
+        match self.0.binary_search_by_key(&key, |e| e.0) {
+            Ok(at) => self.0[at].1 = value,
+            Err(at) => self.0.insert(at, (key, value)),
+        }
+    }
+
+    fn bytes(&self) -> usize {
+        self.0.len() * std::mem::size_of::<((u64, u64), V)>()
+    }
+}
+
+/// The entries seen, by (index, term): one per index of the run, so, unlike the maps by term,
+/// it grows with the log. Kept like [`SortedMap`] but in chunks shared with the checker's
+/// copies in time-travel checkpoints: keys arrive in order (a push onto `in_order`) except the
+/// few entries that conflict with one seen before at their index, which go to the small `late`.
+#[derive(Clone, Debug, Default)]
+struct SeenEntries {
+    in_order: Chunked<((u64, u64), SeenEntry)>,
+    late: SortedMap<SeenEntry>,
+}
+
+impl SeenEntries {
     /// Where `key` is or would go in `in_order`.
     fn position(&self, key: (u64, u64)) -> usize {
         self.in_order.all().partition_point(|e| e.0 < key)
     }
 
-    fn get(&self, key: (u64, u64)) -> Option<&V> {
+    fn get(&self, key: (u64, u64)) -> Option<&SeenEntry> {
         match self.in_order.get(self.position(key)) {
             Some(e) if e.0 == key => Some(&e.1),
-            _ => {
-                let at = self.late.binary_search_by_key(&key, |e| e.0).ok()?;
-                self.late.get(at).map(|e| &e.1)
-            }
+            _ => self.late.get(key),
         }
     }
 
-    fn insert(&mut self, key: (u64, u64), value: V) {
+    fn insert(&mut self, key: (u64, u64), value: SeenEntry) {
         let at = self.position(key);
         if at == self.in_order.len() {
             self.in_order.push((key, value));
-            return;
-        }
-        if let Some(e) = self.in_order.get_mut(at).filter(|e| e.0 == key) {
+        } else if let Some(e) = self.in_order.get_mut(at).filter(|e| e.0 == key) {
             e.1 = value;
-            return;
+        } else {
+            self.late.insert(key, value);
         }
-        match self.late.binary_search_by_key(&key, |e| e.0) {
-            Ok(at) => self.late[at].1 = value,
-            Err(at) => self.late.insert(at, (key, value)),
-        }
-    }
-
-    /// See [`Chunked::fresh_bytes`].
-    fn fresh_bytes(&self) -> usize {
-        self.in_order.fresh_bytes() + self.late.len() * std::mem::size_of::<((u64, u64), V)>()
     }
 }
 
@@ -551,7 +558,7 @@ pub struct Checker {
     /// Per (voter, term), the candidate it voted for.
     votes: SortedMap<NodeId>,
     /// Per (index, term), the entry first seen there.
-    seen: SortedMap<SeenEntry>,
+    seen: SeenEntries,
     committed: Chunked<CommittedEntry>,
     terms: Vec<Term>,
     applied: Vec<LogIndex>,
@@ -588,9 +595,10 @@ impl Checker {
     /// The bytes of its records that no older copy shares (see [`Chunked::fresh_bytes`]): what
     /// a checkpoint of the checker just taken adds to those taken before.
     pub fn fresh_bytes(&self) -> usize {
-        self.leaders.fresh_bytes()
-            + self.votes.fresh_bytes()
-            + self.seen.fresh_bytes()
+        self.leaders.bytes()
+            + self.votes.bytes()
+            + self.seen.in_order.fresh_bytes()
+            + self.seen.late.bytes()
             + self.committed.fresh_bytes()
     }
 

@@ -275,7 +275,8 @@ pub struct Trace {
     retain: Option<usize>,
     /// The facts recorded with each retained server event, by its `seq` (kept beside the events,
     /// and out of the hash, so that events and fingerprints stay as they were).
-    facts: Chunked<(u64, NodeFacts)>,
+    /// A plain vector: a checkpoint keeps only its last events' facts, which are few.
+    facts: Vec<(u64, NodeFacts)>,
 }
 
 impl Trace {
@@ -304,8 +305,8 @@ impl Trace {
         let cut = self.events.len().saturating_sub(keep);
         self.events.remove_front(cut);
         let oldest = self.events.first().map_or(self.next_seq, |e| e.seq);
-        let stale = self.facts.all().partition_point(|&(s, _)| s < oldest);
-        self.facts.remove_front(stale);
+        let stale = self.facts.partition_point(|&(s, _)| s < oldest);
+        self.facts.drain(..stale);
     }
 
     /// Records a server's event at `at`, with the facts it was decided on (see [`NodeFacts`]).
@@ -316,9 +317,8 @@ impl Trace {
 
     /// The facts recorded with the server event at trace position `seq`, if it is retained.
     pub fn facts(&self, seq: u64) -> Option<NodeFacts> {
-        let facts = self.facts.all();
-        let i = facts.partition_point(|&(s, _)| s < seq);
-        facts.get(i).filter(|&&(s, _)| s == seq).map(|&(_, f)| f)
+        let i = self.facts.binary_search_by_key(&seq, |&(s, _)| s).ok()?;
+        Some(self.facts[i].1)
     }
 
     /// The retained events, oldest first.
@@ -328,7 +328,7 @@ impl Trace {
 
     /// See [`Chunked::fresh_bytes`].
     pub fn fresh_bytes(&self) -> usize {
-        self.events.fresh_bytes() + self.facts.fresh_bytes()
+        self.events.fresh_bytes() + self.facts.len() * std::mem::size_of::<(u64, NodeFacts)>()
     }
 
     /// How many events were ever recorded (retained or not).
