@@ -29,12 +29,24 @@ const MASK: usize = CHUNK - 1;
 ///
 /// Elements are numbered physically from the first sealed chunk (or the tail when none is
 /// sealed); the first `front` of them are no longer part of the vector (removed from the front).
-#[derive(Clone)]
 pub struct Chunked<T> {
     sealed: Vec<Rc<Vec<T>>>,
     tail: Vec<T>,
     front: usize,
     len: usize,
+}
+
+/// A copy shares the sealed chunks and copies the tail.
+impl<T: Clone> Clone for Chunked<T> {
+    #[inline(never)] // one copy per element type, not one per call: the wasm is on a budget
+    fn clone(&self) -> Self {
+        Chunked {
+            sealed: self.sealed.clone(),
+            tail: self.tail.clone(),
+            front: self.front,
+            len: self.len,
+        }
+    }
 }
 
 impl<T> Default for Chunked<T> {
@@ -197,7 +209,11 @@ impl<T: Clone> Chunked<T> {
     /// just taken (a checkpoint), it is what that clone adds to the memory of the copies taken
     /// before it: its own tail, and the chunks it shares only with the original.
     pub fn fresh_bytes(&self) -> usize {
-        let sealed = self.sealed.iter().filter(|c| Rc::strong_count(c) <= 2).count();
+        let sealed = self
+            .sealed
+            .iter()
+            .filter(|c| Rc::strong_count(c) <= 2)
+            .count();
         (sealed * CHUNK + self.tail.capacity()) * std::mem::size_of::<T>()
     }
 }
@@ -299,6 +315,7 @@ impl<'a, T: Clone> Slice<'a, T> {
     }
 
     /// The elements, copied into a `Vec`.
+    #[inline(never)]
     pub fn to_vec(&self) -> Vec<T> {
         self.iter().cloned().collect()
     }
@@ -412,7 +429,7 @@ impl<T> Clone for Iter<'_, T> {
 impl<'a, T: Clone> Iterator for Iter<'a, T> {
     type Item = &'a T;
 
-    #[inline]
+    #[inline(never)] // one copy per element type, not one per loop: the wasm is on a budget
     fn next(&mut self) -> Option<&'a T> {
         if self.next >= self.end {
             return None;
@@ -428,7 +445,7 @@ impl<'a, T: Clone> Iterator for Iter<'a, T> {
 }
 
 impl<T: Clone> DoubleEndedIterator for Iter<'_, T> {
-    #[inline]
+    #[inline(never)] // one copy per element type, not one per loop: the wasm is on a budget
     fn next_back(&mut self) -> Option<Self::Item> {
         if self.next >= self.end {
             return None;

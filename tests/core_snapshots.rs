@@ -1170,7 +1170,7 @@ fn lab3d_a_crash_right_after_a_snapshot_recovers_the_value() {
         }
         let seen = w.trace().len();
         let victim = |w: &World| -> Option<(NodeId, LogIndex)> {
-            w.trace().range(seen..).iter().find_map(|e| match e.kind {
+            w.trace()[seen..].iter().find_map(|e| match e.kind {
                 TraceKind::Node {
                     node,
                     event: NodeEvent::SnapshotTaken { index, .. },

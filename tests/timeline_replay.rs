@@ -370,7 +370,7 @@ fn checkpoints_share_the_growing_state_and_keep_a_recent_trace() {
         .expect("a submit is always accepted");
         if k % 37 == 0 {
             let trace = tl.world().trace();
-            let recent = trace.range(trace.len().saturating_sub(CHECKPOINT_TRACE_EVENTS)..);
+            let recent = &trace[trace.len().saturating_sub(CHECKPOINT_TRACE_EVENTS)..];
             seen.push((t, recent.to_vec()));
         }
     }
@@ -388,11 +388,7 @@ fn checkpoints_share_the_growing_state_and_keep_a_recent_trace() {
     for (t, recent) in seen.iter().rev() {
         tl.seek_to_time(*t);
         let trace = tl.world().trace();
-        let here = trace.range(trace.len().saturating_sub(recent.len())..);
-        assert_eq!(
-            here.to_vec(),
-            *recent,
-            "the recent trace after seeking to {t}"
-        );
+        let here = &trace[trace.len().saturating_sub(recent.len())..];
+        assert_eq!(here, &recent[..], "the recent trace after seeking to {t}");
     }
 }

@@ -280,8 +280,7 @@ fn shows(w: &World) -> (String, bool) {
 
 /// The configurations leaders appended in `w` after trace event `from`, as they read.
 fn changes_since(w: &World, from: usize) -> Vec<String> {
-    w.trace()
-        .range(from..)
+    w.trace()[from..]
         .iter()
         .filter_map(|e| match &e.kind {
             TraceKind::Node {
@@ -382,7 +381,7 @@ fn membership_grows_to_five_then_the_leader_leaves() {
     );
     assert_eq!(w[6].member(A), Member::None);
     assert_eq!(w[6].leader(), None);
-    assert!(w[6].trace().range(from..).iter().any(|e| matches!(
+    assert!(w[6].trace()[from..].iter().any(|e| matches!(
         e.kind,
         TraceKind::Node {
             node: A,

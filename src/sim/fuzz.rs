@@ -455,7 +455,7 @@ fn count_events(w: &World, seen: &mut u64, summary: &mut FuzzSummary) {
     let new = usize::try_from(total - *seen).unwrap_or(usize::MAX);
     *seen = total;
     let events = w.trace();
-    for e in events.range(events.len().saturating_sub(new)..) {
+    for e in &events[events.len().saturating_sub(new)..] {
         match &e.kind {
             k if k.is_election_won() => summary.elections += 1,
             TraceKind::Node {

@@ -166,7 +166,7 @@ impl History {
                 self.absorbed = oldest.seq;
             }
         }
-        for event in events.range(first..) {
+        for event in &events[first..] {
             if event.seq < self.absorbed && self.forks_at(event) {
                 self.cut(event.seq, event.at);
             }

@@ -656,7 +656,7 @@ impl Timeline {
         let trace = w.trace();
         let start = trace.len().saturating_sub(fresh);
         let events = w.events_processed();
-        for e in trace.range(start..) {
+        for e in &trace[start..] {
             let kind = match &e.kind {
                 TraceKind::Node {
                     node,

@@ -8,7 +8,6 @@
 use super::why::NodeFacts;
 use super::world::Action;
 use super::{ClientId, DropReason, MessageId, Violation};
-use crate::chunked::{Chunked, Slice};
 use crate::raft::{Command, Endpoint, Fields, MessageKind, NodeEvent, NodeId, Role, Time};
 use serde::{Deserialize, Serialize};
 use std::hash::{Hash, Hasher};
@@ -268,8 +267,9 @@ impl Hasher for Fnv1a {
 /// The trace of a world: the retained events plus a hash over all of them.
 #[derive(Clone, Debug, Default)]
 pub struct Trace {
-    /// In chunks shared with the world's copies (time-travel checkpoints), like the logs.
-    events: Chunked<TraceEvent>,
+    /// A plain vector, unlike the logs: the trace keeps only its latest events, and a
+    /// time-travel checkpoint only its last few of those, so there is little to share.
+    events: Vec<TraceEvent>,
     next_seq: u64,
     hash: Fnv1a,
     retain: Option<usize>,
@@ -303,7 +303,7 @@ impl Trace {
     /// Drops all but the last `keep` retained events (and their facts). The hash is unchanged.
     pub fn keep_last(&mut self, keep: usize) {
         let cut = self.events.len().saturating_sub(keep);
-        self.events.remove_front(cut);
+        self.events.drain(..cut);
         let oldest = self.events.first().map_or(self.next_seq, |e| e.seq);
         let stale = self.facts.partition_point(|&(s, _)| s < oldest);
         self.facts.drain(..stale);
@@ -322,13 +322,21 @@ impl Trace {
     }
 
     /// The retained events, oldest first.
-    pub fn events(&self) -> Slice<'_, TraceEvent> {
-        self.events.all()
+    pub fn events(&self) -> &[TraceEvent] {
+        &self.events
     }
 
-    /// See [`Chunked::fresh_bytes`].
-    pub fn fresh_bytes(&self) -> usize {
-        self.events.fresh_bytes() + self.facts.len() * std::mem::size_of::<(u64, NodeFacts)>()
+    /// Gives back the memory of events no longer retained (a copy kept for long, such as a
+    /// time-travel checkpoint, would otherwise hold its original's whole capacity).
+    pub fn shrink_to_fit(&mut self) {
+        self.events.shrink_to_fit();
+        self.facts.shrink_to_fit();
+    }
+
+    /// Its heap bytes, estimated: what a copy of it holds.
+    pub fn bytes(&self) -> usize {
+        self.events.capacity() * std::mem::size_of::<TraceEvent>()
+            + self.facts.capacity() * std::mem::size_of::<(u64, NodeFacts)>()
     }
 
     /// How many events were ever recorded (retained or not).

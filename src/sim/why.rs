@@ -15,7 +15,6 @@ use super::network::DropReason;
 use super::trace::{TimerKind, TraceEvent, TraceKind};
 use super::words::Words;
 use super::world::Action;
-use crate::chunked::Slice;
 use crate::i18n::{fill, Catalogue};
 use crate::raft::{
     ChangeStep, Command, DenyReason, Endpoint, Fields, LogIndex, MembershipChange, MessageKind,
@@ -328,7 +327,7 @@ fn servers(bits: u16) -> String {
 /// a candidate's when it starts an election; a server that starts, restarts or stops leading
 /// draws a new one. Adopting a newer term does not reset it.
 pub fn timer_reset(
-    events: Slice<'_, TraceEvent>,
+    events: &[TraceEvent],
     node: NodeId,
     term: Term,
 ) -> Option<(Time, Rule, Option<NodeId>)> {
@@ -371,7 +370,7 @@ pub fn timer_reset(
 }
 
 /// Why `node`'s election timer is where it is (see [`timer_reset`]), in a sentence's values.
-pub fn timer(events: Slice<'_, TraceEvent>, node: NodeId, term: Term) -> Option<Why> {
+pub fn timer(events: &[TraceEvent], node: NodeId, term: Term) -> Option<Why> {
     let (at, rule, other) = timer_reset(events, node, term)?;
     Some(Why {
         said: "",
@@ -396,9 +395,9 @@ enum Cause {
     Nothing,
 }
 
-fn cause(trace: Slice<'_, TraceEvent>, index: usize, node: NodeId) -> Cause {
+fn cause(trace: &[TraceEvent], index: usize, node: NodeId) -> Cause {
     let at = trace[index].at;
-    for e in trace.range(..index).iter().rev().take_while(|e| e.at == at) {
+    for e in trace[..index].iter().rev().take_while(|e| e.at == at) {
         match &e.kind {
             TraceKind::MessageDelivered {
                 from,
@@ -431,7 +430,7 @@ fn action_node(action: &Action) -> Option<NodeId> {
 /// Why event `index` of `trace` happened. `facts` gives the [`NodeFacts`] recorded with a
 /// server's event (by its `seq`); `config` says which rules are switched off.
 pub fn explain(
-    trace: Slice<'_, TraceEvent>,
+    trace: &[TraceEvent],
     index: usize,
     facts: &dyn Fn(u64) -> Option<NodeFacts>,
     config: &Config,
@@ -662,7 +661,7 @@ fn node_event_key(event: &NodeEvent) -> &'static str {
 /// given again after a restart forgot the first, a vote given while a leader was heard, a
 /// membership change begun before the leader committed an entry of its term.
 fn switched_off(
-    trace: Slice<'_, TraceEvent>,
+    trace: &[TraceEvent],
     index: usize,
     node: NodeId,
     rule: Rule,
@@ -671,7 +670,7 @@ fn switched_off(
 ) -> Option<Rule> {
     let safety = config.safety;
     let event = &trace[index];
-    let earlier = trace.range(..index);
+    let earlier = &trace[..index];
     match (rule, &event.kind) {
         (
             Rule::VoteGranted,
@@ -708,7 +707,7 @@ fn own_log(f: NodeFacts, put: &mut dyn FnMut(&'static str, String)) {
 /// Whether `node` listened to a RequestVote at `event` although it led, or heard from a leader
 /// within the minimum election timeout, because that rule (§6) is switched off.
 fn despite_leader(
-    earlier: Slice<'_, TraceEvent>,
+    earlier: &[TraceEvent],
     event: &TraceEvent,
     node: NodeId,
     config: &Config,

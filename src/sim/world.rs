@@ -470,7 +470,7 @@ impl World {
         &self.network
     }
     /// The retained trace events, oldest first (all of them unless a retention limit is set).
-    pub fn trace(&self) -> Slice<'_, TraceEvent> {
+    pub fn trace(&self) -> &[TraceEvent] {
         self.trace.events()
     }
     /// What the receiver of message `id` (in flight) will do with it, and why: its handler is
@@ -493,7 +493,7 @@ impl World {
         // The events as the trace would hold them: the send (for its fields), the delivery,
         // then what the receiver did.
         let (at, kind) = (self.now, m.message.kind());
-        let mut trace: Chunked<TraceEvent> = [
+        let mut trace = vec![
             TraceEvent {
                 at: m.sent_at,
                 seq: 0,
@@ -518,9 +518,7 @@ impl World {
                     fields: m.message.field_values(),
                 },
             },
-        ]
-        .into_iter()
-        .collect();
+        ];
         for (seq, event) in (2..).zip(out.events) {
             trace.push(TraceEvent {
                 at,
@@ -532,7 +530,7 @@ impl World {
             });
         }
         (2..trace.len())
-            .filter_map(|i| why::explain(trace.all(), i, &|_| Some(facts), &self.config))
+            .filter_map(|i| why::explain(&trace, i, &|_| Some(facts), &self.config))
             .collect()
     }
 
@@ -598,6 +596,7 @@ impl World {
     /// Time-travel checkpoints keep a short trace: see [`crate::sim::timeline`].
     pub fn keep_last_trace_events(&mut self, keep: usize) {
         self.trace.keep_last(keep);
+        self.trace.shrink_to_fit();
     }
     /// Every action applied so far, with its time.
     pub fn actions(&self) -> Slice<'_, TimedAction> {
@@ -678,7 +677,7 @@ impl World {
         size_of::<World>()
             + nodes
             + in_flight
-            + self.trace.fresh_bytes()
+            + self.trace.bytes()
             + self.operations.fresh_bytes()
             + self.actions.fresh_bytes()
             + self.checker.fresh_bytes()

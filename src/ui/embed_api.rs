@@ -475,8 +475,7 @@ pub fn new_events(
         Some(seq) => trace.partition_point(|e| e.seq <= seq),
         None => 0,
     };
-    let events = trace
-        .range(start..)
+    let events = trace[start..]
         .iter()
         .filter_map(|e| EmbedEvent::from_trace(e, words))
         .collect();
