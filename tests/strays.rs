@@ -216,26 +216,6 @@ const KNOWN: &[(&str, &str)] = &[
         "src/ui/share_panel.rs",
         r#"Turn what you do to the cluster into a l"#,
     ),
-    // The diagram's titles and tooltips: drawn once and kept, before the catalogue may have come; not moved yet.
-    (
-        "src/ui/spacetime.rs",
-        r#"<text x="{}" y="{}" text-anchor="end">{}"#,
-    ),
-    ("src/ui/spacetime.rs", r#"Space-time diagram from {} to {}"#),
-    ("src/ui/spacetime.rs", r#"blocked by a cut link"#),
-    ("src/ui/spacetime.rs", r#"blocked by the partition"#),
-    (
-        "src/ui/spacetime.rs",
-        r#"conflicting entries deleted from index {"#,
-    ),
-    ("src/ui/spacetime.rs", r#"dropped by the user"#),
-    ("src/ui/spacetime.rs", r#"elected leader of term {term}"#),
-    (
-        "src/ui/spacetime.rs",
-        r#"lost because the receiver is stopped"#,
-    ),
-    ("src/ui/spacetime.rs", r#"lost by the network"#),
-    ("src/ui/spacetime.rs", r#"snapshot up to index {index}"#),
 ];
 
 /// Little English words: one of them among three or more words makes a literal prose.
