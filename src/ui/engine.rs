@@ -4,7 +4,7 @@
 use crate::scenario::lesson::Given;
 use crate::scenario::tour::{StepStatus, TourRunner};
 use crate::sim::timeline::{Timeline, TimelineOptions};
-use crate::sim::{Action, ActionError, Config, ConfigError, Time, World};
+use crate::sim::{Action, ActionError, Config, ConfigError, Time, Words, World};
 
 /// How many trace events a world keeps. The event list shows the most recent ones; older ones
 /// are not needed to draw the present.
@@ -139,7 +139,7 @@ impl Engine {
 
     /// Turns a tour step into a sandbox timeline that carries on from exactly the same moment:
     /// the tour world's recorded actions are replayed (deterministically) into a timeline.
-    pub fn into_timeline(self) -> Result<Engine, String> {
+    pub fn into_timeline(self) -> Result<Engine, Words> {
         match self {
             Engine::Timeline(_) => Ok(self),
             Engine::Tour(step) => {
@@ -149,7 +149,7 @@ impl Engine {
                     &world.actions().to_vec(),
                     timeline_options(),
                 )
-                .map_err(|e| format!("cannot hand the tour over to the sandbox: {e}"))?;
+                .map_err(|e| Words::new("notice.tour-handover").with("error", e.to_string()))?;
                 timeline.advance_to(world.now());
                 Ok(Engine::Timeline(Box::new(timeline)))
             }

@@ -683,8 +683,8 @@ impl Sandbox {
 
     fn apply_script_step(&mut self) {
         if let Some(script) = self.script.as_mut() {
-            if let Err(message) = script.apply_next(&mut self.engine, self.words.as_ref()) {
-                self.tell(capitalise(&message));
+            if let Err(refusal) = script.apply_next(&mut self.engine) {
+                self.say_words(refusal);
             }
         }
     }
@@ -1208,8 +1208,8 @@ impl Sandbox {
         }
         match self.engine.clone().into_timeline() {
             Ok(engine) => self.engine = engine,
-            Err(message) => {
-                self.tell(capitalise(&message));
+            Err(refusal) => {
+                self.say_words(refusal);
                 return;
             }
         }

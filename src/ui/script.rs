@@ -1,9 +1,8 @@
 //! A scripted run playing in the sandbox: a preset's timed actions, applied when the clock
 //! reaches them, with its explanation and marks for the caption.
 
-use crate::i18n::Catalogue;
 use crate::scenario::presets::{Mark, Preset};
-use crate::sim::{Time, TimedAction};
+use crate::sim::{Time, TimedAction, Words};
 
 use super::engine::Engine;
 
@@ -44,22 +43,17 @@ impl Script {
     }
 
     /// Applies the next action (the world's clock must have reached its time). A refusal is
-    /// returned as text, naming the action in the words of `words` (the page's catalogue): it
-    /// means the script no longer fits the run, which only happens if the person changed it.
-    pub fn apply_next(
-        &mut self,
-        engine: &mut Engine,
-        words: Option<&Catalogue>,
-    ) -> Result<(), String> {
+    /// returned as the notice to give (`notice.script-refused`, naming the action): it means the
+    /// script no longer fits the run, which only happens if the person changed it.
+    pub fn apply_next(&mut self, engine: &mut Engine) -> Result<(), Words> {
         let Some(timed) = self.actions.get(self.next) else {
             return Ok(());
         };
         self.next += 1;
         engine.apply(timed.action.clone()).map_err(|e| {
-            format!(
-                "the script's next step ({}) was refused: {e}",
-                timed.action.words().render(words)
-            )
+            Words::new("notice.script-refused")
+                .with("step", timed.action.words())
+                .with("error", e.to_string())
         })
     }
 

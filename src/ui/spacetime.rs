@@ -10,7 +10,9 @@
 
 use std::fmt::Write;
 
-use super::event_list::format_time;
+use super::event_list::{escape, format_time, say_with};
+use super::inspector::endpoint_name;
+use crate::i18n::Catalogue;
 use crate::raft::{Endpoint, Fields, MessageKind, Role, Time};
 use crate::sim::history::{Fate, History, LaneState, MarkKind, MessageRecord};
 use crate::sim::network::MessageId;
@@ -167,42 +169,39 @@ pub fn message_class(kind: MessageKind, fields: &Fields) -> &'static str {
 }
 
 /// A message in words, for its tooltip and the line under the diagram: kind, ends, times and
-/// fields.
-pub fn describe_message(m: &MessageRecord) -> String {
-    let mut text = format!(
-        "{} → {}: {}{}, sent {}",
-        m.from,
-        m.to,
-        m.fields.summary(m.kind),
-        if m.duplicate { " (a duplicate)" } else { "" },
-        format_time(m.sent_at)
-    );
-    let _ = match m.fate {
-        Fate::Delivered => write!(text, ", delivered {}", format_time(m.end_at)),
-        Fate::Lost(reason) => write!(text, ", {} at {}", lost(reason), format_time(m.end_at)),
-        Fate::InFlight => write!(text, ", due {}", format_time(m.end_at)),
+/// fields, in the words of `words` (nothing before they come). Each fate is a sentence of its
+/// own, so that a language may order it as it likes. (The diagram's keys are short, `d0` to
+/// `d17`, described in `i18n/en.txt`: each is text in the page's code, which has a budget.)
+pub fn describe_message(m: &MessageRecord, words: Option<&Catalogue>) -> String {
+    let key = match m.fate {
+        Fate::Delivered => "d2",
+        Fate::InFlight => "d3",
+        Fate::Lost(DropReason::Loss) => "d4",
+        Fate::Lost(DropReason::Partition) => "d5",
+        Fate::Lost(DropReason::LinkCut) => "d6",
+        Fate::Lost(DropReason::Stopped) => "d7",
+        Fate::Lost(DropReason::User) => "d8",
     };
-    text
-}
-
-/// Why a message was lost, completing "the message was ...". English like the rest of the
-/// message's words here: the diagram is drawn (and its elements kept) without the catalogue.
-fn lost(reason: DropReason) -> &'static str {
-    match reason {
-        DropReason::Loss => "lost by the network",
-        DropReason::Partition => "blocked by the partition",
-        DropReason::LinkCut => "blocked by a cut link",
-        DropReason::Stopped => "lost because the receiver is stopped",
-        DropReason::User => "dropped by the user",
+    let mut message = m.fields.summary(m.kind);
+    if m.duplicate {
+        message = say_with(words, "d1", &[("message", &message)]);
     }
+    say_with(
+        words,
+        key,
+        &[
+            ("from", &endpoint_name(m.from, words)),
+            ("to", &endpoint_name(m.to, words)),
+            ("message", &message),
+            ("sent", &format_time(m.sent_at)),
+            ("at", &format_time(m.end_at)),
+        ],
+    )
 }
 
 /// A message's tooltip: its words as an SVG `<title>`.
-pub fn title(m: &MessageRecord) -> String {
-    format!(
-        "<title>{}</title>",
-        super::event_list::escape(&describe_message(m))
-    )
+pub fn title(m: &MessageRecord, words: Option<&Catalogue>) -> String {
+    format!("<title>{}</title>", escape(&describe_message(m, words)))
 }
 
 /// Everything the drawing depends on, besides the history.
@@ -280,9 +279,10 @@ impl Drawing {
     }
 }
 
-/// The diagram's elements for `frame`; with `all` false, only what moves with the clock (the
-/// shift, the present, the cover over what is not known yet): the rest is left empty.
-pub fn draw(history: &History, frame: &Frame, all: bool) -> Drawing {
+/// The diagram's elements for `frame`, its titles in the words of `words` (empty before they
+/// come); with `all` false, only what moves with the clock (the shift, the present, the cover
+/// over what is not known yet): the rest is left empty.
+pub fn draw(history: &History, frame: &Frame, all: bool, words: Option<&Catalogue>) -> Drawing {
     let (start, span) = frame.view.window(frame.now);
     let span = span.max(1);
     let end = start + span;
@@ -299,10 +299,10 @@ pub fn draw(history: &History, frame: &Frame, all: bool) -> Drawing {
         width,
         height,
         shift: GUTTER as i64 - x(start),
-        label: format!(
-            "Space-time diagram from {} to {}",
-            format_time(start),
-            format_time(end)
+        label: say_with(
+            words,
+            "d0",
+            &[("start", &format_time(start)), ("end", &format_time(end))],
         ),
         layers: Default::default(),
     };
@@ -391,18 +391,21 @@ pub fn draw(history: &History, frame: &Frame, all: bool) -> Drawing {
                 continue;
             };
             let ym = y(lane_of(history, lane));
-            let (class, shape) = match m.kind {
-                MarkKind::Elected(_) => ("mk-elected", "m-5 0 5-5 5 5-5 5z"),
-                MarkKind::Committed(_) => ("mk-commit", "m-2-6h4v12h-4z"),
-                MarkKind::Truncated(_) => ("mk-truncate", "m-5-5h10l-5 10z"),
-                MarkKind::Snapshot(_) => ("mk-snapshot", "m-4-4h8v8h-8z"),
-                MarkKind::Config => ("mk-config", "m0-6 6 6-6 6-6-6z"),
-                MarkKind::Invoked | MarkKind::Completed => ("mk-client", "m-3-3h6v6h-6z"),
+            // Each mark's shape, and its words: a catalogue entry whose one number (if any) is
+            // the term or the index it names.
+            let (class, shape, key, n) = match m.kind {
+                MarkKind::Elected(t) => ("mk-elected", "m-5 0 5-5 5 5-5 5z", "d9", t),
+                MarkKind::Committed(i) => ("mk-commit", "m-2-6h4v12h-4z", "d10", i),
+                MarkKind::Truncated(i) => ("mk-truncate", "m-5-5h10l-5 10z", "d11", i),
+                MarkKind::Snapshot(i) => ("mk-snapshot", "m-4-4h8v8h-8z", "d12", i),
+                MarkKind::Config => ("mk-config", "m0-6 6 6-6 6-6-6z", "d13", 0),
+                MarkKind::Invoked => ("mk-client", "m-3-3h6v6h-6z", "d14", 0),
+                MarkKind::Completed => ("mk-client", "m-3-3h6v6h-6z", "d15", 0),
                 MarkKind::Network | MarkKind::Violation => continue,
             };
             marks.push(format!(
                 r#"<path class="mk {class}" d="M{xm} {ym}{shape}"><title>{}</title></path>"#,
-                mark_words(m.kind)
+                say_with(words, key, &[("term", &n), ("index", &n)])
             ));
         }
         // Votes, entries and answers first, then heartbeats (unless folded) while there is room,
@@ -417,17 +420,22 @@ pub fn draw(history: &History, frame: &Frame, all: bool) -> Drawing {
             }
             eligible += 1;
             if arrows.len() < MAX_ARROWS {
-                arrows.push(arrow(history, m, frame.view.selected, &x, &y));
+                arrows.push(arrow(history, m, frame.view.selected, words, &x, &y));
             }
         }
         if arrows.len() < eligible {
-            labels.push(format!(
-            r#"<text x="{}" y="{}" text-anchor="end">{} of {} messages shown: zoom in for the rest</text>"#,
-            width - 8,
-            height - 6,
-            arrows.len(),
-            eligible
-        ));
+            // The whole element is the catalogue's markup (it costs the code less than a
+            // format of its own around the words).
+            labels.push(say_with(
+                words,
+                "d16",
+                &[
+                    ("x", &(width - 8)),
+                    ("y", &(height - 6)),
+                    ("shown", &arrows.len()),
+                    ("total", &eligible),
+                ],
+            ));
         }
     }
     // What is not known yet is covered, so that the lanes and the messages on their way need not
@@ -448,8 +456,8 @@ pub fn draw(history: &History, frame: &Frame, all: bool) -> Drawing {
             ));
         }
         present.push(format!(
-            r#"<line class="now" x1="{xn}" x2="{xn}" y1="0" y2="{height}"><title>now: {}</title></line>"#,
-            format_time(frame.now)
+            r#"<line class="now" x1="{xn}" x2="{xn}" y1="0" y2="{height}"><title>{}</title></line>"#,
+            say_with(words, "d17", &[("at", &format_time(frame.now))])
         ));
     }
     d
@@ -466,20 +474,6 @@ fn role_class(state: LaneState) -> &'static str {
     }
 }
 
-fn mark_words(kind: MarkKind) -> String {
-    match kind {
-        MarkKind::Elected(term) => format!("elected leader of term {term}"),
-        MarkKind::Committed(index) => format!("commit index {index}"),
-        MarkKind::Truncated(index) => format!("conflicting entries deleted from index {index}"),
-        MarkKind::Snapshot(index) => format!("snapshot up to index {index}"),
-        MarkKind::Config => "configuration change".to_string(),
-        MarkKind::Invoked => "command sent".to_string(),
-        MarkKind::Completed => "result received".to_string(),
-        MarkKind::Network => "network changed".to_string(),
-        MarkKind::Violation => "safety violation".to_string(),
-    }
-}
-
 /// One message's arrow: a group carrying what the tests and the page read (its id, kind, ends
 /// and times), its words (the tooltip), a wide invisible line that is easy to hit, the line
 /// itself, and a cross where it was lost. A message
@@ -489,6 +483,7 @@ fn arrow(
     history: &History,
     m: &MessageRecord,
     selected: Option<MessageId>,
+    words: Option<&Catalogue>,
     x: &impl Fn(Time) -> i64,
     y: &impl Fn(u64) -> u64,
 ) -> String {
@@ -508,7 +503,7 @@ fn arrow(
         Fate::Delivered => write!(s, r#"data-delivered-us="{}">"#, m.end_at),
         Fate::InFlight => s.write_str(r#"data-in-flight="true">"#),
     };
-    s.push_str(&title(m));
+    s.push_str(&title(m, words));
     let _ = write!(
         s,
         r#"<line class="hit" x1="{x1}" y1="{y1}" x2="{x2}" y2="{ye}"/><line class="m {}{}{}{}" x1="{x1}" y1="{y1}" x2="{x2}" y2="{ye}"{}/>"#,
@@ -534,11 +529,17 @@ fn arrow(
     s
 }
 
-/// The diagram as a file of its own, for "Export SVG", styled by `css` (the diagram's rules).
-pub fn standalone(history: &History, frame: &Frame, css: &str) -> String {
+/// The diagram as a file of its own, for "Export SVG", styled by `css` (the diagram's rules),
+/// in the words of `words` (those of the page).
+pub fn standalone(
+    history: &History,
+    frame: &Frame,
+    css: &str,
+    words: Option<&Catalogue>,
+) -> String {
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{}\n",
-        draw(history, frame, true).svg(true, Some(css))
+        draw(history, frame, true, words).svg(true, Some(css))
     )
 }
 
@@ -582,10 +583,10 @@ mod tests {
     fn following_the_present_keeps_every_element_but_the_present() {
         let (mut world, mut history) = busy(3 * SECOND);
         let view = SpacetimeView::default();
-        let before = draw(&history, &frame(world.now(), view), true);
+        let before = draw(&history, &frame(world.now(), view), true, None);
         world.advance_to(world.now() + 40 * MS);
         history.sync(&world);
-        let after = draw(&history, &frame(world.now(), view), true);
+        let after = draw(&history, &frame(world.now(), view), true, None);
         // 40 ms of an 800 px drawing two seconds wide, less the margins: 15 px.
         assert_eq!(before.shift - after.shift, 15);
         // Each arrow, lane and mark drawn before is drawn alike after unless the message it
@@ -608,7 +609,7 @@ mod tests {
             .count();
         assert!(in_flight > 0);
         // Drawn in part, only the present is there.
-        let part = draw(&history, &frame(world.now(), view), false);
+        let part = draw(&history, &frame(world.now(), view), false, None);
         assert_eq!(part.shift, after.shift);
         assert_eq!(part.layers[PRESENT], after.layers[PRESENT]);
         assert!((0..LAYERS).all(|i| i == PRESENT || part.layers[i].is_empty()));
@@ -622,7 +623,8 @@ mod tests {
             start_us: Some(0),
             ..SpacetimeView::default()
         };
-        let d = draw(&history, &frame(world.now(), view), true);
+        let words = crate::i18n::english();
+        let d = draw(&history, &frame(world.now(), view), true, Some(&words));
         let arrows = &d.layers[3];
         assert_eq!(arrows.len(), MAX_ARROWS);
         assert!(d.layers[5]
@@ -648,7 +650,8 @@ mod tests {
     fn an_exported_file_is_the_page_drawing_with_words_and_styles() {
         let (world, history) = busy(2 * SECOND);
         let f = frame(world.now(), SpacetimeView::default());
-        let file = standalone(&history, &f, ".st .m{}");
+        let words = crate::i18n::english();
+        let file = standalone(&history, &f, ".st .m{}", Some(&words));
         assert!(file.starts_with("<?xml"));
         assert!(file.contains(r#"xmlns="http://www.w3.org/2000/svg""#));
         assert!(file.contains("<style>.st .m{}</style>"));
@@ -659,5 +662,57 @@ mod tests {
             arrows + usize::from(file.contains("now: "))
         );
         assert_eq!(file.matches("<g").count(), file.matches("</g>").count());
+    }
+
+    /// Every word of the diagram comes from the catalogue: none before it comes, the reader's
+    /// once it has (the message names and Figure 2's fields stay as they are).
+    #[test]
+    fn the_diagram_speaks_the_reader_s_language() {
+        let (world, history) = busy(20 * SECOND);
+        let whole = SpacetimeView {
+            span_us: 20 * SECOND,
+            start_us: Some(0),
+            ..SpacetimeView::default()
+        };
+        let f = frame(world.now(), whole);
+        let none = draw(&history, &f, true, None);
+        assert_eq!(none.label, "");
+        assert!(none.layers[3].iter().all(|a| a.contains("<title></title>")));
+        let spanish = Catalogue::parse(include_str!("../../i18n/es.txt"));
+        let d = draw(&history, &f, true, Some(&spanish));
+        assert!(
+            d.label.starts_with("Diagrama espacio-tiempo de 0"),
+            "{}",
+            d.label
+        );
+        let all: String = d.layers.iter().flatten().cloned().collect();
+        for english in [
+            " sent ",
+            ", delivered ",
+            "lost by",
+            "elected leader",
+            "now: ",
+            " of ",
+        ] {
+            assert!(!all.contains(english), "{english:?} in Spanish");
+        }
+        for spanish in [
+            ", enviado en ",
+            "elegido líder del mandato",
+            "mensajes: acerca",
+        ] {
+            assert!(all.contains(spanish), "{spanish:?} missing");
+        }
+        // A message's words in full: ends, its fields, when it was sent and what became of it.
+        let english = crate::i18n::english();
+        for m in &history.messages()[..40] {
+            let said = describe_message(m, Some(&english));
+            assert!(
+                said.starts_with(&format!("{} → {}: {}(", m.from, m.to, m.kind.name())),
+                "{said}"
+            );
+            assert!(said.contains(", sent "), "{said}");
+            assert!(!said.contains('{'), "{said}");
+        }
     }
 }

@@ -104,6 +104,10 @@ impl SpacetimeUi {
             width: self.draw_width(),
         };
         let h = s.history();
+        let words = s.words();
+        // The words count too: the drawing has none until the catalogue comes, and is drawn
+        // again in its words when it does. (Another language is another page: the language
+        // menu's links open the page again.)
         let version = fingerprint(&(
             frame.view,
             frame.now,
@@ -111,6 +115,7 @@ impl SpacetimeUi {
             h.end(),
             h.messages().len(),
             h.marks().len(),
+            words.is_some(),
         ));
         let same_area = self.shown.as_ref().is_some_and(|shown| shown.area == area);
         if same_area
@@ -125,7 +130,7 @@ impl SpacetimeUi {
         // four (the other panels of text take the other three; see ViewCache::paced); the
         // present and the cover over the unknown move every frame.
         let mut all = !same_area || !s.is_playing() || self.renders % 4 == 3;
-        let mut drawing = draw(h, &frame, all);
+        let mut drawing = draw(h, &frame, all, words);
         let size = (drawing.width, drawing.height);
         if !self
             .shown
@@ -135,7 +140,7 @@ impl SpacetimeUi {
             // A new frame (its size changed) is drawn in full at once.
             if !all {
                 all = true;
-                drawing = draw(h, &frame, true);
+                drawing = draw(h, &frame, true, words);
             }
             area.set_inner_html(&drawing.svg(false, None));
             let find = |selector: &str| area.query_selector(selector).ok().flatten();
@@ -298,7 +303,7 @@ fn selected_words(s: &Sandbox) -> Option<String> {
     let id = s.spacetime().selected?;
     let messages = s.history().messages();
     let i = messages.binary_search_by_key(&id, |m| m.id).ok()?;
-    Some(describe_message(&messages[i]))
+    Some(describe_message(&messages[i], s.words()))
 }
 
 /// The panel.
@@ -429,7 +434,8 @@ pub fn spacetime_panel(
                         now,
                         width: ui.borrow().draw_width().max(900),
                     };
-                    let text = standalone(s.history(), &frame, &page_rules(&[".st"]));
+                    let css = page_rules(&[".st"]);
+                    let text = standalone(s.history(), &frame, &css, s.words());
                     download("raftsim-history.svg", "image/svg+xml", &text);
                     return;
                 }
