@@ -114,6 +114,15 @@ impl<T: Clone> Chunked<T> {
         }
     }
 
+    /// The chunk holding element `i` (which must be below `len`) and its offset there.
+    fn chunk_at(&self, i: usize) -> (&[T], usize) {
+        let at = self.front + i;
+        match self.sealed.get(at >> SHIFT) {
+            Some(chunk) => (chunk, at & MASK),
+            None => (&self.tail, at - (self.sealed.len() << SHIFT)),
+        }
+    }
+
     /// The element at `i` to change, if there is one; a sealed chunk is copied first if a
     /// clone shares it.
     #[inline(never)] // one copy per element type, not one per call: the wasm is on a budget
@@ -317,7 +326,16 @@ impl<'a, T: Clone> Slice<'a, T> {
     /// The elements, copied into a `Vec`.
     #[inline(never)]
     pub fn to_vec(&self) -> Vec<T> {
-        self.iter().cloned().collect()
+        let mut out = Vec::with_capacity(self.len());
+        let mut at = self.start;
+        while at < self.end {
+            // The rest of the chunk `at` is in, as a slice.
+            let (chunk, from) = self.of.chunk_at(at);
+            let take = (chunk.len() - from).min(self.end - at);
+            out.extend_from_slice(&chunk[from..from + take]);
+            at += take;
+        }
+        out
     }
 }
 

@@ -126,7 +126,7 @@ struct Checkpoint {
     events: u64,
     /// Its clock.
     time: Time,
-    /// Estimated heap size, from [`estimate_world_bytes`].
+    /// Estimated heap bytes it adds to the checkpoints before it ([`World::fresh_bytes`]).
     bytes: usize,
     world: World,
 }
@@ -218,7 +218,7 @@ impl Timeline {
     pub fn with_options(config: Config, options: TimelineOptions) -> Result<Timeline, ConfigError> {
         let mut world = World::new(config)?;
         world.set_trace_retention(options.trace_retention);
-        let bytes = estimate_world_bytes(&world);
+        let bytes = world.fresh_bytes();
         let checkpoints = vec![Checkpoint {
             events: 0,
             time: 0,
@@ -333,7 +333,7 @@ impl Timeline {
         self.checkpoints.len()
     }
 
-    /// Estimated bytes held by checkpoints (see [`estimate_world_bytes`]), the scratch
+    /// Estimated bytes held by checkpoints (see [`World::fresh_bytes`]), the scratch
     /// checkpoint near the last seek target included.
     pub fn checkpoint_bytes(&self) -> usize {
         self.checkpoint_bytes + self.scratch.as_ref().map_or(0, |c| c.bytes)
@@ -404,9 +404,11 @@ impl Timeline {
             .find(|c| c.time > t)
             .map_or((self.end_event, self.end_time), |c| (c.events, c.time));
         if t1 > t0 && e1 > e0 {
-            let est =
-                u128::from(e0) + u128::from(e1 - e0) * u128::from(t - t0) / u128::from(t1 - t0);
-            self.plan_scratch(u64::try_from(est).unwrap_or(e1));
+            // In floating point: a 128-bit division would bring its routine into the wasm, and
+            // this only chooses where a scratch checkpoint goes (seeking stays exact).
+            let share = (t - t0) as f64 / (t1 - t0) as f64;
+            let est = e0 + ((e1 - e0) as f64 * share) as u64;
+            self.plan_scratch(est.min(e1));
         }
         self.run_forward(Goal::Time(t));
         self.scratch_at = None;
@@ -601,7 +603,7 @@ impl Timeline {
             self.scratch = Some(Checkpoint {
                 events,
                 time: self.world.now(),
-                bytes: estimate_world_bytes(&self.world),
+                bytes: self.world.fresh_bytes(),
                 world: self.world.clone(),
             });
         }

@@ -474,16 +474,15 @@ fn parse_controls(value: &str, problems: &mut Vec<Notice>) -> Controls {
 /// Keeps error messages short when someone pastes a megabyte into the URL or a host message.
 pub(crate) fn shorten(text: &str) -> String {
     const LIMIT: usize = 40;
-    if text.chars().count() <= LIMIT {
-        text.to_string()
-    } else {
-        let head: String = text.chars().take(LIMIT).collect();
-        format!("{head}…")
+    match text.char_indices().nth(LIMIT) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_string(),
     }
 }
 
-/// Decodes `%XX` escapes and `+` as space. Invalid escapes are kept as they are, and invalid UTF-8
-/// becomes U+FFFD: the value will then simply fail to parse and be reported.
+/// Decodes `%XX` escapes and `+` as space. Invalid escapes are kept as they are, and a value
+/// whose escapes decode to invalid UTF-8 is kept undecoded: it will then simply fail to parse and
+/// be reported. (Not `from_utf8_lossy`: its replacement machinery would cost the wasm bundle.)
 fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
@@ -515,7 +514,7 @@ fn percent_decode(text: &str) -> String {
             }
         }
     }
-    String::from_utf8_lossy(&out).into_owned()
+    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
 }
 
 #[cfg(test)]

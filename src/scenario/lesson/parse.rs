@@ -135,7 +135,7 @@ impl Line<'_> {
             return Err(self.expected(what, 0));
         }
         let text = self.words.join(" ");
-        if text.chars().count() > MAX_TEXT_CHARS {
+        if text.chars().nth(MAX_TEXT_CHARS).is_some() {
             return Err(self.too_long("lesson-error.text-too-long"));
         }
         Ok(text)
@@ -149,7 +149,7 @@ impl Line<'_> {
             to.push(' ');
         }
         to.push_str(&more);
-        if to.chars().count() > MAX_TEXT_CHARS {
+        if to.chars().nth(MAX_TEXT_CHARS).is_some() {
             return Err(self.too_long(too_long));
         }
         Ok(())
