@@ -36,8 +36,6 @@
 
 use super::{OpOutcome, Operation, Time};
 use crate::raft::Command;
-use std::collections::HashSet;
-use std::hash::{BuildHasherDefault, Hasher};
 
 /// The default search budget of [`check_history`]: far more than any simulated history needs
 /// (those take at most a few thousand steps), yet a bounded fraction of a second of work.
@@ -345,28 +343,56 @@ struct Entry {
     at: Time,
 }
 
-/// A fast hasher for the memo table. Its keys are a few machine words, so a multiply-rotate mix
-/// beats SipHash; hash order never matters because the table is only probed, never iterated.
+/// The search's memo: the (discarded set, register value) states already explored. An
+/// open-addressing table with linear probing, written here because it is only ever inserted
+/// into (never iterated or removed from) and a `HashSet` would bring its general machinery into
+/// the wasm bundle. Its keys are a few machine words, so a multiply-rotate mix hashes them.
 #[derive(Default)]
-struct WordHasher(u64);
+struct Memo {
+    /// A power of two long (or empty), at most half full.
+    slots: Vec<Option<(Box<[u64]>, i64)>>,
+    len: usize,
+}
 
-impl Hasher for WordHasher {
-    fn finish(&self) -> u64 {
-        self.0
+impl Memo {
+    fn hash(words: &[u64], value: i64) -> usize {
+        let mix = |h: u64, n: u64| (h.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
+        let h = words.iter().fold(mix(0, value as u64), |h, &w| mix(h, w));
+        // The high bits are the best mixed.
+        (h >> 32) as usize
     }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(u64::from(b));
+
+    /// Adds the state; false if it was there already.
+    fn insert(&mut self, words: &[u64], value: i64) -> bool {
+        if (self.len + 1) * 2 > self.slots.len() {
+            self.grow();
         }
+        let mask = self.slots.len() - 1;
+        let mut at = Memo::hash(words, value) & mask;
+        loop {
+            match &self.slots[at] {
+                None => break,
+                Some((w, v)) if *v == value && **w == *words => return false,
+                Some(_) => at = (at + 1) & mask,
+            }
+        }
+        self.slots[at] = Some((words.into(), value));
+        self.len += 1;
+        true
     }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-    fn write_i64(&mut self, n: i64) {
-        self.write_u64(n as u64);
-    }
-    fn write_usize(&mut self, n: usize) {
-        self.write_u64(n as u64);
+
+    /// Doubles the table and puts every state back.
+    fn grow(&mut self) {
+        let size = (self.slots.len() * 2).max(64);
+        let old = std::mem::replace(&mut self.slots, (0..size).map(|_| None).collect());
+        let mask = size - 1;
+        for (words, value) in old.into_iter().flatten() {
+            let mut at = Memo::hash(&words, value) & mask;
+            while self.slots[at].is_some() {
+                at = (at + 1) & mask;
+            }
+            self.slots[at] = Some((words, value));
+        }
     }
 }
 
@@ -613,7 +639,7 @@ pub fn check_history_with(ops: &[Operation], opts: CheckOptions) -> Linearizabil
     // so the 2^k subsets of a client's k unknown commands collapse to k + 1 memo keys.
     let mut gone = vec![0u64; words];
     let bit = |m: usize| (m / 64, 1u64 << (m % 64));
-    let mut memo: HashSet<(Box<[u64]>, i64), BuildHasherDefault<WordHasher>> = HashSet::default();
+    let mut memo = Memo::default();
     let mut stack: Vec<Frame> = Vec::new();
     let mut kills: Vec<usize> = Vec::new();
     let mut state = opts.initial_value;
@@ -726,7 +752,7 @@ pub fn check_history_with(ops: &[Operation], opts: CheckOptions) -> Linearizabil
                     }
                 }
             }
-            if memo.insert((gone.clone().into_boxed_slice(), after)) {
+            if memo.insert(&gone, after) {
                 if op.observed.is_some() {
                     main.unlink(call_entry[m]);
                     main.unlink(entries[call_entry[m]].partner);
