@@ -2,7 +2,6 @@
 
 use crate::raft::{ClientId, Command, LogIndex, NodeId, Time};
 use serde::{Deserialize, Serialize};
-use std::collections::VecDeque;
 
 /// How a client operation ended (so far).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -65,7 +64,9 @@ pub struct Client {
     pub(crate) id: ClientId,
     pub(crate) next_seq: u64,
     pub(crate) waiting: Option<Waiting>,
-    pub(crate) queue: VecDeque<usize>,
+    /// Operations waiting their turn, oldest first. A `Vec`: queues are short, and a second
+    /// `VecDeque` type would cost the wasm bundle more than the shifts cost the run.
+    pub(crate) queue: Vec<usize>,
     pub(crate) timer_at: Option<Time>,
     pub(crate) timer_gen: u64,
 }
@@ -76,7 +77,7 @@ impl Client {
             id,
             next_seq: 1,
             waiting: None,
-            queue: VecDeque::new(),
+            queue: Vec::new(),
             timer_at: None,
             timer_gen: 0,
         }

@@ -1000,7 +1000,7 @@ impl World {
                     outcome: OpOutcome::Pending,
                     attempts: 0,
                 });
-                self.clients[c].queue.push_back(self.operations.len() - 1);
+                self.clients[c].queue.push(self.operations.len() - 1);
                 self.start_next_op(c);
             }
             Action::Partition(groups) => {
@@ -1371,7 +1371,8 @@ impl World {
         if self.clients[c].waiting.is_some() {
             return;
         }
-        let Some(op) = self.clients[c].queue.pop_front() else {
+        let queue = &mut self.clients[c].queue;
+        let Some(op) = (!queue.is_empty()).then(|| queue.remove(0)) else {
             return;
         };
         let o = &mut self.operations[op];
