@@ -5,9 +5,9 @@
 //! A chunk is copied the first time one of two holders writes to it (copy on write), so a clone
 //! that is never written to, like a checkpoint, shares everything with the world it was taken
 //! from except the chunk that world is still filling. Besides pushing at the end, the vector can
-//! be cut at the end ([`Chunked::truncate`]) and at the front ([`Chunked::remove_front`]: a log
-//! compacted into a snapshot, a trace dropping its oldest events), and an element can be changed
-//! in place ([`Chunked::get_mut`]).
+//! be cut at the end ([`Chunked::truncate`]: a follower's conflicting entries) and at the front
+//! ([`Chunked::remove_front`]: a log compacted into a snapshot), and an element can be changed in
+//! place ([`Chunked::get_mut`]: an operation completing).
 //!
 //! [`Slice`] is a borrowed range of one, with the read-only part of a slice's interface that the
 //! simulator uses (length, indexing, iteration both ways, binary search by predicate).

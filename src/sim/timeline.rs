@@ -30,7 +30,7 @@
 //! # Memory
 //!
 //! A checkpoint is taken every `checkpoint_every_events` events, in new territory only. What
-//! grows with the run (logs, the trace, operations, actions, the checker's records) is kept in
+//! grows with the run (logs, operations, actions, the checker's records) is kept in
 //! chunks shared between the world and its copies ([`crate::chunked::Chunked`]), so a checkpoint
 //! costs what changed since the one before ([`World::fresh_bytes`]), not a whole world. When
 //! the estimated size of all checkpoints still goes over `checkpoint_budget_bytes` (very long
@@ -205,7 +205,7 @@ pub fn estimate_world_bytes(world: &World) -> usize {
         + checker
         + world.operations().len() * size_of::<super::Operation>()
         + world.actions().len() * size_of::<TimedAction>()
-        + world.trace().len() * size_of::<super::TraceEvent>()
+        + std::mem::size_of_val(world.trace())
 }
 
 impl Timeline {

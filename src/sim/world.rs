@@ -654,9 +654,10 @@ impl World {
 
     /// Estimated heap bytes of this world that no older copy of it shares: called on a copy
     /// just taken (a time-travel checkpoint), what that copy adds to the memory of the copies
-    /// taken before. The logs, trace, operations, actions and the checker's records are in
-    /// shared chunks (see [`Chunked`]), so this is about what changed since the previous copy,
-    /// plus the small state copied whole (servers, messages in flight, clients).
+    /// taken before. The logs, operations, actions and the checker's records are in shared
+    /// chunks (see [`Chunked`]), so this is about what changed since the previous copy, plus
+    /// what is copied whole: servers, messages in flight, and the trace, which a checkpoint
+    /// keeps short (see [`crate::sim::timeline`]).
     pub fn fresh_bytes(&self) -> usize {
         use std::mem::size_of;
         let nodes: usize = self
