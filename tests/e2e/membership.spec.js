@@ -19,6 +19,10 @@ test('grow 3 to 5, remove the leader, and the cluster still commits', async ({ p
   // The configuration entries are in the log, drawn apart from commands.
   await expect(page.locator('.log-entry.config-entry').first()).toBeVisible();
   await expect(page.getByTestId('btn-add-server')).toHaveText('Add server E');
+  // D votes as soon as its configuration is in the leader's log; the next change waits until
+  // that configuration is committed (the status line then has nothing more to say), or the
+  // leader refuses it as one in progress.
+  await expect(config).toBeHidden();
   await page.getByTestId('btn-add-server').click();
   await expect(member(page, 'E')).toHaveAttribute('data-member', 'voter', { timeout: 10_000 });
   await expect(config).toBeHidden();
