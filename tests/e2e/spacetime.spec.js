@@ -178,3 +178,46 @@ test('an event opens to say why, in the paper\'s words; the inspector says why a
   await expect(page.locator('.settings .why').first()).toContainText(/\w/);
   expect(errors).toEqual([]);
 });
+
+// Touch: two fingers pinch to zoom and one finger drags to pan, as on a phone or a tablet. The
+// touches go through Chromium's own input pipeline (DevTools protocol), so the page sees the same
+// pointer events a finger makes.
+test.describe('by touch', () => {
+  test.use({ hasTouch: true, viewport: { width: 800, height: 1200 } });
+
+  test('two fingers pinch to zoom, one finger drags back in time', async ({ page, context }) => {
+    const errors = await openApp(page, '?speed=1');
+    await waitForLeader(page);
+    await page.keyboard.press('Space'); // paused: the window stays where the fingers put it
+    const area = page.locator('.st-area');
+    await area.scrollIntoViewIfNeeded();
+    const box = await area.boundingBox();
+    const label = page.locator('.st-area svg').first();
+    const shown = async () => {
+      const text = await label.getAttribute('aria-label');
+      const [from, to] = text.match(/[\d.]+ s/g).map((s) => parseFloat(s));
+      return { from, to, span: to - from };
+    };
+    const cdp = await context.newCDPSession(page);
+    const y = box.y + box.height / 2;
+    const cx = box.x + box.width / 2;
+    const touch = (type, xs) => cdp.send('Input.dispatchTouchEvent',
+      { type, touchPoints: xs.map((x, id) => ({ x, y, id })) });
+
+    const before = await shown();
+    await touch('touchStart', [cx - 40, cx + 40]);
+    for (let d = 60; d <= 160; d += 20) await touch('touchMove', [cx - d, cx + d]);
+    await touch('touchEnd', []);
+    // Fingers four times further apart: a quarter of the time shown.
+    await expect.poll(async () => (await shown()).span).toBeLessThan(before.span / 2);
+    const zoomed = await shown();
+
+    await touch('touchStart', [cx]);
+    for (let d = 25; d <= 200; d += 25) await touch('touchMove', [cx + d]);
+    await touch('touchEnd', []);
+    await expect.poll(async () => (await shown()).to).toBeLessThan(zoomed.to);
+    const panned = await shown();
+    expect(panned.span).toBeCloseTo(zoomed.span, 3);
+    expect(errors).toEqual([]);
+  });
+});
