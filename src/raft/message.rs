@@ -250,9 +250,12 @@ impl Fields {
         format!("{}({})", kind.name(), fields.join(", "))
     }
 
-    /// The fields of a message of `kind`, named as in Figure 2, with their values.
+    /// The fields of a message of `kind`, named as in Figure 2 (and, for clients, as in the
+    /// thesis's Figure 6.1), with their values. Names and values are the papers' own
+    /// (`voteGranted true`, `status NOT_LEADER`), never prose, so they read the same in every
+    /// language of the page.
     pub fn named(&self, kind: MessageKind) -> Vec<(&'static str, String)> {
-        let yes_no = |b: bool| if b { "yes" } else { "no" }.to_string();
+        let yes_no = |b: bool| b.to_string();
         let term = ("term", self.term.to_string());
         match kind {
             MessageKind::RequestVote | MessageKind::PreVote => vec![
@@ -286,22 +289,23 @@ impl Fields {
                 vec![term, ("lastIncludedIndex", self.index.to_string())]
             }
             MessageKind::ClientRequest => vec![("seq", self.index.to_string())],
-            MessageKind::ClientResponse => vec![
-                ("seq", self.index.to_string()),
-                (
-                    "reply",
-                    match (self.ok, self.commit) {
-                        (true, value) => {
-                            format!(
-                                "done at index {}, value now {}",
-                                self.index_term, value as i64
-                            )
-                        }
-                        (false, 0) => "no leader known".to_string(),
-                        (false, leader) => format!("ask {} instead", NodeId(leader as u8 - 1)),
-                    },
-                ),
-            ],
+            MessageKind::ClientResponse => {
+                let seq = ("seq", self.index.to_string());
+                match (self.ok, self.commit) {
+                    (true, value) => vec![
+                        seq,
+                        ("status", "OK".to_string()),
+                        ("index", self.index_term.to_string()),
+                        ("response", (value as i64).to_string()),
+                    ],
+                    (false, 0) => vec![seq, ("status", "NOT_LEADER".to_string())],
+                    (false, leader) => vec![
+                        seq,
+                        ("status", "NOT_LEADER".to_string()),
+                        ("leaderHint", NodeId(leader as u8 - 1).to_string()),
+                    ],
+                }
+            }
         }
     }
 }
@@ -430,31 +434,29 @@ impl Message {
         };
         match self {
             Message::AppendEntries { entries, .. } if entries.is_empty() => {
-                set("entries", "none (a heartbeat)".to_string())
+                set("entries", "[]".to_string())
             }
             Message::AppendEntries { entries, .. } => {
                 let listed: Vec<String> = entries
                     .iter()
                     .map(|e| format!("#{} T{} {}", e.index, e.term, e.command))
                     .collect();
-                set("entries", listed.join(", "));
+                set("entries", format!("[{}]", listed.join(", ")));
             }
             Message::AppendEntriesReply {
                 conflict_term: Some(t),
                 ..
             } => fields.push(("conflictTerm", t.to_string())),
-            Message::RequestVote { forced: true, .. } => {
-                fields.push(("forced", "yes: grant even with a live leader".to_string()))
+            // A leadership transfer's vote request (thesis §3.10): granted even while a leader
+            // is heard from.
+            Message::RequestVote { forced: true, .. } => fields.push(("forced", true.to_string())),
+            // The snapshot's state machine: the register's value and the client sessions
+            // (thesis §6.3), and its configuration (`lastConfig`, thesis Figure 5.3).
+            Message::InstallSnapshot { snapshot, .. } => {
+                fields.push(("value", snapshot.value.to_string()));
+                fields.push(("sessions", snapshot.sessions.len().to_string()));
+                fields.push(("lastConfig", snapshot.config.to_string()));
             }
-            Message::InstallSnapshot { snapshot, .. } => fields.push((
-                "data",
-                format!(
-                    "value {}, {} client session(s), configuration {}",
-                    snapshot.value,
-                    snapshot.sessions.len(),
-                    snapshot.config
-                ),
-            )),
             Message::ClientRequest { command, .. } => fields.push(("command", command.to_string())),
             _ => {}
         }
@@ -497,7 +499,7 @@ mod tests {
                 ("term", "2".to_string()),
                 ("prevLogIndex", "2".to_string()),
                 ("prevLogTerm", "1".to_string()),
-                ("entries", "#3 T2 SET 5".to_string()),
+                ("entries", "[#3 T2 SET 5]".to_string()),
                 ("leaderCommit", "1".to_string()),
             ]
         );
@@ -507,12 +509,37 @@ mod tests {
                 leader: Some(NodeId(1)),
             },
         };
-        assert_eq!(redirect.fields()[1], ("reply", "ask B instead".to_string()));
+        // Values are the papers' own words, the same in every language of the page.
+        let named = |m: &Message| {
+            m.fields()
+                .into_iter()
+                .map(|(n, v)| format!("{n} {v}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        assert_eq!(named(&redirect), "seq 4, status NOT_LEADER, leaderHint B");
+        let done = Message::ClientResponse {
+            seq: 5,
+            reply: ClientReply::Ok {
+                value: -3,
+                index: 9,
+            },
+        };
+        assert_eq!(named(&done), "seq 5, status OK, index 9, response -3");
         let denied = Message::RequestVoteReply {
             term: 3,
             granted: false,
         };
-        assert_eq!(denied.fields()[1], ("voteGranted", "no".to_string()));
+        assert_eq!(named(&denied), "term 3, voteGranted false");
+        let heartbeat = Message::AppendEntries {
+            term: 2,
+            prev_log_index: 2,
+            prev_log_term: 1,
+            entries: vec![],
+            leader_commit: 1,
+            sent_at: 0,
+        };
+        assert_eq!(heartbeat.fields()[3], ("entries", "[]".to_string()));
     }
 }
 
@@ -580,7 +607,7 @@ mod words {
                     term: 2,
                     granted: true,
                 },
-                "RequestVoteReply(term 2, voteGranted yes)",
+                "RequestVoteReply(term 2, voteGranted true)",
             ),
             (
                 Message::AppendEntries {
@@ -602,7 +629,7 @@ mod words {
                     conflict_index: 0,
                     sent_at: 0,
                 },
-                "AppendEntriesReply(term 3, success yes, matchIndex 4, conflictIndex 0)",
+                "AppendEntriesReply(term 3, success true, matchIndex 4, conflictIndex 0)",
             ),
             (
                 Message::AppendEntriesReply {
@@ -613,21 +640,21 @@ mod words {
                     conflict_index: 2,
                     sent_at: 0,
                 },
-                "AppendEntriesReply(term 3, success no, matchIndex 0, conflictIndex 2)",
+                "AppendEntriesReply(term 3, success false, matchIndex 0, conflictIndex 2)",
             ),
             (
                 Message::PreVoteReply {
                     term: 5,
                     granted: false,
                 },
-                "PreVoteReply(term 5, voteGranted no)",
+                "PreVoteReply(term 5, voteGranted false)",
             ),
             (
                 Message::ClientResponse {
                     seq: 7,
                     reply: ClientReply::Redirect { leader: None },
                 },
-                "ClientResponse(seq 7, reply no leader known)",
+                "ClientResponse(seq 7, status NOT_LEADER)",
             ),
         ];
         for (message, summary) in cases {
