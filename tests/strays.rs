@@ -117,19 +117,18 @@ const KNOWN: &[(&str, &str)] = &[
         r#"{done} of {total} trials, {} s, {} trial"#,
     ),
     ("src/ui/experiments_panel.rs", r#"◂ Simulator"#),
-    // Why a file could not be fetched (a notice's {reason}). Also why the catalogue itself could
-    // not be (that one must stay English); a lesson's could come from the catalogue, but the
-    // two ways cost the page ~130 B gzipped more, which its budget does not have yet.
+    // Why a file could not be fetched, when there is no catalogue to say it in: exactly when
+    // the catalogue itself could not be fetched (a lesson's reason comes from `fetch.*`).
     ("src/ui/lesson_fetch.rs", r#"it is not on this site"#),
     (
         "src/ui/lesson_fetch.rs",
-        r#"it is {} bytes long; at most {limit} are"#,
+        r#"it is {bytes} bytes long; at most {limit"#,
     ),
     (
         "src/ui/lesson_fetch.rs",
         r#"the browser could not fetch it"#,
     ),
-    ("src/ui/lesson_fetch.rs", r#"the site answered {}"#),
+    ("src/ui/lesson_fetch.rs", r#"the site answered {status}"#),
     // Shown when the page has crashed: it cannot count on the catalogue (deliberate).
     (
         "src/ui/panic_report.rs",

@@ -38,6 +38,7 @@ use super::{say, words_markup};
 use crate::i18n::Catalogue;
 use crate::scenario::lesson::MAX_LESSON_BYTES;
 use crate::scenario::presets;
+use crate::sim::Words;
 
 /// Reads the page's query string; outside a browser (or if the browser refuses) it is empty.
 pub(crate) fn page_query() -> String {
@@ -294,9 +295,12 @@ pub fn App() -> Html {
                 lesson_fetch::fetch_lesson(path, MAX_LESSON_BYTES, move |result| {
                     let command = match result {
                         Ok(text) => UiCommand::OpenLesson { request, text },
-                        Err(reason) => UiCommand::Notify(Notice::new(
-                            "notice.lesson-not-loaded",
-                            &[("path", &shorten(&request.path)), ("reason", &reason)],
+                        // Said when shown, so in the reader's words even if the catalogue
+                        // comes after this answer.
+                        Err(failure) => UiCommand::Notify(Notice::Say(
+                            Words::new("notice.lesson-not-loaded")
+                                .with("path", shorten(&request.path))
+                                .with("reason", failure.words()),
                         )),
                     };
                     let problems = sandbox.borrow_mut().handle_reporting(command);
@@ -318,7 +322,10 @@ pub fn App() -> Html {
             if wanted {
                 let path = language::catalogue_path(lang);
                 lesson_fetch::fetch_lesson(path, language::MAX_CATALOGUE_BYTES, move |result| {
-                    dispatch.emit(UiCommand::Words(result))
+                    // No catalogue to say why in: the reason is in English.
+                    dispatch.emit(UiCommand::Words(
+                        result.map_err(|failure| failure.english()),
+                    ))
                 });
             }
         }));

@@ -122,6 +122,9 @@ test('a broken lesson is reported with its line and the page stays as it was', a
   await serveLesson(page, 'missing.txt', 'not here', 404);
   await page.goto('/?lesson=missing.txt');
   await expect(banner).toContainText('could not be loaded: the site answered 404');
+  // And in the reader's language, even when the answer comes before the page's words.
+  await page.goto('/?lesson=missing.txt&lang=es');
+  await expect(banner).toContainText('No se pudo cargar la lección "missing.txt": el sitio respondió 404.');
   await page.goto('/?lesson=https://elsewhere.example/l.txt');
   await expect(banner).toContainText('must be a file on this site');
 });
