@@ -7,11 +7,12 @@ use std::path::Path;
 
 use raftsim::i18n::{english, Catalogue};
 use raftsim::raft::{ClientId, Command, NodeId, ReadMode};
-use raftsim::sim::{Action, OptionChange, Replication, SafetySwitch, Violation};
+use raftsim::sim::{Action, ActionError, OptionChange, Replication, SafetySwitch, Violation};
 
 /// The key families the core words its sentences with.
-const FAMILIES: [&str; 8] = [
+const FAMILIES: [&str; 9] = [
     "action.",
+    "action-error.",
     "option.",
     "violation.",
     "property-name.",
@@ -252,5 +253,37 @@ fn a_violation_names_its_property_then_what_broke_it() {
     assert_eq!(
         v.words().render(Some(&es)),
         "Seguridad de la elección: A y C fueron ambos líderes en el mandato 3"
+    );
+}
+
+/// A refused action says why in the catalogue's words: in English as the page said it before
+/// (`Display`, which the embed API still sends to host pages), in Spanish and Chinese in theirs.
+#[test]
+fn a_refused_action_says_why_in_every_language() {
+    let (a, b) = (NodeId(0), NodeId(1));
+    let english = english();
+    for error in [
+        ActionError::AlreadyStopped(a),
+        ActionError::NotStopped(b),
+        ActionError::LinkAlreadyCut(a, b),
+        ActionError::MessageNotInFlight(12),
+        ActionError::NotNextSlot {
+            node: NodeId(5),
+            next: NodeId(3),
+        },
+        ActionError::SlotsFull,
+        ActionError::UnknownClient(ClientId(2)),
+        ActionError::NoLeader,
+    ] {
+        assert_eq!(error.words().render(Some(&english)), error.to_string());
+    }
+    let busy = ActionError::Change(raftsim::raft::ChangeRefusal::InProgress).words();
+    assert!(busy.render(Some(&english)).contains("one at a time"));
+    assert!(busy.render(Some(&catalogue("es"))).contains("uno cada vez"));
+    assert_eq!(
+        ActionError::AlreadyStopped(a)
+            .words()
+            .render(Some(&catalogue("zh"))),
+        "A 已经停止"
     );
 }

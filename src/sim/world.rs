@@ -250,6 +250,58 @@ impl std::fmt::Display for ActionError {
 
 impl std::error::Error for ActionError {}
 
+impl ActionError {
+    /// Why, as the catalogue's words (`action-error.*`), for the page to say in the reader's
+    /// language. (`Display` says the same in English, for the embed API's host pages and tests.)
+    pub fn words(&self) -> Words {
+        let about = |key, node: &NodeId| Words::new(key).with("node", *node);
+        let link =
+            |key, from: &NodeId, to: &NodeId| Words::new(key).with("from", *from).with("to", *to);
+        match self {
+            ActionError::UnknownNode(n) => about("action-error.unknown-node", n),
+            ActionError::UnknownClient(c) => {
+                Words::new("action-error.unknown-client").with("client", c.number())
+            }
+            ActionError::AlreadyStopped(n) => about("action-error.already-stopped", n),
+            ActionError::NotStopped(n) => about("action-error.not-stopped", n),
+            ActionError::NodeStopped(n) => about("action-error.node-stopped", n),
+            ActionError::NodeInTwoGroups(n) => about("action-error.two-groups", n),
+            ActionError::SameNode(n) => about("action-error.same-node", n),
+            ActionError::LinkAlreadyCut(a, b) => link("action-error.link-cut", a, b),
+            ActionError::LinkNotCut(a, b) => link("action-error.link-not-cut", a, b),
+            ActionError::MessageNotInFlight(id) => {
+                Words::new("action-error.not-in-flight").with("id", id.to_string())
+            }
+            // The configuration's own reasons are still English (see `ConfigError`).
+            ActionError::InvalidOption(e) => {
+                Words::new("action-error.invalid-option").with("error", e.to_string())
+            }
+            ActionError::NoLeader => Words::new("action-error.no-leader"),
+            ActionError::AlreadyLeader(n) => about("action-error.already-leader", n),
+            ActionError::TargetStopped(n) => about("action-error.target-stopped", n),
+            ActionError::NotAVoter(n) => about("action-error.not-a-voter", n),
+            ActionError::NotNextSlot { node, next } => {
+                about("action-error.not-next-slot", node).with("next", *next)
+            }
+            ActionError::SlotsFull => {
+                Words::new("action-error.slots-full").with("slots", MAX_SLOTS.to_string())
+            }
+            ActionError::Change(ChangeRefusal::NotLeader) => Words::new("action-error.not-leader"),
+            ActionError::Change(ChangeRefusal::InProgress) => {
+                Words::new("action-error.in-progress")
+            }
+            ActionError::Change(ChangeRefusal::AlreadyMember(n)) => {
+                about("action-error.already-member", n)
+            }
+            ActionError::Change(ChangeRefusal::NotMember(n)) => about("action-error.not-member", n),
+            ActionError::Change(ChangeRefusal::WouldBeEmpty) => {
+                Words::new("action-error.would-be-empty")
+            }
+            ActionError::NotAClientCommand => Words::new("action-error.not-a-client-command"),
+        }
+    }
+}
+
 /// Why a replay failed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ReplayError {

@@ -1449,7 +1449,10 @@ impl Sandbox {
 
     fn act(&mut self, action: Action) {
         if let Err(error) = self.engine.apply(action) {
-            self.tell(capitalise(&error.to_string()));
+            // Said when shown, in the reader's words.
+            self.notice(Notice::Say(
+                Words::new("notice.action-refused").with("reason", error.words()),
+            ));
         }
         self.pause_on_new_violation();
     }
