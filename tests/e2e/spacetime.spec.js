@@ -217,7 +217,9 @@ test.describe('by touch', () => {
     await touch('touchEnd', []);
     await expect.poll(async () => (await shown()).to).toBeLessThan(zoomed.to);
     const panned = await shown();
-    expect(panned.span).toBeCloseTo(zoomed.span, 3);
+    // The same width: the label gives each end to the millisecond, so the two widths can
+    // differ by that rounding.
+    expect(Math.abs(panned.span - zoomed.span)).toBeLessThanOrEqual(0.0015);
     expect(errors).toEqual([]);
   });
 });
