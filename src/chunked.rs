@@ -107,14 +107,12 @@ impl<T: Clone> Chunked<T> {
         if i >= self.len {
             return None;
         }
-        let at = self.front + i;
-        match self.sealed.get(at >> SHIFT) {
-            Some(chunk) => chunk.get(at & MASK),
-            None => self.tail.get(at - (self.sealed.len() << SHIFT)),
-        }
+        let (chunk, offset) = self.chunk_at(i);
+        chunk.get(offset)
     }
 
     /// The chunk holding element `i` (which must be below `len`) and its offset there.
+    #[inline]
     fn chunk_at(&self, i: usize) -> (&[T], usize) {
         let at = self.front + i;
         match self.sealed.get(at >> SHIFT) {
@@ -136,11 +134,6 @@ impl<T: Clone> Chunked<T> {
             Some(chunk) => unshare(chunk).get_mut(at & MASK),
             None => self.tail.get_mut(at - sealed),
         }
-    }
-
-    /// The first element, if any.
-    pub fn first(&self) -> Option<&T> {
-        self.get(0)
     }
 
     /// The last element, if any.
@@ -422,15 +415,6 @@ impl<'a, T: Clone> IntoIterator for &Slice<'a, T> {
     }
 }
 
-impl<'a, T: Clone> IntoIterator for &'a Chunked<T> {
-    type Item = &'a T;
-    type IntoIter = Iter<'a, T>;
-
-    fn into_iter(self) -> Iter<'a, T> {
-        self.iter()
-    }
-}
-
 /// The iterator of a [`Slice`]: element by element, from either end.
 pub struct Iter<'a, T> {
     of: &'a Chunked<T>,
@@ -517,7 +501,7 @@ mod tests {
             assert_eq!(c.iter().copied().collect::<Vec<_>>(), v);
             assert_eq!(c.iter().rev().count(), v.len());
             assert_eq!(c.last(), v.last());
-            assert_eq!(c.first(), v.first());
+            assert_eq!(c.get(0), v.first());
             if round % 7 == 0 {
                 kept.push((v.clone(), c.clone()));
             }

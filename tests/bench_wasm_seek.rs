@@ -19,9 +19,19 @@ fn now_ms() -> f64 {
         .unwrap_or(0.0)
 }
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    let i = ((sorted.len().saturating_sub(1)) as f64 * p).round() as usize;
-    sorted.get(i).copied().unwrap_or(0.0)
+/// "p50 … ms p95 … ms max … ms" of the times measured, in milliseconds.
+fn spread(mut times: Vec<f64>) -> String {
+    times.sort_by(|a, b| a.total_cmp(b));
+    let at = |p: f64| {
+        let i = ((times.len().saturating_sub(1)) as f64 * p).round() as usize;
+        times.get(i).copied().unwrap_or(0.0)
+    };
+    format!(
+        "p50 {:.2} ms p95 {:.2} ms max {:.2} ms",
+        at(0.5),
+        at(0.95),
+        at(1.0)
+    )
 }
 
 #[wasm_bindgen_test]
@@ -38,15 +48,12 @@ fn seek_to_random_points_of_a_30_minute_run() {
         timeline.seek_to_time(target);
         times.push(now_ms() - t0);
     }
-    times.sort_by(|a, b| a.total_cmp(b));
     console_log!(
-        "wasm seek: recorded {} events in {:.0} ms; {} seeks p50 {:.2} ms p95 {:.2} ms max {:.2} ms",
+        "wasm seek: recorded {} events in {:.0} ms; {} seeks {}",
         timeline.end_event(),
         record_ms,
         times.len(),
-        percentile(&times, 0.5),
-        percentile(&times, 0.95),
-        times.last().copied().unwrap_or(0.0)
+        spread(times)
     );
     // Stepping back one event at a time from the middle of the run, as the step-back button does.
     timeline.seek_to_time(end / 2);
@@ -56,13 +63,10 @@ fn seek_to_random_points_of_a_30_minute_run() {
         timeline.step_back();
         backs.push(now_ms() - t0);
     }
-    backs.sort_by(|a, b| a.total_cmp(b));
     console_log!(
-        "wasm step back: {} steps p50 {:.2} ms p95 {:.2} ms max {:.2} ms; {} checkpoints every {} events",
+        "wasm step back: {} steps {}; {} checkpoints every {} events",
         backs.len(),
-        percentile(&backs, 0.5),
-        percentile(&backs, 0.95),
-        backs.last().copied().unwrap_or(0.0),
+        spread(backs),
         timeline.checkpoint_count(),
         timeline.checkpoint_interval()
     );

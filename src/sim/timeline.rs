@@ -131,6 +131,19 @@ struct Checkpoint {
     world: World,
 }
 
+impl Checkpoint {
+    /// A checkpoint of `world`, a copy just taken: counted then, because what it shares with
+    /// the checkpoints before it is theirs.
+    fn of(world: World) -> Checkpoint {
+        Checkpoint {
+            events: world.events_processed(),
+            time: world.now(),
+            bytes: world.fresh_bytes(),
+            world,
+        }
+    }
+}
+
 /// Where a forward replay stops.
 #[derive(Clone, Copy, Debug)]
 enum Goal {
@@ -218,13 +231,7 @@ impl Timeline {
     pub fn with_options(config: Config, options: TimelineOptions) -> Result<Timeline, ConfigError> {
         let mut world = World::new(config)?;
         world.set_trace_retention(options.trace_retention);
-        let bytes = world.fresh_bytes();
-        let checkpoints = vec![Checkpoint {
-            events: 0,
-            time: 0,
-            bytes,
-            world: world.clone(),
-        }];
+        let first = Checkpoint::of(world.clone());
         Ok(Timeline {
             end_trace_len: world.trace_len(),
             end_trace_hash: world.trace_hash(),
@@ -234,9 +241,9 @@ impl Timeline {
                 ..options
             },
             log: Vec::new(),
-            checkpoints,
+            checkpoint_bytes: first.bytes,
+            checkpoints: vec![first],
             checkpoint_interval: options.checkpoint_every_events.max(1),
-            checkpoint_bytes: bytes,
             end_event: 0,
             end_time: 0,
             markers: Vec::new(),
@@ -600,12 +607,7 @@ impl Timeline {
         }
         if self.scratch_at == Some(events) {
             self.scratch_at = None;
-            self.scratch = Some(Checkpoint {
-                events,
-                time: self.world.now(),
-                bytes: self.world.fresh_bytes(),
-                world: self.world.clone(),
-            });
+            self.scratch = Some(Checkpoint::of(self.world.clone()));
         }
         self.after_change();
         Some(t)
@@ -614,15 +616,9 @@ impl Timeline {
     fn take_checkpoint(&mut self) {
         let mut world = self.world.clone();
         world.keep_last_trace_events(CHECKPOINT_TRACE_EVENTS);
-        // Counted once taken: what this checkpoint shares with the ones before is theirs.
-        let bytes = world.fresh_bytes();
-        self.checkpoints.push(Checkpoint {
-            events: self.world.events_processed(),
-            time: self.world.now(),
-            bytes,
-            world,
-        });
-        self.checkpoint_bytes += bytes;
+        let checkpoint = Checkpoint::of(world);
+        self.checkpoint_bytes += checkpoint.bytes;
+        self.checkpoints.push(checkpoint);
         while self.checkpoint_bytes > self.options.checkpoint_budget_bytes
             && self.checkpoints.len() > 2
         {
