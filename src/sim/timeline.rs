@@ -185,9 +185,10 @@ pub struct Timeline {
 /// replay at most this many events.
 const NEAR_EVENTS: u64 = 1_024;
 
-/// A rough estimate of the heap a clone of `world` takes: logs, operations, actions, retained
-/// trace, messages in flight and the checker's per-entry records. Used to keep checkpoints
-/// within budget, and reported by the benchmark; it errs on the high side.
+/// A rough estimate of the heap one whole world holds: logs, operations, actions, retained
+/// trace, messages in flight and the checker's per-entry records; it errs on the high side. The
+/// benchmark and the tests compare checkpoints with it; checkpoints themselves share most of
+/// this and are counted with [`World::fresh_bytes`].
 pub fn estimate_world_bytes(world: &World) -> usize {
     use std::mem::size_of;
     let logs: usize = world
