@@ -7,7 +7,9 @@ use std::path::Path;
 
 use raftsim::i18n::{english, Catalogue};
 use raftsim::raft::{ClientId, Command, NodeId, ReadMode};
-use raftsim::sim::{Action, ActionError, OptionChange, Replication, SafetySwitch, Violation};
+use raftsim::sim::{
+    Action, ActionError, Config, OptionChange, Replication, SafetySwitch, Violation,
+};
 
 /// The key families the core words its sentences with.
 const FAMILIES: [&str; 9] = [
@@ -275,8 +277,17 @@ fn a_refused_action_says_why_in_every_language() {
         ActionError::UnknownClient(ClientId(2)),
         ActionError::NoLeader,
     ] {
+        // `Display` is the English of the same words (one wording, in the catalogue).
         assert_eq!(error.words().render(Some(&english)), error.to_string());
     }
+    assert_eq!(
+        ActionError::NotStopped(b).to_string(),
+        "B is running, so it cannot be restarted"
+    );
+    assert_eq!(
+        ActionError::MessageNotInFlight(12).to_string(),
+        "message #12 is not in flight (it arrived or was dropped)"
+    );
     let busy = ActionError::Change(raftsim::raft::ChangeRefusal::InProgress).words();
     assert!(busy.render(Some(&english)).contains("one at a time"));
     assert!(busy.render(Some(&catalogue("es"))).contains("uno cada vez"));
@@ -285,5 +296,49 @@ fn a_refused_action_says_why_in_every_language() {
             .words()
             .render(Some(&catalogue("zh"))),
         "A 已经停止"
+    );
+}
+
+#[test]
+fn refused_settings_and_mistyped_commands_say_why_in_every_language() {
+    let config = Config {
+        loss_per_mille: 1005,
+        ..Config::default()
+    };
+    let refused = ActionError::InvalidOption(config.validate().expect_err("over 100%")).words();
+    assert_eq!(
+        refused.render(Some(&english())),
+        "cannot change that option: a loss rate of 100.5% is above 100%"
+    );
+    assert_eq!(
+        refused.render(Some(&catalogue("es"))),
+        "no se puede cambiar esa opción: una tasa de pérdida del 100,5 % supera el 100 %"
+    );
+    assert_eq!(
+        refused.render(Some(&catalogue("zh"))),
+        "无法更改该选项：100.5% 的丢包率超过了 100%"
+    );
+    // Rates set in the settings take the language's decimal mark too.
+    assert_eq!(
+        OptionChange::LossPerMille(25)
+            .words()
+            .render(Some(&catalogue("es"))),
+        "tasa de pérdida fijada en 2,5 %"
+    );
+    let typo = "MUL 3"
+        .parse::<Command>()
+        .expect_err("not a command")
+        .words();
+    assert_eq!(
+        typo.render(Some(&english())),
+        "\"MUL\" is not a command: use SET n, ADD n or GET."
+    );
+    assert_eq!(
+        typo.render(Some(&catalogue("es"))),
+        "\"MUL\" no es una orden: usa SET n, ADD n o GET."
+    );
+    assert_eq!(
+        typo.render(Some(&catalogue("zh"))),
+        "“MUL”不是命令：请用 SET n、ADD n 或 GET。"
     );
 }

@@ -760,7 +760,7 @@ const ERRORS: &[(&str, usize, &str)] = &[
     (
         "title T\nclients 17\nstep\nsay S\n",
         2,
-        "the cluster's settings do not work: 17 clients is not allowed",
+        "the cluster's settings do not work: 17 clients are not allowed",
     ),
     (
         "title T\nservers 10\nstep\nsay S\n",
@@ -1001,7 +1001,7 @@ fn load_reports_a_step_that_cannot_start_on_the_step_line() {
     assert_eq!(e.line, 8, "{e}");
     assert_eq!(
         e.message(),
-        "this step cannot start: step 2: A is running, so it cannot be restarted"
+        "this step cannot start: step 2 was refused: A is running, so it cannot be restarted"
     );
 
     let cases = [

@@ -73,7 +73,7 @@ const KNOWN: &[(&str, &str)] = &[
     // The Experiments page (its own bundle): not translated yet.
     (
         "src/ui/experiments_panel.rs",
-        r#"Cannot run this experiment: {e}."#,
+        r#"Cannot run this experiment: {}."#,
     ),
     (
         "src/ui/experiments_panel.rs",

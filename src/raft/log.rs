@@ -102,25 +102,7 @@ pub enum CommandParseError {
     TrailingText(String),
 }
 
-impl std::fmt::Display for CommandParseError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            CommandParseError::Empty => f.write_str("type a command such as SET 5 or ADD 2"),
-            CommandParseError::UnknownVerb(v) => {
-                write!(f, "unknown command \"{v}\": use SET n, ADD n or GET")
-            }
-            CommandParseError::MissingNumber => {
-                f.write_str("the command needs a number, e.g. SET 5")
-            }
-            CommandParseError::BadNumber(n) => {
-                write!(f, "\"{n}\" is not a whole number between -2^63 and 2^63-1")
-            }
-            CommandParseError::TrailingText(t) => write!(f, "unexpected \"{t}\" after the number"),
-        }
-    }
-}
-
-impl std::error::Error for CommandParseError {}
+// Its words (and so its `Display`) are in `sim::words`: the protocol does not say things.
 
 impl std::str::FromStr for Command {
     type Err = CommandParseError;

@@ -48,7 +48,7 @@ use super::run_json::{self, ReadError};
 use super::share::{MAX_ACTIONS, MAX_RUN_EVENTS, MAX_RUN_TIME_US};
 use crate::raft::Time;
 use crate::sim::timeline::Timeline;
-use crate::sim::{ActionError, Config, ConfigError, ReplayError, TimedAction};
+use crate::sim::{ActionError, Config, ConfigError, ReplayError, TimedAction, Words};
 
 /// The `format` name of an exported run.
 pub const EXPORT_FORMAT: &str = "raftsim-run";
@@ -197,8 +197,8 @@ pub enum ImportError {
     BadField {
         /// Its path.
         field: String,
-        /// What is wrong.
-        message: String,
+        /// What is wrong (`json.*`).
+        message: Words,
     },
     /// The configuration is invalid.
     InvalidConfig(ConfigError),
@@ -220,67 +220,69 @@ pub enum ImportError {
     },
 }
 
-impl std::fmt::Display for ImportError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("this file cannot be opened: ")?;
+impl ImportError {
+    /// Why, as the catalogue's words (`import-error.*`).
+    pub fn words(&self) -> Words {
+        let key = Words::new;
         match self {
-            ImportError::TooLarge { len } => write!(
-                f,
-                "it is {} MB, more than the {} MB allowed",
-                len / 1_000_000,
-                MAX_IMPORT_BYTES / 1024 / 1024
-            ),
-            ImportError::Empty => f.write_str("it is empty"),
-            ImportError::Truncated => f.write_str("it ends too early; was it cut off?"),
-            ImportError::Malformed { line, column } => write!(
-                f,
-                "it is not valid JSON: the text goes wrong at line {line}, column {column}"
-            ),
-            ImportError::NotAnObject => f.write_str("it is JSON, but not a raftsim run"),
+            ImportError::TooLarge { len } => key("import-error.too-large")
+                .with("size", len / 1_000_000)
+                .with("max", MAX_IMPORT_BYTES / 1024 / 1024),
+            ImportError::Empty => key("import-error.empty"),
+            ImportError::Truncated => key("import-error.truncated"),
+            ImportError::Malformed { line, column } => key("import-error.malformed")
+                .with("line", *line)
+                .with("column", *column),
+            ImportError::NotAnObject => key("import-error.not-an-object"),
             ImportError::WrongFormat(None) => {
-                write!(f, "it has no \"format\": \"{EXPORT_FORMAT}\" text field, so it is not a raftsim run")
+                key("import-error.no-format").with("format", EXPORT_FORMAT)
             }
-            ImportError::WrongFormat(Some(found)) => write!(
-                f,
-                "its format is \"{}\", not \"{EXPORT_FORMAT}\"",
-                found.chars().take(60).collect::<String>()
-            ),
-            ImportError::MissingVersion => f.write_str("it has no version number"),
-            ImportError::UnsupportedVersion(v) if *v > EXPORT_VERSION => write!(
-                f,
-                "it is version {v}, made by a newer raftsim; this one reads version {EXPORT_VERSION}"
-            ),
-            ImportError::UnsupportedVersion(v) => write!(
-                f,
-                "it is version {v}, an older format this raftsim no longer reads (it reads versions {OLDEST_EXPORT_VERSION} to {EXPORT_VERSION})"
-            ),
-            ImportError::UnknownField(name) => write!(
-                f,
-                "it has a field \"{}\" that this version does not know",
-                name.chars().take(80).collect::<String>()
-            ),
-            ImportError::MissingField(name) => write!(f, "the field \"{name}\" is missing"),
-            ImportError::TooManyActions(n) => {
-                write!(f, "it has {n} actions, more than the {MAX_ACTIONS} allowed")
+            ImportError::WrongFormat(Some(found)) => key("import-error.wrong-format")
+                .with("found", found.chars().take(60).collect::<String>())
+                .with("format", EXPORT_FORMAT),
+            ImportError::MissingVersion => key("import-error.no-version"),
+            ImportError::UnsupportedVersion(v) if *v > EXPORT_VERSION => {
+                key("import-error.newer-version")
+                    .with("version", *v)
+                    .with("current", EXPORT_VERSION)
             }
-            ImportError::BadField { field, message } => write!(f, "{field}: {message}"),
-            ImportError::InvalidConfig(e) => write!(f, "its settings are invalid: {e}"),
-            ImportError::ActionTooLate(n) => write!(
-                f,
-                "action {n} is too far into the run (beyond {} hours or {MAX_RUN_EVENTS} events)",
-                MAX_RUN_TIME_US / 3_600_000_000
-            ),
-            ImportError::ActionRefused { number, error } => {
-                write!(f, "action {number} cannot be replayed: {error}")
-            }
-            ImportError::HashMismatch { expected, found } => write!(
-                f,
-                "replaying it gives a different run (trace hash {found:016x}, the file says {expected:016x}); it may have been edited or made by a different raftsim"
-            ),
+            ImportError::UnsupportedVersion(v) => key("import-error.older-version")
+                .with("version", *v)
+                .with("oldest", OLDEST_EXPORT_VERSION)
+                .with("current", EXPORT_VERSION),
+            ImportError::UnknownField(name) => key("import-error.unknown-field")
+                .with("field", name.chars().take(80).collect::<String>()),
+            ImportError::MissingField(name) => key("json.missing").with("field", *name),
+            ImportError::TooManyActions(n) => key("import-error.too-many-actions")
+                .with("n", *n)
+                .with("max", MAX_ACTIONS),
+            ImportError::BadField { field, message } => key("import-error.bad-field")
+                .with("field", field.as_str())
+                .with("error", message.clone()),
+            ImportError::InvalidConfig(e) => key("import-error.config").with("error", e.words()),
+            ImportError::ActionTooLate(n) => key("import-error.action-too-late")
+                .with("n", *n)
+                .with("hours", MAX_RUN_TIME_US / 3_600_000_000)
+                .with("events", MAX_RUN_EVENTS),
+            ImportError::ActionRefused { number, error } => key("import-error.action-refused")
+                .with("n", *number)
+                .with("error", error.words()),
+            ImportError::HashMismatch { expected, found } => key("import-error.hash-mismatch")
+                .with("found", format!("{found:016x}"))
+                .with("expected", format!("{expected:016x}")),
         }
     }
 }
 
+/// The English of [`ImportError::words`] (native builds: the page says it in the reader's words).
+#[cfg(not(target_arch = "wasm32"))]
+impl std::fmt::Display for ImportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.words().english())
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
 impl std::error::Error for ImportError {}
 
 impl From<ReadError> for ImportError {
@@ -295,10 +297,10 @@ impl From<ReadError> for ImportError {
     }
 }
 
-fn bad(field: impl Into<String>, message: impl std::fmt::Display) -> ImportError {
+fn bad(field: impl Into<String>, message: impl Into<Words>) -> ImportError {
     ImportError::BadField {
         field: field.into(),
-        message: message.to_string(),
+        message: message.into(),
     }
 }
 
@@ -308,7 +310,7 @@ fn read_u64(obj: &Map, field: &'static str) -> Result<Option<u64>, ImportError> 
         Some(v) => v
             .as_u64()
             .map(Some)
-            .ok_or_else(|| bad(field, "expected a whole number from 0 to 2^64-1")),
+            .ok_or_else(|| bad(field, "json.whole-number-64")),
     }
 }
 
@@ -365,37 +367,28 @@ pub fn import_run(text: &str) -> Result<ImportedRun, ImportError> {
     let title = match top.get("title") {
         None | Some(Value::Null) => None,
         Some(Value::String(s)) => Some(s.chars().take(MAX_TITLE_CHARS).collect()),
-        Some(_) => return Err(bad("title", "expected text")),
+        Some(_) => return Err(bad("title", "json.text")),
     };
     let end_event = read_u64(&top, "end_event")?;
     let end_time = read_u64(&top, "end_time")?;
     if end_event.is_some_and(|n| n > MAX_RUN_EVENTS) {
         return Err(bad(
             "end_event",
-            format!("more than the {MAX_RUN_EVENTS} events a run may have"),
+            Words::new("json.too-many-events").with("max", MAX_RUN_EVENTS),
         ));
     }
     if end_time.is_some_and(|t| t > MAX_RUN_TIME_US) {
         return Err(bad(
             "end_time",
-            format!(
-                "later than the {} hours a run may last",
-                MAX_RUN_TIME_US / 3_600_000_000
-            ),
+            Words::new("json.too-late").with("hours", MAX_RUN_TIME_US / 3_600_000_000),
         ));
     }
     let trace_hash = match top.get("trace_hash") {
         None | Some(Value::Null) => None,
-        Some(Value::String(s)) if s.len() == 16 => Some(
-            u64::from_str_radix(s, 16)
-                .map_err(|_| bad("trace_hash", "expected 16 hexadecimal digits"))?,
-        ),
-        Some(_) => {
-            return Err(bad(
-                "trace_hash",
-                "expected 16 hexadecimal digits in quotes",
-            ))
+        Some(Value::String(s)) if s.len() == 16 => {
+            Some(u64::from_str_radix(s, 16).map_err(|_| bad("trace_hash", "json.hash"))?)
         }
+        Some(_) => return Err(bad("trace_hash", "json.hash-in-quotes")),
     };
 
     let config_value = top
@@ -409,7 +402,7 @@ pub fn import_run(text: &str) -> Result<ImportedRun, ImportError> {
     let Some(Value::Array(raw_actions)) = top.get("actions") else {
         return Err(match top.get("actions") {
             None => ImportError::MissingField("actions"),
-            Some(_) => bad("actions", "expected a list"),
+            Some(_) => bad("actions", "json.list"),
         });
     };
     if raw_actions.len() > MAX_ACTIONS {
@@ -585,7 +578,7 @@ mod tests {
         assert!(err(&good.replace("\"seed\"", "\"sead\"")).contains("config.sead"));
         assert!(
             err(&good.replace("\"cluster_size\": 3", "\"cluster_size\": 0"))
-                .contains("cluster size 0")
+                .contains("a cluster of 0 servers")
         );
         assert!(
             err(&good.replace("\"seed\": 1", "\"seed\": 99999999999999999999999"))

@@ -19,7 +19,7 @@
 use super::json::{Map, Value, Writer};
 use crate::raft::quorum::Voters;
 use crate::raft::{ClientId, Command, NodeId, ReadMode, Safety, Time};
-use crate::sim::{Action, Config, OptionChange, Replication, SafetySwitch, TimedAction};
+use crate::sim::{Action, Config, OptionChange, Replication, SafetySwitch, TimedAction, Words};
 
 /// Why a value could not be read.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,14 +30,14 @@ pub enum ReadError {
     Bad {
         /// Its path, e.g. `config.cluster_size` or `action.Submit.node`.
         path: String,
-        /// What is wrong.
-        message: String,
+        /// What is wrong (`json.*`).
+        message: Words,
     },
 }
 
 type Read<T> = Result<T, ReadError>;
 
-fn bad<T>(path: &str, message: impl Into<String>) -> Read<T> {
+fn bad<T>(path: &str, message: impl Into<Words>) -> Read<T> {
     Err(ReadError::Bad {
         path: path.to_string(),
         message: message.into(),
@@ -52,7 +52,7 @@ fn join(parent: &str, child: &str) -> String {
 fn uint(value: &Value, path: &str, max: u64) -> Read<u64> {
     match value.as_u64() {
         Some(n) if n <= max => Ok(n),
-        _ => bad(path, format!("expected a whole number from 0 to {max}")),
+        _ => bad(path, Words::new("json.whole-number-to").with("max", max)),
     }
 }
 
@@ -63,26 +63,24 @@ fn node(value: &Value, path: &str) -> Read<NodeId> {
 fn flag(value: &Value, path: &str) -> Read<bool> {
     value
         .as_bool()
-        .map_or_else(|| bad(path, "expected true or false"), Ok)
+        .map_or_else(|| bad(path, "json.true-or-false"), Ok)
 }
 
 fn object<'a>(value: &'a Value, path: &str) -> Read<&'a Map> {
     value
         .as_object()
-        .map_or_else(|| bad(path, "expected an object"), Ok)
+        .map_or_else(|| bad(path, "json.object"), Ok)
 }
 
 fn list<'a>(value: &'a Value, path: &str) -> Read<&'a [Value]> {
-    value
-        .as_array()
-        .map_or_else(|| bad(path, "expected a list"), Ok)
+    value.as_array().map_or_else(|| bad(path, "json.list"), Ok)
 }
 
 /// A list of exactly two values, the form of a pair or a two-field tuple variant.
 fn pair<'a>(value: &'a Value, path: &str) -> Read<(&'a Value, &'a Value)> {
     match list(value, path)? {
         [a, b] => Ok((a, b)),
-        _ => bad(path, "expected a list of two values"),
+        _ => bad(path, "json.pair"),
     }
 }
 
@@ -96,8 +94,10 @@ fn refuse_unknown(obj: &Map, path: &str, known: &[&str]) -> Read<()> {
 
 /// The field `name` of `obj`, which must be present.
 fn required<'a>(obj: &'a Map, path: &str, name: &str) -> Read<&'a Value> {
-    obj.get(name)
-        .map_or_else(|| bad(path, format!("the field \"{name}\" is missing")), Ok)
+    obj.get(name).map_or_else(
+        || bad(path, Words::new("json.missing").with("field", name)),
+        Ok,
+    )
 }
 
 /// The values of an object's fields in the order of `names`; every name must be present and no
@@ -126,17 +126,14 @@ fn variant<'a>(value: &'a Value, path: &str) -> Read<(&'a str, Option<&'a Value>
             .next()
             .map(|(name, content)| (name, Some(content)))
             .unwrap_or(("", None))),
-        _ => bad(path, "expected a variant name, or an object with one field"),
+        _ => bad(path, "json.variant"),
     }
 }
 
 fn unknown_variant<T>(path: &str, name: &str) -> Read<T> {
     bad(
         path,
-        format!(
-            "unknown or malformed variant \"{}\"",
-            name.chars().take(40).collect::<String>()
-        ),
+        Words::new("json.unknown-variant").with("name", name.chars().take(40).collect::<String>()),
     )
 }
 
@@ -240,7 +237,7 @@ pub fn read_config(value: &Value, path: &str) -> Read<Config> {
 fn command(value: &Value, path: &str) -> Read<Command> {
     let int = |v: &Value| {
         v.as_i64()
-            .map_or_else(|| bad(path, "expected a whole number"), Ok)
+            .map_or_else(|| bad(path, "json.whole-number"), Ok)
     };
     match variant(value, path)? {
         ("Set", Some(v)) => int(v).map(Command::Set),
@@ -848,7 +845,7 @@ mod tests {
         let config = parse(r#"{"clients":300}"#).expect("JSON");
         assert!(matches!(
             read_config(&config, "config"),
-            Err(ReadError::Bad { path, message }) if path == "config.clients" && message.contains("255")
+            Err(ReadError::Bad { path, message }) if path == "config.clients" && message.english().contains("255")
         ));
     }
 }

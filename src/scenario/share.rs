@@ -236,7 +236,7 @@ impl ShareError {
                 .with("hours", MAX_RUN_TIME_US / 3600 / SECOND)
                 .with("events", MAX_RUN_EVENTS),
             ShareError::InvalidConfig(e) => {
-                Words::new("share-error.invalid-settings").with("error", e.to_string())
+                Words::new("share-error.invalid-settings").with("error", e.words())
             }
         }
     }

@@ -15,7 +15,7 @@
 
 use crate::raft::{ClientId, Command, LogIndex, Member, MessageKind, NodeId, Role, Term};
 use crate::scenario::lesson::{self, Question};
-use crate::sim::{Action, ActionError, Config, ConfigError, OpOutcome, Time, World};
+use crate::sim::{Action, ActionError, Config, ConfigError, OpOutcome, Time, Words, World};
 use std::sync::{Arc, OnceLock};
 
 /// What must be true for a step to be finished. Conditions about "every server" look only at
@@ -299,29 +299,42 @@ pub enum TourError {
     },
 }
 
-impl std::fmt::Display for TourError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl TourError {
+    /// Why, as the catalogue's words (`tour-error.*`). Steps are counted from 1, as people,
+    /// URLs and the tour panel count them.
+    pub fn words(&self) -> Words {
         match self {
-            TourError::UnknownChapter(s) => write!(f, "there is no tour chapter called \"{s}\""),
+            TourError::UnknownChapter(s) => {
+                Words::new("tour-error.unknown-chapter").with("chapter", s.as_str())
+            }
             TourError::StepOutOfRange {
                 chapter,
                 step,
                 steps,
-            } => write!(
-                f,
-                // People count steps from 1, as URLs and the tour panel do.
-                "chapter \"{chapter}\" has {steps} steps, so there is no step {}",
-                step + 1
-            ),
-            TourError::Config(e) => write!(f, "the chapter's settings are invalid: {e}"),
+            } => Words::new("tour-error.no-such-step")
+                .with("chapter", chapter.as_str())
+                .with("steps", *steps)
+                .with("step", step + 1),
+            TourError::Config(e) => Words::new("tour-error.config").with("error", e.words()),
             TourError::NoLeader { step } => {
-                write!(f, "step {} needs a leader, but there is none", step + 1)
+                Words::new("tour-error.no-leader").with("step", step + 1)
             }
-            TourError::Action { step, error } => write!(f, "step {}: {error}", step + 1),
+            TourError::Action { step, error } => Words::new("tour-error.action")
+                .with("step", step + 1)
+                .with("error", error.words()),
         }
     }
 }
 
+/// The English of [`TourError::words`] (native builds: the page says it in the reader's words).
+#[cfg(not(target_arch = "wasm32"))]
+impl std::fmt::Display for TourError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.words().english())
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
 impl std::error::Error for TourError {}
 
 /// Whether a step is still running, finished, or gave up at its time limit.

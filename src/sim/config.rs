@@ -166,70 +166,79 @@ pub enum ConfigError {
     ClientRetryZero,
 }
 
-impl std::fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let ms = |us: &Time| us / 1000;
-        match self {
-            ConfigError::ClusterSize(n) => write!(
-                f,
-                "cluster size {n} is not allowed: choose 1 to {MAX_CLUSTER_SIZE} servers"
-            ),
-            ConfigError::ClientCount(n) => {
-                write!(f, "{n} clients is not allowed: choose 1 to {MAX_CLIENTS}")
+impl ConfigError {
+    /// Why, as the catalogue's words (`config-error.*`), for the page to say in the reader's
+    /// language (`Display` is the English of the same words, for tests and tools).
+    pub fn words(&self) -> Words {
+        let ms = |us: Time| us / 1000;
+        let range = |key, min_us, max_us| {
+            Words::new(key)
+                .with("min", ms(min_us))
+                .with("max", ms(max_us))
+        };
+        match *self {
+            ConfigError::ClusterSize(n) => Words::new("config-error.cluster-size")
+                .with("n", n)
+                .with("max", MAX_CLUSTER_SIZE),
+            ConfigError::ClientCount(n) => Words::new("config-error.client-count")
+                .with("n", n)
+                .with("max", MAX_CLIENTS),
+            ConfigError::ElectionTimeoutZero => Words::new("config-error.election-timeout-zero"),
+            ConfigError::ElectionTimeoutRange { min_us, max_us } => {
+                range("config-error.election-timeout-range", min_us, max_us)
             }
-            ConfigError::ElectionTimeoutZero => {
-                f.write_str("the election timeout must be longer than zero")
-            }
-            ConfigError::ElectionTimeoutRange { min_us, max_us } => write!(
-                f,
-                "the election timeout minimum ({} ms) is above its maximum ({} ms)",
-                ms(min_us),
-                ms(max_us)
-            ),
             ConfigError::ElectionTimeoutOverride {
                 node,
                 min_us,
                 max_us,
-            } => write!(
-                f,
-                "the election timeout of {node} must satisfy 0 < min <= max (got {min_us} us to {max_us} us)"
-            ),
+            } => Words::new("config-error.election-timeout-override")
+                .with("node", node)
+                .with("min", min_us)
+                .with("max", max_us),
             ConfigError::TooManyOverrides {
                 given,
                 cluster_size,
-            } => write!(
-                f,
-                "{given} per-node election timeouts given for a cluster of {cluster_size}"
-            ),
-            ConfigError::HeartbeatZero => f.write_str("the heartbeat interval must be longer than zero"),
+            } => Words::new("config-error.too-many-overrides")
+                .with("given", given)
+                .with("size", cluster_size),
+            ConfigError::HeartbeatZero => Words::new("config-error.heartbeat-zero"),
             ConfigError::HeartbeatTooSlow {
                 heartbeat_us,
                 election_min_us,
-            } => write!(
-                f,
-                "the heartbeat interval ({} ms) must be shorter than the shortest election timeout ({} ms), or followers time out between heartbeats",
-                ms(heartbeat_us),
-                ms(election_min_us)
-            ),
-            ConfigError::LatencyRange { min_us, max_us } => write!(
-                f,
-                "the latency minimum ({} ms) is above its maximum ({} ms)",
-                ms(min_us),
-                ms(max_us)
-            ),
+            } => Words::new("config-error.heartbeat-too-slow")
+                .with("heartbeat", ms(heartbeat_us))
+                .with("election", ms(election_min_us)),
+            ConfigError::LatencyRange { min_us, max_us } => {
+                range("config-error.latency-range", min_us, max_us)
+            }
             ConfigError::LossRate(r) => {
-                write!(f, "a loss rate of {r} per mille is above 1000 (100%)")
+                Words::new("config-error.loss-rate").with("rate", percentage(r))
             }
             ConfigError::DuplicationRate(r) => {
-                write!(f, "a duplication rate of {r} per mille is above 1000 (100%)")
+                Words::new("config-error.duplication-rate").with("rate", percentage(r))
             }
-            ConfigError::ClientRetryZero => {
-                f.write_str("the client retry timeout must be longer than zero")
-            }
+            ConfigError::ClientRetryZero => Words::new("config-error.client-retry-zero"),
         }
     }
 }
 
+/// A rate per mille as a percentage with one decimal, in the reader's words (`num.percent`:
+/// "5.0%", "5,0 %").
+pub fn percentage(per_mille: u16) -> Words {
+    Words::new("num.percent")
+        .with("whole", per_mille / 10)
+        .with("tenth", per_mille % 10)
+}
+
+/// The English of [`ConfigError::words`] (native builds: the page says it in the reader's words).
+#[cfg(not(target_arch = "wasm32"))]
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.words().english())
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
 impl std::error::Error for ConfigError {}
 
 impl Config {
@@ -511,7 +520,7 @@ impl OptionChange {
                 .with("min", ms(min_us))
                 .with("max", ms(max_us))
         };
-        let pct = |key, r: u16| Words::new(key).with("rate", format!("{}.{}%", r / 10, r % 10));
+        let pct = |key, r: u16| Words::new(key).with("rate", percentage(r));
         let switch = |on: bool, on_key, off_key| Words::new(if on { on_key } else { off_key });
         match *self {
             OptionChange::Latency { min_us, max_us } => range("option.latency", min_us, max_us),

@@ -53,7 +53,7 @@
 //!   saw "longer than 10 seconds consistently"; here about two thirds of the trials find no
 //!   leader within the 20 s cap and are recorded as censored.
 
-use super::{Action, Config, ConfigError, NodeId, World, MS, SECOND};
+use super::{Action, Config, ConfigError, NodeId, Words, World, MS, SECOND};
 use crate::decimal::{fixed, short};
 use crate::raft::{Term, Time};
 use crate::sim::linearizability::sorted_by;
@@ -216,21 +216,30 @@ pub enum ExperimentError {
     },
 }
 
-impl std::fmt::Display for ExperimentError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl ExperimentError {
+    /// Why, as the catalogue's words (`experiment-error.*`).
+    pub fn words(&self) -> Words {
         match self {
-            ExperimentError::NoSeries => f.write_str("the experiment has no series to run"),
-            ExperimentError::NoTrials => f.write_str("each series needs at least one trial"),
-            ExperimentError::ZeroCap => {
-                f.write_str("the time allowed to elect a new leader must be longer than zero")
-            }
-            ExperimentError::Series { index, error } => {
-                write!(f, "series {}: {error}", index + 1)
-            }
+            ExperimentError::NoSeries => Words::new("experiment-error.no-series"),
+            ExperimentError::NoTrials => Words::new("experiment-error.no-trials"),
+            ExperimentError::ZeroCap => Words::new("experiment-error.zero-cap"),
+            ExperimentError::Series { index, error } => Words::new("experiment-error.series")
+                .with("series", index + 1)
+                .with("error", error.words()),
         }
     }
 }
 
+/// The English of [`ExperimentError::words`] (native builds: the page says it in the reader's
+/// words).
+#[cfg(not(target_arch = "wasm32"))]
+impl std::fmt::Display for ExperimentError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.words().english())
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
 impl std::error::Error for ExperimentError {}
 
 /// The outcome of one trial.

@@ -9,6 +9,7 @@
 pub mod client;
 pub mod config;
 pub mod experiment;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod fuzz;
 pub mod history;
 pub mod invariants;

@@ -5,7 +5,7 @@
 //! also have the sentences in English ([`Words::english`], and `Display`).
 
 use crate::i18n::{fill, Catalogue};
-use crate::raft::NodeId;
+use crate::raft::{CommandParseError, NodeId};
 
 /// A sentence of the catalogue with the values of its slots.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -150,6 +150,37 @@ impl std::fmt::Display for Words {
         f.write_str(&self.english())
     }
 }
+
+impl CommandParseError {
+    /// Why, as the catalogue's words (`command-error.*`).
+    pub fn words(&self) -> Words {
+        match self {
+            CommandParseError::Empty => Words::new("command-error.empty"),
+            CommandParseError::UnknownVerb(v) => {
+                Words::new("command-error.unknown").with("verb", v.as_str())
+            }
+            CommandParseError::MissingNumber => Words::new("command-error.no-number"),
+            CommandParseError::BadNumber(n) => {
+                Words::new("command-error.bad-number").with("number", n.as_str())
+            }
+            CommandParseError::TrailingText(t) => {
+                Words::new("command-error.trailing").with("text", t.as_str())
+            }
+        }
+    }
+}
+
+/// The English of [`CommandParseError::words`] (native builds: the page says it in the reader's
+/// words).
+#[cfg(not(target_arch = "wasm32"))]
+impl std::fmt::Display for CommandParseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.words().english())
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl std::error::Error for CommandParseError {}
 
 #[cfg(test)]
 mod tests {

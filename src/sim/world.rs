@@ -192,67 +192,20 @@ pub enum ActionError {
     NotAClientCommand,
 }
 
+/// The English of [`ActionError::words`] (native builds: the page says it in the reader's words).
+#[cfg(not(target_arch = "wasm32"))]
 impl std::fmt::Display for ActionError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ActionError::UnknownNode(n) => write!(f, "there is no server {n} in this cluster"),
-            ActionError::UnknownClient(c) => write!(f, "there is no {c}"),
-            ActionError::AlreadyStopped(n) => write!(f, "{n} is already stopped"),
-            ActionError::NotStopped(n) => write!(f, "{n} is running, so it cannot be restarted"),
-            ActionError::NodeStopped(n) => write!(f, "{n} is stopped, so it cannot time out"),
-            ActionError::NodeInTwoGroups(n) => {
-                write!(f, "{n} appears in two groups of the partition")
-            }
-            ActionError::SameNode(n) => {
-                write!(f, "a link joins two different servers, not {n} and itself")
-            }
-            ActionError::LinkAlreadyCut(a, b) => {
-                write!(f, "the link from {a} to {b} is already cut")
-            }
-            ActionError::LinkNotCut(a, b) => write!(f, "the link between {a} and {b} is not cut"),
-            ActionError::MessageNotInFlight(id) => {
-                write!(
-                    f,
-                    "message #{id} is not in flight (it arrived or was dropped)"
-                )
-            }
-            ActionError::InvalidOption(e) => write!(f, "cannot change that option: {e}"),
-            ActionError::NoLeader => {
-                f.write_str("there is no leader right now, so no leadership to hand over")
-            }
-            ActionError::AlreadyLeader(n) => write!(f, "{n} is the leader already"),
-            ActionError::TargetStopped(n) => {
-                write!(f, "{n} is stopped, so it cannot take over as leader")
-            }
-            ActionError::NotAVoter(n) => {
-                write!(
-                    f,
-                    "{n} does not vote in the configuration, so it cannot campaign"
-                )
-            }
-            ActionError::NotNextSlot { node, next } => {
-                write!(
-                    f,
-                    "servers are added in order: the next empty slot is {next}, not {node}"
-                )
-            }
-            ActionError::SlotsFull => write!(
-                f,
-                "all {MAX_SLOTS} slots hold a server already; remove one and add it back"
-            ),
-            ActionError::Change(refusal) => write!(f, "the leader refused: {refusal}"),
-            ActionError::NotAClientCommand => {
-                f.write_str("clients send SET, ADD or NO-OP; only a leader writes configurations")
-            }
-        }
+        f.write_str(&self.words().english())
     }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 impl std::error::Error for ActionError {}
 
 impl ActionError {
     /// Why, as the catalogue's words (`action-error.*`), for the page to say in the reader's
-    /// language. (`Display` says the same in English, for the embed API's host pages and tests.)
+    /// language. (`Display` is the English of the same words, for tests and tools.)
     pub fn words(&self) -> Words {
         let about = |key, node: &NodeId| Words::new(key).with("node", *node);
         let link =
@@ -272,9 +225,8 @@ impl ActionError {
             ActionError::MessageNotInFlight(id) => {
                 Words::new("action-error.not-in-flight").with("id", id.to_string())
             }
-            // The configuration's own reasons are still English (see `ConfigError`).
             ActionError::InvalidOption(e) => {
-                Words::new("action-error.invalid-option").with("error", e.to_string())
+                Words::new("action-error.invalid-option").with("error", e.words())
             }
             ActionError::NoLeader => Words::new("action-error.no-leader"),
             ActionError::AlreadyLeader(n) => about("action-error.already-leader", n),
@@ -316,15 +268,27 @@ pub enum ReplayError {
     },
 }
 
-impl std::fmt::Display for ReplayError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl ReplayError {
+    /// Why, as the catalogue's words (`replay-error.*`).
+    pub fn words(&self) -> Words {
         match self {
-            ReplayError::Config(e) => write!(f, "invalid configuration: {e}"),
-            ReplayError::Action { index, error } => write!(f, "action {}: {error}", index + 1),
+            ReplayError::Config(e) => Words::new("replay-error.config").with("error", e.words()),
+            ReplayError::Action { index, error } => Words::new("replay-error.action")
+                .with("action", index + 1)
+                .with("error", error.words()),
         }
     }
 }
 
+/// The English of [`ReplayError::words`] (native builds: the page says it in the reader's words).
+#[cfg(not(target_arch = "wasm32"))]
+impl std::fmt::Display for ReplayError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.words().english())
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
 impl std::error::Error for ReplayError {}
 
 /// The watchdog's limits: a run that passes one is stopped and reported as a

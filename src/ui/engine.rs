@@ -149,7 +149,7 @@ impl Engine {
                     &world.actions().to_vec(),
                     timeline_options(),
                 )
-                .map_err(|e| Words::new("notice.tour-handover").with("error", e.to_string()))?;
+                .map_err(|e| Words::new("notice.tour-handover").with("error", e.words()))?;
                 timeline.advance_to(world.now());
                 Ok(Engine::Timeline(Box::new(timeline)))
             }

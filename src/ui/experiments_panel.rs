@@ -122,7 +122,10 @@ pub fn ExperimentsPanel() -> Html {
                     });
                     error.set(None);
                 }
-                Err(e) => error.set(Some(format!("Cannot run this experiment: {e}."))),
+                Err(e) => error.set(Some(format!(
+                    "Cannot run this experiment: {}.",
+                    e.words().key
+                ))),
             }
             redraw.force_update();
         })

@@ -843,7 +843,9 @@ impl Sandbox {
                 self.auto_client = None;
                 self.playing = true;
             }
-            Err(error) => self.say("notice.lesson-failed", &[("error", &error)]),
+            Err(error) => {
+                self.say_words(Words::new("notice.lesson-failed").with("error", error.words()))
+            }
         }
     }
 
@@ -1057,7 +1059,9 @@ impl Sandbox {
                 step.answer = None;
                 self.playing = true;
             }
-            Some(Err(error)) => self.tell(capitalise(&error.to_string())),
+            Some(Err(error)) => {
+                self.say_words(Words::new("notice.tour-step-failed").with("error", error.words()))
+            }
             // The chapter is over: go on to the next chapter, if there is one.
             None => match self.neighbour_chapter(1) {
                 Some(next) => self.start_tour(next, 0),
@@ -1077,7 +1081,9 @@ impl Sandbox {
                 self.install(Engine::Tour(Box::new(TourStep::new(previous, world))));
                 self.playing = true;
             }
-            Some(Err(error)) => self.tell(capitalise(&error.to_string())),
+            Some(Err(error)) => {
+                self.say_words(Words::new("notice.tour-step-failed").with("error", error.words()))
+            }
             // At a chapter's first step, Back goes to the end of the previous chapter.
             None => {
                 if let Some(previous) = self.neighbour_chapter(-1) {
@@ -1103,7 +1109,9 @@ impl Sandbox {
                 self.script = Some(Script::new(&preset, broken));
                 self.playing = true;
             }
-            Err(error) => self.say("notice.scenario-failed", &[("error", &error)]),
+            Err(error) => {
+                self.say_words(Words::new("notice.scenario-failed").with("error", error.words()))
+            }
         }
     }
 
@@ -1149,7 +1157,7 @@ impl Sandbox {
             .map_err(|e| Value::from(e.words()))
             .and_then(|(config, actions)| {
                 Timeline::from_run_with(config, &actions, timeline_options())
-                    .map_err(|e| Value::from(e.to_string()))
+                    .map_err(|e| Value::from(e.words()))
             });
         match decoded {
             Ok(mut timeline) => {
@@ -1197,7 +1205,9 @@ impl Sandbox {
                 self.auto_client = None;
                 self.playing = false;
             }
-            Err(error) => self.say("notice.import-failed", &[("error", &error)]),
+            Err(error) => {
+                self.say_words(Words::new("notice.import-failed").with("error", error.words()))
+            }
         }
     }
 
@@ -1505,7 +1515,7 @@ impl Sandbox {
         let command: Command = match text.parse() {
             Ok(command) => command,
             Err(error) => {
-                self.tell(capitalise(&format!("{error}.")));
+                self.say_words(error.words());
                 return;
             }
         };
@@ -1583,7 +1593,9 @@ impl Sandbox {
                 self.install(Engine::Timeline(Box::new(timeline)));
                 self.script = None;
             }
-            Err(error) => self.say("notice.reset-failed", &[("error", &error)]),
+            Err(error) => {
+                self.say_words(Words::new("notice.reset-failed").with("error", error.words()))
+            }
         }
     }
 
@@ -1784,30 +1796,10 @@ fn apply_edit(step: &mut tour::Step, edit: &StepEdit) {
     });
 }
 
-/// The message with its first letter in capitals. Every message this gets is the crate's own
-/// English, starting with an ASCII letter (user text only ever appears quoted, later on), so
-/// ASCII upper-casing is enough; it also keeps Unicode's case tables (about 6 KB gzipped) out of
-/// the wasm bundle.
-fn capitalise(text: &str) -> String {
-    let mut text = text.to_string();
-    if let Some(first) = text.get_mut(..1) {
-        first.make_ascii_uppercase();
-    }
-    text
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::sim::SECOND;
-
-    #[test]
-    fn capitalise_upper_cases_the_first_letter_only() {
-        assert_eq!(capitalise("cannot reset: x."), "Cannot reset: x.");
-        assert_eq!(capitalise("\"abc\" is"), "\"abc\" is");
-        assert_eq!(capitalise("A is stopped"), "A is stopped");
-        assert_eq!(capitalise(""), "");
-    }
 
     fn sandbox() -> Sandbox {
         Sandbox::new(

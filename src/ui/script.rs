@@ -53,7 +53,7 @@ impl Script {
         engine.apply(timed.action.clone()).map_err(|e| {
             Words::new("notice.script-refused")
                 .with("step", timed.action.words())
-                .with("error", e.to_string())
+                .with("error", e.words())
         })
     }
 

@@ -327,13 +327,13 @@ pub fn load(text: &str) -> Parsed<Chapter> {
     let mut world = chapter.fresh_world().map_err(|e| {
         LessonError::at(
             0,
-            Words::new("lesson-error.settings").with("error", e.to_string()),
+            Words::new("lesson-error.settings").with("error", e.words()),
         )
     })?;
     for (i, step) in chapter.steps.iter().enumerate() {
         let at_step = |what: Words| LessonError::at(step.line, what);
         let entered_at = chapter.enter_step(i, &mut world).map_err(|e| {
-            at_step(Words::new("lesson-error.step-cannot-start").with("error", e.to_string()))
+            at_step(Words::new("lesson-error.step-cannot-start").with("error", e.words()))
         })?;
         // In slices of virtual time, so that a lesson that would spin is stopped early. A step
         // that reaches its limit is allowed (the page offers Next).
@@ -511,9 +511,8 @@ impl Reader {
         match config.validate() {
             Ok(()) => self.settings_error = None,
             Err(e) if self.settings_error.is_none() => {
-                self.settings_error = Some(
-                    line.error(Words::new("lesson-error.settings").with("error", e.to_string())),
-                );
+                self.settings_error =
+                    Some(line.error(Words::new("lesson-error.settings").with("error", e.words())));
             }
             Err(_) => {}
         }
@@ -874,7 +873,7 @@ fn send(line: &Line) -> Parsed<StepAction> {
         .join(" ")
         .parse()
         .map_err(|e: CommandParseError| {
-            line.error(Words::new("lesson-error.command").with("error", e.to_string()))
+            line.error(Words::new("lesson-error.command").with("error", e.words()))
         })?;
     if command == Command::NoOp {
         return Err(line.expected("lesson-error.want-command", 1));
