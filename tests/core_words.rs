@@ -342,3 +342,34 @@ fn refused_settings_and_mistyped_commands_say_why_in_every_language() {
         "“MUL”不是命令：请用 SET n、ADD n 或 GET。"
     );
 }
+
+#[test]
+fn a_configuration_names_its_learners_in_the_readers_words() {
+    use raftsim::raft::quorum::{Quorum, Voters};
+    use raftsim::raft::Membership;
+    use raftsim::sim::words::configuration;
+    let joint = Membership {
+        quorum: Quorum::joint(Voters::first(3), Voters::first(4)),
+        learners: Voters::first(0).with(NodeId(4)),
+    };
+    // The lesson files' syntax stays as it is; the page says "learning" in the reader's words.
+    assert_eq!(joint.to_string(), "A, B, C → A, B, C, D + E learning");
+    let said = configuration(&joint);
+    assert_eq!(
+        said.render(Some(&english())),
+        "A, B, C → A, B, C, D + E learning"
+    );
+    assert_eq!(
+        said.render(Some(&catalogue("es"))),
+        "A, B, C → A, B, C, D + E (en aprendizaje)"
+    );
+    assert_eq!(
+        said.render(Some(&catalogue("zh"))),
+        "A, B, C → A, B, C, D + E（学习者）"
+    );
+    let plain = Membership::simple(Voters::first(3));
+    assert_eq!(
+        configuration(&plain).render(Some(&catalogue("es"))),
+        "A, B, C"
+    );
+}

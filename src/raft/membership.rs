@@ -127,13 +127,24 @@ pub fn names(set: Voters) -> String {
         .join(", ")
 }
 
-impl std::fmt::Display for Membership {
-    /// "A, B, C", "A, B, C → A, B, C, D" while joint, with "+ D learning" for learners.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl Membership {
+    /// The voting servers as written in every language: "A, B, C", or "A, B, C → A, B, C, D"
+    /// while joint.
+    pub fn voters_text(&self) -> String {
+        let incoming = names(self.quorum.incoming());
         if self.is_joint() {
-            write!(f, "{} → ", names(self.quorum.outgoing()))?;
+            format!("{} → {incoming}", names(self.quorum.outgoing()))
+        } else {
+            incoming
         }
-        f.write_str(&names(self.quorum.incoming()))?;
+    }
+}
+
+/// As a lesson file writes it: [`Membership::voters_text`], then "+ D learning" for learners
+/// (the page says it in the reader's words: `sim::words::configuration`).
+impl std::fmt::Display for Membership {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.voters_text())?;
         if !self.learners.is_empty() {
             write!(f, " + {} learning", names(self.learners))?;
         }

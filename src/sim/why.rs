@@ -13,7 +13,7 @@ use std::hash::{Hash, Hasher};
 use super::config::Config;
 use super::network::DropReason;
 use super::trace::{TimerKind, TraceEvent, TraceKind};
-use super::words::Words;
+use super::words::{configuration, Value, Words};
 use super::world::Action;
 use crate::i18n::{fill, Catalogue};
 use crate::raft::{
@@ -449,6 +449,15 @@ pub fn explain(
                 put("kind", kind.name().to_string());
             }
             let rule = node_rule(e, f, cause, config, &mut put);
+            // A configuration with learners is said in the reader's words.
+            if let NodeEvent::ChangeStarted { config, .. }
+            | NodeEvent::ConfigCommitted { config, .. } = e
+            {
+                match configuration(config) {
+                    Value::Text(text) => put("config", text),
+                    Value::Words(words) => phrases.push(("config", words)),
+                }
+            }
             switched_off(trace, index, *node, rule, f, config).unwrap_or(rule)
         }
         TraceKind::MessageSent {
@@ -913,13 +922,12 @@ fn node_rule(
             put("term", term.to_string());
             Rule::Transfer
         }
-        NodeEvent::ChangeStarted { config, step, .. } => {
+        NodeEvent::ChangeStarted { step, .. } => {
             if let ChangeStep::Requested(MembershipChange::Add(n) | MembershipChange::Remove(n))
             | ChangeStep::Promote(n) = step
             {
                 put("server", n.name());
             }
-            put("config", config.to_string());
             put(
                 "step",
                 match step {
@@ -937,8 +945,7 @@ fn node_rule(
             put("term", term.to_string());
             Rule::Change
         }
-        NodeEvent::ConfigCommitted { config, index } => {
-            put("config", config.to_string());
+        NodeEvent::ConfigCommitted { index, .. } => {
             put("index", index.to_string());
             Rule::ConfigCommitted
         }

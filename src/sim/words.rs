@@ -5,7 +5,8 @@
 //! also have the sentences in English ([`Words::english`], and `Display`).
 
 use crate::i18n::{fill, Catalogue};
-use crate::raft::{CommandParseError, NodeId};
+use crate::raft::membership::names;
+use crate::raft::{CommandParseError, Membership, NodeId};
 
 /// A sentence of the catalogue with the values of its slots.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -148,6 +149,21 @@ pub fn english() -> &'static Catalogue {
 impl std::fmt::Display for Words {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.english())
+    }
+}
+
+/// A configuration in the reader's words: its voting servers as written in every language, and
+/// its learners, if any, as the catalogue says them (`config.learners`: "A, B, C + D learning").
+pub fn configuration(membership: &Membership) -> Value {
+    let voters = membership.voters_text();
+    if membership.learners.is_empty() {
+        Value::Text(voters)
+    } else {
+        Value::Words(
+            Words::new("config.learners")
+                .with("voters", voters)
+                .with("learners", names(membership.learners)),
+        )
     }
 }
 

@@ -38,6 +38,7 @@ use super::{say, words_markup};
 use crate::i18n::Catalogue;
 use crate::scenario::lesson::MAX_LESSON_BYTES;
 use crate::scenario::presets;
+use crate::sim::words::configuration;
 use crate::sim::Words;
 
 /// Reads the page's query string; outside a browser (or if the browser refuses) it is empty.
@@ -684,7 +685,7 @@ pub fn App() -> Html {
                                 if !config_plain {
                                     { " · " }
                                     <span class="cluster-config" data-testid="cluster-config" data-committed={config_committed.to_string()}>
-                                        { membership.to_string() }
+                                        { configuration(&membership).render(s.words()) }
                                     </span>
                                     if !config_committed { { " " }{ say(s.words(), "ui.not-committed") } }
                                 }
