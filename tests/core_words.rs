@@ -12,9 +12,17 @@ use raftsim::sim::{
 };
 
 /// The key families the core words its sentences with.
-const FAMILIES: [&str; 9] = [
+const FAMILIES: [&str; 17] = [
     "action.",
     "action-error.",
+    "config-error.",
+    "config.learners",
+    "tour-error.",
+    "command-error.",
+    "replay-error.",
+    "import-error.",
+    "json.",
+    "experiment-error.",
     "option.",
     "violation.",
     "property-name.",
@@ -55,11 +63,15 @@ fn keys_in_the_core() -> BTreeSet<String> {
     keys
 }
 
-/// The `{slots}` of a text.
+/// The names of the `{slots}` of a text (a plural slot `{name|…}` by its name: its forms are the
+/// language's own).
 fn slots(text: &str) -> BTreeSet<&str> {
     text.split('{')
         .skip(1)
-        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+        .filter_map(|rest| {
+            rest.split_once('}')
+                .map(|(inside, _)| raftsim::i18n::slot(inside).0)
+        })
         .collect()
 }
 
@@ -371,5 +383,24 @@ fn a_configuration_names_its_learners_in_the_readers_words() {
     assert_eq!(
         configuration(&plain).render(Some(&catalogue("es"))),
         "A, B, C"
+    );
+}
+
+#[test]
+fn counts_take_the_plural_form_of_the_language() {
+    let attempts = |n: u32, language: &str| {
+        OptionChange::ClientMaxAttempts(n)
+            .words()
+            .render(Some(&catalogue(language)))
+    };
+    assert_eq!(attempts(1, "en"), "clients give up after 1 attempt");
+    assert_eq!(attempts(3, "en"), "clients give up after 3 attempts");
+    assert_eq!(attempts(1, "es"), "los clientes desisten tras 1 intento");
+    assert_eq!(attempts(3, "es"), "los clientes desisten tras 3 intentos");
+    assert_eq!(attempts(1, "zh"), "客户端尝试 1 次后放弃");
+    let snapshots = OptionChange::SnapshotThreshold(1).words();
+    assert_eq!(
+        snapshots.render(Some(&english())),
+        "servers snapshot every 1 applied entry"
     );
 }

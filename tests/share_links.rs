@@ -140,7 +140,7 @@ fn hostile_links_get_clear_errors() {
     assert!(msg("1.A").contains("length"));
     let b64 = |bytes: &[u8]| format!("1.{}", base64url_encode(bytes));
     // Trailing bytes.
-    assert!(msg(&b64(&[0, 0, 7])).contains("unexpected bytes"));
+    assert!(msg(&b64(&[0, 0, 7])).contains("1 unexpected byte follows"));
     // A varint of eleven bytes.
     assert!(msg(&b64(&[
         1, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01
@@ -165,8 +165,8 @@ fn hostile_links_get_clear_errors() {
     // An unknown config field bit.
     assert!(msg(&b64(&[0x80, 0x80, 0x80, 0x01, 0])).contains("newer"));
     // Cluster size 0 and 52: invalid configs.
-    assert!(msg(&b64(&[2, 0, 0])).contains("cluster size 0"));
-    assert!(msg(&b64(&[2, 52, 0])).contains("cluster size 52"));
+    assert!(msg(&b64(&[2, 0, 0])).contains("a cluster of 0 servers"));
+    assert!(msg(&b64(&[2, 52, 0])).contains("a cluster of 52 servers"));
     // Stop(node 5) in a 3-node cluster.
     assert!(msg(&b64(&[0, 1, 0, 0, 5])).contains("server F"));
     // Submit from client 9 of 2.

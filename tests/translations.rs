@@ -16,11 +16,15 @@ fn catalogue(lang: &str) -> Catalogue {
     Catalogue::parse(&text)
 }
 
-/// The `{name}` slots of a text.
+/// The names of the `{name}` slots of a text (a plural slot `{name|…}` by its name: a language
+/// may have other forms, or none).
 fn slots(text: &str) -> BTreeSet<&str> {
     text.split('{')
         .skip(1)
-        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+        .filter_map(|rest| {
+            rest.split_once('}')
+                .map(|(inside, _)| raftsim::i18n::slot(inside).0)
+        })
         .collect()
 }
 

@@ -215,7 +215,6 @@ fn busy_clients(sandbox: &Sandbox) -> Vec<String> {
             });
             let behind = match client.queued().count() {
                 0 => String::new(),
-                1 => say(words, "ui.client-queued-one"),
                 n => say_with(words, "ui.client-queued", &[("count", &n)]),
             };
             Some(say_with(

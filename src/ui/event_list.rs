@@ -59,13 +59,17 @@ pub fn say_with(words: Option<&Catalogue>, key: &str, values: &[(&str, &dyn Disp
         out.push_str(&rest[..open]);
         rest = &rest[open + 1..];
         let slot = rest.find('}').and_then(|close| {
-            let name = &rest[..close];
+            let (name, forms) = crate::i18n::slot(&rest[..close]);
             let value = values.iter().find(|(n, _)| *n == name)?.1;
-            Some((close, value))
+            Some((close, value, forms))
         });
         match slot {
-            Some((close, value)) => {
+            Some((close, value, None)) => {
                 let _ = write!(out, "{value}");
+                rest = &rest[close + 1..];
+            }
+            Some((close, value, Some(forms))) => {
+                out += crate::i18n::plural(forms, &value.to_string());
                 rest = &rest[close + 1..];
             }
             // An unknown slot stays as it is, so a mistake shows rather than vanishes.

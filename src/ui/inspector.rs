@@ -235,14 +235,9 @@ fn client_details(world: &World, id: ClientId, words: Option<&Catalogue>) -> Str
             }
             OpOutcome::Failed => say(words, "ui.op-failed"),
         };
-        let key = if op.attempts == 1 {
-            "ui.client-op-one"
-        } else {
-            "ui.client-op"
-        };
         let line = say_with(
             words,
-            key,
+            "ui.client-op",
             &[
                 ("seq", &op.seq),
                 ("command", &op.command),

@@ -107,11 +107,9 @@ pub fn invariants_panel(world: &World, folded: bool, words: Option<&Catalogue>) 
         .enumerate()
         .map(|(i, name)| property_row(world, i, name, words))
         .collect();
-    let count = violations.len().to_string();
     let summary = match violations.len() {
         0 => say_with(words, "ui.invariants-ok", &[("count", &PROPERTIES.len())]),
-        1 => say_with(words, "ui.invariants-one", &[("count", &count)]),
-        _ => say_with(words, "ui.invariants-many", &[("count", &count)]),
+        n => say_with(words, "ui.invariants-violated", &[("count", &n)]),
     };
     let open = !folded || !all_ok;
     let title = say(words, "ui.safety-monitor");

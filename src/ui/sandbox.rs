@@ -1902,9 +1902,14 @@ mod tests {
         let mut slots: Vec<&str> = text
             .split('{')
             .skip(1)
-            .filter_map(|s| s.split_once('}').map(|(name, _)| name))
+            .filter_map(|s| {
+                s.split_once('}')
+                    .map(|(inside, _)| crate::i18n::slot(inside).0)
+            })
             .collect();
+        // A plural slot by its name: its forms are the language's own.
         slots.sort_unstable();
+        slots.dedup();
         let mut markup = Vec::new();
         for (i, _) in text.match_indices('<') {
             let tag = &text[i + 1..];
