@@ -141,3 +141,25 @@ fn every_catalogue_fits_what_the_page_reads() {
         );
     }
 }
+
+#[test]
+fn plural_forms_are_plain_words() {
+    // A plural slot's form is put in as it is: a `{slot}` inside one would never be filled.
+    for lang in LANGUAGES {
+        let words = catalogue(lang);
+        for key in words.keys() {
+            let text = words.get(key).unwrap_or_default();
+            let mut rest = text;
+            while let Some(open) = rest.find('{') {
+                let after = &rest[open + 1..];
+                let close = after.find('}').unwrap_or(after.len());
+                let nested = after.find('{').is_some_and(|inner| inner < close);
+                assert!(
+                    !(nested && after[..close].contains('|')),
+                    "{lang}: {key}: a plural form holds a slot: {text}"
+                );
+                rest = &after[close..];
+            }
+        }
+    }
+}
