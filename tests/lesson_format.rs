@@ -755,7 +755,7 @@ const ERRORS: &[(&str, usize, &str)] = &[
     (
         "title T\ntimeout E 300 ms\nservers 5\nstep\nsay S\n",
         2,
-        "E is not one of the 3 servers (a \"servers\" line comes first)",
+        "E is not in the cluster of 3 servers (a \"servers\" line comes first)",
     ),
     (
         "title T\nclients 17\nstep\nsay S\n",
