@@ -229,6 +229,8 @@ for (const [width, height, query, minCluster] of [
     expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
     // (A step that asks a question shows the question in the caption's place until answered.)
     const caption = page.locator('[data-testid="tour-caption"], [data-testid="scenario-caption"], [data-testid="tour-question-text"]');
+    // The chapter's file is fetched after the page starts: under load it may come a moment later.
+    await caption.first().waitFor();
     await expectOnScreen(caption, 'caption');
     const brand = await seen(page.getByTestId('brand'));
     const text = await seen(caption);
