@@ -422,13 +422,11 @@ impl Sandbox {
             words_request: cfg!(target_arch = "wasm32"),
             words_failed: false,
         };
-        // The lesson studio opens with its recorder.
+        // The lesson studio opens with its recorder (its title left empty: the draft is called
+        // `ui.untitled-lesson` in the reader's words until the teacher names it).
         #[cfg(feature = "studio")]
         {
-            sandbox.recorder = Some(Recorder {
-                title: "My lesson".to_string(),
-                ..Recorder::default()
-            });
+            sandbox.recorder = Some(Recorder::default());
         }
         if let Some(code) = &params.run {
             sandbox.open_shared_run(code, params.at);
@@ -856,10 +854,7 @@ impl Sandbox {
             UiCommand::ToggleRecorder => {
                 self.recorder = match self.recorder {
                     Some(_) => None,
-                    None => Some(Recorder {
-                        title: "My lesson".to_string(),
-                        ..Recorder::default()
-                    }),
+                    None => Some(Recorder::default()),
                 }
             }
             UiCommand::RecorderTitle(title) => {
@@ -913,7 +908,7 @@ impl Sandbox {
         };
         chapter.title = recorder.title.trim().to_string();
         if chapter.title.is_empty() {
-            chapter.title = "My lesson".to_string();
+            chapter.title = super::say(self.words(), "ui.untitled-lesson");
         }
         chapter.slug = lesson_id(&chapter.title);
         for (step, edit) in chapter.steps.iter_mut().zip(&recorder.edits) {
