@@ -450,10 +450,14 @@ pub fn explain(
             }
             let rule = node_rule(e, f, cause, config, &mut put);
             // A configuration with learners is said in the reader's words.
-            if let NodeEvent::ChangeStarted { config, .. }
-            | NodeEvent::ConfigCommitted { config, .. } = e
+            if let NodeEvent::ChangeStarted {
+                config: membership, ..
+            }
+            | NodeEvent::ConfigCommitted {
+                config: membership, ..
+            } = e
             {
-                match configuration(config) {
+                match configuration(membership) {
                     Value::Text(text) => put("config", text),
                     Value::Words(words) => phrases.push(("config", words)),
                 }
