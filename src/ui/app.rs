@@ -49,7 +49,8 @@ pub(crate) fn page_query() -> String {
 
 /// The reader's language (see `language::choose`): the URL's `lang`, else the browser's, else
 /// English; and whether the URL asked for one the site does not have. `<html lang>` says it.
-fn page_language() -> (&'static str, bool) {
+/// The Experiments page chooses its language the same way.
+pub(crate) fn page_language() -> (&'static str, bool) {
     let query = page_query();
     let asked = query
         .trim_start_matches('?')
