@@ -125,7 +125,7 @@ fn embed_dialog(s: &Sandbox, open: &UseStateHandle<bool>) -> Html {
         state_query: embed_query(s),
     };
     let open = open.clone();
-    html! { <EmbedDialog {source} on_close={Callback::from(move |_: ()| open.set(false))} /> }
+    html! { <EmbedDialog {source} on_close={Callback::from(move |_: ()| open.set(false))} words={s.shared_words()} /> }
 }
 
 #[cfg(not(feature = "studio"))]
@@ -833,7 +833,7 @@ fn recorder_view(s: &Sandbox, dispatch: &Callback<UiCommand>) -> Html {
     };
     html! {
         <RecorderPanel {lesson} edits={recorder.edits.clone()} title={recorder.title.clone()}
-                       live={recorder.lesson.is_none()} dispatch={dispatch.clone()} />
+                       live={recorder.lesson.is_none()} dispatch={dispatch.clone()} words={s.shared_words()} />
     }
 }
 
