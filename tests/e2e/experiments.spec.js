@@ -52,10 +52,9 @@ test('the experiments page speaks Spanish, with its decimal comma, and leads bac
   await page.getByTestId('experiment-graph').selectOption('bottom');
   await page.getByTestId('experiment-trials').selectOption('50');
   await page.getByTestId('experiment-run').click();
-  await expect(page.getByTestId('experiment-stop')).toHaveText('Detener');
   const status = page.getByTestId('experiment-status');
   await expect(status).toHaveAttribute('data-finished', 'true', { timeout: 60_000 });
-  // "250 de 250 ensayos, 1,3 s, 190 ensayos/s — terminado": the seconds with a decimal comma.
+  // "250 de 250 ensayos, 0,1 s, 4130 ensayos/s — terminado": the seconds with a decimal comma.
   await expect(status).toHaveText(/^250 de 250 ensayos, \d+,\d s, \d+ ensayos\/s — terminado$/);
   await expect(page.getByTestId('experiment-csv')).toHaveText('Exportar CSV');
   await expect(page.getByTestId('experiment-table').locator('thead th').first()).toHaveText('tiempos de espera');
@@ -79,6 +78,11 @@ test('the experiments page speaks Chinese, and its language menu keeps the other
   await expect(page.getByRole('heading', { level: 2 })).toHaveText('实验：集群会有多久没有领导者？');
   await expect(page.getByTestId('experiment-run')).toHaveText('运行');
   await expect(page).toHaveTitle('raftsim：实验');
+  // A long run (6,000 trials, a second or more) shows its Stop button while it runs.
+  await page.getByTestId('experiment-trials').selectOption('1000');
+  await page.getByTestId('experiment-run').click();
+  await expect(page.getByTestId('experiment-stop')).toHaveText('停止');
+  await expect(page.getByTestId('experiment-status')).toContainText('次试验，用时');
   await page.getByTestId('language').getByRole('link', { name: 'English' }).click();
   await expect(page).toHaveURL(/\/experiments\/\?theme=dark&lang=en$/);
   await expect(page.getByTestId('experiment-run')).toHaveText('Run');
