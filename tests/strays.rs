@@ -41,82 +41,12 @@ const KNOWN: &[(&str, &str)] = &[
         "src/ui/embed_api.rs",
         r#"the text \"command\", e.g. \"SET 5\""#,
     ),
-    // The studio's Embed dialog: the teachers' page, its own bundle, not translated yet.
-    (
-        "src/ui/embed_dialog.rs",
-        r#"<iframe src=\"{}\" width=\"{}\" height=\"#,
-    ),
-    ("src/ui/embed_dialog.rs", r#"Close"#),
-    ("src/ui/embed_dialog.rs", r#"Controls shown"#),
-    ("src/ui/embed_dialog.rs", r#"Copied ✓"#),
-    ("src/ui/embed_dialog.rs", r#"Copy snippet"#),
-    ("src/ui/embed_dialog.rs", r#"Embed in a course page"#),
-    ("src/ui/embed_dialog.rs", r#"Embed this simulation"#),
-    ("src/ui/embed_dialog.rs", r#"Height"#),
-    ("src/ui/embed_dialog.rs", r#"Open embed in a new tab"#),
-    (
-        "src/ui/embed_dialog.rs",
-        r#"Paste this into any web page. It shows t"#,
-    ),
-    ("src/ui/embed_dialog.rs", r#"Preview"#),
-    (
-        "src/ui/embed_dialog.rs",
-        r#"Preview of the embedded simulator"#,
-    ),
-    ("src/ui/embed_dialog.rs", r#"Start playing"#),
-    (
-        "src/ui/embed_dialog.rs",
-        r#"The code to paste into your page"#,
-    ),
-    ("src/ui/embed_dialog.rs", r#"Theme"#),
-    ("src/ui/embed_dialog.rs", r#"Width"#),
-    // The Experiments page (its own bundle): not translated yet.
+    // The Experiments page says so when its catalogue could not be fetched: without it there
+    // are no other words to say it in (deliberate, as on the simulator's page: sandbox.rs).
     (
         "src/ui/experiments_panel.rs",
-        r#"Cannot run this experiment: {}."#,
+        r#"The page's words could not be loaded: {r"#,
     ),
-    (
-        "src/ui/experiments_panel.rs",
-        r#"Cumulative share of trials with a new le"#,
-    ),
-    ("src/ui/experiments_panel.rs", r#"Curves"#),
-    ("src/ui/experiments_panel.rs", r#"Experiments"#),
-    (
-        "src/ui/experiments_panel.rs",
-        r#"Experiments: how long is a cluster witho"#,
-    ),
-    (
-        "src/ui/experiments_panel.rs",
-        r#"Experiments: the paper's election measur"#,
-    ),
-    ("src/ui/experiments_panel.rs", r#"Export CSV"#),
-    ("src/ui/experiments_panel.rs", r#"Graph"#),
-    (
-        "src/ui/experiments_panel.rs",
-        r#"Randomness (150–150 … 150–300 ms)"#,
-    ),
-    ("src/ui/experiments_panel.rs", r#"Run"#),
-    (
-        "src/ui/experiments_panel.rs",
-        r#"Speed (12–24 … 150–300 ms)"#,
-    ),
-    ("src/ui/experiments_panel.rs", r#"Stop"#),
-    (
-        "src/ui/experiments_panel.rs",
-        r#"The paper's Figure 16: five servers, a l"#,
-    ),
-    ("src/ui/experiments_panel.rs", r#"Trials per curve"#),
-    (
-        "src/ui/experiments_panel.rs",
-        r#"elections that needed more than one term"#,
-    ),
-    ("src/ui/experiments_panel.rs", r#"no leader within the cap"#),
-    ("src/ui/experiments_panel.rs", r#"time without a leader"#),
-    (
-        "src/ui/experiments_panel.rs",
-        r#"{done} of {total} trials, {} s, {} trial"#,
-    ),
-    ("src/ui/experiments_panel.rs", r#"◂ Simulator"#),
     // Why a file could not be fetched, when there is no catalogue to say it in: exactly when
     // the catalogue itself could not be fetched (a lesson's reason comes from `fetch.*`).
     ("src/ui/lesson_fetch.rs", r#"it is not on this site"#),
@@ -134,79 +64,12 @@ const KNOWN: &[(&str, &str)] = &[
         "src/ui/panic_report.rs",
         r#"raftsim hit an internal error and stoppe"#,
     ),
-    // The studio's lesson recorder: not translated yet.
-    (
-        "src/ui/recorder_panel.rs",
-        r#"A question before this step (optional)"#,
-    ),
-    (
-        "src/ui/recorder_panel.rs",
-        r#"Click the server that leads when the ste"#,
-    ),
-    ("src/ui/recorder_panel.rs", r#"Close the recorder"#),
-    (
-        "src/ui/recorder_panel.rs",
-        r#"Each thing you do to the cluster starts "#,
-    ),
-    (
-        "src/ui/recorder_panel.rs",
-        r#"Editing the lesson's words. (Record agai"#,
-    ),
-    ("src/ui/recorder_panel.rs", r#"Ends a second later"#),
-    ("src/ui/recorder_panel.rs", r#"Ends on a split vote"#),
-    (
-        "src/ui/recorder_panel.rs",
-        r#"Ends when a leader is elected"#,
-    ),
-    (
-        "src/ui/recorder_panel.rs",
-        r#"Ends when client 1 has its answer"#,
-    ),
-    (
-        "src/ui/recorder_panel.rs",
-        r#"Ends when every log is the same"#,
-    ),
-    (
-        "src/ui/recorder_panel.rs",
-        r#"Ends when the run went on (exact replay)"#,
-    ),
-    (
-        "src/ui/recorder_panel.rs",
-        r#"Ends when two servers think they lead"#,
-    ),
-    ("src/ui/recorder_panel.rs", r#"Lesson recorder"#),
-    ("src/ui/recorder_panel.rs", r#"No is right"#),
-    ("src/ui/recorder_panel.rs", r#"Open a lesson file…"#),
-    (
-        "src/ui/recorder_panel.rs",
-        r#"Or give the lesson itself as a link:"#,
-    ),
-    ("src/ui/recorder_panel.rs", r#"Preview"#),
-    (
-        "src/ui/recorder_panel.rs",
-        r#"Put {file} next to the app, and embed it"#,
-    ),
-    ("src/ui/recorder_panel.rs", r#"The right answer"#),
-    ("src/ui/recorder_panel.rs", r#"The step ends"#),
-    ("src/ui/recorder_panel.rs", r#"What the student sees"#),
-    (
-        "src/ui/recorder_panel.rs",
-        r#"Why (shown after the answer)"#,
-    ),
-    ("src/ui/recorder_panel.rs", r#"Yes is right"#),
     // Said when the catalogue itself could not be loaded (deliberate), and a placeholder path.
     (
         "src/ui/sandbox.rs",
         r#"The page's words could not be loaded: {r"#,
     ),
     ("src/ui/sandbox.rs", r#"in this link"#),
-    // The studio's import and record buttons (the simulator's page has them from the catalogue).
-    ("src/ui/share_panel.rs", r#"Import JSON…"#),
-    ("src/ui/share_panel.rs", r#"Record a lesson…"#),
-    (
-        "src/ui/share_panel.rs",
-        r#"Turn what you do to the cluster into a l"#,
-    ),
 ];
 
 /// Little English words: one of them among three or more words makes a literal prose.

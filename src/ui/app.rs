@@ -50,7 +50,8 @@ pub(crate) fn page_query() -> String {
 
 /// The reader's language (see `language::choose`): the URL's `lang`, else the browser's, else
 /// English; and whether the URL asked for one the site does not have. `<html lang>` says it.
-fn page_language() -> (&'static str, bool) {
+/// The Experiments page chooses its language the same way.
+pub(crate) fn page_language() -> (&'static str, bool) {
     let query = page_query();
     let asked = query
         .trim_start_matches('?')
@@ -125,7 +126,7 @@ fn embed_dialog(s: &Sandbox, open: &UseStateHandle<bool>) -> Html {
         state_query: embed_query(s),
     };
     let open = open.clone();
-    html! { <EmbedDialog {source} on_close={Callback::from(move |_: ()| open.set(false))} /> }
+    html! { <EmbedDialog {source} on_close={Callback::from(move |_: ()| open.set(false))} words={s.shared_words()} /> }
 }
 
 #[cfg(not(feature = "studio"))]
@@ -833,7 +834,7 @@ fn recorder_view(s: &Sandbox, dispatch: &Callback<UiCommand>) -> Html {
     };
     html! {
         <RecorderPanel {lesson} edits={recorder.edits.clone()} title={recorder.title.clone()}
-                       live={recorder.lesson.is_none()} dispatch={dispatch.clone()} />
+                       live={recorder.lesson.is_none()} dispatch={dispatch.clone()} words={s.shared_words()} />
     }
 }
 

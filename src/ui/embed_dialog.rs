@@ -8,8 +8,14 @@ use web_sys::{
 };
 use yew::prelude::*;
 
+use std::rc::Rc;
+
+use crate::i18n::Catalogue;
+
+use super::event_list::escape;
 use super::hooks::{use_mount_listener, use_state_from};
 use super::params::{Controls, Theme, CONTROL_NAMES};
+use super::say;
 
 /// What the embedded page should show, besides the options chosen in the dialog.
 #[derive(Clone, Debug, PartialEq)]
@@ -81,14 +87,16 @@ pub fn embed_url(source: &EmbedSource, options: &EmbedOptions) -> String {
     format!("{}?{}", source.base_url, query.join("&"))
 }
 
-/// The snippet to paste into a page.
-pub fn iframe_snippet(url: &str, options: &EmbedOptions) -> String {
+/// The snippet to paste into a page; `title` names the frame for a screen reader (the
+/// catalogue's `embed.frame-title`, in the teacher's language).
+pub fn iframe_snippet(url: &str, title: &str, options: &EmbedOptions) -> String {
     format!(
-        "<iframe src=\"{}\" width=\"{}\" height=\"{}\" title=\"raftsim: Raft consensus simulator\" \
+        "<iframe src=\"{}\" width=\"{}\" height=\"{}\" title=\"{}\" \
          style=\"border:1px solid #ccc;border-radius:8px;max-width:100%\" loading=\"lazy\"></iframe>",
-        super::event_list::escape(url),
+        escape(url),
         options.width,
-        options.height
+        options.height,
+        escape(title)
     )
 }
 
@@ -99,6 +107,8 @@ pub struct EmbedDialogProps {
     pub source: EmbedSource,
     /// Called to close the dialog.
     pub on_close: Callback<()>,
+    /// The page's words (see `Sandbox::shared_words`); none until they have come.
+    pub words: Option<Rc<Catalogue>>,
 }
 
 /// The dialog.
@@ -107,8 +117,13 @@ pub fn EmbedDialog(props: &EmbedDialogProps) -> Html {
     let options = use_state(EmbedOptions::default);
     let snippet_ref = use_node_ref();
     let copied = use_state_from(false);
+    let w = props.words.as_deref();
     let url = embed_url(&props.source, &options);
-    let snippet = iframe_snippet(&url, &options);
+    // The frame's name, "raftsim" until the words come.
+    let frame_title = Some(say(w, "embed.frame-title"))
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(|| "raftsim".to_string());
+    let snippet = iframe_snippet(&url, &frame_title, &options);
     let dialog_ref = use_node_ref();
 
     // Escape closes the dialog, wherever the focus is inside it (the help says so). Focus moves
@@ -180,8 +195,10 @@ pub fn EmbedDialog(props: &EmbedDialogProps) -> Html {
             next.controls = next.controls.with(name, !on);
             options.set(next);
         });
+        // Named in the reader's words; the snippet says `controls=` with these names.
         html! {
-            <label class="check compact"><input type="checkbox" checked={on} onchange={toggle} />{ name }</label>
+            <label class="check compact" data-control={name}><input type="checkbox" checked={on} onchange={toggle} />
+                { say(w, &format!("embed.control.{name}")) }</label>
         }
     });
     let copy = {
@@ -203,33 +220,35 @@ pub fn EmbedDialog(props: &EmbedDialogProps) -> Html {
     };
     let theme_value = options.theme.attribute().unwrap_or("auto");
     html! {
-        <div class="overlay" role="dialog" aria-modal="true" aria-label="Embed this simulation" data-testid="embed-dialog">
+        <div class="overlay" role="dialog" aria-modal="true" aria-label={say(w, "embed.label")} data-testid="embed-dialog">
             <div class="dialog wide" ref={dialog_ref} tabindex="-1">
-                <h2>{ "Embed in a course page" }</h2>
-                <p class="hint">{ "Paste this into any web page. It shows the current run; nothing is loaded from anywhere but this site." }</p>
+                <h2>{ say(w, "embed.heading") }</h2>
+                <p class="hint">{ say(w, "embed.hint") }</p>
                 <div class="settings-grid">
-                    <label class="field small"><span>{ "Width" }</span>
+                    <label class="field small"><span>{ say(w, "embed.width") }</span>
                         <input type="number" min="200" ~defaultValue={options.width.to_string()} onchange={set_size(true)} /></label>
-                    <label class="field small"><span>{ "Height" }</span>
+                    <label class="field small"><span>{ say(w, "embed.height") }</span>
                         <input type="number" min="200" ~defaultValue={options.height.to_string()} onchange={set_size(false)} /></label>
-                    <label class="field small"><span>{ "Theme" }</span>
+                    <label class="field small"><span>{ say(w, "embed.theme") }</span>
                         <select onchange={on_theme}>
-                            { for ["auto", "light", "dark"].iter().map(|t| html! { <option value={*t} selected={*t == theme_value}>{ *t }</option> }) }
+                            { for ["auto", "light", "dark"].iter().map(|t| html! {
+                                <option value={*t} selected={*t == theme_value}>{ say(w, &format!("embed.theme-{t}")) }</option>
+                            }) }
                         </select>
                     </label>
-                    <label class="check"><input type="checkbox" checked={options.autoplay} onchange={on_autoplay} />{ "Start playing" }</label>
+                    <label class="check"><input type="checkbox" checked={options.autoplay} onchange={on_autoplay} />{ say(w, "embed.autoplay") }</label>
                 </div>
-                <fieldset class="control-choice"><legend>{ "Controls shown" }</legend>{ for control_boxes }</fieldset>
-                <textarea class="snippet" data-testid="embed-snippet" aria-label="The code to paste into your page" ref={snippet_ref} readonly=true rows="4" value={snippet.clone()} />
+                <fieldset class="control-choice"><legend>{ say(w, "embed.controls") }</legend>{ for control_boxes }</fieldset>
+                <textarea class="snippet" data-testid="embed-snippet" aria-label={say(w, "embed.snippet")} ref={snippet_ref} readonly=true rows="4" value={snippet.clone()} />
                 <div class="button-row">
-                    <button class="btn primary" data-testid="btn-copy-snippet" onclick={copy}>{ if *copied { "Copied ✓" } else { "Copy snippet" } }</button>
-                    <a class="btn" href={url.clone()} target="_blank" rel="noopener">{ "Open embed in a new tab" }</a>
-                    <button class="btn" data-testid="btn-close-embed" onclick={close}>{ "Close" }</button>
+                    <button class="btn primary" data-testid="btn-copy-snippet" onclick={copy}>{ say(w, if *copied { "embed.copied" } else { "embed.copy" }) }</button>
+                    <a class="btn" href={url.clone()} target="_blank" rel="noopener">{ say(w, "embed.open") }</a>
+                    <button class="btn" data-testid="btn-close-embed" onclick={close}>{ say(w, "ui.close") }</button>
                 </div>
-                <h3>{ "Preview" }</h3>
-                <div class="embed-preview" tabindex="0" role="region" aria-label="Preview">
+                <h3>{ say(w, "embed.preview") }</h3>
+                <div class="embed-preview" tabindex="0" role="region" aria-label={say(w, "embed.preview")}>
                     <iframe data-testid="embed-preview" src={url} width={options.width.to_string()} height={options.height.to_string()}
-                            title="Preview of the embedded simulator" loading="lazy"></iframe>
+                            title={say(w, "embed.preview-title")} loading="lazy"></iframe>
                 </div>
             </div>
         </div>
@@ -288,11 +307,16 @@ mod tests {
 
     #[test]
     fn the_snippet_escapes_the_url() {
-        let snippet = iframe_snippet("https://x/?a=1&b=\"2\"", &EmbedOptions::default());
+        let snippet = iframe_snippet(
+            "https://x/?a=1&b=\"2\"",
+            "raftsim: \"Raft\" & more",
+            &EmbedOptions::default(),
+        );
         assert!(
             snippet.contains("src=\"https://x/?a=1&amp;b=&quot;2&quot;\""),
             "{snippet}"
         );
         assert!(snippet.contains("width=\"640\" height=\"480\""));
+        assert!(snippet.contains("title=\"raftsim: &quot;Raft&quot; &amp; more\""));
     }
 }

@@ -12,10 +12,14 @@ use std::rc::Rc;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
+use crate::i18n::Catalogue;
 use crate::sim::experiment::{to_csv, ExperimentRun, ExperimentSpec, SeriesResult};
+use crate::sim::Words;
 
+use super::event_list::{command_of, escape, markup, say_with};
 use super::frame_probe::now_ms;
 use super::hooks::{use_animation_frame, use_state_from};
+use super::{language, lesson_fetch, say, words_markup};
 
 /// How long one animation frame may spend on trials, in milliseconds.
 const SLICE_BUDGET_MS: f64 = 10.0;
@@ -49,36 +53,116 @@ struct Running {
     elapsed_ms: f64,
 }
 
+/// The page's words: not yet come, the catalogue, or why it could not be fetched (in English:
+/// there is no catalogue to say it in).
+type PageWords = Option<Result<Rc<Catalogue>, String>>;
+
 /// The Experiments page: a header that leads back to the simulator, and the panel. The page's
-/// `theme` parameter works as on the simulator's page.
+/// `theme` and `lang` parameters work as on the simulator's page: the words come from the
+/// catalogue of the reader's language (`i18n/<lang>.txt`, next to the page), and until they
+/// have come the page shows no words rather than English.
 #[component]
 pub fn ExperimentsPage() -> Html {
-    let theme = use_memo((), |_| {
-        super::params::parse_query(&super::app::page_query())
-            .0
-            .theme
+    let url = use_memo((), |_| {
+        let query = super::app::page_query();
+        let theme = super::params::parse_query(&query).0.theme;
+        let asked = query
+            .trim_start_matches('?')
+            .split('&')
+            .any(|pair| pair.starts_with("lang="));
+        (theme, super::app::page_language(), asked)
     });
-    use_effect_with(*theme, |theme| super::app::apply_theme(*theme));
+    let (theme, (lang, unknown), asked) = *url;
+    use_effect_with(theme, |theme| super::app::apply_theme(*theme));
+    let words = use_state_from(PageWords::None);
+    {
+        let words = words.clone();
+        use_effect_with((), move |_| {
+            let path = language::catalogue_path(lang);
+            lesson_fetch::fetch_lesson(path, language::MAX_CATALOGUE_BYTES, move |result| {
+                words.set(Some(
+                    result
+                        .map(|text| {
+                            let catalogue = Catalogue::parse(&text);
+                            language::use_decimal_mark(&catalogue);
+                            if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+                                document.set_title(&say(Some(&catalogue), "exp.title"));
+                            }
+                            Rc::new(catalogue)
+                        })
+                        .map_err(|failure| failure.english()),
+                ));
+            });
+        });
+    }
+    // The language menu's links (`ui.language-menu`) open this page again in that language,
+    // with its other parameters.
+    let on_language = Callback::from(|e: MouseEvent| {
+        if let (Some(code), Some(location)) = (
+            command_of(&e).strip_prefix("lang-").map(str::to_string),
+            web_sys::window().map(|w| w.location()),
+        ) {
+            e.prevent_default();
+            let query = super::app::page_query();
+            let _ = location.replace(&language::with_language(&query, &code));
+        }
+    });
+    // Back to the simulator in the language asked for here.
+    let simulator = if asked {
+        format!("../?lang={lang}")
+    } else {
+        "../".to_string()
+    };
+    let catalogue = match &*words {
+        Some(Ok(catalogue)) => Some(catalogue.clone()),
+        _ => None,
+    };
+    let w = catalogue.as_deref();
     html! {
         <div class="app" data-testid="app">
-            <header class="app-header">
+            <header class="app-header" onclick={on_language}>
                 <h1 class="brand" data-testid="brand">{ "raftsim" }</h1>
-                <p class="tagline">{ "Experiments: the paper's election measurements, on the simulator." }</p>
-                <a class="btn" data-testid="btn-simulator" href="../">{ "◂ Simulator" }</a>
+                if w.is_some() {
+                    <p class="tagline">{ say(w, "exp.tagline") }</p>
+                    <a class="btn" data-testid="btn-simulator" href={simulator}>{ say(w, "exp.back") }</a>
+                    { words_markup(w, "ui.language-menu") }
+                }
             </header>
-            <main class="layout single"><ExperimentsPanel /></main>
+            if let Some(Err(reason)) = &*words {
+                // The one sentence in English: without the catalogue there are no other words to
+                // say it in (as on the simulator's page).
+                <div class="error-banner" data-testid="error-banner" role="alert">
+                    <p>{ format!("The page's words could not be loaded: {reason}.") }</p>
+                </div>
+            }
+            if unknown && w.is_some() {
+                <div class="error-banner" data-testid="error-banner" role="alert">
+                    <p>{ say(w, "param.lang") }</p>
+                </div>
+            }
+            if let Some(words) = catalogue {
+                <main class="layout single"><ExperimentsPanel {words} /></main>
+            }
         </div>
     }
 }
 
+/// Props of [`ExperimentsPanel`].
+#[derive(Properties, PartialEq)]
+pub struct ExperimentsPanelProps {
+    /// The page's words (the panel shows once they have come).
+    pub words: Rc<Catalogue>,
+}
+
 /// The panel.
 #[component]
-pub fn ExperimentsPanel() -> Html {
+pub fn ExperimentsPanel(props: &ExperimentsPanelProps) -> Html {
+    let w = Some(&*props.words);
     let graph = use_state(|| Graph::Top);
     let trials = use_state(|| 200usize);
     let running: Rc<RefCell<Option<Running>>> = use_mut_ref(|| None);
     let redraw = use_force_update();
-    let error = use_state_from(None::<String>);
+    let error = use_state_from(None::<Words>);
 
     let active = running
         .borrow()
@@ -122,10 +206,7 @@ pub fn ExperimentsPanel() -> Html {
                     });
                     error.set(None);
                 }
-                Err(e) => error.set(Some(format!(
-                    "Cannot run this experiment: {}.",
-                    e.words().key
-                ))),
+                Err(e) => error.set(Some(e.words())),
             }
             redraw.force_update();
         })
@@ -184,22 +265,42 @@ pub fn ExperimentsPanel() -> Html {
         )
     });
 
+    // How far the run is: "{done} of {total} trials, …" ("of 1 trial" has a form of its own).
+    let status = progress.map(|(done, total, finished, elapsed_ms)| {
+        let key = if total == 1 {
+            "exp.progress-one"
+        } else {
+            "exp.progress"
+        };
+        let line = say_with(
+            w,
+            key,
+            &[
+                ("done", &done),
+                ("total", &total),
+                ("seconds", &shown(elapsed_ms / 1000.0, 1)),
+                ("rate", &fixed(speed, 0)),
+            ],
+        );
+        if finished {
+            say_with(w, "exp.finished", &[("progress", &line)])
+        } else {
+            line
+        }
+    });
+
     html! {
-        <section class="panel experiments" data-testid="experiments" aria-label="Experiments">
-            <div class="panel-head"><h2>{ "Experiments: how long is a cluster without a leader?" }</h2></div>
-            <p class="hint">
-                { "The paper's Figure 16: five servers, a leader crashes, and we time how long until a new one is elected. \
-                   Each curve is one election-timeout range; a curve that rises early and steeply means fast, reliable elections. \
-                   Equal timeouts (150–150 ms) split the vote again and again." }
-            </p>
+        <section class="panel experiments" data-testid="experiments" aria-label={say(w, "exp.name")}>
+            <div class="panel-head"><h2>{ say(w, "exp.heading") }</h2></div>
+            <p class="hint">{ say(w, "exp.intro") }</p>
             <div class="settings-grid">
-                <label class="field small"><span>{ "Graph" }</span>
+                <label class="field small"><span>{ say(w, "exp.graph") }</span>
                     <select data-testid="experiment-graph" onchange={on_graph} disabled={active}>
-                        <option value="top" selected={*graph == Graph::Top}>{ "Randomness (150–150 … 150–300 ms)" }</option>
-                        <option value="bottom" selected={*graph == Graph::Bottom}>{ "Speed (12–24 … 150–300 ms)" }</option>
+                        <option value="top" selected={*graph == Graph::Top}>{ say(w, "exp.graph-top") }</option>
+                        <option value="bottom" selected={*graph == Graph::Bottom}>{ say(w, "exp.graph-bottom") }</option>
                     </select>
                 </label>
-                <label class="field small"><span>{ "Trials per curve" }</span>
+                <label class="field small"><span>{ say(w, "exp.trials") }</span>
                     <select data-testid="experiment-trials" onchange={on_trials} disabled={active}>
                         { for [50usize, 200, 1000].iter().map(|n| html! {
                             <option value={n.to_string()} selected={*n == *trials}>{ n }</option>
@@ -207,29 +308,28 @@ pub fn ExperimentsPanel() -> Html {
                     </select>
                 </label>
                 if active {
-                    <button class="btn" data-testid="experiment-stop" onclick={stop}>{ "Stop" }</button>
+                    <button class="btn" data-testid="experiment-stop" onclick={stop}>{ say(w, "exp.stop") }</button>
                 } else {
-                    <button class="btn primary" data-testid="experiment-run" onclick={start}>{ "Run" }</button>
+                    <button class="btn primary" data-testid="experiment-run" onclick={start}>{ say(w, "exp.run") }</button>
                 }
                 if let Some(href) = csv_href {
-                    <a class="btn" data-testid="experiment-csv" href={href} download="raftsim-figure16.csv">{ "Export CSV" }</a>
+                    <a class="btn" data-testid="experiment-csv" href={href} download="raftsim-figure16.csv">{ say(w, "exp.csv") }</a>
                 }
             </div>
-            if let Some(message) = (*error).clone() {
-                <p class="hint warn">{ message }</p>
+            if let Some(reason) = &*error {
+                <p class="hint warn">{ say_with(w, "exp.cannot-run", &[("error", &reason.render(w))]) }</p>
             }
-            if let Some((done, total, finished, elapsed_ms)) = progress {
+            if let (Some((done, total, finished, _)), Some(status)) = (progress, status) {
                 <div class="progress-row">
                     <progress data-testid="experiment-progress" max={total.to_string()} value={done.to_string()}></progress>
                     <span data-testid="experiment-status" data-done={done.to_string()} data-total={total.to_string()}
                           data-finished={finished.to_string()} data-trials-per-second={fixed(speed, 0)}>
-                        { format!("{done} of {total} trials, {} s, {} trials/s{}", fixed(elapsed_ms / 1000.0, 1), fixed(speed, 0),
-                                  if finished { " — done" } else { "" }) }
+                        { status }
                     </span>
                 </div>
             }
-            { cdf_chart(&results, shown_graph) }
-            { summary_table(&results) }
+            { cdf_chart(&results, shown_graph, w) }
+            { summary_table(&results, w) }
         </section>
     }
 }
@@ -239,7 +339,8 @@ const CHART_H: f64 = 320.0;
 const MARGIN_L: f64 = 48.0;
 const MARGIN_B: f64 = 36.0;
 const MARGIN_T: f64 = 12.0;
-const MARGIN_R: f64 = 12.0;
+// Room for half the last tick's label ("600ms", "100s"), centred on the axis' end.
+const MARGIN_R: f64 = 24.0;
 
 /// The x axis: log scale to 100 s for the randomness graph, linear to 600 ms for the speed graph,
 /// as in the paper.
@@ -257,7 +358,7 @@ fn y_of(fraction: f64) -> f64 {
     MARGIN_T + height * (1.0 - fraction.clamp(0.0, 1.0))
 }
 
-fn cdf_chart(results: &[SeriesResult], graph: Graph) -> Html {
+fn cdf_chart(results: &[SeriesResult], graph: Graph, w: Option<&Catalogue>) -> Html {
     let ticks: Vec<(f64, String)> = match graph {
         Graph::Top => vec![
             (100.0, "100ms".into()),
@@ -295,7 +396,7 @@ fn cdf_chart(results: &[SeriesResult], graph: Graph) -> Html {
     html! {
         <>
         <svg class="cdf-chart" data-testid="experiment-chart" viewBox={view_box} role="img"
-             aria-label="Cumulative share of trials with a new leader, against time without a leader">
+             aria-label={say(w, "exp.chart-label")}>
             <line class="axis" x1={short(MARGIN_L)} x2={short(CHART_W - MARGIN_R)} y1={short(y_of(0.0))} y2={short(y_of(0.0))} />
             <line class="axis" x1={short(MARGIN_L)} x2={short(MARGIN_L)} y1={short(y_of(0.0))} y2={short(y_of(1.0))} />
             { for ticks.iter().map(|(ms, label)| {
@@ -306,14 +407,20 @@ fn cdf_chart(results: &[SeriesResult], graph: Graph) -> Html {
                 </> }
             }) }
             { for [0.0, 0.25, 0.5, 0.75, 1.0].iter().map(|f| html! {
-                <text class="tick" x={short(MARGIN_L - 6.0)} y={short(y_of(*f) + 4.0)} text-anchor="end">{ format!("{}%", fixed(f * 100.0, 0)) }</text>
+                <text class="tick" x={short(MARGIN_L - 6.0)} y={short(y_of(*f) + 4.0)} text-anchor="end">{ say_with(w, "exp.percent", &[("n", &fixed(f * 100.0, 0))]) }</text>
             }) }
-            <text class="tick" x={short((CHART_W + MARGIN_L) / 2.0)} y={short(CHART_H - 4.0)} text-anchor="middle">{ "time without a leader" }</text>
+            <text class="tick" x={short((CHART_W + MARGIN_L) / 2.0)} y={short(CHART_H - 4.0)} text-anchor="middle">{ say(w, "exp.x-axis") }</text>
             { for lines }
         </svg>
-        <ul class="chart-legend-list" aria-label="Curves">{ for legend }</ul>
+        <ul class="chart-legend-list" aria-label={say(w, "exp.curves")}>{ for legend }</ul>
         </>
     }
+}
+
+/// A number shown to the reader, with `places` decimals and the reader's decimal mark ("2,5" in
+/// Spanish); [`fixed`] writes the point that drawing coordinates need.
+fn shown(value: f64, places: usize) -> String {
+    fixed(value, places).replace('.', &language::decimal_mark().to_string())
 }
 
 /// An SVG polyline point with one decimal.
@@ -321,28 +428,32 @@ fn point(x: f64, y: f64) -> String {
     format!("{},{}", fixed(x, 1), fixed(y, 1))
 }
 
-fn summary_table(results: &[SeriesResult]) -> Html {
+/// The results as a table, written as markup: its column heads are the catalogue's
+/// (`exp.table-head`, cells of a row that `html!` could not take as markup).
+fn summary_table(results: &[SeriesResult], w: Option<&Catalogue>) -> Html {
     let ms = |v: Option<f64>| v.map(|x| fixed(x, 0)).unwrap_or_else(|| "—".into());
-    html! {
-        <table class="facts experiment-table" data-testid="experiment-table">
-            <thead><tr>
-                <th>{ "timeouts" }</th><th>{ "trials" }</th><th>{ "median ms" }</th><th>{ "p95 ms" }</th>
-                <th>{ "max ms" }</th><th title="elections that needed more than one term">{ "split" }</th>
-                <th title="no leader within the cap">{ "gave up" }</th>
-            </tr></thead>
-            <tbody>
-                { for results.iter().map(|r| html! {
-                    <tr data-series={r.label.clone()}>
-                        <th scope="row">{ r.label.clone() }</th>
-                        <td>{ r.trials.len() }</td>
-                        <td>{ ms(r.p50_ms) }</td>
-                        <td>{ ms(r.p95_ms) }</td>
-                        <td>{ ms(r.max_ms) }</td>
-                        <td>{ r.multi_term }</td>
-                        <td>{ r.censored }</td>
-                    </tr>
-                }) }
-            </tbody>
-        </table>
-    }
+    let rows: String = results
+        .iter()
+        .map(|r| {
+            let label = escape(&r.label);
+            format!(
+                "<tr data-series=\"{label}\"><th scope=\"row\">{label}</th><td>{}</td><td>{}</td>\
+                 <td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                r.trials.len(),
+                ms(r.p50_ms),
+                ms(r.p95_ms),
+                ms(r.max_ms),
+                r.multi_term,
+                r.censored
+            )
+        })
+        .collect();
+    // In a region of its own that scrolls sideways on a narrow screen (reachable by keyboard).
+    markup(format!(
+        "<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"{}\">\
+         <table class=\"facts experiment-table\" data-testid=\"experiment-table\"><thead><tr>{}</tr></thead>\
+         <tbody>{rows}</tbody></table></div>",
+        say(w, "exp.results"),
+        say(w, "exp.table-head")
+    ))
 }

@@ -8,18 +8,21 @@ use gloo_events::EventListener;
 use web_sys::{FileReader, HtmlInputElement};
 use yew::prelude::*;
 
+use crate::i18n::Catalogue;
 use crate::scenario::lesson::{self, action_text as action, link};
 use crate::scenario::tour::Chapter;
 use crate::sim::Words;
 
+use super::event_list::say_with;
 use super::params::Notice;
 use super::sandbox::{step_signature, RecorderField, StepEdit, UiCommand};
+use super::say;
 use super::share_panel::{download, page_base};
 
-/// A one-line text field that sends its value when it changes.
+/// A one-line text field that sends its value when it changes; `placeholder` also names it.
 fn field(
     testid: &'static str,
-    placeholder: &'static str,
+    placeholder: String,
     value: &str,
     send: impl Fn(String) -> UiCommand + 'static,
     dispatch: &Callback<UiCommand>,
@@ -30,25 +33,40 @@ fn field(
         dispatch.emit(send(input.value()));
     });
     html! {
-        <input type="text" data-testid={testid} placeholder={placeholder} aria-label={placeholder}
+        <input type="text" data-testid={testid} placeholder={placeholder.clone()} aria-label={placeholder}
                value={value.to_string()} {onchange} />
     }
 }
 
 /// What a recorded step may wait for: the time it took in the run (exact replay), or what the
-/// teacher means it to show, as the lesson file writes it after `until`.
+/// teacher means it to show, as the lesson file writes it after `until`; and the catalogue's
+/// words for it.
 const STOPS: [(&str, &str); 7] = [
-    ("", "Ends when the run went on (exact replay)"),
-    ("leader elected", "Ends when a leader is elected"),
-    ("two leaders", "Ends when two servers think they lead"),
-    ("split vote", "Ends on a split vote"),
-    ("client 1 answered", "Ends when client 1 has its answer"),
-    ("logs match", "Ends when every log is the same"),
-    ("after 1 s", "Ends a second later"),
+    ("", "rec.until-replay"),
+    ("leader elected", "rec.until-leader"),
+    ("two leaders", "rec.until-two-leaders"),
+    ("split vote", "rec.until-split-vote"),
+    ("client 1 answered", "rec.until-answered"),
+    ("logs match", "rec.until-logs-match"),
+    ("after 1 s", "rec.until-second"),
+];
+
+/// The answers a recorded question may have, as the recorder's menu gives them (the first is
+/// the one until the teacher chooses), and the catalogue's words for each.
+const ANSWERS: [(&str, &str); 3] = [
+    ("leader", "rec.answer-leader"),
+    ("yes", "rec.answer-yes"),
+    ("no", "rec.answer-no"),
 ];
 
 /// One step of the recorded lesson: what it does and waits for, its caption, its question.
-fn step_row(i: usize, chapter: &Chapter, edit: &StepEdit, dispatch: &Callback<UiCommand>) -> Html {
+fn step_row(
+    i: usize,
+    chapter: &Chapter,
+    edit: &StepEdit,
+    dispatch: &Callback<UiCommand>,
+    w: Option<&Catalogue>,
+) -> Html {
     let step = &chapter.steps[i];
     let edit_of = move |field: RecorderField| {
         move |value: String| UiCommand::RecorderEdit {
@@ -79,24 +97,25 @@ fn step_row(i: usize, chapter: &Chapter, edit: &StepEdit, dispatch: &Callback<Ui
     };
     html! {
         <li class="recorder-step" data-testid="recorder-step">
-            <span class="hint">{ format!("{}. ", i + 1) }{ if does.is_empty() { "(nothing done)".to_string() } else { does.join("; ") } }</span>
-            { field("recorder-caption", "What the student sees", caption, edit_of(RecorderField::Caption), dispatch) }
-            <select data-testid="recorder-until" aria-label="The step ends" onchange={until}>
-                { for STOPS.iter().map(|(value, text)| html! {
-                    <option value={*value} selected={edit.until == *value}>{ *text }</option>
+            // What the step does, as the lesson file writes it (the file's words, the same in
+            // every language).
+            <span class="hint">{ format!("{}. ", i + 1) }{ if does.is_empty() { say(w, "rec.nothing-done") } else { does.join("; ") } }</span>
+            { field("recorder-caption", say(w, "rec.caption"), caption, edit_of(RecorderField::Caption), dispatch) }
+            <select data-testid="recorder-until" aria-label={say(w, "rec.until")} onchange={until}>
+                { for STOPS.iter().map(|(value, key)| html! {
+                    <option value={*value} selected={edit.until == *value}>{ say(w, key) }</option>
                 }) }
             </select>
-            { field("recorder-question", "A question before this step (optional)", &edit.question, edit_of(RecorderField::Question), dispatch) }
+            { field("recorder-question", say(w, "rec.question"), &edit.question, edit_of(RecorderField::Question), dispatch) }
             if !edit.question.trim().is_empty() {
-                <select data-testid="recorder-answer" aria-label="The right answer" onchange={answer}>
-                    { for [("leader", "Click the server that leads when the step ends"), ("yes", "Yes is right"), ("no", "No is right")]
-                        .iter().map(|(value, text)| {
+                <select data-testid="recorder-answer" aria-label={say(w, "rec.answer")} onchange={answer}>
+                    { for ANSWERS.iter().map(|(value, key)| {
                         // No choice yet reads as the first (as the lesson does: see apply_edit).
                         let chosen = edit.answer == *value || (edit.answer.is_empty() && *value == "leader");
-                        html! { <option value={*value} selected={chosen}>{ *text }</option> }
+                        html! { <option value={*value} selected={chosen}>{ say(w, key) }</option> }
                     }) }
                 </select>
-                { field("recorder-explain", "Why (shown after the answer)", &edit.explain, edit_of(RecorderField::Explain), dispatch) }
+                { field("recorder-explain", say(w, "rec.explain"), &edit.explain, edit_of(RecorderField::Explain), dispatch) }
             }
         </li>
     }
@@ -114,12 +133,15 @@ pub struct RecorderPanelProps {
     /// Whether the lesson still follows the run.
     pub live: bool,
     pub dispatch: Callback<UiCommand>,
+    /// The page's words (see `Sandbox::shared_words`); none until they have come.
+    pub words: Option<Rc<Catalogue>>,
 }
 
 #[component]
 pub fn RecorderPanel(props: &RecorderPanelProps) -> Html {
     let reading: Rc<RefCell<Option<EventListener>>> = use_mut_ref(|| None);
     let dispatch = &props.dispatch;
+    let w = props.words.as_deref();
     let chapter = &props.lesson;
     let text = lesson::write(chapter);
     let file = format!("{}.txt", chapter.slug);
@@ -167,33 +189,29 @@ pub fn RecorderPanel(props: &RecorderPanelProps) -> Html {
     );
     let empty = StepEdit::default();
     html! {
-        <section class="panel recorder" data-testid="recorder" aria-label="Lesson recorder">
-            <div class="panel-head"><h2>{ "Lesson recorder" }</h2>
-                <button class="btn ghost" onclick={on(UiCommand::ToggleRecorder)} aria-label="Close the recorder">{ "✕" }</button>
+        <section class="panel recorder" data-testid="recorder" aria-label={say(w, "rec.heading")}>
+            <div class="panel-head"><h2>{ say(w, "rec.heading") }</h2>
+                <button class="btn ghost" onclick={on(UiCommand::ToggleRecorder)} aria-label={say(w, "rec.close")}>{ "✕" }</button>
             </div>
-            <p class="hint">{ if props.live {
-                "Each thing you do to the cluster starts a step that runs until the next. Write what each step shows; ask a question before it if you like."
-            } else {
-                "Editing the lesson's words. (Record again from your run: close and reopen the recorder.)"
-            } }</p>
-            { field("recorder-title", "Title", &props.title, UiCommand::RecorderTitle, dispatch) }
+            <p class="hint">{ say(w, if props.live { "rec.hint-live" } else { "rec.hint-editing" }) }</p>
+            { field("recorder-title", say(w, "rec.title"), &props.title, UiCommand::RecorderTitle, dispatch) }
             <ol class="recorder-steps">
                 { for (0..chapter.steps.len()).map(|i| {
                     // Words written for another step that used to be here are not this one's.
                     let edit = props.edits.get(i).filter(|e| e.signature == step_signature(&chapter.steps[i]));
-                    step_row(i, chapter, edit.unwrap_or(&empty), dispatch)
+                    step_row(i, chapter, edit.unwrap_or(&empty), dispatch, w)
                 }) }
             </ol>
             <div class="button-row">
-                <button class="btn primary" data-testid="recorder-preview" onclick={on(UiCommand::RecorderPreview)}>{ "Preview" }</button>
-                <button class="btn" data-testid="recorder-download" onclick={save}>{ format!("Download {file}") }</button>
-                <label class="btn file-button">{ "Open a lesson file…" }
+                <button class="btn primary" data-testid="recorder-preview" onclick={on(UiCommand::RecorderPreview)}>{ say(w, "rec.preview") }</button>
+                <button class="btn" data-testid="recorder-download" onclick={save}>{ say_with(w, "rec.download", &[("file", &file)]) }</button>
+                <label class="btn file-button">{ say(w, "rec.open") }
                     <input type="file" data-testid="recorder-open" accept=".txt,text/plain" onchange={open} />
                 </label>
             </div>
-            <label class="field share-url"><span>{ format!("Put {file} next to the app, and embed it with:") }</span>
+            <label class="field share-url"><span>{ say_with(w, "rec.embed-with", &[("file", &file)]) }</span>
                 <input type="text" readonly=true data-testid="recorder-embed" value={snippet} /></label>
-            <label class="field share-url"><span>{ "Or give the lesson itself as a link:" }</span>
+            <label class="field share-url"><span>{ say(w, "rec.link") }</span>
                 <input type="text" readonly=true data-testid="recorder-link" value={format!("{base}?lesson={}", link::encode(&text))} /></label>
         </section>
     }

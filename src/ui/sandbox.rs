@@ -265,6 +265,11 @@ pub struct Sandbox {
     words_request: bool,
     /// Whether fetching the catalogue failed: notices are then shown without it.
     words_failed: bool,
+    /// The catalogue again, shared with the studio's own components (the lesson recorder, the
+    /// Embed dialog), which take it as a prop: each frame compares a pointer rather than
+    /// copying the words.
+    #[cfg(feature = "studio")]
+    shared_words: Option<std::rc::Rc<Catalogue>>,
 }
 
 /// A steady client load, so people (and the frame-time benchmark) can watch replication under
@@ -421,12 +426,18 @@ impl Sandbox {
             words: None,
             words_request: cfg!(target_arch = "wasm32"),
             words_failed: false,
+            #[cfg(feature = "studio")]
+            shared_words: None,
         };
-        // The lesson studio opens with its recorder (its title left empty: the draft is called
-        // `ui.untitled-lesson` in the reader's words until the teacher names it).
+        // The lesson studio opens with its recorder (its title is the catalogue's default one,
+        // given when the words come on the page).
         #[cfg(feature = "studio")]
         {
-            sandbox.recorder = Some(Recorder::default());
+            sandbox.shared_words = sandbox.words.clone().map(std::rc::Rc::new);
+            sandbox.recorder = Some(Recorder {
+                title: sandbox.default_title(),
+                ..Recorder::default()
+            });
         }
         if let Some(code) = &params.run {
             sandbox.open_shared_run(code, params.at);
@@ -603,6 +614,29 @@ impl Sandbox {
     /// The words catalogue, once it has come.
     pub fn words(&self) -> Option<&Catalogue> {
         self.words.as_ref()
+    }
+
+    /// The catalogue for the studio's own components (see `shared_words`).
+    #[cfg(feature = "studio")]
+    pub fn shared_words(&self) -> Option<std::rc::Rc<Catalogue>> {
+        self.shared_words.clone()
+    }
+
+    /// The studio's words have come: its components get them, and the recorder a title in
+    /// them if it has none yet.
+    #[cfg(feature = "studio")]
+    fn studio_words(&mut self, words: &Catalogue) {
+        self.shared_words = Some(std::rc::Rc::new(words.clone()));
+        let title = super::say(Some(words), "rec.default-title");
+        if let Some(recorder) = self.recorder.as_mut().filter(|r| r.title.is_empty()) {
+            recorder.title = title;
+        }
+    }
+
+    /// A recorded lesson's title until the teacher gives one ("My lesson" in English), or
+    /// nothing until the words have come.
+    fn default_title(&self) -> String {
+        super::say(self.words(), "rec.default-title")
     }
 
     /// Brings the run's history up to the world on screen (the page calls it before drawing).
@@ -854,7 +888,10 @@ impl Sandbox {
             UiCommand::ToggleRecorder => {
                 self.recorder = match self.recorder {
                     Some(_) => None,
-                    None => Some(Recorder::default()),
+                    None => Some(Recorder {
+                        title: self.default_title(),
+                        ..Recorder::default()
+                    }),
                 }
             }
             UiCommand::RecorderTitle(title) => {
@@ -908,12 +945,16 @@ impl Sandbox {
         };
         chapter.title = recorder.title.trim().to_string();
         if chapter.title.is_empty() {
-            chapter.title = super::say(self.words(), "ui.untitled-lesson");
+            chapter.title = self.default_title();
+        }
+        // The lesson file needs a title, also in the moment before the words come.
+        if chapter.title.is_empty() {
+            chapter.title = "lesson".to_string();
         }
         chapter.slug = lesson_id(&chapter.title);
         for (step, edit) in chapter.steps.iter_mut().zip(&recorder.edits) {
             if edit.signature == step_signature(step) {
-                apply_edit(step, edit);
+                apply_edit(step, edit, self.words());
             }
         }
         Some(chapter)
@@ -1375,6 +1416,8 @@ impl Sandbox {
             UiCommand::Words(Ok(text)) => {
                 let words = Catalogue::parse(&text);
                 super::language::use_decimal_mark(&words);
+                #[cfg(feature = "studio")]
+                self.studio_words(&words);
                 self.words = Some(words);
             }
             // The one notice in English in the code: without the catalogue there are no other
@@ -1701,12 +1744,12 @@ pub fn safety_switches(config: &Config) -> Vec<(&'static str, &'static str, bool
         .collect()
 }
 
-/// The chapter `offset` places after (or, negative, before) the chapter `slug`.
-/// A lesson's id (and file name) from its title: `My first lesson` → `my-first-lesson`.
+/// A lesson's id (and file name) from its title: `My first lesson` → `my-first-lesson`,
+/// `Mi lección` → `mi-leccion` (accents dropped, so a Spanish title keeps its words).
 #[cfg_attr(not(feature = "studio"), allow(dead_code))]
 pub fn lesson_id(title: &str) -> String {
     let mut id = String::new();
-    for c in title.chars() {
+    for c in title.chars().map(plain_letter) {
         if c.is_ascii_alphanumeric() {
             id.push(c.to_ascii_lowercase());
         } else if !id.is_empty() && !id.ends_with('-') {
@@ -1719,6 +1762,22 @@ pub fn lesson_id(title: &str) -> String {
         "lesson".to_string()
     } else {
         id.to_string()
+    }
+}
+
+/// The plain letter of a Latin letter with an accent (`é` → `e`, `Ñ` → `n`); any other
+/// character as it is.
+#[cfg_attr(not(feature = "studio"), allow(dead_code))]
+fn plain_letter(c: char) -> char {
+    match c {
+        'á' | 'à' | 'â' | 'ä' | 'ã' | 'Á' | 'À' | 'Â' | 'Ä' | 'Ã' => 'a',
+        'é' | 'è' | 'ê' | 'ë' | 'É' | 'È' | 'Ê' | 'Ë' => 'e',
+        'í' | 'ì' | 'î' | 'ï' | 'Í' | 'Ì' | 'Î' | 'Ï' => 'i',
+        'ó' | 'ò' | 'ô' | 'ö' | 'õ' | 'Ó' | 'Ò' | 'Ô' | 'Ö' | 'Õ' => 'o',
+        'ú' | 'ù' | 'û' | 'ü' | 'Ú' | 'Ù' | 'Û' | 'Ü' => 'u',
+        'ñ' | 'Ñ' => 'n',
+        'ç' | 'Ç' => 'c',
+        other => other,
     }
 }
 
@@ -1735,7 +1794,7 @@ pub(crate) fn step_signature(step: &tour::Step) -> String {
 /// Puts the teacher's words into a recorded step: the caption, and a question when its text is
 /// given (answered by clicking the leader, or Yes or No).
 #[cfg_attr(not(feature = "studio"), allow(dead_code))]
-fn apply_edit(step: &mut tour::Step, edit: &StepEdit) {
+fn apply_edit(step: &mut tour::Step, edit: &StepEdit, words: Option<&Catalogue>) {
     if !edit.caption.trim().is_empty() {
         step.caption = edit
             .caption
@@ -1767,13 +1826,19 @@ fn apply_edit(step: &mut tour::Step, edit: &StepEdit) {
                     Right::Never
                 }
             };
+            // The student's two buttons, in the teacher's language (English in the moment
+            // before the words come).
+            let choice = |key, english: &str| match super::say(words, key) {
+                text if text.is_empty() => english.to_string(),
+                text => text,
+            };
             Answer::Choices(vec![
                 Choice {
-                    text: "Yes".to_string(),
+                    text: choice("rec.choice-yes", "Yes"),
                     right: right(true),
                 },
                 Choice {
-                    text: "No".to_string(),
+                    text: choice("rec.choice-no", "No"),
                     right: right(false),
                 },
             ])
@@ -2505,6 +2570,32 @@ until entry 1 on A
     /// The recorder drafts the run as steps, puts the teacher's words in, and its preview is
     /// the lesson read back from its file; after the preview the lesson stands on its own.
     #[test]
+    fn a_recorded_lesson_is_in_the_teachers_language() {
+        let mut s = sandbox();
+        let spanish = include_str!("../../i18n/es.txt");
+        s.handle(UiCommand::Words(Ok(spanish.to_string())));
+        s.recorder = Some(Recorder::default());
+        play(&mut s, 600);
+        s.edit_recorded(0, RecorderField::Question, "¿Hay un líder?".into());
+        s.edit_recorded(0, RecorderField::Answer, "yes".into());
+        let lesson = s.recorded_lesson().expect("recording");
+        // No title given: the catalogue's, and a file name from it.
+        assert_eq!(
+            (lesson.title.as_str(), lesson.slug.as_str()),
+            ("Mi lección", "mi-leccion")
+        );
+        let question = lesson.steps[0].question.as_ref().expect("asked");
+        let Answer::Choices(choices) = &question.answer else {
+            panic!("a yes-or-no question: {:?}", question.answer);
+        };
+        let texts: Vec<&str> = choices.iter().map(|c| c.text.as_str()).collect();
+        assert_eq!(texts, ["Sí", "No"]);
+        assert!(lesson::load(&lesson::write(&lesson)).is_ok());
+        // The Spanish decimal mark is the thread's: back to the point for the tests after.
+        super::super::language::use_decimal_mark(&Catalogue::parse("num.decimal .\n"));
+    }
+
+    #[test]
     fn the_recorder_turns_the_run_and_the_teachers_words_into_a_lesson() {
         let mut s = sandbox();
         s.recorder = Some(Recorder {
@@ -2566,8 +2657,13 @@ until entry 1 on A
         assert_eq!(lesson_id("My first lesson"), "my-first-lesson");
         assert_eq!(
             lesson_id("  Raft: élections & logs!  "),
-            "raft-lections-logs"
+            "raft-elections-logs"
         );
+        assert_eq!(
+            lesson_id("Mi lección: ¿quién LIDERA?"),
+            "mi-leccion-quien-lidera"
+        );
+        assert_eq!(lesson_id("我的课程"), "lesson");
         assert_eq!(lesson_id("¿?"), "lesson");
         assert_eq!(lesson_id(&"a ".repeat(50)).len(), 39);
     }

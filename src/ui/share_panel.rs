@@ -78,6 +78,7 @@ pub fn download(name: &str, mime: &str, text: &str) {
 fn import_control(
     dispatch: &Callback<UiCommand>,
     reading: &Rc<RefCell<Option<EventListener>>>,
+    words: &SharePanelWords,
 ) -> Html {
     let import = {
         let (dispatch, reading) = (dispatch.clone(), reading.clone());
@@ -116,7 +117,7 @@ fn import_control(
     };
     html! {
         <label class="btn file-button">
-            { "Import JSON…" }
+            { words.import.clone() }
             <input type="file" data-testid="import-file" accept=".json,application/json" onchange={import} />
         </label>
     }
@@ -126,24 +127,28 @@ fn import_control(
 /// JSON reader that would weigh on the page students and embeds load), and so does the lesson
 /// recorder: both are links in the panel's words (`ui.share-buttons`).
 #[cfg(not(feature = "studio"))]
-fn import_control(_: &Callback<UiCommand>, _: &Rc<RefCell<Option<EventListener>>>) -> Html {
+fn import_control(
+    _: &Callback<UiCommand>,
+    _: &Rc<RefCell<Option<EventListener>>>,
+    _: &SharePanelWords,
+) -> Html {
     Html::default()
 }
 
 /// In the lesson studio, opens the recorder.
 #[cfg(feature = "studio")]
-fn record_button(dispatch: &Callback<UiCommand>) -> Html {
+fn record_button(dispatch: &Callback<UiCommand>, words: &SharePanelWords) -> Html {
     let dispatch = dispatch.clone();
     let record = Callback::from(move |_: MouseEvent| dispatch.emit(UiCommand::ToggleRecorder));
     html! {
         <button class="btn" data-testid="btn-record" onclick={record}
-                title="Turn what you do to the cluster into a lesson with your words and questions">{ "Record a lesson…" }</button>
+                title={words.record_title.clone()}>{ words.record.clone() }</button>
     }
 }
 
 /// On the simulator's page the recorder is a link to the studio, in the panel's words.
 #[cfg(not(feature = "studio"))]
-fn record_button(_: &Callback<UiCommand>) -> Html {
+fn record_button(_: &Callback<UiCommand>, _: &SharePanelWords) -> Html {
     Html::default()
 }
 
@@ -163,12 +168,19 @@ pub struct SharePanelProps {
 }
 
 /// The share panel's words in the reader's language (the panel is a component of its own, which
-/// the catalogue does not reach).
+/// the catalogue does not reach). The studio's own buttons (import a run, record a lesson) have
+/// theirs too, there only.
 #[derive(Clone, PartialEq)]
 pub struct SharePanelWords {
     heading: AttrValue,
     buttons: AttrValue,
     copied: AttrValue,
+    #[cfg(feature = "studio")]
+    import: AttrValue,
+    #[cfg(feature = "studio")]
+    record: AttrValue,
+    #[cfg(feature = "studio")]
+    record_title: AttrValue,
 }
 
 impl SharePanelWords {
@@ -184,6 +196,12 @@ impl SharePanelWords {
             heading: say(words, "ui.share").into(),
             buttons: say(words, buttons).into(),
             copied: say(words, "ui.share-copied").into(),
+            #[cfg(feature = "studio")]
+            import: say(words, "studio.import").into(),
+            #[cfg(feature = "studio")]
+            record: say(words, "studio.record").into(),
+            #[cfg(feature = "studio")]
+            record_title: say(words, "studio.record-title").into(),
         }
     }
 }
@@ -221,8 +239,8 @@ pub fn SharePanel(props: &SharePanelProps) -> Html {
             <div class="panel-head"><h2>{ words.heading.clone() }</h2></div>
             <div class="button-row" onclick={on_button}>
                 { Html::from_html_unchecked(words.buttons.clone()) }
-                { import_control(&props.dispatch, &reading) }
-                { record_button(&props.dispatch) }
+                { import_control(&props.dispatch, &reading, words) }
+                { record_button(&props.dispatch, words) }
             </div>
             if let Some(url) = (*link).clone() {
                 <label class="field share-url">

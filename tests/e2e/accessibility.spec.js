@@ -108,6 +108,13 @@ test('the Spanish and Chinese pages have no WCAG A/AA violation and say their la
     await page.waitForTimeout(800);
     await expectAccessible(page, `tour in ${lang}`);
     expect(errors).toEqual([]);
+    // The pages of their own, in the same language: the experiments, the studio's dialog.
+    await page.goto(`/experiments/?lang=${lang}`);
+    await expect(page.getByTestId('experiment-run')).toBeVisible();
+    await expectAccessible(page, `experiments in ${lang}`);
+    await page.goto(`/studio/?seed=3&dialog=embed&lang=${lang}`);
+    await expect(page.getByTestId('embed-dialog').getByRole('heading', { level: 2 })).not.toBeEmpty();
+    await expectAccessible(page, `studio, embed dialog in ${lang}`);
   }
 });
 

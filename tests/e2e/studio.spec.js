@@ -104,3 +104,34 @@ test('the simulator page links to the studio rather than carrying the recorder',
   await expect(page.getByTestId('recorder')).toHaveCount(0);
   await expect(page.getByTestId('btn-record')).toHaveAttribute('href', 'studio/');
 });
+
+test('the studio speaks Chinese: the recorder, its record button and the Embed dialog', async ({ page }) => {
+  const errors = await openApp(page, 'studio/?seed=3&nodes=3&autoplay=0&lang=zh');
+  const recorder = page.getByTestId('recorder');
+  await expect(recorder.getByRole('heading', { level: 2 })).toHaveText('课程录制器');
+  // The lesson's title until the teacher gives one; its file name falls back to "lesson".
+  await expect(page.getByTestId('recorder-title')).toHaveValue('我的课程');
+  await expect(page.getByTestId('recorder-download')).toHaveText('下载 lesson.txt');
+  await expect(page.getByTestId('recorder-preview')).toHaveText('预览');
+  await expect(page.getByTestId('recorder-until').locator('option[value="leader elected"]')).toHaveText('选出领导者时结束');
+  await page.getByTestId('recorder-question').fill('谁会成为领导者？');
+  await page.getByTestId('recorder-question').press('Tab');
+  await expect(page.getByTestId('recorder-answer').locator('option[value="yes"]')).toHaveText('“是”正确');
+  await expect(page.getByTestId('btn-record')).toHaveText('录制课程…');
+  await expect(page.getByTestId('import-file').locator('..')).toContainText('导入 JSON…');
+
+  await page.getByTestId('btn-embed').click();
+  const dialog = page.getByTestId('embed-dialog');
+  await expect(dialog).toHaveAttribute('aria-label', '嵌入这个模拟');
+  await expect(dialog.getByRole('heading', { level: 2 })).toHaveText('嵌入课程页面');
+  await expect(dialog.getByRole('combobox').locator('option[value="dark"]')).toHaveText('深色');
+  await expect(dialog.locator('[data-control="log"]')).toHaveText('日志');
+  // The snippet is code; the frame's name in it is in the teacher's words.
+  await expect(page.getByTestId('embed-snippet')).toHaveValue(/^<iframe src="[^"]+" width="640" height="480" title="raftsim：Raft 共识模拟器"/);
+  await page.getByTestId('btn-copy-snippet').click();
+  await expect(page.getByTestId('btn-copy-snippet')).toHaveText('已复制 ✓');
+  await expect(page.getByTestId('btn-close-embed')).toHaveText('关闭');
+  await page.getByTestId('btn-close-embed').click();
+  await expect(dialog).toHaveCount(0);
+  expect(errors).toEqual([]);
+});
