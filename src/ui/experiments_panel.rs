@@ -265,16 +265,11 @@ pub fn ExperimentsPanel(props: &ExperimentsPanelProps) -> Html {
         )
     });
 
-    // How far the run is: "{done} of {total} trials, …" ("of 1 trial" has a form of its own).
+    // How far the run is: "{done} of {total} trials, …".
     let status = progress.map(|(done, total, finished, elapsed_ms)| {
-        let key = if total == 1 {
-            "exp.progress-one"
-        } else {
-            "exp.progress"
-        };
         let line = say_with(
             w,
-            key,
+            "exp.progress",
             &[
                 ("done", &done),
                 ("total", &total),
