@@ -159,10 +159,17 @@ fn open_embed(sandbox: &Rc<RefCell<Sandbox>>, _: &UseStateHandle<bool>) -> Callb
 /// this one.
 #[cfg(not(feature = "studio"))]
 fn open_in_studio(query: &str, dialog: &str) {
-    let url = format!("studio/?{query}&dialog={dialog}");
-    if let Some(window) = web_sys::window() {
-        let _ = window.open_with_url_and_target(&url, "_blank");
-    }
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    // In the page's language (as `<html lang>` says it).
+    let lang = window
+        .document()
+        .and_then(|d| d.document_element())
+        .and_then(|root| root.get_attribute("lang"))
+        .unwrap_or_default();
+    let url = format!("studio/?{query}&dialog={dialog}&lang={lang}");
+    let _ = window.open_with_url_and_target(&url, "_blank");
 }
 
 /// Export JSON: the studio saves the run as a file.

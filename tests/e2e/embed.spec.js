@@ -98,6 +98,16 @@ test('the Embed dialog builds a snippet of the current run with a live preview',
   expect(errors).toEqual([]);
 });
 
+test('the Embed button opens the studio in the page\'s language', async ({ page, context }) => {
+  const errors = await openApp(page, '?seed=5&nodes=4&lang=es');
+  const [studio] = await Promise.all([context.waitForEvent('page'), page.getByTestId('btn-embed').click()]);
+  await studio.waitForLoadState();
+  expect(new URL(studio.url()).searchParams.get('lang')).toBe('es');
+  await expect(studio.getByTestId('embed-dialog')).toContainText('Insertar en la página de un curso');
+  await expect(studio.locator('html')).toHaveAttribute('lang', 'es');
+  expect(errors).toEqual([]);
+});
+
 test('the host page can open a tour chapter, step through it and load a scenario', async ({ page }) => {
   await page.goto('/embed.html');
   const left = page.frameLocator('[data-testid="embed-left"]');

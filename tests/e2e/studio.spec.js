@@ -102,7 +102,7 @@ test('a lesson file opens in the studio to have its words edited', async ({ page
 test('the simulator page links to the studio rather than carrying the recorder', async ({ page }) => {
   await openApp(page);
   await expect(page.getByTestId('recorder')).toHaveCount(0);
-  await expect(page.getByTestId('btn-record')).toHaveAttribute('href', 'studio/');
+  await expect(page.getByTestId('btn-record')).toHaveAttribute('href', 'studio/?lang=en');
 });
 
 test('the studio speaks Chinese: the recorder, its record button and the Embed dialog', async ({ page }) => {

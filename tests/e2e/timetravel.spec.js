@@ -95,7 +95,7 @@ test('export a run as JSON and import it again; a bad file leaves the run untouc
   expect(json.format).toBe('raftsim-run');
 
   // Run files open in the studio, a page of its own (its JSON reader stays out of this page).
-  await expect(page.getByTestId('import-file-link')).toHaveAttribute('href', 'studio/');
+  await expect(page.getByTestId('import-file-link')).toHaveAttribute('href', 'studio/?lang=en');
   await page.goto('/studio/');
   await page.getByTestId('brand').waitFor();
 
