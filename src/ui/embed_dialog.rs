@@ -14,6 +14,7 @@ use crate::i18n::Catalogue;
 
 use super::event_list::escape;
 use super::hooks::{use_mount_listener, use_state_from};
+use super::language::{LANGUAGES, NAMES};
 use super::params::{Controls, Theme, CONTROL_NAMES};
 use super::say;
 
@@ -39,6 +40,9 @@ pub struct EmbedOptions {
     pub theme: Theme,
     /// Whether it starts running.
     pub autoplay: bool,
+    /// The language it speaks: none (the default) leaves it to each student's browser, so one
+    /// embed serves a class of several languages; the teacher may choose one.
+    pub language: Option<&'static str>,
 }
 
 impl Default for EmbedOptions {
@@ -49,6 +53,7 @@ impl Default for EmbedOptions {
             controls: Controls::EMBED_DEFAULT,
             theme: Theme::Auto,
             autoplay: true,
+            language: None,
         }
     }
 }
@@ -79,6 +84,9 @@ pub fn embed_url(source: &EmbedSource, options: &EmbedOptions) -> String {
     }
     if !options.autoplay {
         pairs.push(("autoplay".into(), "0".into()));
+    }
+    if let Some(code) = options.language {
+        pairs.push(("lang".into(), code.into()));
     }
     let query: Vec<String> = pairs
         .iter()
@@ -179,6 +187,15 @@ pub fn EmbedDialog(props: &EmbedDialogProps) -> Html {
             options.set(next);
         })
     };
+    let on_language = {
+        let options = options.clone();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            let mut next = (*options).clone();
+            next.language = LANGUAGES.into_iter().find(|code| *code == select.value());
+            options.set(next);
+        })
+    };
     let on_autoplay = {
         let options = options.clone();
         Callback::from(move |_: Event| {
@@ -230,9 +247,17 @@ pub fn EmbedDialog(props: &EmbedDialogProps) -> Html {
                     <label class="field small"><span>{ say(w, "embed.height") }</span>
                         <input type="number" min="200" ~defaultValue={options.height.to_string()} onchange={set_size(false)} /></label>
                     <label class="field small"><span>{ say(w, "embed.theme") }</span>
-                        <select onchange={on_theme}>
+                        <select data-testid="embed-theme" onchange={on_theme}>
                             { for ["auto", "light", "dark"].iter().map(|t| html! {
                                 <option value={*t} selected={*t == theme_value}>{ say(w, &format!("embed.theme-{t}")) }</option>
+                            }) }
+                        </select>
+                    </label>
+                    <label class="field small"><span>{ say(w, "embed.language") }</span>
+                        <select data-testid="embed-language" onchange={on_language}>
+                            <option value="" selected={options.language.is_none()}>{ say(w, "embed.language-reader") }</option>
+                            { for LANGUAGES.iter().zip(NAMES).map(|(code, name)| html! {
+                                <option value={*code} lang={*code} selected={options.language == Some(*code)}>{ name }</option>
                             }) }
                         </select>
                     </label>
@@ -281,6 +306,11 @@ mod tests {
             url.ends_with("&controls=all&theme=dark&autoplay=0"),
             "{url}"
         );
+        let spanish = EmbedOptions {
+            language: Some("es"),
+            ..EmbedOptions::default()
+        };
+        assert!(embed_url(&source(), &spanish).ends_with("&nodes=5&lang=es"));
     }
 
     #[test]

@@ -21,6 +21,19 @@ fn known(tag: &str) -> Option<&'static str> {
         .find(|code| bytes.len() >= 2 && bytes[..2].eq_ignore_ascii_case(code.as_bytes()))
 }
 
+/// The languages' names, each in its own language (as `LANGUAGES`): the same in every catalogue.
+pub const NAMES: [&str; 3] = ["English", "Español", "中文"];
+
+/// The language a page's query string chose with `lang=`, if the site has it: what a share link
+/// or an embed carries on (a reader who did not choose gets their browser's language).
+pub fn chosen_in(query: &str) -> Option<&'static str> {
+    query
+        .trim_start_matches('?')
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("lang="))
+        .and_then(known)
+}
+
 /// The language to show: the URL's `lang` if the site has it, else the browser's first known
 /// one, else English. Returns it, and whether the URL asked for one the site does not have (the
 /// page says so).
@@ -128,5 +141,14 @@ mod tests {
             "?tour=roles&step=2&lang=es"
         );
         assert_eq!(with_language("", "zh"), "?lang=zh");
+    }
+
+    #[test]
+    fn a_language_chosen_in_the_url_is_carried_on() {
+        assert_eq!(chosen_in("?seed=3&lang=es"), Some("es"));
+        assert_eq!(chosen_in("lang=zh-CN&x=1"), Some("zh"));
+        assert_eq!(chosen_in("?seed=3"), None);
+        assert_eq!(chosen_in("?lang=klingon"), None);
+        assert_eq!(NAMES.len(), LANGUAGES.len());
     }
 }

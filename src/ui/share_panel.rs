@@ -37,9 +37,12 @@ pub fn page_base() -> String {
 
 /// The share link for the sandbox's run at the moment on screen.
 pub fn share_url(sandbox: &Sandbox) -> Option<String> {
-    sandbox
-        .share_query()
-        .map(|query| format!("{}?{query}", page_base()))
+    let mut url = format!("{}?{}", page_base(), sandbox.share_query()?);
+    // A language the reader chose goes with the link (else the recipient's browser decides).
+    if let Some(code) = super::language::chosen_in(&super::app::page_query()) {
+        url = url + "&lang=" + code;
+    }
+    Some(url)
 }
 
 /// Offers the sandbox's run as a JSON file download (in the studio; the simulator's page opens

@@ -89,7 +89,7 @@ test('the Embed dialog builds a snippet of the current run with a live preview',
   page = studio;
   const snippet = page.getByTestId('embed-snippet');
   await expect(snippet).toHaveValue(/<iframe src="http:\/\/127\.0\.0\.1:\d+\/\?embed=1&amp;run=3\.[A-Za-z0-9_-]+&amp;speed=0.5"/);
-  await page.getByTestId('embed-dialog').getByRole('combobox').selectOption('dark');
+  await page.getByTestId('embed-theme').selectOption('dark');
   await expect(snippet).toHaveValue(/theme=dark/);
   const preview = page.frameLocator('[data-testid="embed-preview"]');
   await expect(preview.locator('[data-testid^="node-"][data-role]')).toHaveCount(4);
@@ -105,6 +105,12 @@ test('the Embed button opens the studio in the page\'s language', async ({ page,
   expect(new URL(studio.url()).searchParams.get('lang')).toBe('es');
   await expect(studio.getByTestId('embed-dialog')).toContainText('Insertar en la página de un curso');
   await expect(studio.locator('html')).toHaveAttribute('lang', 'es');
+  // The embed leaves its language to each reader's browser, unless the teacher chooses one.
+  const snippet = studio.getByTestId('embed-snippet');
+  await expect(snippet).not.toHaveValue(/lang=/);
+  await studio.getByTestId('embed-language').selectOption('zh');
+  await expect(snippet).toHaveValue(/&amp;lang=zh"/);
+  await expect(studio.frameLocator('[data-testid="embed-preview"]').locator('html')).toHaveAttribute('lang', 'zh');
   expect(errors).toEqual([]);
 });
 

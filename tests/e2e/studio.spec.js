@@ -124,7 +124,7 @@ test('the studio speaks Chinese: the recorder, its record button and the Embed d
   const dialog = page.getByTestId('embed-dialog');
   await expect(dialog).toHaveAttribute('aria-label', '嵌入这个模拟');
   await expect(dialog.getByRole('heading', { level: 2 })).toHaveText('嵌入课程页面');
-  await expect(dialog.getByRole('combobox').locator('option[value="dark"]')).toHaveText('深色');
+  await expect(dialog.getByTestId('embed-theme').locator('option[value="dark"]')).toHaveText('深色');
   await expect(dialog.locator('[data-control="log"]')).toHaveText('日志');
   // The snippet is code; the frame's name in it is in the teacher's words.
   await expect(page.getByTestId('embed-snippet')).toHaveValue(/^<iframe src="[^"]+" width="640" height="480" title="raftsim：Raft 共识模拟器"/);

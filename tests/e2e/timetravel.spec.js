@@ -69,6 +69,18 @@ test('a share link opens the same run at the same moment in a new page', async (
   expect(otherErrors).toEqual([]);
 });
 
+test('a share link carries the language the reader chose', async ({ page, context }) => {
+  const errors = await openApp(page, '?speed=1&seed=11&lang=zh');
+  await waitForLeader(page);
+  await page.getByTestId('share-link').click();
+  const url = await page.getByTestId('share-url').inputValue();
+  expect(url).toMatch(/\?run=3\.[A-Za-z0-9_-]+&at=\d+&lang=zh$/);
+  const other = await context.newPage();
+  await openApp(other, url.slice(url.indexOf('?')));
+  await expect(other.locator('html')).toHaveAttribute('lang', 'zh');
+  expect(errors).toEqual([]);
+});
+
 test('a broken share link gets a clear message and a fresh cluster', async ({ page }) => {
   await openApp(page, '?run=1.@@@not-base64&at=5');
   await expect(page.getByTestId('error-banner')).toContainText('shared link could not be opened');
