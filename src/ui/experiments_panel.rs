@@ -334,7 +334,7 @@ const CHART_H: f64 = 320.0;
 const MARGIN_L: f64 = 48.0;
 const MARGIN_B: f64 = 36.0;
 const MARGIN_T: f64 = 12.0;
-// Room for half the last tick's label ("600ms", "100s"), centred on the axis' end.
+// Room for half the last tick's label ("600 ms", "100 s"), centred on the axis' end.
 const MARGIN_R: f64 = 24.0;
 
 /// The x axis: log scale to 100 s for the randomness graph, linear to 600 ms for the speed graph,
@@ -356,13 +356,13 @@ fn y_of(fraction: f64) -> f64 {
 fn cdf_chart(results: &[SeriesResult], graph: Graph, w: Option<&Catalogue>) -> Html {
     let ticks: Vec<(f64, String)> = match graph {
         Graph::Top => vec![
-            (100.0, "100ms".into()),
-            (1000.0, "1s".into()),
-            (10_000.0, "10s".into()),
-            (100_000.0, "100s".into()),
+            (100.0, "100 ms".into()),
+            (1000.0, "1 s".into()),
+            (10_000.0, "10 s".into()),
+            (100_000.0, "100 s".into()),
         ],
         Graph::Bottom => (0..=6)
-            .map(|i| (f64::from(i) * 100.0, format!("{}ms", i * 100)))
+            .map(|i| (f64::from(i) * 100.0, format!("{} ms", i * 100)))
             .collect(),
     };
     let lines = results.iter().filter(|r| !r.cdf.is_empty()).map(|r| {
