@@ -165,7 +165,14 @@ impl Narrator {
             if !self.text.is_empty() {
                 self.text.push(' ');
             }
-            self.text += &fill(sentence, &[("text", text)]);
+            let mut said = fill(sentence, &[("text", text)]);
+            // A sentence starts with a capital (the event list's phrases start small). The
+            // catalogues' event phrases start with an ASCII letter or a server's name, so ASCII
+            // is enough: Unicode's case tables would cost the bundle kilobytes.
+            if let Some(first) = said.get_mut(..1) {
+                first.make_ascii_uppercase();
+            }
+            self.text += &said;
         }
         self.said_at = now_ms;
         true
@@ -222,7 +229,12 @@ mod tests {
             narrator.follow(&world, Some(&words), false, 3_600.0),
             "paused"
         );
-        assert!(narrator.text().contains("healed"), "{}", narrator.text());
+        // Each sentence starts with a capital, though the event list's phrase does not.
+        assert!(
+            narrator.text().contains("The network was healed."),
+            "{}",
+            narrator.text()
+        );
     }
 
     #[test]

@@ -178,9 +178,9 @@ test('the partition chapter can be followed from the narration alone', async ({ 
   }
   const said = (await page.evaluate(() => window.__said)).join(' ');
   // The first election may be said before the page is watched; the rest is the chapter's story.
-  const story = ['the network was split: A, B | C, D, E',
-    'C became leader in term 2', 'client 2 got its answer: the value is 8', 'the network was healed',
-    'B became a follower in term 2'];
+  const story = ['The network was split: A, B | C, D, E.',
+    'C became leader in term 2.', 'Client 2 got its answer: the value is 8.', 'The network was healed.',
+    'B became a follower in term 2.'];
   let at = -1;
   for (const sentence of story) {
     const found = said.indexOf(sentence, at + 1);
