@@ -347,7 +347,7 @@ fn refused_settings_and_mistyped_commands_say_why_in_every_language() {
     );
     assert_eq!(
         typo.render(Some(&catalogue("es"))),
-        "\"MUL\" no es una orden: usa SET n, ADD n o GET."
+        "\"MUL\" no es un comando: usa SET n, ADD n o GET."
     );
     assert_eq!(
         typo.render(Some(&catalogue("zh"))),
