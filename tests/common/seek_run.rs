@@ -32,7 +32,7 @@ pub fn record_seek_run_options(
     };
     let mut timeline = match Timeline::with_options(config, options) {
         Ok(t) => t,
-        Err(e) => panic!("the benchmark's config must be valid: {e}"),
+        Err(e) => panic!("the benchmark's config must be valid: {e:?}"),
     };
     let run_end = minutes * 60 * SECOND;
     let (mut t, mut k) = (0, 0u64);
@@ -51,7 +51,7 @@ pub fn record_seek_run_options(
             node,
             command,
         }) {
-            panic!("submit refused: {e}");
+            panic!("submit refused: {e:?}");
         }
     }
     timeline
