@@ -66,13 +66,9 @@ pub fn ExperimentsPage() -> Html {
     let url = use_memo((), |_| {
         let query = super::app::page_query();
         let theme = super::params::parse_query(&query).0.theme;
-        let asked = query
-            .trim_start_matches('?')
-            .split('&')
-            .any(|pair| pair.starts_with("lang="));
-        (theme, super::app::page_language(), asked)
+        (theme, super::app::page_language(), language::chosen_in(&query))
     });
-    let (theme, (lang, unknown), asked) = *url;
+    let (theme, (lang, unknown), chosen) = *url;
     use_effect_with(theme, |theme| super::app::apply_theme(*theme));
     let words = use_state_from(PageWords::None);
     {
@@ -107,11 +103,10 @@ pub fn ExperimentsPage() -> Html {
             let _ = location.replace(&language::with_language(&query, &code));
         }
     });
-    // Back to the simulator in the language asked for here.
-    let simulator = if asked {
-        format!("../?lang={lang}")
-    } else {
-        "../".to_string()
+    // Back to the simulator in the language chosen here, if one was (else the browser's).
+    let simulator = match chosen {
+        Some(code) => format!("../?lang={code}"),
+        None => "../".to_string(),
     };
     let catalogue = match &*words {
         Some(Ok(catalogue)) => Some(catalogue.clone()),
