@@ -66,7 +66,11 @@ pub fn ExperimentsPage() -> Html {
     let url = use_memo((), |_| {
         let query = super::app::page_query();
         let theme = super::params::parse_query(&query).0.theme;
-        (theme, super::app::page_language(), language::chosen_in(&query))
+        (
+            theme,
+            super::app::page_language(),
+            language::chosen_in(&query),
+        )
     });
     let (theme, (lang, unknown), chosen) = *url;
     use_effect_with(theme, |theme| super::app::apply_theme(*theme));
