@@ -118,6 +118,22 @@ test('the Spanish and Chinese pages have no WCAG A/AA violation and say their la
   }
 });
 
+test('in forced-colors mode the roles keep their marks and the page has no WCAG A/AA violation', async ({ page }) => {
+  // Windows high contrast: the system's colours replace the page's, except where a colour is the
+  // meaning. The servers' rings (the SVG's strokes) must still tell a leader from a follower.
+  await page.emulateMedia({ forcedColors: 'active' });
+  const errors = await openApp(page, '?seed=3&speed=1');
+  const { leader } = await waitForLeader(page);
+  const stroke = (id) => page.locator(`[data-testid="node-${id}"] .node-body`)
+    .evaluate((el) => getComputedStyle(el).stroke);
+  const follower = 'ABCDE'.split('').find((id) => id !== leader);
+  expect(await page.evaluate(() => matchMedia('(forced-colors: active)').matches)).toBe(true);
+  expect(await stroke(leader)).not.toEqual(await stroke(follower));
+  await page.getByTestId('btn-play-pause').click();
+  await expectAccessible(page, 'sandbox in forced colours');
+  expect(errors).toEqual([]);
+});
+
 test('a screen reader hears the election, can silence the narration, and reads the cluster as a table', async ({ page }) => {
   // The catalogue comes late (as on a slow network, or a loaded CI machine, where this test once
   // failed): the election that happened meanwhile must still be said once the words arrive.
