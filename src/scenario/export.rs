@@ -274,16 +274,7 @@ impl ImportError {
     }
 }
 
-/// The English of [`ImportError::words`] (native builds: the page says it in the reader's words).
-#[cfg(not(target_arch = "wasm32"))]
-impl std::fmt::Display for ImportError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.words().english())
-    }
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-impl std::error::Error for ImportError {}
+crate::sim::words::english_error!(ImportError);
 
 impl From<ReadError> for ImportError {
     fn from(e: ReadError) -> ImportError {

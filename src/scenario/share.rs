@@ -242,16 +242,7 @@ impl ShareError {
     }
 }
 
-/// In English (native builds only: the page words it from its catalogue).
-#[cfg(not(target_arch = "wasm32"))]
-impl std::fmt::Display for ShareError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.words().english())
-    }
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-impl std::error::Error for ShareError {}
+crate::sim::words::english_error!(ShareError);
 
 // ----- base64url --------------------------------------------------------------------------------
 

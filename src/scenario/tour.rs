@@ -326,16 +326,7 @@ impl TourError {
     }
 }
 
-/// The English of [`TourError::words`] (native builds: the page says it in the reader's words).
-#[cfg(not(target_arch = "wasm32"))]
-impl std::fmt::Display for TourError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.words().english())
-    }
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-impl std::error::Error for TourError {}
+crate::sim::words::english_error!(TourError);
 
 /// Whether a step is still running, finished, or gave up at its time limit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -171,11 +171,6 @@ impl ConfigError {
     /// language (`Display` is the English of the same words, for tests and tools).
     pub fn words(&self) -> Words {
         let ms = |us: Time| us / 1000;
-        let range = |key, min_us, max_us| {
-            Words::new(key)
-                .with("min", ms(min_us))
-                .with("max", ms(max_us))
-        };
         match *self {
             ConfigError::ClusterSize(n) => Words::new("config-error.cluster-size")
                 .with("n", n)
@@ -185,7 +180,7 @@ impl ConfigError {
                 .with("max", MAX_CLIENTS),
             ConfigError::ElectionTimeoutZero => Words::new("config-error.election-timeout-zero"),
             ConfigError::ElectionTimeoutRange { min_us, max_us } => {
-                range("config-error.election-timeout-range", min_us, max_us)
+                ms_range("config-error.election-timeout-range", min_us, max_us)
             }
             ConfigError::ElectionTimeoutOverride {
                 node,
@@ -209,7 +204,7 @@ impl ConfigError {
                 .with("heartbeat", ms(heartbeat_us))
                 .with("election", ms(election_min_us)),
             ConfigError::LatencyRange { min_us, max_us } => {
-                range("config-error.latency-range", min_us, max_us)
+                ms_range("config-error.latency-range", min_us, max_us)
             }
             ConfigError::LossRate(r) => {
                 Words::new("config-error.loss-rate").with("rate", percentage(r))
@@ -222,6 +217,13 @@ impl ConfigError {
     }
 }
 
+/// The sentence `key` with a range of milliseconds in `{min}` and `{max}`.
+fn ms_range(key: &'static str, min_us: Time, max_us: Time) -> Words {
+    Words::new(key)
+        .with("min", min_us / 1000)
+        .with("max", max_us / 1000)
+}
+
 /// A rate per mille as a percentage with one decimal, in the reader's words (`num.percent`:
 /// "5.0%", "5,0 %").
 pub fn percentage(per_mille: u16) -> Words {
@@ -230,16 +232,7 @@ pub fn percentage(per_mille: u16) -> Words {
         .with("tenth", per_mille % 10)
 }
 
-/// The English of [`ConfigError::words`] (native builds: the page says it in the reader's words).
-#[cfg(not(target_arch = "wasm32"))]
-impl std::fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.words().english())
-    }
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-impl std::error::Error for ConfigError {}
+crate::sim::words::english_error!(ConfigError);
 
 impl Config {
     /// Checks every option and the relations between them.
@@ -515,19 +508,14 @@ impl OptionChange {
     /// The change in words (catalogue `option.*`), e.g. "loss rate set to 5.0%".
     pub fn words(&self) -> Words {
         let ms = |us: Time| us / 1000;
-        let range = |key, min_us, max_us| {
-            Words::new(key)
-                .with("min", ms(min_us))
-                .with("max", ms(max_us))
-        };
         let pct = |key, r: u16| Words::new(key).with("rate", percentage(r));
         let switch = |on: bool, on_key, off_key| Words::new(if on { on_key } else { off_key });
         match *self {
-            OptionChange::Latency { min_us, max_us } => range("option.latency", min_us, max_us),
+            OptionChange::Latency { min_us, max_us } => ms_range("option.latency", min_us, max_us),
             OptionChange::LossPerMille(r) => pct("option.loss", r),
             OptionChange::DuplicatePerMille(r) => pct("option.duplicate", r),
             OptionChange::ElectionTimeout { min_us, max_us } => {
-                range("option.election-timeout", min_us, max_us)
+                ms_range("option.election-timeout", min_us, max_us)
             }
             OptionChange::HeartbeatInterval(us) => {
                 Words::new("option.heartbeat").with("ms", ms(us))

@@ -230,17 +230,7 @@ impl ExperimentError {
     }
 }
 
-/// The English of [`ExperimentError::words`] (native builds: the page says it in the reader's
-/// words).
-#[cfg(not(target_arch = "wasm32"))]
-impl std::fmt::Display for ExperimentError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.words().english())
-    }
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-impl std::error::Error for ExperimentError {}
+crate::sim::words::english_error!(ExperimentError);
 
 /// The outcome of one trial.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -439,14 +439,7 @@ fn not_linearizable(
     words
 }
 
-/// In English, for tests and tools (native builds only: the page words it from its catalogue).
-#[cfg(not(target_arch = "wasm32"))]
-impl std::fmt::Display for Violation {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.words().english())
-    }
-}
-
+crate::sim::words::english_display!(Violation);
 /// A violation with the time it was found.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct TimedViolation {

@@ -144,6 +144,31 @@ pub fn english() -> &'static Catalogue {
     ENGLISH.get_or_init(crate::i18n::english)
 }
 
+/// Gives each type a `Display` that is the English of its `words()`, for tests, tools and their
+/// messages: native builds only, so no English path reaches the page, which says the same words
+/// in the reader's language from its catalogue.
+macro_rules! english_display {
+    ($($t:ty),+) => {$(
+        #[cfg(not(target_arch = "wasm32"))]
+        impl std::fmt::Display for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.words().english())
+            }
+        }
+    )+};
+}
+
+/// [`english_display`], and `std::error::Error`, for an error type.
+macro_rules! english_error {
+    ($($t:ty),+) => {$(
+        $crate::sim::words::english_display!($t);
+        #[cfg(not(target_arch = "wasm32"))]
+        impl std::error::Error for $t {}
+    )+};
+}
+
+pub(crate) use {english_display, english_error};
+
 /// In English, for tests, tools and their messages (native builds only).
 #[cfg(not(target_arch = "wasm32"))]
 impl std::fmt::Display for Words {
@@ -186,17 +211,7 @@ impl CommandParseError {
     }
 }
 
-/// The English of [`CommandParseError::words`] (native builds: the page says it in the reader's
-/// words).
-#[cfg(not(target_arch = "wasm32"))]
-impl std::fmt::Display for CommandParseError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.words().english())
-    }
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-impl std::error::Error for CommandParseError {}
+english_error!(CommandParseError);
 
 #[cfg(test)]
 mod tests {

@@ -192,16 +192,7 @@ pub enum ActionError {
     NotAClientCommand,
 }
 
-/// The English of [`ActionError::words`] (native builds: the page says it in the reader's words).
-#[cfg(not(target_arch = "wasm32"))]
-impl std::fmt::Display for ActionError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.words().english())
-    }
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-impl std::error::Error for ActionError {}
+crate::sim::words::english_error!(ActionError);
 
 impl ActionError {
     /// Why, as the catalogue's words (`action-error.*`), for the page to say in the reader's
@@ -280,16 +271,7 @@ impl ReplayError {
     }
 }
 
-/// The English of [`ReplayError::words`] (native builds: the page says it in the reader's words).
-#[cfg(not(target_arch = "wasm32"))]
-impl std::fmt::Display for ReplayError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.words().english())
-    }
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-impl std::error::Error for ReplayError {}
+crate::sim::words::english_error!(ReplayError);
 
 /// The watchdog's limits: a run that passes one is stopped and reported as a
 /// [`Violation::RunawayRun`], so that a bug that loops becomes a failure with a seed and an

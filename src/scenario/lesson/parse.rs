@@ -69,16 +69,7 @@ impl LessonError {
     }
 }
 
-/// In English, with its line (native builds only: the page words it from its catalogue).
-#[cfg(not(target_arch = "wasm32"))]
-impl std::fmt::Display for LessonError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.words().english())
-    }
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-impl std::error::Error for LessonError {}
+crate::sim::words::english_error!(LessonError);
 
 type Parsed<T> = Result<T, LessonError>;
 
