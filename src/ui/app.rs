@@ -53,10 +53,7 @@ pub(crate) fn page_query() -> String {
 /// The Experiments page chooses its language the same way.
 pub(crate) fn page_language() -> (&'static str, bool) {
     let query = page_query();
-    let asked = query
-        .trim_start_matches('?')
-        .split('&')
-        .find_map(|pair| pair.strip_prefix("lang="));
+    let asked = language::asked_in(&query);
     // The browser's first language only (`navigator.language`): reading the whole list costs the
     // bundle more than it is worth.
     let browser: Vec<String> = web_sys::window()
@@ -329,12 +326,8 @@ pub fn App() -> Html {
         let wanted = sandbox.borrow_mut().take_words_request();
         use_effect_boxed(Box::new(move || {
             if wanted {
-                let path = language::catalogue_path(lang);
-                lesson_fetch::fetch_lesson(path, language::MAX_CATALOGUE_BYTES, move |result| {
-                    // No catalogue to say why in: the reason is in English.
-                    dispatch.emit(UiCommand::Words(
-                        result.map_err(|failure| failure.english()),
-                    ))
+                lesson_fetch::fetch_catalogue(lang, move |result| {
+                    dispatch.emit(UiCommand::Words(result))
                 });
             }
         }));

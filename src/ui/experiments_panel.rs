@@ -78,20 +78,15 @@ pub fn ExperimentsPage() -> Html {
     {
         let words = words.clone();
         use_effect_with((), move |_| {
-            let path = language::catalogue_path(lang);
-            lesson_fetch::fetch_lesson(path, language::MAX_CATALOGUE_BYTES, move |result| {
-                words.set(Some(
-                    result
-                        .map(|text| {
-                            let catalogue = Catalogue::parse(&text);
-                            language::use_decimal_mark(&catalogue);
-                            if let Some(document) = web_sys::window().and_then(|w| w.document()) {
-                                document.set_title(&say(Some(&catalogue), "exp.title"));
-                            }
-                            Rc::new(catalogue)
-                        })
-                        .map_err(|failure| failure.english()),
-                ));
+            lesson_fetch::fetch_catalogue(lang, move |result| {
+                words.set(Some(result.map(|text| {
+                    let catalogue = Catalogue::parse(&text);
+                    language::use_decimal_mark(&catalogue);
+                    if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+                        document.set_title(&say(Some(&catalogue), "exp.title"));
+                    }
+                    Rc::new(catalogue)
+                })));
             });
         });
     }

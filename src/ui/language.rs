@@ -28,11 +28,15 @@ pub const NAMES: [&str; 3] = ["English", "Español", "中文"];
 /// and the Experiments page's way back carry on (a reader who did not choose one keeps getting
 /// their browser's language).
 pub fn chosen_in(query: &str) -> Option<&'static str> {
+    asked_in(query).and_then(known)
+}
+
+/// The value of a query string's `lang=`, as written (the site may not have it).
+pub fn asked_in(query: &str) -> Option<&str> {
     query
         .trim_start_matches('?')
         .split('&')
         .find_map(|pair| pair.strip_prefix("lang="))
-        .and_then(known)
 }
 
 /// The language to show: the URL's `lang` if the site has it, else the browser's first known

@@ -53,6 +53,15 @@ impl FetchFailure {
     }
 }
 
+/// Fetches the words of `lang` (`i18n/<lang>.txt`, next to the page) and calls `done` with their
+/// text, or why they could not be had: in English, as there is no catalogue to say it in.
+pub fn fetch_catalogue(lang: &str, done: impl FnOnce(Result<String, String>) + 'static) {
+    let path = super::language::catalogue_path(lang);
+    fetch_lesson(path, super::language::MAX_CATALOGUE_BYTES, move |result| {
+        done(result.map_err(|failure| failure.english()))
+    });
+}
+
 /// Fetches `path`, relative to the page, and calls `done` with the file's text (at most `limit`
 /// bytes: [`crate::scenario::lesson::MAX_LESSON_BYTES`] for a lesson) or the reason it could
 /// not be had. Another origin is refused here, before any request (the page's
